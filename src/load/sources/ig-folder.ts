@@ -1,0 +1,111 @@
+/**
+ * An IG source folder: conformance resources in JSON or FHIR XML, at any depth
+ * (a Simplifier project checkout, a SUSHI output folder, a folder of profiles).
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import type { PlanCompiler } from '../../compile/compiler.js';
+import { hashKey, STORE_FORMAT, type DefinitionStore } from '../cache/store.js';
+import { DEFINITION_TYPES, metaOf } from '../meta.js';
+import type { LoadDiagnostic, LoadedSource, ResourceMeta, SourceInfo, SourceKind } from '../types.js';
+import { inMemorySource, sourceFromStore, type StoredExtra } from './build.js';
+import { readResourceFile } from './resource-file.js';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.github', '.vscode', 'temp', 'output', 'qa']);
+
+interface FileStamp {
+  rel: string;
+  size: number;
+  mtime: number;
+}
+
+function listFiles(root: string, out: FileStamp[], dir = root, depth = 0): void {
+  if (depth > 20) return;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  names.sort();
+  for (const n of names) {
+    if (n.startsWith('.')) continue;
+    const p = join(dir, n);
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (st.isDirectory()) {
+      if (!SKIP_DIRS.has(n)) listFiles(root, out, p, depth + 1);
+    } else if (/\.(json|xml)$/i.test(n) && n !== 'package.json' && !n.startsWith('.index')) {
+      out.push({ rel: relative(root, p), size: st.size, mtime: Math.floor(st.mtimeMs) });
+    }
+  }
+}
+
+export interface PackageJson {
+  name?: string;
+  version?: string;
+  fhirVersions?: string[];
+  dependencies?: Record<string, string>;
+}
+
+export function readPackageJson(path: string): PackageJson | undefined {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PackageJson;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Load a folder of conformance sources (cached by file names, sizes and times). */
+export function loadIgFolder(
+  folder: string,
+  store: DefinitionStore,
+  xmlCompiler: PlanCompiler,
+  opts: { kind?: SourceKind; name?: string; version?: string } = {},
+): { source: LoadedSource; diagnostics: LoadDiagnostic[] } {
+  const root = resolve(folder);
+  const files: FileStamp[] = [];
+  listFiles(root, files);
+  const pkg = readPackageJson(join(root, 'package.json'));
+  const pkgStat = (() => {
+    try {
+      const s = statSync(join(root, 'package.json'));
+      return `${s.size}:${Math.floor(s.mtimeMs)}`;
+    } catch {
+      return '-';
+    }
+  })();
+  const key = hashKey('ig-folder', STORE_FORMAT, root, pkgStat, opts.name ?? '', opts.version ?? '', JSON.stringify(files));
+  const cached = store.open(key);
+  if (cached) {
+    const extra = cached.extra as StoredExtra | undefined;
+    return { source: sourceFromStore(cached, true), diagnostics: extra?.diagnostics ?? [] };
+  }
+  const info: SourceInfo = {
+    name: opts.name ?? pkg?.name ?? basename(root),
+    version: opts.version ?? pkg?.version ?? 'local',
+    kind: opts.kind ?? 'ig-folder',
+    location: root,
+    fhirVersions: pkg?.fhirVersions,
+    dependencies: pkg?.dependencies ?? {},
+  };
+  const diagnostics: LoadDiagnostic[] = [];
+  const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
+  for (const f of files) {
+    const { resources, diagnostics: d } = readResourceFile(join(root, f.rel), xmlCompiler, join(folder, f.rel));
+    diagnostics.push(...d);
+    for (const r of resources) {
+      if (!DEFINITION_TYPES.has(r.resourceType)) continue;
+      items.push({ meta: metaOf(r, f.rel), resource: r });
+    }
+  }
+  if (store.write(key, info, items, { diagnostics } satisfies StoredExtra)) {
+    const reopened = store.open(key);
+    if (reopened) return { source: sourceFromStore(reopened, false), diagnostics };
+  }
+  return { source: inMemorySource(info, items), diagnostics };
+}

@@ -1,0 +1,309 @@
+/**
+ * A strict JSON parser that keeps the position of every member.
+ *
+ * JSON.parse would be faster but silently keeps the last of duplicate keys, loses the
+ * position of everything and throws on the first error with a character offset only.
+ * Suppliers need `file:line:col` for each problem, so we parse ourselves: one pass,
+ * no recursion limit surprises (depth is capped and reported), `__proto__` kept as data.
+ */
+import type { ValidationIssue } from '../model/issue.js';
+import { LocationIndex, lineColumnOf } from './locations.js';
+
+export interface JsonParseResult {
+  /** The parsed value; undefined when the text is not JSON at all. */
+  value: unknown;
+  locations: LocationIndex;
+  issues: ValidationIssue[];
+}
+
+export interface JsonParseOptions {
+  /** Deepest nesting accepted (FHIR resources rarely go beyond 40). */
+  maxDepth?: number;
+}
+
+class JsonSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_MAX_DEPTH = 500;
+
+export function parseJson(text: string, options: JsonParseOptions = {}): JsonParseResult {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const locations = new LocationIndex(text);
+  const issues: ValidationIssue[] = [];
+  let pos = 0;
+  const len = text.length;
+
+  const fail = (message: string, offset = pos): never => {
+    throw new JsonSyntaxError(message, offset);
+  };
+
+  const skipWs = (): void => {
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
+      else if (c === 47 /* / */ && (text.charCodeAt(pos + 1) === 47 || text.charCodeAt(pos + 1) === 42)) {
+        fail('Comments are not allowed in JSON');
+      } else break;
+    }
+  };
+
+  const describe = (offset: number): string => {
+    if (offset >= len) return 'the end of the file';
+    const ch = text[offset]!;
+    return JSON.stringify(ch);
+  };
+
+  const parseString = (): string => {
+    // pos is at the opening quote
+    const start = ++pos;
+    // fast path: no escapes
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      if (c === 34) {
+        const s = text.slice(start, pos);
+        pos++;
+        return s;
+      }
+      if (c === 92) break;
+      if (c < 32) fail('Control character in string (escape it, e.g. \\n)');
+      pos++;
+    }
+    let out = text.slice(start, pos);
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      if (c === 34) {
+        pos++;
+        return out;
+      }
+      if (c < 32) fail('Control character in string (escape it, e.g. \\n)');
+      if (c === 92) {
+        const e = text.charCodeAt(pos + 1);
+        switch (e) {
+          case 34:
+            out += '"';
+            break;
+          case 92:
+            out += '\\';
+            break;
+          case 47:
+            out += '/';
+            break;
+          case 98:
+            out += '\b';
+            break;
+          case 102:
+            out += '\f';
+            break;
+          case 110:
+            out += '\n';
+            break;
+          case 114:
+            out += '\r';
+            break;
+          case 116:
+            out += '\t';
+            break;
+          case 117: {
+            const hex = text.slice(pos + 2, pos + 6);
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) fail('Invalid \\u escape in string', pos);
+            out += String.fromCharCode(parseInt(hex, 16));
+            pos += 4;
+            break;
+          }
+          default:
+            fail(`Invalid escape sequence \\${text[pos + 1] ?? ''} in string`, pos);
+        }
+        pos += 2;
+        continue;
+      }
+      // copy a run of ordinary characters
+      const runStart = pos;
+      while (pos < len) {
+        const d = text.charCodeAt(pos);
+        if (d === 34 || d === 92 || d < 32) break;
+        pos++;
+      }
+      out += text.slice(runStart, pos);
+    }
+    return fail('Unterminated string', start - 1);
+  };
+
+  const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+  const parseNumber = (parent: object, key: string | number): number => {
+    NUMBER.lastIndex = pos;
+    const m = NUMBER.exec(text);
+    if (!m || m[0].length === 0 || m[0] === '-') fail(`Unexpected ${describe(pos)}: expected a value`);
+    const raw = m![0];
+    pos += raw.length;
+    const n = Number(raw);
+    if (String(n) !== raw) locations.setRawNumber(parent, key, raw);
+    return n;
+  };
+
+  const literal = (word: string, value: unknown): unknown => {
+    if (text.startsWith(word, pos)) {
+      pos += word.length;
+      return value;
+    }
+    return fail(`Unexpected ${describe(pos)}: expected a value (string, number, object, array, true, false or null)`);
+  };
+
+  const setProp = (obj: Record<string, unknown>, key: string, value: unknown): void => {
+    if (key === '__proto__') {
+      // keep it as plain data; never let input reach the prototype chain
+      Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+    } else {
+      obj[key] = value;
+    }
+  };
+
+  const parseValue = (parent: object, key: string | number, depth: number): unknown => {
+    const c = text.charCodeAt(pos);
+    switch (c) {
+      case 123:
+        return parseObject(depth + 1);
+      case 91:
+        return parseArray(depth + 1);
+      case 34:
+        return parseString();
+      case 116:
+        return literal('true', true);
+      case 102:
+        return literal('false', false);
+      case 110:
+        return literal('null', null);
+      default:
+        if (c === 45 || (c >= 48 && c <= 57)) return parseNumber(parent, key);
+        if (pos >= len) return fail('Unexpected end of file: expected a value');
+        return fail(`Unexpected ${describe(pos)}: expected a value (string, number, object, array, true, false or null)`);
+    }
+  };
+
+  const parseObject = (depth: number): Record<string, unknown> => {
+    if (depth > maxDepth) fail(`JSON is nested more than ${maxDepth} levels deep`);
+    const obj: Record<string, unknown> = {};
+    pos++;
+    skipWs();
+    if (text.charCodeAt(pos) === 125) {
+      pos++;
+      return obj;
+    }
+    let seen: Set<string> | undefined;
+    let count = 0;
+    for (;;) {
+      if (text.charCodeAt(pos) !== 34) {
+        fail(
+          pos >= len
+            ? 'Unexpected end of file inside an object: a "}" is missing'
+            : `Unexpected ${describe(pos)}: expected a property name in double quotes`,
+        );
+      }
+      const keyOffset = pos;
+      const key = parseString();
+      // duplicates: a small object is checked with hasOwnProperty, a big one with a set
+      if (count > 16 && !seen) seen = new Set(Object.keys(obj));
+      const dup = seen ? seen.has(key) : Object.prototype.hasOwnProperty.call(obj, key);
+      if (dup) {
+        const lc = lineColumnOf(text, keyOffset);
+        issues.push({
+          severity: 'error',
+          code: 'structure',
+          message: `Duplicate JSON property "${key}": only one is allowed (the later one was used)`,
+          line: lc.line,
+          column: lc.column,
+          ruleId: 'json-duplicate-key',
+        });
+      }
+      seen?.add(key);
+      count++;
+      skipWs();
+      if (text.charCodeAt(pos) !== 58) fail(`Unexpected ${describe(pos)}: expected ":" after property name "${key}"`);
+      pos++;
+      skipWs();
+      locations.setMember(obj, key, keyOffset);
+      setProp(obj, key, parseValue(obj, key, depth));
+      skipWs();
+      const c = text.charCodeAt(pos);
+      if (c === 44) {
+        pos++;
+        skipWs();
+        if (text.charCodeAt(pos) === 125) fail('Trailing comma before "}" is not allowed in JSON', pos - 1);
+        continue;
+      }
+      if (c === 125) {
+        pos++;
+        return obj;
+      }
+      fail(
+        pos >= len
+          ? 'Unexpected end of file inside an object: a "}" is missing'
+          : `Unexpected ${describe(pos)}: expected "," or "}" after the value of "${key}"`,
+      );
+    }
+  };
+
+  const parseArray = (depth: number): unknown[] => {
+    if (depth > maxDepth) fail(`JSON is nested more than ${maxDepth} levels deep`);
+    const arr: unknown[] = [];
+    pos++;
+    skipWs();
+    if (text.charCodeAt(pos) === 93) {
+      pos++;
+      return arr;
+    }
+    for (;;) {
+      const i = arr.length;
+      locations.setMember(arr, i, pos);
+      arr.push(parseValue(arr, i, depth));
+      skipWs();
+      const c = text.charCodeAt(pos);
+      if (c === 44) {
+        pos++;
+        skipWs();
+        if (text.charCodeAt(pos) === 93) fail('Trailing comma before "]" is not allowed in JSON', pos - 1);
+        continue;
+      }
+      if (c === 93) {
+        pos++;
+        return arr;
+      }
+      fail(
+        pos >= len
+          ? 'Unexpected end of file inside an array: a "]" is missing'
+          : `Unexpected ${describe(pos)}: expected "," or "]" in an array`,
+      );
+    }
+  };
+
+  let value: unknown;
+  try {
+    if (text.charCodeAt(0) === 0xfeff) pos = 1;
+    skipWs();
+    locations.rootOffset = pos;
+    if (pos >= len) fail('The file is empty: expected a JSON object');
+    const holder = { root: undefined as unknown };
+    value = parseValue(holder, 'root', 0);
+    skipWs();
+    if (pos < len) fail(`Unexpected ${describe(pos)} after the end of the JSON value`);
+  } catch (e) {
+    if (!(e instanceof JsonSyntaxError)) throw e;
+    const lc = lineColumnOf(text, e.offset);
+    issues.push({
+      severity: 'fatal',
+      code: 'structure',
+      message: `Invalid JSON: ${e.message}`,
+      line: lc.line,
+      column: lc.column,
+      ruleId: 'json-syntax',
+    });
+    value = undefined;
+  }
+  return { value, locations, issues };
+}

@@ -1,0 +1,33 @@
+/**
+ * Regenerate every snapshot of a published package from its differential and compare.
+ */
+import type { StructureDefinition } from '../compile/fhir-types.js';
+import { loadDefinitions } from '../load/load.js';
+import { compareSnapshot, emptyComparison, type Comparison } from './compare.js';
+import { generateSnapshot, type SnapshotMessage } from './generate.js';
+
+export interface PackageComparison extends Comparison {
+  profiles: number;
+  failures: { url: string; message: string }[];
+  notes: { url: string; messages: SnapshotMessage[] }[];
+}
+
+export async function comparePackage(ig: string, opts: { cacheDir?: string | false } = {}): Promise<PackageComparison> {
+  const loaded = await loadDefinitions({ igs: [ig], cacheDir: opts.cacheDir, offline: true, dependencies: false });
+  const pkg = loaded.defs.sources[loaded.defs.sources.length - 1]!;
+  const result: PackageComparison = { ...emptyComparison(), profiles: 0, failures: [], notes: [] };
+  for (const entry of pkg.entries) {
+    if (entry.resourceType !== 'StructureDefinition' || !entry.hasSnapshot || !entry.hasDifferential) continue;
+    const published = loaded.defs.read<StructureDefinition>(entry);
+    const bare: StructureDefinition = { ...published, snapshot: undefined };
+    result.profiles++;
+    try {
+      const { elements, messages } = generateSnapshot(bare, loaded.structures);
+      if (messages.length) result.notes.push({ url: published.url, messages });
+      compareSnapshot(published.url, published.snapshot!.element, elements, result);
+    } catch (e) {
+      result.failures.push({ url: published.url, message: (e as Error).message });
+    }
+  }
+  return result;
+}

@@ -1,0 +1,692 @@
+/**
+ * Snapshot generation: a StructureDefinition's differential applied to its base's snapshot.
+ *
+ * The snapshot is built as a tree (element → children, element → slices) so that the
+ * operations profiles need are local: expand a datatype's children when the differential
+ * reaches into them (from the type's own profile where one is given), add slices after the
+ * element they slice, follow contentReference, and apply each differential element's
+ * constraints onto its target. The tree is flattened in the canonical order at the end
+ * (element, its children, then its slices each followed by theirs) and ids regenerated.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { ElementDefinition, StructureDefinition } from '../compile/fhir-types.js';
+
+/** Changes whenever this generator's code changes, so cached snapshots never outlive it. */
+export const GENERATOR_VERSION: string = (() => {
+  try {
+    return createHash('sha256').update(readFileSync(fileURLToPath(import.meta.url))).digest('hex').slice(0, 16);
+  } catch {
+    return 'unknown';
+  }
+})();
+
+export interface SnapshotContext {
+  /** A StructureDefinition *with snapshot* (generated first if needed), by canonical. */
+  structureWithSnapshot(canonical: string): StructureDefinition | undefined;
+}
+
+export interface SnapshotMessage {
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  elementId?: string;
+}
+
+export class SnapshotError extends Error {
+  constructor(
+    message: string,
+    readonly messages: SnapshotMessage[] = [],
+  ) {
+    super(message);
+    this.name = 'SnapshotError';
+  }
+}
+
+interface Node {
+  ed: ElementDefinition;
+  /** null: not expanded yet (children come from the type when needed). */
+  children: Node[] | null;
+  slices: Node[];
+  /** The last path segment as it appears in paths (`value[x]`, `identifier`). */
+  name: string;
+  sliceName?: string;
+  parent?: Node;
+  /** For a slice: the element it slices. */
+  sliceOf?: Node;
+}
+
+type Slicing = NonNullable<ElementDefinition['slicing']>;
+
+const EXTENSION_SLICING: Slicing = {
+  discriminator: [{ type: 'value', path: 'url' }],
+  description: 'Extensions are always sliced by (at least) url',
+  rules: 'open',
+};
+
+const CHOICE_SLICING: Slicing = {
+  discriminator: [{ type: 'type', path: '$this' }],
+  ordered: false,
+  rules: 'open',
+};
+
+const clone = <T>(v: T): T => structuredClone(v);
+
+function lastSegment(path: string): string {
+  return path.slice(path.lastIndexOf('.') + 1);
+}
+
+function typeSuffix(code: string): string {
+  return code.charAt(0).toUpperCase() + code.slice(1);
+}
+
+/** Build a tree from a (base) snapshot element list. */
+function treeFromSnapshot(elements: ElementDefinition[]): Node {
+  const root: Node = { ed: clone(elements[0]!), children: [], slices: [], name: lastSegment(elements[0]!.path) };
+  const stack: Node[] = [root];
+  for (let i = 1; i < elements.length; i++) {
+    const ed = clone(elements[i]!);
+    const path = ed.path;
+    const parentPath = path.slice(0, path.lastIndexOf('.'));
+    const node: Node = { ed, children: [], slices: [], name: lastSegment(path), sliceName: ed.sliceName || undefined };
+    if (node.sliceName) {
+      while (stack.length > 1 && stack[stack.length - 1]!.ed.path !== parentPath) stack.pop();
+      const parent = stack[stack.length - 1]!;
+      let owner = (path === root.ed.path ? [root] : parent.children!).filter((c) => c.ed.path === path && !c.sliceName).pop();
+      if (!owner) owner = parent;
+      // re-slice a/b belongs to slice a
+      const slash = node.sliceName.lastIndexOf('/');
+      if (slash > 0) {
+        const p = findSlice(owner, node.sliceName.slice(0, slash));
+        if (p) owner = p;
+      }
+      node.sliceOf = owner;
+      node.parent = owner.parent;
+      owner.slices.push(node);
+    } else {
+      while (stack.length > 1 && stack[stack.length - 1]!.ed.path !== parentPath) stack.pop();
+      const parent = stack[stack.length - 1]!;
+      node.parent = parent;
+      parent.children!.push(node);
+    }
+    stack.push(node);
+  }
+  markUnexpanded(root);
+  return root;
+}
+
+/** In a snapshot, an element with no listed children has them implied by its type. */
+function markUnexpanded(n: Node): void {
+  if (n.children && n.children.length === 0 && n.parent !== undefined) n.children = null;
+  if (n.children && n.children.length === 0 && n.sliceOf) n.children = null;
+  for (const c of n.children ?? []) markUnexpanded(c);
+  for (const s of n.slices) markUnexpanded(s);
+}
+
+function findSlice(owner: Node, name: string): Node | undefined {
+  for (const s of owner.slices) {
+    if (s.sliceName === name) return s;
+    const d = findSlice(s, name);
+    if (d) return d;
+  }
+  return undefined;
+}
+
+/** One step of a differential element's location: `identifier:nhsNumber`. */
+interface Step {
+  name: string;
+  slice?: string;
+}
+
+/** Parse an element id into steps aligned with its path (slice names may contain dots). */
+function stepsOf(ed: ElementDefinition, implicitSlices: Map<string, string>): Step[] {
+  const pathSegs = ed.path.split('.');
+  const steps: Step[] = [];
+  const id = ed.id;
+  if (id) {
+    let rest = id;
+    let ok = true;
+    for (let i = 0; i < pathSegs.length; i++) {
+      const seg = pathSegs[i]!;
+      const next = pathSegs[i + 1];
+      // the id segment starts with the path segment name (a renamed choice keeps its own name)
+      let name = seg;
+      if (!rest.startsWith(seg)) {
+        ok = false;
+        break;
+      }
+      rest = rest.slice(seg.length);
+      let slice: string | undefined;
+      if (rest.startsWith(':')) {
+        // slice name runs until ".<next path segment>" (or the end)
+        let end = rest.length;
+        if (next !== undefined) {
+          const marker = '.' + next;
+          let idx = rest.indexOf(marker, 1);
+          while (idx >= 0) {
+            const after = rest.charAt(idx + marker.length);
+            if (after === '' || after === '.' || after === ':') break;
+            idx = rest.indexOf(marker, idx + 1);
+          }
+          if (idx < 0) {
+            ok = false;
+            break;
+          }
+          end = idx;
+        }
+        slice = rest.slice(1, end);
+        rest = rest.slice(end);
+      }
+      if (next !== undefined) {
+        if (!rest.startsWith('.')) {
+          ok = false;
+          break;
+        }
+        rest = rest.slice(1);
+      } else if (rest !== '') {
+        ok = false;
+        break;
+      }
+      steps.push(slice ? { name, slice } : { name });
+      name = '';
+    }
+    if (ok) {
+      // the element's own sliceName wins over its id (ids are sometimes stale)
+      const last = steps[steps.length - 1]!;
+      if (ed.sliceName && last.slice !== ed.sliceName) last.slice = ed.sliceName;
+      return steps;
+    }
+    steps.length = 0;
+  }
+  // no usable id: use the path, with slices implied by earlier differential elements
+  let prefix = '';
+  for (let i = 0; i < pathSegs.length; i++) {
+    const seg = pathSegs[i]!;
+    prefix = prefix ? `${prefix}.${seg}` : seg;
+    const isLast = i === pathSegs.length - 1;
+    const slice = isLast ? ed.sliceName || undefined : implicitSlices.get(prefix);
+    steps.push(slice ? { name: seg, slice } : { name: seg });
+  }
+  return steps;
+}
+
+export interface GenerateResult {
+  elements: ElementDefinition[];
+  messages: SnapshotMessage[];
+}
+
+/**
+ * Generate the snapshot of `sd` (which must have a differential) from its base's snapshot.
+ */
+export function generateSnapshot(sd: StructureDefinition, ctx: SnapshotContext): GenerateResult {
+  const messages: SnapshotMessage[] = [];
+  const diff = sd.differential?.element ?? [];
+  const baseUrl = sd.baseDefinition;
+  if (!baseUrl) {
+    // a root definition (Element, Base): the differential is all there is
+    if (diff.length === 0) throw new SnapshotError(`${sd.url} has neither snapshot nor differential`);
+    return { elements: diff.map((e) => ({ ...clone(e), id: e.id ?? e.path })), messages };
+  }
+  const base = ctx.structureWithSnapshot(baseUrl);
+  if (!base || !base.snapshot?.element?.length) {
+    throw new SnapshotError(`Cannot generate the snapshot of ${sd.url}: its base ${baseUrl} was not found (or has no snapshot)`);
+  }
+  const gen = new Generator(sd, base, ctx, messages);
+  const elements = gen.run(diff);
+  return { elements, messages };
+}
+
+class Generator {
+  private readonly root: Node;
+  private readonly isConstraint: boolean;
+  private readonly typeName: string;
+
+  constructor(
+    private readonly sd: StructureDefinition,
+    private readonly base: StructureDefinition,
+    private readonly ctx: SnapshotContext,
+    private readonly messages: SnapshotMessage[],
+  ) {
+    this.isConstraint = sd.derivation !== 'specialization';
+    this.typeName = sd.type;
+    this.root = treeFromSnapshot(base.snapshot!.element);
+    if (!this.isConstraint) this.rebaseRoot();
+  }
+
+  /** A specialization (logical model, new type) renames the base's root path. */
+  private rebaseRoot(): void {
+    const from = this.root.ed.path;
+    const to = this.typeName.includes('/') ? lastSegment(this.typeName) : this.typeName;
+    const rootPath = this.sd.differential?.element?.[0]?.path.split('.')[0] ?? to;
+    if (from === rootPath) return;
+    const visit = (n: Node): void => {
+      n.ed.path = rootPath + n.ed.path.slice(from.length);
+      for (const c of n.children ?? []) visit(c);
+      for (const s of n.slices) visit(s);
+    };
+    visit(this.root);
+    this.root.name = rootPath;
+  }
+
+  private msg(severity: SnapshotMessage['severity'], message: string, elementId?: string): void {
+    this.messages.push({ severity, message, elementId });
+  }
+
+  run(diff: ElementDefinition[]): ElementDefinition[] {
+    const implicit = new Map<string, string>();
+    const renames = this.collectChoiceRenames(diff);
+    for (const d of diff) {
+      // track slices for differentials without ids
+      if (d.sliceName) implicit.set(d.path, d.sliceName);
+      else if (!d.id) {
+        for (const k of [...implicit.keys()]) if (k === d.path || k.startsWith(d.path + '.')) implicit.delete(k);
+      }
+      const steps = stepsOf(d, implicit);
+      const target = this.locate(steps, d, renames);
+      if (!target) continue;
+      this.apply(target, d);
+    }
+    this.finish(this.root);
+    const out: ElementDefinition[] = [];
+    this.flatten(this.root, undefined, out);
+    return out;
+  }
+
+  /** `valueQuantity` written as a path: count renames per choice element to decide between restriction and type slices. */
+  private collectChoiceRenames(diff: ElementDefinition[]): Map<string, Set<string>> {
+    const m = new Map<string, Set<string>>();
+    for (const d of diff) {
+      const parent = d.path.slice(0, d.path.lastIndexOf('.'));
+      const last = lastSegment(d.path);
+      // every split at a capital is a candidate (multipleBirthBoolean → multipleBirth + Boolean)
+      for (let i = 1; i < last.length; i++) {
+        const c = last.charCodeAt(i);
+        if (c < 65 || c > 90) continue;
+        const key = `${parent}.${last.slice(0, i)}[x]`;
+        let s = m.get(key);
+        if (!s) m.set(key, (s = new Set()));
+        s.add(last);
+      }
+    }
+    return m;
+  }
+
+  /** Find (creating slices and expanding types as needed) the node a differential element constrains. */
+  private locate(steps: Step[], d: ElementDefinition, renames: Map<string, Set<string>>): Node | undefined {
+    const first = steps[0]!;
+    let node = this.root;
+    if (first.name !== this.root.ed.path.split('.')[0] && this.isConstraint) {
+      this.msg('error', `Differential element ${d.id ?? d.path} does not start with the type ${this.root.ed.path}`, d.id);
+      return undefined;
+    }
+    if (first.slice) {
+      node = this.sliceOf(node, first.slice, d);
+    }
+    for (let i = 1; i < steps.length; i++) {
+      const step = steps[i]!;
+      const children = this.expand(node, steps[i]!.name, d);
+      if (!children) return undefined;
+      let child = children.find((c) => c.name === step.name);
+      if (!child) {
+        // a renamed choice (valueQuantity) refers to value[x]
+        const choice = this.matchRenamedChoice(children, step.name);
+        if (choice) {
+          const allRenames = renames.get(choice.node.ed.path);
+          const onlyOne = !allRenames || allRenames.size <= 1;
+          if (onlyOne && !choice.node.slices.length) {
+            child = choice.node;
+            if (!d.type) this.restrictChoice(child, choice.type);
+          } else {
+            child = this.sliceOf(choice.node, step.name, d, choice.type);
+          }
+        }
+      }
+      if (!child) {
+        if (!this.isConstraint) {
+          // a specialization adds new elements
+          child = { ed: { id: '', path: '' } as ElementDefinition, children: [], slices: [], name: step.name, parent: node };
+          child.ed.path = `${this.pathOf(node)}.${step.name}`;
+          child.ed.base = { path: child.ed.path, min: d.min ?? 0, max: d.max ?? '*' };
+          if (node.children === null) node.children = [];
+          node.children.push(child);
+        } else {
+          this.msg('error', `Differential element ${d.id ?? d.path}: "${step.name}" is not an element of ${this.pathOf(node)}`, d.id);
+          return undefined;
+        }
+      }
+      node = child;
+      if (step.slice) node = this.sliceOf(node, step.slice, d);
+    }
+    return node;
+  }
+
+  private matchRenamedChoice(children: Node[], name: string): { node: Node; type: string } | undefined {
+    for (const c of children) {
+      if (!c.name.endsWith('[x]')) continue;
+      const prefix = c.name.slice(0, -3);
+      if (!name.startsWith(prefix) || name.length === prefix.length) continue;
+      const suffix = name.slice(prefix.length);
+      const t = (c.ed.type ?? []).find((t) => typeSuffix(t.code) === suffix);
+      if (t) return { node: c, type: t.code };
+      // type suffix unknown to the element: a primitive spelled with its capital (e.g. String)
+      const lower = suffix.charAt(0).toLowerCase() + suffix.slice(1);
+      return { node: c, type: /^[A-Z]{2}/.test(suffix) ? suffix : lower };
+    }
+    return undefined;
+  }
+
+  private restrictChoice(node: Node, typeCode: string): void {
+    const types = (node.ed.type ?? []).filter((t) => t.code === typeCode);
+    node.ed.type = types.length ? types : [{ code: typeCode }];
+  }
+
+  private pathOf(n: Node): string {
+    return n.ed.path;
+  }
+
+  /** The children of a node, expanding them from its type (or type profile, or contentReference) on first need. */
+  private expand(node: Node, childName: string, d: ElementDefinition): Node[] | undefined {
+    if (node.children !== null) {
+      if (node.children.length > 0 || node === this.root) return node.children;
+    }
+    const path = node.ed.path;
+    let source: ElementDefinition[] | undefined;
+    let sourceRootPath: string | undefined;
+    if (node.ed.contentReference) {
+      const ref = node.ed.contentReference;
+      const refId = ref.slice(ref.indexOf('#') + 1);
+      const found = this.findByIdOrPath(refId);
+      if (found) {
+        // copy the referenced element's subtree (children only)
+        const kids = (found.children ?? []).map((c) => this.rebaseSubtree(c, found.ed.path, path));
+        node.children = kids;
+        for (const k of kids) k.parent = node;
+        delete node.ed.contentReference;
+        const refTypes = found.ed.type;
+        if (refTypes) node.ed.type = clone(refTypes);
+        return node.children;
+      }
+      this.msg('error', `Cannot follow contentReference ${ref} at ${path}`, d.id);
+      return undefined;
+    }
+    const types = node.ed.type ?? [];
+    let type = types.length === 1 ? types[0] : undefined;
+    if (!type && types.length > 1) {
+      // a choice: use the first type that has the wanted child
+      for (const t of types) {
+        const sd = this.ctx.structureWithSnapshot(t.code);
+        if (sd?.snapshot?.element.some((e) => e.path === `${sd.snapshot!.element[0]!.path}.${childName}`)) {
+          type = t;
+          break;
+        }
+      }
+    }
+    if (!type) {
+      this.msg('error', `Cannot constrain the children of ${path}: it has ${types.length === 0 ? 'no type' : 'several types'}`, d.id);
+      return undefined;
+    }
+    const profile = type.profile?.length === 1 ? type.profile[0] : undefined;
+    let sd: StructureDefinition | undefined;
+    if (profile) {
+      sd = this.ctx.structureWithSnapshot(profile);
+      if (!sd) this.msg('warning', `Profile ${profile} of ${path} was not found; its children come from ${type.code}`, d.id);
+    }
+    if (!sd) sd = this.ctx.structureWithSnapshot(type.code);
+    if (!sd?.snapshot?.element?.length) {
+      this.msg('error', `Cannot expand ${path}: type ${type.code} has no definition`, d.id);
+      return undefined;
+    }
+    source = sd.snapshot.element;
+    sourceRootPath = source[0]!.path;
+    const sub = treeFromSnapshot(source);
+    const kids = (sub.children ?? []).map((c) => this.rebaseSubtree(c, sourceRootPath!, path));
+    node.children = kids;
+    for (const k of kids) k.parent = node;
+    return node.children;
+  }
+
+  private findByIdOrPath(ref: string): Node | undefined {
+    let found: Node | undefined;
+    const visit = (n: Node, id: string): void => {
+      if (found) return;
+      if (id === ref || (n.ed.path === ref && !n.sliceName)) {
+        found = n;
+        return;
+      }
+      for (const c of n.children ?? []) visit(c, `${id}.${c.name}`);
+    };
+    visit(this.root, this.root.ed.path);
+    if (found) return found;
+    // the reference may name the base resource type (#Questionnaire.item in a profile on it)
+    const typeName = ref.split('.')[0]!;
+    const baseSd = this.ctx.structureWithSnapshot(typeName);
+    if (!baseSd?.snapshot) return undefined;
+    const tree = treeFromSnapshot(baseSd.snapshot.element);
+    const visit2 = (n: Node): void => {
+      if (found) return;
+      if ((n.ed.id ?? n.ed.path) === ref || n.ed.path === ref) {
+        found = n;
+        return;
+      }
+      for (const c of n.children ?? []) visit2(c);
+    };
+    visit2(tree);
+    return found;
+  }
+
+  /** Copy a subtree, moving its paths from `fromPrefix` to `toPrefix`. */
+  private rebaseSubtree(n: Node, fromPrefix: string, toPrefix: string): Node {
+    const ed = clone(n.ed);
+    ed.path = toPrefix + ed.path.slice(fromPrefix.length);
+    const copy: Node = { ed, children: null, slices: [], name: n.name, sliceName: n.sliceName };
+    if (n.children !== null) {
+      copy.children = n.children.map((c) => {
+        const cc = this.rebaseSubtree(c, fromPrefix, toPrefix);
+        cc.parent = copy;
+        return cc;
+      });
+    }
+    copy.slices = n.slices.map((s) => {
+      const sc = this.rebaseSubtree(s, fromPrefix, toPrefix);
+      sc.sliceOf = copy;
+      return sc;
+    });
+    return copy;
+  }
+
+  /** The named slice of `owner`, created from the base element when new. */
+  private sliceOf(owner: Node, sliceName: string, d: ElementDefinition, choiceType?: string): Node {
+    // re-slicing: a/b is a slice of slice a
+    const slash = sliceName.lastIndexOf('/');
+    if (slash > 0) {
+      const parentSlice = findSlice(owner, sliceName.slice(0, slash));
+      if (parentSlice) owner = parentSlice;
+    }
+    const existing = owner.slices.find((s) => s.sliceName === sliceName);
+    if (existing) return existing;
+    // a new slice starts as a copy of the sliced element as the base defined it
+    const ed = clone(owner.ed);
+    delete ed.slicing;
+    delete (ed as { sliceIsConstraining?: boolean }).sliceIsConstraining;
+    ed.sliceName = sliceName;
+    // a slice is optional unless the profile says otherwise
+    ed.min = 0;
+    if (choiceType) {
+      const types = (ed.type ?? []).filter((t) => t.code === choiceType);
+      ed.type = types.length ? types : [{ code: choiceType }];
+    }
+    const slice: Node = {
+      ed,
+      // a slice carries the children the sliced element already has (copied), else they come from its type
+      children: owner.children && owner.children.length ? owner.children.map((c) => this.rebaseSubtree(c, owner.ed.path, owner.ed.path)) : null,
+      slices: [],
+      name: owner.name,
+      sliceName,
+      parent: owner.parent,
+      sliceOf: owner,
+    };
+    for (const c of slice.children ?? []) c.parent = slice;
+    owner.slices.push(slice);
+    if (!owner.ed.slicing && !d.slicing) {
+      if (owner.name.endsWith('[x]') || choiceType) owner.ed.slicing = clone(CHOICE_SLICING);
+    }
+    return slice;
+  }
+
+  /** Apply one differential element's constraints to its snapshot node. */
+  private apply(node: Node, d: ElementDefinition): void {
+    const ed = node.ed;
+    const dd = d as unknown as Record<string, unknown>;
+    const target = ed as unknown as Record<string, unknown>;
+
+    // a type profile brings its root's documentation and narrower cardinality
+    if (d.type && d.type.length === 1 && d.type[0]!.profile?.length === 1 && node !== this.root) {
+      const prof = this.ctx.structureWithSnapshot(d.type[0]!.profile[0]!);
+      const profRoot = prof?.snapshot?.element?.[0];
+      if (profRoot) {
+        if (d.short === undefined && profRoot.short !== undefined) ed.short = profRoot.short;
+        if (d.definition === undefined && profRoot.definition !== undefined) ed.definition = profRoot.definition;
+        if (d.comment === undefined && profRoot.comment !== undefined) ed.comment = profRoot.comment;
+        if (d.max === undefined && profRoot.max !== undefined && profRoot.max !== '*' && narrowerMax(profRoot.max, ed.max)) ed.max = profRoot.max;
+        if (d.min === undefined && profRoot.min !== undefined && profRoot.min > (ed.min ?? 0) && !node.sliceName) ed.min = profRoot.min;
+      }
+    }
+
+    for (const [k, v] of Object.entries(dd)) {
+      if (v === undefined) continue;
+      switch (k) {
+        case 'id':
+        case 'path':
+        case 'base':
+        case 'sliceName':
+          break;
+        case 'extension': {
+          const mine = (ed.extension ?? []).filter((e) => !(v as { url: string }[]).some((x) => x.url === e.url));
+          ed.extension = [...mine, ...clone(v as NonNullable<ElementDefinition['extension']>)];
+          break;
+        }
+        case 'alias':
+        case 'condition': {
+          const set = new Set([...((target[k] as string[]) ?? []), ...(v as string[])]);
+          target[k] = [...set];
+          break;
+        }
+        case 'constraint': {
+          const list = [...(ed.constraint ?? [])];
+          for (const c of v as NonNullable<ElementDefinition['constraint']>) {
+            const cc = clone(c);
+            if (!cc.source) cc.source = this.sd.url;
+            const i = list.findIndex((x) => x.key === cc.key);
+            if (i >= 0) list[i] = cc;
+            else list.push(cc);
+          }
+          ed.constraint = list;
+          break;
+        }
+        case 'mapping': {
+          ed.mapping = [...(ed.mapping ?? []), ...clone(v as NonNullable<ElementDefinition['mapping']>)];
+          break;
+        }
+        case 'binding': {
+          const b = clone(v as NonNullable<ElementDefinition['binding']>);
+          const old = ed.binding;
+          ed.binding = { ...(old ?? {}), ...b } as NonNullable<ElementDefinition['binding']>;
+          if (b.valueSet === undefined && old?.valueSet !== undefined && b.strength !== old.strength) {
+            // strength tightened, same value set
+          }
+          break;
+        }
+        case 'slicing': {
+          const s = clone(v as NonNullable<ElementDefinition['slicing']>);
+          ed.slicing = { ...(ed.slicing ?? {}), ...s } as NonNullable<ElementDefinition['slicing']>;
+          if (!s.discriminator && ed.slicing.discriminator === undefined) delete ed.slicing.discriminator;
+          break;
+        }
+        case 'type': {
+          ed.type = clone(v as NonNullable<ElementDefinition['type']>);
+          break;
+        }
+        default: {
+          if (k.startsWith('fixed') || k.startsWith('pattern')) {
+            // one fixed/pattern at a time
+            for (const old of Object.keys(target)) {
+              if ((old.startsWith('fixed') || old.startsWith('pattern')) && old !== k && /^(fixed|pattern)[A-Z]/.test(old)) delete target[old];
+            }
+          } else if (k.startsWith('defaultValue') || k.startsWith('minValue') || k.startsWith('maxValue')) {
+            const prefix = k.match(/^(defaultValue|minValue|maxValue)/)![1]!;
+            for (const old of Object.keys(target)) if (old.startsWith(prefix) && old !== k) delete target[old];
+          } else if (k === 'example') {
+            target[k] = clone(v);
+            break;
+          }
+          target[k] = clone(v);
+        }
+      }
+    }
+  }
+
+  /**
+   * Post-processing: slicing that the element's original definition declares (Element.extension,
+   * DomainResource.extension: "always sliced by url") is carried into the snapshot, and sliced
+   * extensions and choices without a declared slicing get the default one.
+   */
+  private finish(n: Node): void {
+    if (!n.ed.slicing && !n.sliceName) {
+      const inherited = this.definedSlicing(n.ed.base?.path);
+      if (inherited) n.ed.slicing = clone(inherited);
+      else if (n.slices.length) {
+        const t = n.ed.type ?? [];
+        if (t.length === 1 && t[0]!.code === 'Extension') n.ed.slicing = clone(EXTENSION_SLICING);
+        else if (n.name.endsWith('[x]')) n.ed.slicing = clone(CHOICE_SLICING);
+      }
+    }
+    for (const c of n.children ?? []) this.finish(c);
+    for (const s of n.slices) this.finish(s);
+  }
+
+  private readonly definedSlicingCache = new Map<string, Slicing | null>();
+
+  private definedSlicing(basePath: string | undefined): Slicing | undefined {
+    if (!basePath) return undefined;
+    const hit = this.definedSlicingCache.get(basePath);
+    if (hit !== undefined) return hit ?? undefined;
+    let found: Slicing | null = null;
+    const typeName = basePath.split('.')[0]!;
+    if (/^[A-Z]/.test(typeName)) {
+      const sd = this.ctx.structureWithSnapshot(typeName);
+      const el = sd?.snapshot?.element.find((e) => e.path === basePath && !e.sliceName);
+      if (el?.slicing) found = el.slicing;
+    }
+    this.definedSlicingCache.set(basePath, found);
+    return found ?? undefined;
+  }
+
+  /** Canonical order: element, its children, then each slice with its children; ids regenerated. */
+  private flatten(n: Node, parentId: string | undefined, out: ElementDefinition[]): void {
+    let id: string;
+    if (n === this.root) id = n.ed.path;
+    else if (n.sliceOf) {
+      // a slice's id is its owner's id plus the slice name; a re-slice (a/b) replaces the owner's slice name
+      const ownerId = n.sliceOf.ed.id ?? n.sliceOf.ed.path;
+      id = n.sliceName!.includes('/') || n.sliceOf.sliceName ? `${stripLastSlice(ownerId)}:${n.sliceName}` : `${ownerId}:${n.sliceName}`;
+    } else id = `${parentId}.${n.name}`;
+    n.ed.id = id;
+    if (!n.ed.base) n.ed.base = { path: n.ed.path, min: n.ed.min ?? 0, max: n.ed.max ?? '*' };
+    out.push(n.ed);
+    for (const c of n.children ?? []) this.flatten(c, id, out);
+    for (const s of n.slices) this.flatten(s, parentId, out);
+  }
+}
+
+function stripLastSlice(id: string): string {
+  const lastDot = id.lastIndexOf('.');
+  const seg = id.slice(lastDot + 1);
+  const colon = seg.indexOf(':');
+  return colon < 0 ? id : id.slice(0, lastDot + 1) + seg.slice(0, colon);
+}
+
+function narrowerMax(a: string, b: string | undefined): boolean {
+  if (b === undefined || b === '*') return a !== '*';
+  if (a === '*') return false;
+  return Number(a) < Number(b);
+}
