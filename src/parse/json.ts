@@ -232,9 +232,9 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       skipWs();
       const c = text.charCodeAt(pos);
       if (c === 44) {
-        pos++;
+        const comma = pos++;
         skipWs();
-        if (text.charCodeAt(pos) === 125) fail('Trailing comma before "}" is not allowed in JSON', pos - 1);
+        if (text.charCodeAt(pos) === 125) fail('Trailing comma before "}" is not allowed in JSON', comma);
         continue;
       }
       if (c === 125) {
@@ -265,9 +265,9 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       skipWs();
       const c = text.charCodeAt(pos);
       if (c === 44) {
-        pos++;
+        const comma = pos++;
         skipWs();
-        if (text.charCodeAt(pos) === 93) fail('Trailing comma before "]" is not allowed in JSON', pos - 1);
+        if (text.charCodeAt(pos) === 93) fail('Trailing comma before "]" is not allowed in JSON', comma);
         continue;
       }
       if (c === 93) {

@@ -248,7 +248,9 @@ class Converter {
       const { local, ns } = splitQName(cname, cscope);
       const coffset = offsetOf(child);
       const cpath = `${path}.${local}`;
-      if (ns !== FHIR_NS) {
+      const slot = table.get(local);
+      const isXhtml = slot !== undefined && (slot.type ?? slot.el.types[0])?.code === 'xhtml';
+      if (ns !== FHIR_NS && !isXhtml) {
         this.issue(
           'error',
           `Element <${cname}> in ${path} is in namespace "${ns ?? '(none)'}": FHIR XML elements must be in ${FHIR_NS}`,
@@ -258,7 +260,6 @@ class Converter {
         );
         continue;
       }
-      const slot = table.get(local);
       if (!slot) {
         // unknown element: keep it (generically) so that the validator reports it at its position
         const v: Record<string, unknown> = {};

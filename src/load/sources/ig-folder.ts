@@ -2,7 +2,7 @@
  * An IG source folder: conformance resources in JSON or FHIR XML, at any depth
  * (a Simplifier project checkout, a SUSHI output folder, a folder of profiles).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { PlanCompiler } from '../../compile/compiler.js';
 import { hashKey, STORE_FORMAT, type DefinitionStore } from '../cache/store.js';
@@ -43,6 +43,29 @@ function listFiles(root: string, out: FileStamp[], dir = root, depth = 0): void 
       out.push({ rel: relative(root, p), size: st.size, mtime: Math.floor(st.mtimeMs) });
     }
   }
+}
+
+/** The resource type of a JSON/XML file from its first bytes, without parsing it (undefined: cannot tell). */
+export function sniffResourceType(path: string): string | undefined {
+  let head: string;
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const buf = Buffer.alloc(4096);
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      head = buf.subarray(0, n).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return undefined;
+  }
+  const json = /"resourceType"\s*:\s*"([A-Za-z]+)"/.exec(head);
+  if (json) return json[1];
+  // XML: the first element after the prolog and comments
+  const stripped = head.replace(/<\?[\s\S]*?\?>/g, '').replace(/<!--[\s\S]*?-->/g, '');
+  const xml = /<(?:[A-Za-z_][\w.-]*:)?([A-Za-z]+)[\s/>]/.exec(stripped);
+  return xml?.[1];
 }
 
 export interface PackageJson {
@@ -96,6 +119,9 @@ export function loadIgFolder(
   const diagnostics: LoadDiagnostic[] = [];
   const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
   for (const f of files) {
+    const type = sniffResourceType(join(root, f.rel));
+    // examples and other instances are not definitions: do not spend time (or warnings) on them
+    if (type !== undefined && !DEFINITION_TYPES.has(type) && type !== 'Bundle') continue;
     const { resources, diagnostics: d } = readResourceFile(join(root, f.rel), xmlCompiler, join(folder, f.rel));
     diagnostics.push(...d);
     for (const r of resources) {

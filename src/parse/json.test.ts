@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { parseJson } from './json.js';
+
+describe('parseJson', () => {
+  it('parses values and keeps member positions', () => {
+    const text = '{\n  "resourceType": "Patient",\n  "name": [ { "family": "Smith" } ]\n}';
+    const r = parseJson(text);
+    expect(r.issues).toEqual([]);
+    const v = r.value as { name: { family: string }[] };
+    expect(v.name[0]!.family).toBe('Smith');
+    expect(r.locations.positionOf(v, 'name')).toEqual({ line: 3, column: 3 });
+    expect(r.locations.positionOf(v.name, 0)).toEqual({ line: 3, column: 13 });
+    expect(r.locations.positionOf(v.name[0]!, 'family')).toEqual({ line: 3, column: 15 });
+  });
+
+  it('reports duplicate keys with their position and keeps the later value', () => {
+    const r = parseJson('{"a": 1,\n "a": 2}');
+    expect((r.value as { a: number }).a).toBe(2);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]).toMatchObject({ severity: 'error', ruleId: 'json-duplicate-key', line: 2, column: 2 });
+  });
+
+  it('turns syntax errors into one located fatal issue', () => {
+    const r = parseJson('{\n  "a": 1,\n}');
+    expect(r.value).toBeUndefined();
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-syntax', line: 2, column: 9 });
+    expect(r.issues[0]!.message).toMatch(/Trailing comma/);
+  });
+
+  it('rejects comments, unterminated strings and trailing garbage', () => {
+    expect(parseJson('{"a": 1 // x\n}').issues[0]!.message).toMatch(/Comments/);
+    expect(parseJson('{"a": "x').issues[0]!.message).toMatch(/Unterminated string/);
+    expect(parseJson('{"a": 1} x').issues[0]!.message).toMatch(/after the end/);
+  });
+
+  it('keeps __proto__ as data and never touches the prototype chain', () => {
+    const r = parseJson('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
+    const v = r.value as Record<string, unknown>;
+    expect(Object.prototype.hasOwnProperty.call(v, '__proto__')).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(Object.getPrototypeOf(v)).toBe(Object.prototype);
+  });
+
+  it('keeps the original text of numbers that JavaScript would reformat', () => {
+    const r = parseJson('{"v": 1.50, "w": 2}');
+    const v = r.value as object;
+    expect(r.locations.rawNumber(v, 'v')).toBe('1.50');
+    expect(r.locations.rawNumber(v, 'w')).toBeUndefined();
+  });
+
+  it('caps nesting depth with a clear fatal issue instead of overflowing the stack', () => {
+    const deep = '['.repeat(10_000) + ']'.repeat(10_000);
+    const r = parseJson(deep);
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-syntax' });
+    expect(r.issues[0]!.message).toMatch(/nested more than/);
+  });
+});

@@ -1,0 +1,21 @@
+/**
+ * Where the shared NHS corpus lives, and a clear skip when it is not there
+ * (a fresh clone of the project does not have ../shared).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export const SHARED = resolve(__dirname, '..', '..', '..', 'shared');
+export const CORPUS = resolve(SHARED, 'corpus');
+export const HAS_CORPUS = existsSync(CORPUS);
+
+export function corpusPath(...parts: string[]): string {
+  return resolve(CORPUS, ...parts);
+}
+
+export const CORPUS_SKIP_REASON = `../shared/corpus not found at ${CORPUS}: corpus tests skipped (they need the shared NHS artefacts beside the repo)`;
+
+if (!HAS_CORPUS) {
+  // printed once per test file that imports this module
+  console.warn(CORPUS_SKIP_REASON);
+}
