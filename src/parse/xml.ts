@@ -104,6 +104,18 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
   return { value, locations, issues };
 }
 
+const orderCache = new WeakMap<ChildTable, Map<ElementPlan, number>>();
+
+function orderOf(table: ChildTable): Map<ElementPlan, number> {
+  let m = orderCache.get(table);
+  if (!m) {
+    m = new Map();
+    table.elements.forEach((e, i) => m!.set(e, i));
+    orderCache.set(table, m);
+  }
+  return m;
+}
+
 function elementName(n: XNode): string | undefined {
   for (const k of Object.keys(n)) {
     if (k !== ':@' && k !== '#text' && k !== '#comment') return k;
@@ -228,6 +240,10 @@ class Converter {
       return;
     }
     const arrays = new Map<string, number>();
+    // FHIR XML elements must follow the definition's order
+    let lastIndex = -1;
+    let lastName = '';
+    const order = orderOf(table);
     for (const child of childrenOf(node, qname)) {
       const cname = elementName(child);
       if (cname === undefined) {
@@ -269,6 +285,13 @@ class Converter {
         continue;
       }
       const el = slot.el;
+      const idx = order.get(el) ?? -1;
+      if (idx < lastIndex) {
+        this.issue('error', `Element <${local}> is out of order in ${path}: it must come before <${lastName}> (FHIR XML follows the definition's element order)`, coffset, 'xml-element-order', cpath);
+      } else {
+        lastIndex = idx;
+        lastName = local;
+      }
       const type = slot.type ?? (el.types.length === 1 ? el.types[0] : undefined);
       const code = type?.code ?? (el.contentReference ? 'BackboneElement' : 'Element');
       const multiple = el.isArray;

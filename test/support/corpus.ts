@@ -3,9 +3,11 @@
  * (a fresh clone of the project does not have ../shared).
  */
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const SHARED = resolve(__dirname, '..', '..', '..', 'shared');
+const here = dirname(fileURLToPath(import.meta.url));
+export const SHARED = resolve(here, '..', '..', '..', 'shared');
 export const CORPUS = resolve(SHARED, 'corpus');
 export const HAS_CORPUS = existsSync(CORPUS);
 

@@ -1,0 +1,42 @@
+/**
+ * Machine formats of a run result. Each renderer takes the JSON result (so `bars report`
+ * can re-render a saved result in any format).
+ */
+import type { Bundle } from '../compile/fhir-types.js';
+import { toOperationOutcome } from '../report/outcome.js';
+import type { ResultIssue, RunResult } from '../report/result.js';
+import type { ValidationIssue } from '../model/issue.js';
+
+export type OutputFormat = 'text' | 'json' | 'outcome' | 'html' | 'junit' | 'sarif' | 'markdown';
+
+function asIssues(list: ResultIssue[]): ValidationIssue[] {
+  return list.map((i) => ({
+    severity: i.severity,
+    code: i.code,
+    message: i.message,
+    expression: i.expression ?? undefined,
+    line: i.line ?? undefined,
+    column: i.column ?? undefined,
+    ruleId: i.ruleId,
+    source: i.source ?? undefined,
+    suppressed: i.suppressed,
+  }));
+}
+
+/** One input: an OperationOutcome; several: a collection Bundle of OperationOutcomes. */
+export function renderOutcome(result: RunResult): string {
+  const outcomes = result.results.map((r, i) => toOperationOutcome(asIssues(r.issues), { id: `result-${i + 1}`, file: r.file }));
+  if (outcomes.length === 1) return JSON.stringify(outcomes[0], null, 2) + '\n';
+  const bundle: Bundle = {
+    resourceType: 'Bundle',
+    type: 'collection',
+    timestamp: new Date().toISOString(),
+    entry: outcomes.map((o, i) => ({ fullUrl: `urn:bars-toolkit:result:${encodeURIComponent(result.results[i]!.file)}`, resource: o })),
+  };
+  return JSON.stringify(bundle, null, 2) + '\n';
+}
+
+export const renderers: Partial<Record<OutputFormat, (r: RunResult) => string | Promise<string>>> & Record<string, (r: RunResult) => string | Promise<string>> = {
+  json: (r) => JSON.stringify(r, null, 2) + '\n',
+  outcome: renderOutcome,
+};

@@ -1,0 +1,69 @@
+/**
+ * The `bars` command line. Every failure becomes a message and an exit code; a stack trace
+ * is printed only with BARS_DEBUG=1.
+ */
+import { LoadError } from '../load/types.js';
+import { UsageError } from './inputs.js';
+import { HelpRequested, validateCommand, VALIDATE_HELP } from './validate.js';
+import { toolVersion } from './version.js';
+
+const HELP = `bars — validate FHIR R4 payloads for the NHS Booking and Referral Standard (BaRS)
+
+Usage:
+  bars validate <files|folders|globs...> [options]   validate resources (bars validate --help)
+  bars packages list [--ig ...]                       show the loaded FHIR packages and definitions
+  bars packages add <tgz|folder|name#version>         add a package to the FHIR package cache
+  bars snapshot <url|file> [--ig ...]                 print a StructureDefinition with its snapshot
+  bars report <result.json> --format html|junit|sarif|markdown   re-render a saved JSON result
+  bars --version
+`;
+
+export async function main(argv: string[]): Promise<number> {
+  const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true };
+  const [cmd, ...rest] = argv;
+  try {
+    switch (cmd) {
+      case 'validate':
+        return await validateCommand(rest, io);
+      case 'packages':
+        return await (await import('./packages.js')).packagesCommand(rest, io);
+      case 'snapshot':
+        return await (await import('./snapshot.js')).snapshotCommand(rest, io);
+      case 'report':
+        return await (await import('./report.js')).reportCommand(rest, io);
+      case '--version':
+      case '-v':
+        io.stdout.write(`bars-toolkit ${toolVersion()}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout.write(HELP);
+        return cmd === undefined ? 2 : 0;
+      default:
+        io.stderr.write(`bars: unknown command "${cmd}"\n\n${HELP}`);
+        return 2;
+    }
+  } catch (e) {
+    if (e instanceof HelpRequested) {
+      io.stdout.write(e.text);
+      return 0;
+    }
+    if (e instanceof UsageError) {
+      io.stderr.write(`bars: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof LoadError) {
+      io.stderr.write(`bars: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+      return 2;
+    }
+    io.stderr.write(
+      `bars: internal error: ${(e as Error)?.message ?? String(e)}\n` +
+        (process.env.BARS_DEBUG ? `${(e as Error)?.stack}\n` : 'This is a bug in bars-toolkit. Run again with BARS_DEBUG=1 for details and report it.\n'),
+    );
+    return 2;
+  }
+}
+
+export { VALIDATE_HELP };

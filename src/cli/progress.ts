@@ -1,0 +1,37 @@
+/**
+ * Progress for long runs on a terminal: files done, files/s and ETA on stderr, redrawn in
+ * place. Nothing at all in CI, when piped, or for short runs.
+ */
+export class Progress {
+  private readonly enabled: boolean;
+  private done_ = 0;
+  private readonly start = performance.now();
+  private lastDraw = 0;
+
+  constructor(
+    private readonly total: number,
+    stream: NodeJS.WriteStream = process.stderr,
+  ) {
+    this.stream = stream;
+    this.enabled = total >= 20 && stream.isTTY === true && !process.env.CI && !process.env.GITHUB_ACTIONS && process.env.TERM !== 'dumb';
+  }
+
+  private readonly stream: NodeJS.WriteStream;
+
+  tick(file: string): void {
+    this.done_++;
+    if (!this.enabled) return;
+    const now = performance.now();
+    if (now - this.lastDraw < 100 && this.done_ < this.total) return;
+    this.lastDraw = now;
+    const secs = (now - this.start) / 1000;
+    const rate = this.done_ / Math.max(secs, 0.001);
+    const eta = (this.total - this.done_) / Math.max(rate, 0.001);
+    const name = file.length > 40 ? '…' + file.slice(-39) : file;
+    this.stream.write(`\r\x1b[2K${this.done_}/${this.total} files · ${rate.toFixed(0)} files/s · ETA ${eta.toFixed(0)} s · ${name}`);
+  }
+
+  done(): void {
+    if (this.enabled) this.stream.write('\r\x1b[2K');
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * `bars validate <files|folders|globs…>`
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createEngine, type Engine } from '../engine.js';
+import { LoadError } from '../load/types.js';
+import type { ValidationIssue } from '../model/issue.js';
+import { toOperationOutcome } from '../report/outcome.js';
+import { summarise, type FileResult, type ResultIssue, type RunResult } from '../report/result.js';
+import { renderText } from '../report/text.js';
+import { loadConfig } from './config.js';
+import { expandInputs, UsageError } from './inputs.js';
+import { applySuppressions, loadSuppressions } from './suppress.js';
+import { renderers, type OutputFormat } from './formats.js';
+import { toolVersion } from './version.js';
+import { Progress } from './progress.js';
+
+export const VALIDATE_HELP = `Usage: bars validate <files|folders|globs...> [options]
+
+Validates FHIR R4 resources (JSON or XML). Folders are searched for *.json and *.xml.
+
+Options:
+  --ig <ig>                 load an IG: name#version, a .tgz, a package or IG source folder, or a
+                            resource file (repeatable). Without --ig the pinned BaRS package set
+                            is used when it is in the FHIR package cache.
+  --profile <url>           also check every input against this profile (repeatable)
+  --format <f[,f...]>       text (default), json, outcome${', html, junit, sarif, markdown'}
+  --output <file>           write the (single) format to a file instead of stdout
+  --output-dir <dir>        write each format to <dir>/bars-report.<ext>
+  --fail-on <level>         error (default) or warning: what makes the exit code 1
+  --quiet                   text output: only errors
+  --suppress <file>         accepted issues (rule id + path pattern + justification)
+  --tx <url>                FHIR terminology server for SNOMED CT, dm+d, LOINC... ($validate-code)
+  --offline                 never use the network
+  --package-cache <dir>     FHIR package cache (default ~/.fhir/packages)
+  --registry <url>          FHIR package registry (default https://packages.fhir.org)
+  --cache-dir <dir>         the toolkit's own cache (default ~/.cache/bars-toolkit); --no-cache to disable
+  --unknown-extensions <l>  warning (default), error or ignore
+  --config <file>           project config (default ./bars.config.json)
+  --application <APPn>      BaRS: validate as this Application
+  --message-definition <f>  BaRS: the receiver's MessageDefinition (repeatable)
+  --request <file>          BaRS: validate an HTTP request (raw HTTP, HAR entry or JSON) and its body
+  --no-bars                 plain FHIR validation, without the BaRS layer
+
+Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning), 2 usage or loading failure.
+`;
+
+export interface ValidateArgs {
+  inputs: string[];
+  igs: string[];
+  profiles: string[];
+  formats: OutputFormat[];
+  output?: string;
+  outputDir?: string;
+  failOn: 'error' | 'warning';
+  quiet: boolean;
+  suppress?: string;
+  tx?: string;
+  offline: boolean;
+  packageCache?: string;
+  registry?: string;
+  cacheDir?: string | false;
+  unknownExtensions?: 'warning' | 'error' | 'ignore';
+  application?: string;
+  messageDefinitions: string[];
+  request?: string;
+  bars: boolean;
+}
+
+export function parseValidateArgs(argv: string[]): ValidateArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        ig: { type: 'string', multiple: true },
+        profile: { type: 'string', multiple: true },
+        format: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        'output-dir': { type: 'string' },
+        'fail-on': { type: 'string' },
+        quiet: { type: 'boolean', short: 'q' },
+        suppress: { type: 'string' },
+        tx: { type: 'string' },
+        offline: { type: 'boolean' },
+        'package-cache': { type: 'string' },
+        registry: { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean' },
+        'unknown-extensions': { type: 'string' },
+        config: { type: 'string' },
+        application: { type: 'string' },
+        'message-definition': { type: 'string', multiple: true },
+        request: { type: 'string' },
+        'no-bars': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message}\nRun "bars validate --help" for the options.`);
+  }
+  const v = parsed.values;
+  if (v.help) throw new HelpRequested(VALIDATE_HELP);
+  const { config, path: configPath } = loadConfig(v.config);
+  const base = configPath ? dirname(configPath) : process.cwd();
+  const rel = (p: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || /#/.test(p) ? p : resolveIfPath(base, p));
+  const formats = (v.format ?? config.format ?? 'text').split(',').map((f) => f.trim()) as OutputFormat[];
+  for (const f of formats) {
+    if (!(f in renderers) && f !== 'text') throw new UsageError(`--format ${f}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
+  }
+  const failOn = (v['fail-on'] ?? config.failOn ?? 'error') as string;
+  if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on ${failOn}: use error or warning`);
+  const ue = (v['unknown-extensions'] ?? config.unknownExtensions) as string | undefined;
+  if (ue && !['warning', 'error', 'ignore'].includes(ue)) throw new UsageError(`--unknown-extensions ${ue}: use warning, error or ignore`);
+  if (formats.length > 1 && v.output) throw new UsageError('--output takes one format; with several formats use --output-dir');
+  const app = v.application ?? config.application;
+  if (app && !/^APP[1-8]$/i.test(app)) throw new UsageError(`--application ${app}: use APP1 … APP8`);
+  const args: ValidateArgs = {
+    inputs: parsed.positionals,
+    igs: v.ig ?? (config.igs ?? []).map(rel),
+    profiles: [...(v.profile ?? []), ...(config.profiles ?? [])],
+    formats,
+    output: v.output,
+    outputDir: v['output-dir'],
+    failOn,
+    quiet: v.quiet === true,
+    suppress: v.suppress ?? (config.suppress ? resolve(base, config.suppress) : undefined),
+    tx: v.tx ?? config.tx,
+    offline: v.offline ?? config.offline ?? false,
+    packageCache: v['package-cache'] ?? config.packageCache,
+    registry: v.registry ?? config.registry,
+    cacheDir: v['no-cache'] ? false : v['cache-dir'],
+    unknownExtensions: ue as ValidateArgs['unknownExtensions'],
+    application: app?.toUpperCase(),
+    messageDefinitions: v['message-definition'] ?? (config.messageDefinitions ?? []).map((p) => resolve(base, p)),
+    request: v.request,
+    bars: v['no-bars'] !== true,
+  };
+  if (args.inputs.length === 0 && !args.request) throw new UsageError('No input: give files, folders or globs to validate (e.g. bars validate fixtures/)');
+  return args;
+}
+
+function resolveIfPath(base: string, p: string): string {
+  return /^[A-Za-z0-9._-]+#/.test(p) ? p : resolve(base, p);
+}
+
+export class HelpRequested extends Error {
+  constructor(readonly text: string) {
+    super('help');
+  }
+}
+
+function toResultIssue(i: ValidationIssue): ResultIssue {
+  const r: ResultIssue = {
+    severity: i.severity,
+    code: i.code,
+    message: i.message,
+    expression: i.expression ?? null,
+    line: i.line ?? null,
+    column: i.column ?? null,
+    ruleId: i.ruleId,
+    source: i.source ?? null,
+  };
+  if (i.elementId) r.elementId = i.elementId;
+  if (i.bars) r.bars = i.bars;
+  if (i.suppressed) r.suppressed = i.suppressed;
+  return r;
+}
+
+/** Plugins (the BaRS layer) are attached by the caller. */
+export type EngineFactory = (args: ValidateArgs) => Promise<Engine>;
+
+export async function defaultEngine(args: ValidateArgs): Promise<Engine> {
+  const plugins = args.bars ? await barsPlugins(args) : [];
+  return createEngine({
+    igs: args.igs,
+    packageCache: args.packageCache,
+    registry: args.registry,
+    offline: args.offline,
+    cacheDir: args.cacheDir,
+    tx: args.tx,
+    unknownExtensions: args.unknownExtensions,
+    plugins,
+  });
+}
+
+async function barsPlugins(args: ValidateArgs): Promise<import('../validate/run.js').ValidationPlugin[]> {
+  try {
+    const mod = (await import('../bars/plugin.js')) as { barsPlugins?: (a: ValidateArgs) => Promise<import('../validate/run.js').ValidationPlugin[]> };
+    return mod.barsPlugins ? mod.barsPlugins(args) : [];
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return [];
+    throw e;
+  }
+}
+
+export interface RunOutput {
+  result: RunResult;
+  exitCode: number;
+}
+
+/** Run a validation and build the JSON result (without printing). */
+export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine): Promise<RunOutput> {
+  const t0 = performance.now();
+  const files = await expandInputs(args.inputs);
+  if (files.length === 0 && !args.request) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
+  const suppressions = args.suppress ? loadSuppressions(args.suppress) : [];
+  const engine = await makeEngine(args);
+  const progress = new Progress(files.length);
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const t1 = performance.now();
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      results.push({
+        file,
+        resourceType: null,
+        profiles: [],
+        valid: false,
+        issues: [{ severity: 'fatal', code: 'exception', message: `Cannot read the file: ${(e as Error).message}`, expression: null, line: null, column: null, ruleId: 'file-unreadable', source: null }],
+      });
+      continue;
+    }
+    const r = await engine.validate(bytes, { name: file, profile: args.profiles });
+    const fr: FileResult = {
+      file,
+      resourceType: r.resourceType ?? null,
+      profiles: r.profiles,
+      valid: r.valid,
+      issues: r.issues.map(toResultIssue),
+      durationMs: Math.round((performance.now() - t1) * 100) / 100,
+    };
+    const barsInfo = (r.instance as { bars?: FileResult['bars'] } | undefined)?.bars;
+    if (barsInfo) fr.bars = barsInfo;
+    results.push(fr);
+    progress.tick(file);
+  }
+  progress.done();
+  if (args.request) {
+    const httpModule = '../bars/http/validate-request.js';
+    const mod = (await import(httpModule).catch(() => undefined)) as
+      | { validateRequestFile?: (e: Engine, file: string, a: ValidateArgs) => Promise<FileResult> }
+      | undefined;
+    if (!mod?.validateRequestFile) throw new UsageError('--request is not available in this build');
+    results.push(await mod.validateRequestFile(engine, args.request, args));
+  }
+  if (suppressions.length) applySuppressions(results, suppressions, args.suppress!);
+  const result: RunResult = {
+    tool: { name: 'bars-toolkit', version: toolVersion() },
+    results,
+    summary: summarise(results, performance.now() - t0),
+    run: {
+      startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
+      packages: engine.loaded.defs.sourceInfos().map((s) => ({ name: s.name, version: s.version, kind: s.kind, location: s.location })),
+      options: { igs: args.igs, profiles: args.profiles, failOn: args.failOn, tx: args.tx ?? null, application: args.application ?? null },
+      diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, message: d.message, hint: d.hint, file: d.file })),
+    },
+  };
+  const failing = results.some((r) =>
+    r.issues.some((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || (args.failOn === 'warning' && i.severity === 'warning'))),
+  );
+  return { result, exitCode: failing ? 1 : 0 };
+}
+
+/** The whole command: run, render, write; returns the exit code. */
+export async function validateCommand(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean }): Promise<number> {
+  const args = parseValidateArgs(argv);
+  let out: RunOutput;
+  try {
+    out = await runValidate(args);
+  } catch (e) {
+    if (e instanceof LoadError) {
+      io.stderr.write(`bars: cannot load definitions: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+      return 2;
+    }
+    throw e;
+  }
+  const { result } = out;
+  // loading problems go to stderr (never into the machine-readable stdout)
+  const diags = result.run?.diagnostics ?? [];
+  const important = diags.filter((d) => d.severity !== 'information');
+  if (important.length && !args.quiet) {
+    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
+    if (important.length > 10) io.stderr.write(`bars: … and ${important.length - 10} more loading messages\n`);
+  }
+  const engineNotes = (result.run as { notes?: string[] } | undefined)?.notes;
+  if (engineNotes) for (const n of engineNotes) io.stderr.write(`bars: ${n}\n`);
+
+  for (const f of args.formats) {
+    const render = renderers[f];
+    const text =
+      f === 'text' || !render
+        ? renderText(result, { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet })
+        : await render(result);
+    if (args.outputDir) {
+      mkdirSync(args.outputDir, { recursive: true });
+      const file = join(args.outputDir, `bars-report.${EXTENSIONS[f]}`);
+      writeFileSync(file, text);
+      io.stderr.write(`bars: wrote ${relative(process.cwd(), file)}\n`);
+    } else if (args.output) {
+      mkdirSync(dirname(resolve(args.output)), { recursive: true });
+      writeFileSync(args.output, text);
+    } else {
+      io.stdout.write(text);
+    }
+  }
+  return out.exitCode;
+}
+
+export const EXTENSIONS: Record<OutputFormat, string> = {
+  text: 'txt',
+  json: 'json',
+  outcome: 'outcome.json',
+  html: 'html',
+  junit: 'junit.xml',
+  sarif: 'sarif',
+  markdown: 'md',
+};
+
+export { toOperationOutcome };

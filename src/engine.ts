@@ -1,0 +1,128 @@
+/**
+ * The engine: definitions loaded once, plans compiled once, a validator reused for every
+ * input. This is what `createValidator()` returns and what the CLI drives.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { OperationOutcome, Resource } from './compile/fhir-types.js';
+import { BARS_PACKAGE_SET } from './bars/package-set.js';
+import { loadDefinitions, type LoadedDefinitions, type LoadOptions } from './load/load.js';
+import type { LoadDiagnostic } from './load/types.js';
+import type { ValidationIssue } from './model/issue.js';
+import { toOperationOutcome } from './report/outcome.js';
+import { TerminologyService } from './terminology/index.js';
+import { validateInstance, type InstanceResult, type ValidationPlugin } from './validate/run.js';
+import { InstanceValidator } from './validate/validator.js';
+
+export interface EngineOptions {
+  /** IGs to load: `name#version`, a .tgz, an unpacked package, an IG source folder, or a resource file. */
+  igs?: string[];
+  /** FHIR package cache folder (default ~/.fhir/packages or FHIR_PACKAGE_CACHE). */
+  packageCache?: string;
+  /** FHIR package registry (default https://packages.fhir.org). */
+  registry?: string;
+  /** Never use the network (registry or terminology server). */
+  offline?: boolean;
+  /** The toolkit's cache folder (default ~/.cache/bars-toolkit or BARS_CACHE_DIR); false: no disk cache. */
+  cacheDir?: string | false;
+  /** A FHIR terminology server for codes that cannot be checked offline (SNOMED CT, dm+d, LOINC...). */
+  tx?: string;
+  /** How to treat extensions whose definition is not loaded (default 'warning'). */
+  unknownExtensions?: 'warning' | 'error' | 'ignore';
+  /** Load the pinned BaRS package set when no igs are given (default true). */
+  barsDefaults?: boolean;
+  /** Load the toolkit's own profiles/ and message-definitions/ (default true). */
+  projectDefinitions?: boolean;
+  /** Checks to run after the FHIR validation (the BaRS layer registers here). */
+  plugins?: ValidationPlugin[];
+  /** Stop listing issues for one input after this many (default 5000). */
+  maxIssues?: number;
+}
+
+export interface ValidateOptions {
+  /** Profile(s) to check against in addition to meta.profile. */
+  profile?: string | string[];
+  /** Name of the input in messages (a file path). */
+  name?: string;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  issues: ValidationIssue[];
+  outcome: OperationOutcome;
+  resourceType?: string;
+  profiles: string[];
+  /** Internal: the parsed instance (for reporters that show source excerpts). */
+  instance?: InstanceResult;
+}
+
+/** Where the toolkit's own files (profiles/, message-definitions/, rules/) are. */
+export function toolkitRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rules'))) return dir;
+    dir = dirname(dir);
+  }
+  return dirname(dirname(fileURLToPath(import.meta.url)));
+}
+
+export class Engine {
+  readonly validator: InstanceValidator;
+  readonly terminology: TerminologyService;
+
+  constructor(
+    readonly loaded: LoadedDefinitions,
+    readonly options: EngineOptions,
+  ) {
+    this.terminology = new TerminologyService(loaded.defs, {
+      txServer: options.offline ? undefined : options.tx,
+      cache: loaded.store,
+    });
+    this.validator = new InstanceValidator(loaded.defs, loaded.compiler, this.terminology, {
+      unknownExtensions: options.unknownExtensions,
+      maxIssues: options.maxIssues,
+    });
+  }
+
+  get diagnostics(): LoadDiagnostic[] {
+    return this.loaded.defs.diagnostics;
+  }
+
+  /** Validate a resource given as an object, JSON/XML text or bytes. */
+  async validate(input: Resource | Record<string, unknown> | string | Uint8Array, opts: ValidateOptions = {}): Promise<ValidationResult> {
+    const profiles = opts.profile === undefined ? [] : Array.isArray(opts.profile) ? opts.profile : [opts.profile];
+    const instance = await validateInstance(
+      this.validator,
+      typeof input === 'string' ? { text: input, name: opts.name } : input instanceof Uint8Array ? { bytes: input, name: opts.name } : { resource: input, name: opts.name },
+      { profiles, plugins: this.options.plugins, maxIssues: this.options.maxIssues },
+    );
+    return {
+      valid: instance.valid,
+      issues: instance.issues,
+      outcome: toOperationOutcome(instance.issues, { file: opts.name }),
+      resourceType: instance.resourceType,
+      profiles: instance.profiles,
+      instance,
+    };
+  }
+}
+
+export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
+  const root = toolkitRoot();
+  const projectFolders =
+    options.projectDefinitions === false
+      ? []
+      : [join(root, 'profiles', 'fsh-generated', 'resources'), join(root, 'message-definitions')].filter((p) => existsSync(p));
+  const loadOptions: LoadOptions = {
+    igs: options.igs,
+    packageCache: options.packageCache,
+    registry: options.registry,
+    offline: options.offline,
+    cacheDir: options.cacheDir,
+    defaultPackages: options.barsDefaults === false ? undefined : BARS_PACKAGE_SET,
+    projectFolders,
+  };
+  const loaded = await loadDefinitions(loadOptions);
+  return new Engine(loaded, options);
+}

@@ -1,0 +1,83 @@
+/**
+ * The JSON result of `bars validate` — a stable contract that CI tools, the HTML/JUnit/
+ * SARIF renderers and `bars report` read back. Add fields; never rename or remove them.
+ *
+ * {"tool":{"name","version"},
+ *  "results":[{"file","resourceType","profiles":[…],"valid":bool,
+ *              "issues":[{"severity","code","message","expression","line","column","ruleId","source"}]}],
+ *  "summary":{"files","valid","errors","warnings","information","durationMs"}}
+ */
+import type { BarsContext, IssueType, Severity } from '../model/issue.js';
+
+export interface ResultIssue {
+  severity: Severity;
+  code: IssueType;
+  message: string;
+  expression: string | null;
+  line: number | null;
+  column: number | null;
+  ruleId: string;
+  source: string | null;
+  /** Element id in the profile named by `source`. */
+  elementId?: string;
+  /** BaRS context (Application, payload, rule, guide page) for issues raised by the BaRS layer. */
+  bars?: BarsContext;
+  /** Present when a suppression matched: the issue is kept and counted, but does not fail the run. */
+  suppressed?: { justification: string; file?: string };
+}
+
+export interface FileResult {
+  file: string;
+  resourceType: string | null;
+  profiles: string[];
+  valid: boolean;
+  issues: ResultIssue[];
+  /** The BaRS Application and payload the file was validated as, when the BaRS layer ran. */
+  bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string };
+  durationMs?: number;
+}
+
+export interface RunSummary {
+  files: number;
+  valid: number;
+  errors: number;
+  warnings: number;
+  information: number;
+  durationMs: number;
+  /** Issues matched by a suppression file (counted here, not in errors/warnings/information). */
+  suppressed?: number;
+  fatal?: number;
+}
+
+export interface RunResult {
+  tool: { name: string; version: string };
+  results: FileResult[];
+  summary: RunSummary;
+  /** What the run used: definitions, options, and problems met while loading. */
+  run?: {
+    startedAt: string;
+    packages: { name: string; version: string; kind: string; location: string }[];
+    options?: Record<string, unknown>;
+    diagnostics?: { severity: string; message: string; hint?: string; file?: string }[];
+  };
+}
+
+export function summarise(results: FileResult[], durationMs: number): RunSummary {
+  const s: RunSummary = { files: results.length, valid: 0, errors: 0, warnings: 0, information: 0, durationMs: Math.round(durationMs), suppressed: 0, fatal: 0 };
+  for (const r of results) {
+    if (r.valid) s.valid++;
+    for (const i of r.issues) {
+      if (i.suppressed) {
+        s.suppressed!++;
+        continue;
+      }
+      if (i.severity === 'fatal') {
+        s.fatal!++;
+        s.errors++;
+      } else if (i.severity === 'error') s.errors++;
+      else if (i.severity === 'warning') s.warnings++;
+      else s.information++;
+    }
+  }
+  return s;
+}

@@ -1,0 +1,148 @@
+/**
+ * Terminology bindings: codes, Codings, CodeableConcepts and Quantities checked against the
+ * value sets their definitions bind them to, with severities by binding strength, plus the
+ * code systems of Codings checked wherever they are known locally.
+ */
+import type { ElementPlan } from '../compile/plan.js';
+import type { IssueType, Severity } from '../model/issue.js';
+import type { CodeResult } from '../terminology/index.js';
+import type { Loc } from './location.js';
+import type { Applied, InstanceValidator, RunState } from './validator.js';
+
+const BINDABLE = new Set(['code', 'Coding', 'CodeableConcept', 'Quantity', 'string', 'uri', 'CodeableReference']);
+
+interface Binding {
+  strength: string;
+  valueSet: string;
+  el: ElementPlan;
+}
+
+/** The bindings that apply: the most constraining definition per value set. */
+function bindingsOf(applied: Applied[]): Binding[] {
+  const out: Binding[] = [];
+  for (const a of applied) {
+    const b = a.el.def.binding;
+    if (!b?.valueSet || !b.strength) continue;
+    const i = out.findIndex((x) => x.valueSet === b.valueSet);
+    if (i >= 0) {
+      if (rank(b.strength) > rank(out[i]!.strength)) out[i] = { strength: b.strength, valueSet: b.valueSet, el: a.el };
+    } else out.push({ strength: b.strength, valueSet: b.valueSet, el: a.el });
+  }
+  // a profile's binding replaces the base one: keep only the last definition's bindings when they differ
+  if (out.length > 1) {
+    const last = out[out.length - 1]!;
+    const required = out.filter((b) => b.strength === 'required');
+    return required.length ? required : [last];
+  }
+  return out;
+}
+
+function rank(s: string): number {
+  return s === 'required' ? 3 : s === 'extensible' ? 2 : s === 'preferred' ? 1 : 0;
+}
+
+export function checkBindings(v: InstanceValidator, st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
+  const term = v.terminology;
+  if (!term) return;
+  if (typeCode === 'Coding' && value && typeof value === 'object') checkCodingSystem(v, st, value as Record<string, unknown>, loc);
+  if (!BINDABLE.has(typeCode)) return;
+  for (const b of bindingsOf(applied)) {
+    if (b.strength === 'example') continue;
+    let result: CodeResult | Promise<CodeResult> | undefined;
+    let shown = '';
+    if (typeof value === 'string' && (typeCode === 'code' || typeCode === 'string' || typeCode === 'uri')) {
+      result = term.validateCode(b.valueSet, { code: value });
+      shown = `'${value}'`;
+    } else if (value && typeof value === 'object') {
+      const o = value as Record<string, unknown>;
+      if (typeCode === 'Coding') {
+        if (typeof o.code !== 'string') continue;
+        result = term.validateCode(b.valueSet, { system: str(o.system), version: str(o.version), code: o.code, display: str(o.display) });
+        shown = `${str(o.system) ?? ''}#${o.code}`;
+      } else if (typeCode === 'CodeableConcept') {
+        if (!Array.isArray(o.coding) || o.coding.length === 0) continue; // text only: nothing to check
+        result = term.validateCodeableConcept(b.valueSet, o as never);
+        shown = (o.coding as Record<string, unknown>[]).map((c) => `${str(c?.system) ?? ''}#${str(c?.code) ?? ''}`).join(', ');
+      } else if (typeCode === 'Quantity') {
+        if (typeof o.code !== 'string') continue;
+        result = term.validateCode(b.valueSet, { system: str(o.system), code: o.code });
+        shown = `${str(o.system) ?? ''}#${o.code}`;
+      }
+    }
+    if (!result) continue;
+    if (result instanceof Promise) {
+      st.pending.push(result.then((r) => reportResult(v, st, r, b, shown, value, typeCode, loc)));
+    } else reportResult(v, st, result, b, shown, value, typeCode, loc);
+  }
+}
+
+function str(x: unknown): string | undefined {
+  return typeof x === 'string' ? x : undefined;
+}
+
+function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Binding, shown: string, value: unknown, typeCode: string, loc: Loc): void {
+  const vs = b.valueSet;
+  if (r.result === 'invalid') {
+    const [severity, tail]: [Severity, string] =
+      b.strength === 'required'
+        ? ['error', 'and a code from this value set is required']
+        : b.strength === 'extensible'
+          ? ['warning', 'and a code from this value set should be used unless it has no suitable code']
+          : ['information', 'and a code from this value set is recommended'];
+    const code: IssueType = 'code-invalid';
+    v.report(
+      st,
+      loc,
+      severity,
+      code,
+      `binding-${b.strength}`,
+      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shown} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.strength} binding), ${tail}${r.message ? `. ${r.message}` : ''}`,
+      { el: b.el },
+    );
+  } else if (r.result === 'unknown' && (b.strength === 'required' || b.strength === 'extensible')) {
+    v.report(
+      st,
+      loc,
+      'information',
+      'informational',
+      'binding-not-checked',
+      r.message ?? `The code ${shown} could not be checked against ${vs} offline (pass --tx <terminology server> to check it)`,
+      { el: b.el },
+    );
+  }
+  if (r.display && value && typeof value === 'object') {
+    displayIssue(v, st, r, loc, typeCode, value as Record<string, unknown>);
+  }
+}
+
+function displayIssue(v: InstanceValidator, st: RunState, r: CodeResult, loc: Loc, typeCode: string, value: Record<string, unknown>): void {
+  const d = r.display!;
+  let at = loc;
+  if (typeCode === 'Coding') at = loc.child('display', value, 'display');
+  else if (typeCode === 'CodeableConcept' && Array.isArray(value.coding)) {
+    const i = (value.coding as Record<string, unknown>[]).findIndex((c) => c && c.display === d.given);
+    if (i >= 0) at = loc.child('coding', value.coding as object, i, i).child('display', (value.coding as object[])[i]!, 'display');
+  }
+  v.report(
+    st,
+    at,
+    'warning',
+    'value',
+    'display-mismatch',
+    `Wrong display '${d.given}': the code system says ${d.expected.map((e) => `'${e}'`).join(' or ')}`,
+  );
+}
+
+/** Codings outside (or beside) bindings: an unknown code in a complete local code system is an error. */
+function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<string, unknown>, loc: Loc): void {
+  const system = str(coding.system);
+  const code = str(coding.code);
+  if (!system || !code) return;
+  const r = v.terminology!.validateCodeInSystem({ system, version: str(coding.version), code, display: str(coding.display) });
+  if (r.result === 'invalid') {
+    v.report(st, loc.child('code', coding, 'code'), 'error', 'code-invalid', 'code-unknown', r.message ?? `Unknown code '${code}' in the code system ${system}`);
+  } else if (r.result === 'unknown' && !r.systemUnknown && r.message) {
+    v.report(st, loc.child('system', coding, 'system'), 'warning', 'not-found', 'code-system-unknown', r.message);
+  }
+  if (r.display) displayIssue(v, st, r, loc, 'Coding', coding);
+}

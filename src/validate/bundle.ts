@@ -1,0 +1,146 @@
+/**
+ * Bundles: resolving references between entries, and the rules a Bundle's entries must
+ * follow beyond the invariants (fullUrl forms, fullUrl agreeing with the resource id,
+ * duplicates, what a message or document must start with).
+ */
+import type { Loc } from './location.js';
+import type { InstanceValidator, RunState } from './validator.js';
+
+interface Entry {
+  index: number;
+  fullUrl?: string;
+  resource?: Record<string, unknown>;
+}
+
+const RESTFUL = /^(.*\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+export class BundleIndex {
+  readonly type: string | undefined;
+  readonly entries: Entry[] = [];
+  private readonly byFullUrl = new Map<string, Entry[]>();
+  private readonly byTypeId = new Map<string, Entry[]>();
+
+  constructor(readonly bundle: Record<string, unknown>) {
+    this.type = typeof bundle.type === 'string' ? bundle.type : undefined;
+    const list = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
+    list.forEach((e, index) => {
+      if (!e || typeof e !== 'object') return;
+      const rec = e as Record<string, unknown>;
+      const entry: Entry = { index };
+      if (typeof rec.fullUrl === 'string') entry.fullUrl = rec.fullUrl;
+      if (rec.resource && typeof rec.resource === 'object' && !Array.isArray(rec.resource)) entry.resource = rec.resource as Record<string, unknown>;
+      this.entries.push(entry);
+      if (entry.fullUrl) push(this.byFullUrl, entry.fullUrl, entry);
+      const r = entry.resource;
+      if (r && typeof r.resourceType === 'string' && typeof r.id === 'string') push(this.byTypeId, `${r.resourceType}/${r.id}`, entry);
+    });
+  }
+
+  entry(index: number): Entry | undefined {
+    return this.entries.find((e) => e.index === index);
+  }
+
+  /**
+   * Find the entry a reference points at, from the entry holding the reference (its fullUrl
+   * is the base for relative references, as the FHIR Bundle rules say).
+   */
+  resolve(reference: string, fromFullUrl?: string): Entry[] {
+    const ref = reference.replace(/\/_history\/[^/]+$/, '');
+    const exact = this.byFullUrl.get(reference) ?? this.byFullUrl.get(ref);
+    if (exact) return exact;
+    if (/^(urn:|[a-z][a-z0-9+.-]*:\/\/)/i.test(ref)) {
+      // absolute: a RESTful URL may also match by type/id when the base is the same
+      return [];
+    }
+    const m = RESTFUL.exec(ref);
+    if (!m) return [];
+    const typeId = `${m[2]}/${m[3]}`;
+    if (fromFullUrl) {
+      const base = RESTFUL.exec(fromFullUrl);
+      if (base && base[1] && /^[a-z]+:\/\//i.test(fromFullUrl)) {
+        const abs = this.byFullUrl.get(base[1] + typeId);
+        if (abs) return abs;
+      }
+    }
+    return this.byTypeId.get(typeId) ?? [];
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const l = m.get(k);
+  if (l) l.push(v);
+  else m.set(k, [v]);
+}
+
+/** Bundle-level rules that are not expressed as invariants in R4 (or that deserve a clearer message). */
+export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, index: BundleIndex, loc: Loc): void {
+  const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
+  const entryLoc = (i: number): Loc => loc.child('entry', entries, i, i);
+  const type = index.type;
+  const seen = new Map<string, number>();
+  for (const e of index.entries) {
+    const r = e.resource;
+    const el = entryLoc(e.index);
+    if (e.fullUrl !== undefined) {
+      const fu = e.fullUrl;
+      const isAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(fu);
+      if (!isAbsolute) {
+        v.report(st, el, 'error', 'invalid', 'bundle-fullurl-absolute', `The fullUrl must be an absolute URL (not '${fu}'): use urn:uuid:<uuid> or the resource's server URL`);
+      }
+      if (/^urn:uuid:/i.test(fu) && !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(fu)) {
+        v.report(st, el, 'error', 'invalid', 'bundle-fullurl-uuid', `The fullUrl '${fu}' is not a valid urn:uuid (expected urn:uuid: followed by a lower-case UUID)`);
+      }
+      if (r && isAbsolute && !/^urn:/i.test(fu)) {
+        const m = RESTFUL.exec(fu);
+        if (m) {
+          if (r.resourceType !== m[2] || (r.id !== undefined && r.id !== m[3])) {
+            v.report(
+              st,
+              el,
+              'error',
+              'invalid',
+              'bundle-fullurl-id',
+              `The fullUrl '${fu}' names ${m[2]}/${m[3]}, but the resource is ${String(r.resourceType)}/${String(r.id ?? '(no id)')}: they must agree`,
+            );
+          } else if (r.id === undefined && type !== 'transaction' && type !== 'batch') {
+            v.report(st, el, 'error', 'invalid', 'bundle-fullurl-id', `The fullUrl '${fu}' looks like a RESTful server URL, but the resource has no id`);
+          }
+        }
+      }
+      if (r) {
+        const key = `${fu}|${versionOf(r) ?? ''}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          v.report(
+            st,
+            el,
+            'error',
+            'duplicate',
+            'bundle-duplicate-entry',
+            `Duplicate entry: entry[${first}] already has fullUrl '${fu}'${versionOf(r) ? ` (version ${versionOf(r)})` : ''}; each resource may appear only once in a Bundle`,
+          );
+        } else seen.set(key, e.index);
+      }
+    } else if (r && (type === 'message' || type === 'document')) {
+      v.report(st, el, 'warning', 'invalid', 'bundle-fullurl-missing', `Entry ${e.index} has no fullUrl: in a ${type} Bundle every entry needs one so that references can be resolved`);
+    }
+  }
+  if (type === 'message') {
+    const first = index.entries[0]?.resource;
+    if (first && first.resourceType !== 'MessageHeader') {
+      v.report(
+        st,
+        entryLoc(0),
+        'error',
+        'invalid',
+        'bundle-message-header-first',
+        `A message Bundle must start with its MessageHeader, but the first entry is a ${String(first.resourceType)}: move the MessageHeader to entry[0]`,
+      );
+    }
+  }
+}
+
+function versionOf(r: Record<string, unknown>): string | undefined {
+  const meta = r.meta as Record<string, unknown> | undefined;
+  return meta && typeof meta.versionId === 'string' ? meta.versionId : undefined;
+}

@@ -1,0 +1,167 @@
+/**
+ * Extensions: found by url, placed where their definition allows (context), used as
+ * modifier or not as defined, and validated against their own definition.
+ */
+import type { StructurePlan } from '../compile/plan.js';
+import { howToProvide } from '../load/known-packages.js';
+import type { Loc } from './location.js';
+import type { Applied, InstanceValidator, RunState } from './validator.js';
+
+export function checkExtension(
+  v: InstanceValidator,
+  st: RunState,
+  value: unknown,
+  applied: Applied[],
+  loc: Loc,
+  parentLoc: Loc,
+  parentType: string,
+  parentApplied: Applied[],
+  isModifierExtension: boolean,
+): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    v.validateValue(st, value, undefined, applied, 'Extension', loc);
+    return;
+  }
+  const ext = value as Record<string, unknown>;
+  const url = ext.url;
+  let list = applied;
+  if (typeof url === 'string' && url !== '') {
+    const isAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(url);
+    // already known through a matched slice's type profile?
+    const known = applied.some((a) => a.el.isRoot && a.el.owner.url === url && a.el.owner.type === 'Extension');
+    if (!known) {
+      if (!isAbsolute) {
+        // a sub-extension of a complex extension is identified by a relative url matched by its slice
+        const sliced = applied.some((a) => a.el.sliceName !== undefined);
+        if (!sliced) {
+          const owner = parentApplied.find((a) => a.el.owner.type === 'Extension' && a.el.owner.url)?.el.owner;
+          if (parentType === 'Extension' && owner && owner.derivation === 'constraint') {
+            v.report(
+              st,
+              loc,
+              'error',
+              'structure',
+              'extension-sub-unknown',
+              `Sub-extension url '${url}' is not defined by the extension ${owner.canonical}`,
+            );
+          } else if (parentType !== 'Extension') {
+            v.report(st, loc.child('url', ext, 'url'), 'error', 'value', 'extension-url-absolute', `The extension url '${url}' must be an absolute URL (the canonical url of its definition)`);
+          }
+        }
+      } else {
+        const plan = v.compiler.plan(url);
+        if (!plan || plan.type !== 'Extension') {
+          const failure = v.compiler.failure(url);
+          const setting = v.options.unknownExtensions ?? 'warning';
+          if (failure) {
+            v.report(st, loc, 'error', 'processing', 'extension-definition-broken', `The definition of extension ${url} could not be used: ${failure}`);
+          } else if (isModifierExtension) {
+            v.report(
+              st,
+              loc,
+              'error',
+              'extension',
+              'modifier-extension-unknown',
+              `The modifier extension ${url} is unknown, so this resource cannot be safely processed (modifier extensions change the meaning of the data). ${howToProvide(url)}`,
+            );
+          } else if (setting !== 'ignore') {
+            v.report(
+              st,
+              loc,
+              setting,
+              'extension',
+              'extension-unknown',
+              `The extension ${url} could not be found, so it was not checked. ${howToProvide(url)}`,
+            );
+          }
+        } else {
+          list = [...applied, { el: plan.root }];
+          checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc);
+        }
+      }
+    } else {
+      const plan = applied.find((a) => a.el.isRoot && a.el.owner.url === url)!.el.owner;
+      checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc);
+    }
+  }
+  v.validateValue(st, value, undefined, list, 'Extension', loc);
+}
+
+function checkPlacement(
+  v: InstanceValidator,
+  st: RunState,
+  plan: StructurePlan,
+  loc: Loc,
+  parentType: string,
+  parentApplied: Applied[],
+  isModifierExtension: boolean,
+  parentLoc: Loc,
+): void {
+  const root = plan.root.def;
+  // modifier or not, as defined
+  const definedModifier = root.isModifier === true || plan.root.children.some((c) => c.name === 'modifierExtension' && false);
+  if (definedModifier && !isModifierExtension) {
+    v.report(st, loc, 'error', 'structure', 'extension-modifier-misplaced', `The extension ${plan.canonical} must not be used as an extension (it's a modifierExtension): put it in modifierExtension`);
+  } else if (!definedModifier && isModifierExtension) {
+    v.report(st, loc, 'error', 'structure', 'extension-not-modifier', `The extension ${plan.canonical} must not be used as a modifierExtension (it's a regular extension): put it in extension`);
+  }
+  const contexts = plan.sd.context ?? [];
+  if (contexts.length === 0) return;
+  const parentPaths = new Set<string>();
+  const parentEl = parentApplied[0]?.el;
+  parentPaths.add(parentType);
+  if (parentEl) {
+    parentPaths.add(parentEl.path);
+    const basePath = parentEl.def.base?.path;
+    if (basePath) parentPaths.add(basePath);
+  }
+  // the parent's own extension url (for extension-of-extension contexts)
+  const parentExtUrl = parentType === 'Extension' ? parentApplied.find((a) => a.el.isRoot && a.el.owner.type === 'Extension')?.el.owner.url : undefined;
+  const ancestors = typeAncestors(v, parentType);
+  for (const c of contexts) {
+    const expr = c.expression ?? '';
+    if (c.type === 'element') {
+      if (expr === 'Element' || expr === 'Base') return;
+      if (parentPaths.has(expr) || ancestors.has(expr)) return;
+      // "Patient" allows an extension on the Patient resource itself only
+    } else if (c.type === 'extension') {
+      if (parentExtUrl && (expr === parentExtUrl || expr.split('#')[0] === parentExtUrl)) return;
+    } else if (c.type === 'fhirpath') {
+      // fhirpath contexts (e.g. Patient.address.where(use = 'home')) are not evaluated: accept
+      return;
+    } else {
+      return;
+    }
+  }
+  const allowed = contexts.map((c) => `${c.type === 'element' ? 'e' : c.type === 'extension' ? 'x' : 'p'}:${c.expression}`).join(', ');
+  v.report(
+    st,
+    loc,
+    'error',
+    'structure',
+    'extension-context',
+    `The extension ${plan.canonical} is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
+  );
+  void parentLoc;
+}
+
+const ancestorCache = new Map<string, Set<string>>();
+
+/** A type and its base types (Age → Quantity → Element), for context matching. */
+function typeAncestors(v: InstanceValidator, type: string): Set<string> {
+  let s = ancestorCache.get(type);
+  if (s) return s;
+  s = new Set([type]);
+  let plan = v.compiler.typePlan(type);
+  let guard = 0;
+  while (plan?.baseDefinition && guard++ < 10) {
+    const base = plan.baseDefinition.slice(plan.baseDefinition.lastIndexOf('/') + 1);
+    s.add(base);
+    plan = v.compiler.typePlan(base);
+  }
+  if (plan?.kind === 'resource') {
+    s.add('Resource');
+  }
+  ancestorCache.set(type, s);
+  return s;
+}

@@ -1,0 +1,116 @@
+/**
+ * Invariants: every `constraint` of every definition that applies to a value, evaluated
+ * once per value (a profile repeating ele-1 does not evaluate it twice). Expressions are
+ * compiled once; the hot ones run natively, the rest through HL7's fhirpath.js.
+ */
+import type { ElementDefinition } from '../compile/fhir-types.js';
+import type { ElementPlan } from '../compile/plan.js';
+import { compileInvariant, type CompiledInvariant } from './fhirpath/evaluate.js';
+import { wrapPrimitive } from './fhirpath/native.js';
+import type { Loc } from './location.js';
+import type { Applied, InstanceValidator, RunState } from './validator.js';
+
+type Constraint = NonNullable<ElementDefinition['constraint']>[number];
+
+interface PreparedConstraint {
+  key: string;
+  expression: string;
+  human: string;
+  severity: 'error' | 'warning';
+  source: string;
+  /** Undefined when compilation failed; then `problem` says why. */
+  compiled?: CompiledInvariant;
+  problem?: string;
+  el: ElementPlan;
+}
+
+const BEST_PRACTICE = 'http://hl7.org/fhir/StructureDefinition/elementdefinition-bestpractice';
+
+/** Constraints the validator implements natively elsewhere, or that cannot be expressed offline. */
+const HANDLED_ELSEWHERE = new Set([
+  // txt-1/txt-2 use htmlChecks(): the xhtml checker reports these with precise messages
+  'txt-1',
+  'txt-2',
+]);
+
+const prepared = new WeakMap<ElementPlan, Map<string, PreparedConstraint[]>>();
+
+function prepare(el: ElementPlan, contextType: string): PreparedConstraint[] {
+  let byCtx = prepared.get(el);
+  if (!byCtx) {
+    byCtx = new Map();
+    prepared.set(el, byCtx);
+  }
+  let list = byCtx.get(contextType);
+  if (list) return list;
+  list = [];
+  for (const c of (el.def.constraint ?? []) as Constraint[]) {
+    if (!c.expression || !c.key || HANDLED_ELSEWHERE.has(c.key)) continue;
+    const bestPractice = (c.extension ?? []).some((e: { url: string; valueBoolean?: boolean }) => e.url === BEST_PRACTICE && e.valueBoolean === true);
+    const p: PreparedConstraint = {
+      key: c.key,
+      expression: c.expression,
+      human: c.human ?? c.key,
+      severity: c.severity === 'error' && !bestPractice ? 'error' : 'warning',
+      source: c.source ?? el.owner.url,
+      el,
+    };
+    try {
+      p.compiled = compileInvariant(c.key, c.expression, contextType);
+    } catch (e) {
+      p.problem = (e as Error).message;
+    }
+    list.push(p);
+  }
+  byCtx.set(contextType, list);
+  return list;
+}
+
+/** The type name fhirpath.js needs to interpret a node (a datatype, a resource, or a backbone element's path). */
+function contextTypeOf(applied: Applied[], typeCode: string): string {
+  if (typeCode === 'BackboneElement' || typeCode === 'Element') {
+    const el = applied[0]?.el;
+    if (el) return el.path;
+  }
+  return typeCode;
+}
+
+export function evaluateConstraints(
+  v: InstanceValidator,
+  st: RunState,
+  value: unknown,
+  ext: unknown,
+  applied: Applied[],
+  typeCode: string,
+  loc: Loc,
+): void {
+  const ctxType = contextTypeOf(applied, typeCode);
+  let done: Set<string> | undefined;
+  let node: unknown;
+  const frame = st.frame;
+  for (const a of applied) {
+    const list = prepare(a.el, ctxType);
+    for (const c of list) {
+      const k = c.key + '\u0000' + c.expression;
+      if (done?.has(k)) continue;
+      (done ??= new Set()).add(k);
+      if (!c.compiled) {
+        v.report(st, loc, 'warning', 'processing', 'invariant-uncompilable', `Constraint ${c.key} (from ${c.source}) could not be checked: its expression does not compile (${c.problem})`, {
+          el: c.el,
+        });
+        continue;
+      }
+      if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
+      let ok: boolean | undefined;
+      try {
+        ok = c.compiled.evaluate(node, { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node });
+      } catch (e) {
+        v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
+        continue;
+      }
+      if (ok === false) {
+        v.report(st, loc, c.severity, 'invariant', `invariant:${c.key}`, `Constraint failed: ${c.key}: '${c.human}'`, { el: c.el });
+      }
+    }
+  }
+}

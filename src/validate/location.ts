@@ -1,0 +1,47 @@
+/**
+ * Locations of values in an instance, built as a cheap chain while walking and turned
+ * into a FHIRPath string and a line/column only when an issue needs them.
+ */
+import type { LineColumn, LocationIndex } from '../parse/locations.js';
+
+export class Loc {
+  private cached: string | undefined;
+
+  constructor(
+    readonly parent: Loc | undefined,
+    /** Segment name (JSON member name, or the resource type at the root). */
+    readonly name: string,
+    /** Index in a repeating element, or -1. */
+    readonly index: number,
+    /** The object/array holding this value and its key there (for line/column). */
+    readonly container: object | undefined,
+    readonly key: string | number | undefined,
+  ) {}
+
+  static root(resourceType: string): Loc {
+    return new Loc(undefined, resourceType, -1, undefined, undefined);
+  }
+
+  child(name: string, container: object, key: string | number, index = -1): Loc {
+    return new Loc(this, name, index, container, key);
+  }
+
+  /** FHIRPath of the value, e.g. `Bundle.entry[2].resource.subject.reference`. */
+  toString(): string {
+    if (this.cached !== undefined) return this.cached;
+    const seg = this.index >= 0 ? `${this.name}[${this.index}]` : this.name;
+    this.cached = this.parent ? `${this.parent.toString()}.${seg}` : seg;
+    return this.cached;
+  }
+
+  position(locations: LocationIndex | undefined): LineColumn | undefined {
+    if (!locations) return undefined;
+    for (let l: Loc | undefined = this; l; l = l.parent) {
+      if (l.container !== undefined && l.key !== undefined) {
+        const p = locations.positionOf(l.container, l.key);
+        if (p) return p;
+      }
+    }
+    return locations.lineColumn(locations.rootOffset);
+  }
+}

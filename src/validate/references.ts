@@ -1,0 +1,123 @@
+/**
+ * References: where they point, whether the target exists (contained or in the Bundle),
+ * and whether its type and profile are what the element's targetProfile allows.
+ */
+import type { Loc } from './location.js';
+import type { Applied, InstanceValidator, RunState } from './validator.js';
+
+const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+
+export function checkReference(v: InstanceValidator, st: RunState, ref: Record<string, unknown>, applied: Applied[], loc: Loc): void {
+  const reference = ref.reference;
+  if (typeof reference !== 'string' || reference === '') return;
+  const refLoc = loc.child('reference', ref, 'reference');
+  if (/\s/.test(reference)) {
+    v.report(st, refLoc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
+    return;
+  }
+  // the allowed targets, from every definition that applies
+  const targetProfiles = new Set<string>();
+  let anyReferenceType = false;
+  for (const a of applied) {
+    for (const t of a.el.types) {
+      if (t.code !== 'Reference') continue;
+      anyReferenceType = true;
+      for (const p of t.targetProfiles) targetProfiles.add(p);
+    }
+  }
+  void anyReferenceType;
+
+  let target: Record<string, unknown> | undefined;
+  let impliedType: string | undefined;
+  const frame = st.frame;
+  if (reference.startsWith('#')) {
+    const id = reference.slice(1);
+    if (id === '') target = frame?.root;
+    else {
+      const contained = frame?.root?.contained;
+      if (Array.isArray(contained)) {
+        target = contained.find((c) => c && typeof c === 'object' && (c as Record<string, unknown>).id === id) as Record<string, unknown> | undefined;
+      }
+    }
+    // a missing contained target is reported by invariant ref-1
+  } else {
+    const m = RESOURCE_URL.exec(reference);
+    if (m && v.compiler.typePlan(m[1]!)?.kind === 'resource') impliedType = m[1];
+    const bundle = st.bundles[st.bundles.length - 1];
+    if (bundle) {
+      const found = bundle.resolve(reference, frame?.entry?.fullUrl);
+      if (found.length > 1) {
+        v.report(st, refLoc, 'error', 'multiple-matches', 'reference-ambiguous', `The reference '${reference}' matches ${found.length} entries of the Bundle (entries ${found.map((f) => f.index).join(', ')}): it must identify exactly one`);
+      }
+      target = found[0]?.resource;
+      if (!target) {
+        if (/^urn:(uuid|oid):/i.test(reference)) {
+          v.report(
+            st,
+            refLoc,
+            'error',
+            'not-found',
+            'reference-unresolved-urn',
+            `The reference '${reference}' is a URN, so it must point at an entry of this Bundle, but no entry has that fullUrl`,
+          );
+        } else if (bundle.type === 'message' || bundle.type === 'document') {
+          v.report(
+            st,
+            refLoc,
+            'warning',
+            'not-found',
+            'reference-unresolved',
+            `The reference '${reference}' does not resolve to any entry of this ${bundle.type} Bundle: ${bundle.type} Bundles are expected to carry the resources they refer to`,
+          );
+        }
+      }
+    } else if (/^urn:(uuid|oid):/i.test(reference)) {
+      v.report(st, refLoc, 'error', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which only makes sense inside a Bundle that carries the target`);
+    }
+  }
+  const targetType = target && typeof target.resourceType === 'string' ? target.resourceType : impliedType;
+
+  // Reference.type must agree with what the reference points at
+  if (typeof ref.type === 'string' && targetType && ref.type !== targetType && !/^[a-z]+:/.test(ref.type)) {
+    v.report(st, loc.child('type', ref, 'type'), 'error', 'value', 'reference-type-mismatch', `Reference.type says '${ref.type}' but the reference points at a ${targetType}`);
+  }
+
+  if (targetProfiles.size === 0 || !targetType) return;
+  const allowedTypes = new Map<string, string[]>();
+  let anyResource = false;
+  for (const p of targetProfiles) {
+    const plan = v.compiler.plan(p);
+    const t = plan?.type ?? p.slice(p.lastIndexOf('/') + 1);
+    if (t === 'Resource' || t === 'DomainResource') anyResource = true;
+    const l = allowedTypes.get(t);
+    if (l) l.push(p);
+    else allowedTypes.set(t, [p]);
+  }
+  if (!anyResource && !allowedTypes.has(targetType)) {
+    v.report(
+      st,
+      refLoc,
+      'error',
+      'structure',
+      'reference-target-type',
+      `The reference points at a ${targetType}, which is not allowed here: the target must be ${[...allowedTypes.keys()].join(' or ')}`,
+    );
+    return;
+  }
+  if (!target) return;
+  // the target must conform to one of the profiles given for its type (base type = no constraint)
+  const candidates = (allowedTypes.get(targetType) ?? []).filter((p) => p !== `http://hl7.org/fhir/StructureDefinition/${targetType}`);
+  if (candidates.length === 0 || candidates.length < (allowedTypes.get(targetType) ?? []).length) return;
+  const usable = candidates.filter((p) => v.compiler.plan(p));
+  if (usable.length === 0) return; // unknown profiles are reported where the profile is used
+  if (!usable.some((p) => v.conformsTo(st, target, p, targetType))) {
+    v.report(
+      st,
+      refLoc,
+      'error',
+      'structure',
+      'reference-target-profile',
+      `The ${targetType} referenced by '${reference}' does not conform to ${usable.length === 1 ? 'the required profile' : 'any of the allowed profiles'} ${usable.join(', ')}: validate that resource against it to see why`,
+    );
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * Validating one input end to end: bytes or text or object → parsed instance with
+ * positions → issues sorted by where they are.
+ */
+import { isErrorSeverity, SEVERITY_RANK, type ValidationIssue } from '../model/issue.js';
+import { parseJson } from '../parse/json.js';
+import { LocationIndex } from '../parse/locations.js';
+import { decodeUtf8, sniffFormat } from '../parse/text.js';
+import { parseFhirXml } from '../parse/xml.js';
+import { Loc } from './location.js';
+import { InstanceValidator, RunState } from './validator.js';
+
+export interface InstanceInput {
+  /** Raw bytes (checked as UTF-8), text (JSON or FHIR XML), or an already-parsed resource. */
+  bytes?: Uint8Array;
+  text?: string;
+  resource?: unknown;
+  /** Name used in messages (a file path). */
+  name?: string;
+}
+
+export interface InstanceResult {
+  resourceType?: string;
+  /** Profiles the resource was checked against (meta.profile plus requested ones). */
+  profiles: string[];
+  valid: boolean;
+  issues: ValidationIssue[];
+  /** The parsed resource (undefined when it could not be parsed). */
+  resource?: Record<string, unknown>;
+  format: 'json' | 'xml' | 'object';
+  locations?: LocationIndex;
+}
+
+/** Something that adds checks after the FHIR validation (the BaRS layer is one). */
+export interface ValidationPlugin {
+  name: string;
+  check(ctx: PluginContext): ValidationIssue[] | Promise<ValidationIssue[]>;
+}
+
+export interface PluginContext {
+  resource: Record<string, unknown>;
+  issues: readonly ValidationIssue[];
+  locations?: LocationIndex;
+  validator: InstanceValidator;
+  /** Locate a FHIRPath-ish location (`Bundle.entry[1].resource.subject`) in the source. */
+  positionOf(path: (string | number)[]): { line: number; column: number } | undefined;
+}
+
+export interface RunOptions {
+  profiles?: string[];
+  maxIssues?: number;
+  /** Largest input accepted, in bytes. */
+  maxBytes?: number;
+  plugins?: ValidationPlugin[];
+}
+
+export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
+
+export async function validateInstance(validator: InstanceValidator, input: InstanceInput, options: RunOptions = {}): Promise<InstanceResult> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  let text = input.text;
+  if (input.bytes) {
+    if (input.bytes.length > maxBytes) {
+      return failed(`The input is ${(input.bytes.length / 1048576).toFixed(1)} MB, more than the ${(maxBytes / 1048576).toFixed(0)} MB limit; split it or raise --max-size`, 'input-too-large');
+    }
+    const d = decodeUtf8(input.bytes);
+    if (d.text === undefined) return { profiles: [], valid: false, issues: [d.issue!], format: 'json' };
+    text = d.text;
+  }
+  let resource: unknown;
+  let locations: LocationIndex | undefined;
+  let format: InstanceResult['format'] = 'object';
+  const issues: ValidationIssue[] = [];
+  if (text !== undefined) {
+    if (text.length > maxBytes) return failed(`The input is larger than the ${(maxBytes / 1048576).toFixed(0)} MB limit`, 'input-too-large');
+    const fmt = sniffFormat(text, input.name);
+    if (!fmt) {
+      return failed(
+        text.trim() === '' ? 'The input is empty: expected a FHIR resource in JSON or XML' : 'The input is neither JSON (starting with {) nor XML (starting with <): expected a FHIR resource',
+        'input-format',
+      );
+    }
+    format = fmt;
+    const parsed = fmt === 'json' ? parseJson(text) : parseFhirXml(text, validator.compiler);
+    issues.push(...parsed.issues);
+    resource = parsed.value;
+    locations = parsed.locations;
+    if (resource === undefined) return { profiles: [], valid: false, issues: sortIssues(issues), format, locations };
+  } else {
+    resource = input.resource;
+  }
+  if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+    issues.push({
+      severity: 'fatal',
+      code: 'structure',
+      message: `Expected a FHIR resource (a JSON object with "resourceType"), found ${Array.isArray(resource) ? 'an array' : resource === null ? 'null' : typeof resource}`,
+      ruleId: 'resource-not-object',
+      line: 1,
+      column: 1,
+    });
+    return { profiles: [], valid: false, issues, format, locations };
+  }
+  const r = resource as Record<string, unknown>;
+  const rt = typeof r.resourceType === 'string' ? r.resourceType : undefined;
+  const st = new RunState(locations, format === 'xml' ? 'xml' : 'json', options.maxIssues ?? 5000);
+  for (const i of issues) st.add(i);
+  validator.validateResource(st, r, Loc.root(rt ?? 'Resource'), options.profiles ?? []);
+  if (st.pending.length) await Promise.all(st.pending);
+  if (st.truncated) {
+    st.issues.push({
+      severity: 'warning',
+      code: 'too-costly',
+      message: `More than ${options.maxIssues ?? 5000} issues: the rest were not listed`,
+      ruleId: 'issues-truncated',
+    });
+  }
+  let all = st.issues;
+  for (const plugin of options.plugins ?? []) {
+    const extra = await plugin.check({
+      resource: r,
+      issues: all,
+      locations,
+      validator,
+      positionOf: (path) => positionOfPath(locations, r, path),
+    });
+    all = all.concat(extra);
+  }
+  const meta = r.meta as Record<string, unknown> | undefined;
+  const profiles = [
+    ...(meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]).filter((p): p is string => typeof p === 'string') : []),
+    ...(options.profiles ?? []),
+  ];
+  const sorted = sortIssues(all);
+  return {
+    resourceType: rt,
+    profiles: [...new Set(profiles)],
+    valid: !sorted.some((i) => isErrorSeverity(i.severity)),
+    issues: sorted,
+    resource: r,
+    format,
+    locations,
+  };
+}
+
+function failed(message: string, ruleId: string): InstanceResult {
+  return { profiles: [], valid: false, issues: [{ severity: 'fatal', code: 'structure', message, ruleId }], format: 'json' };
+}
+
+/** Stable order: by position in the file, then by severity (worst first), then by message. */
+export function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
+  return [...issues].sort(
+    (a, b) =>
+      (a.line ?? 0) - (b.line ?? 0) ||
+      (a.column ?? 0) - (b.column ?? 0) ||
+      SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity] ||
+      (a.expression ?? '').localeCompare(b.expression ?? '') ||
+      a.message.localeCompare(b.message),
+  );
+}
+
+/** Position of a path of keys/indexes from the root value. */
+export function positionOfPath(locations: LocationIndex | undefined, root: unknown, path: (string | number)[]): { line: number; column: number } | undefined {
+  if (!locations) return undefined;
+  let cur: unknown = root;
+  let best: { line: number; column: number } | undefined = locations.lineColumn(locations.rootOffset);
+  for (const k of path) {
+    if (cur === null || typeof cur !== 'object') break;
+    const p = locations.positionOf(cur as object, k);
+    if (p) best = p;
+    cur = (cur as Record<string | number, unknown>)[k];
+  }
+  return best;
+}

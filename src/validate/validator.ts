@@ -1,0 +1,852 @@
+/**
+ * The instance validator: walks a resource once, applying every definition that governs
+ * each value at the same time (the base type, every profile, matched slices, type
+ * profiles), so structure is checked once and each profile's constraints ride along.
+ */
+import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
+import { choiceValue } from '../compile/fhir-types.js';
+import { isPrimitiveCode, type ElementPlan, type StructurePlan, type TypeRef } from '../compile/plan.js';
+import type { DefinitionSet } from '../load/definitions.js';
+import { howToProvide } from '../load/known-packages.js';
+import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
+import type { LocationIndex } from '../parse/locations.js';
+import type { TerminologyService } from '../terminology/index.js';
+import { checkBindings } from './bindings.js';
+import { BundleIndex, checkBundle } from './bundle.js';
+import { checkExtension } from './extensions.js';
+import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
+import { evaluateConstraints } from './invariants.js';
+import { Loc } from './location.js';
+import { checkPrimitive } from './primitives.js';
+import { checkReference } from './references.js';
+import { matchSlices } from './slicing.js';
+import { checkNarrativeXhtml } from './xhtml.js';
+
+export interface ValidatorOptions {
+  /** Unknown extensions: 'warning' (default, as the HL7 validator does), 'error', or 'ignore'. */
+  unknownExtensions?: 'warning' | 'error' | 'ignore';
+  /** Stop adding issues after this many (a broken 50 MB file should not produce a million lines). */
+  maxIssues?: number;
+}
+
+/** One definition applied to a value: an element plan and, for choices, the type chosen. */
+export interface Applied {
+  el: ElementPlan;
+  type?: TypeRef;
+}
+
+export interface ResourceFrame {
+  resource: Record<string, unknown>;
+  loc: Loc;
+  /** The outermost resource (a contained resource's container). */
+  root: Record<string, unknown>;
+  /** Bundle entry information when the resource is in a Bundle. */
+  entry?: { bundle: BundleIndex; index: number; fullUrl?: string };
+}
+
+/** Per-call state: where issues go and what is being walked. */
+export class RunState {
+  readonly issues: ValidationIssue[] = [];
+  readonly frames: ResourceFrame[] = [];
+  readonly bundles: BundleIndex[] = [];
+  readonly pending: Promise<void>[] = [];
+  /** (resource, profile) pairs already checked for reference targets. */
+  readonly conformance = new Map<object, Map<string, boolean>>();
+  private readonly seen = new Set<string>();
+  truncated = false;
+
+  constructor(
+    readonly locations: LocationIndex | undefined,
+    readonly format: 'json' | 'xml',
+    readonly maxIssues: number,
+  ) {}
+
+  add(issue: ValidationIssue): void {
+    const key = `${issue.severity}|${issue.ruleId}|${issue.expression ?? ''}|${issue.message}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    if (this.issues.length >= this.maxIssues) {
+      this.truncated = true;
+      return;
+    }
+    this.issues.push(issue);
+  }
+
+  get frame(): ResourceFrame | undefined {
+    return this.frames[this.frames.length - 1];
+  }
+}
+
+const RESOURCE_CODES = new Set(['Resource', 'DomainResource']);
+
+export class InstanceValidator {
+  constructor(
+    readonly defs: DefinitionSet,
+    readonly compiler: PlanCompiler,
+    readonly terminology: TerminologyService | undefined,
+    readonly options: ValidatorOptions = {},
+  ) {}
+
+  /** Record an issue located at `loc`. */
+  report(
+    st: RunState,
+    loc: Loc,
+    severity: Severity,
+    code: IssueType,
+    ruleId: string,
+    message: string,
+    source?: { plan?: StructurePlan; el?: ElementPlan },
+  ): void {
+    const pos = loc.position(st.locations);
+    const issue: ValidationIssue = {
+      severity,
+      code,
+      message,
+      expression: loc.toString(),
+      ruleId,
+    };
+    if (pos) {
+      issue.line = pos.line;
+      issue.column = pos.column;
+    }
+    const plan = source?.plan ?? source?.el?.owner;
+    if (plan) issue.source = plan.canonical;
+    if (source?.el) issue.elementId = source.el.id;
+    st.add(issue);
+  }
+
+  /**
+   * Validate a resource (the root, a contained resource or a Bundle entry's resource).
+   * `extraProfiles` come from --profile, a type profile or a reference's targetProfile.
+   */
+  validateResource(st: RunState, resource: unknown, loc: Loc, extraProfiles: string[] = [], frameExtra?: Partial<ResourceFrame>): void {
+    if (resource === null || typeof resource !== 'object' || Array.isArray(resource)) {
+      this.report(st, loc, 'error', 'structure', 'resource-not-object', `A resource must be a JSON object, found ${jsonKind(resource)}`);
+      return;
+    }
+    const r = resource as Record<string, unknown>;
+    const rt = r.resourceType;
+    if (typeof rt !== 'string') {
+      this.report(
+        st,
+        loc,
+        'error',
+        'structure',
+        'resource-type-missing',
+        'The resource has no "resourceType" property, so it cannot be validated: add "resourceType": "<Type>" (e.g. "Patient").',
+      );
+      return;
+    }
+    const base = this.compiler.typePlan(rt);
+    if (!base || base.kind !== 'resource' || base.sd.abstract) {
+      this.report(
+        st,
+        loc,
+        'error',
+        'structure',
+        'unknown-resource-type',
+        `Unknown resource type "${rt}": it is not a FHIR R4 resource type${suggestType(rt, this.defs) ?? ''}`,
+      );
+      return;
+    }
+    const applied: Applied[] = [{ el: base.root }];
+    const profiles = [...extraProfiles];
+    const meta = r.meta as Record<string, unknown> | undefined;
+    const metaProfiles = meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]) : [];
+    metaProfiles.forEach((p, i) => {
+      if (typeof p !== 'string') return;
+      const plan = this.profilePlan(st, p, rt, loc.child('meta', r, 'meta').child('profile', meta!, 'profile').child('profile', meta!.profile as object, i, i));
+      if (plan) applied.push({ el: plan.root });
+    });
+    for (const p of profiles) {
+      if (metaProfiles.includes(p)) continue;
+      const plan = this.profilePlan(st, p, rt, loc);
+      if (plan) applied.push({ el: plan.root });
+    }
+    const outer = st.frame;
+    const frame: ResourceFrame = {
+      resource: r,
+      loc,
+      root: frameExtra?.root ?? (outer && isContainedLoc(loc) ? outer.root : r),
+      entry: frameExtra?.entry ?? this.entryOf(st, loc),
+    };
+    st.frames.push(frame);
+    let bundle: BundleIndex | undefined;
+    if (rt === 'Bundle') {
+      bundle = new BundleIndex(r);
+      st.bundles.push(bundle);
+    }
+    try {
+      this.validateComplex(st, r, dedupeApplied(applied), rt, loc, true);
+      if (bundle) checkBundle(this, st, r, bundle, loc);
+    } finally {
+      if (bundle) st.bundles.pop();
+      st.frames.pop();
+    }
+  }
+
+  /** When a resource is a Bundle entry's resource: which entry, for resolving its references. */
+  private entryOf(st: RunState, loc: Loc): ResourceFrame['entry'] {
+    const bundle = st.bundles[st.bundles.length - 1];
+    if (!bundle || loc.name !== 'resource' || loc.parent?.name !== 'entry') return undefined;
+    const index = loc.parent.index;
+    return { bundle, index, fullUrl: bundle.entry(index)?.fullUrl };
+  }
+
+  /** The resource a reference points at (contained or in the enclosing Bundle), if it can be found. */
+  resolveReference(st: RunState, reference: string): Record<string, unknown> | undefined {
+    const frame = st.frame;
+    if (reference.startsWith('#')) {
+      const contained = frame?.root?.contained;
+      if (!Array.isArray(contained)) return undefined;
+      return contained.find((c) => c && typeof c === 'object' && (c as Record<string, unknown>).id === reference.slice(1)) as
+        | Record<string, unknown>
+        | undefined;
+    }
+    const bundle = st.bundles[st.bundles.length - 1];
+    return bundle?.resolve(reference, frame?.entry?.fullUrl)[0]?.resource;
+  }
+
+  /** A scratch state for "does this conform?" questions: same context, own issue list. */
+  private scratch(st: RunState): RunState {
+    const s = new RunState(undefined, st.format, 10_000);
+    s.frames.push(...st.frames);
+    s.bundles.push(...st.bundles);
+    return s;
+  }
+
+  /** Does a value (resource or datatype) conform to a profile? Cached per value and profile. */
+  conformsTo(st: RunState, value: unknown, profile: string, typeCode?: string): boolean {
+    if (!value || typeof value !== 'object') return false;
+    let byProfile = st.conformance.get(value);
+    if (!byProfile) {
+      byProfile = new Map();
+      st.conformance.set(value, byProfile);
+    }
+    const cached = byProfile.get(profile);
+    if (cached !== undefined) return cached;
+    byProfile.set(profile, true); // cycles (a resource referring to itself) count as conforming
+    const plan = this.compiler.plan(profile);
+    let ok = false;
+    if (plan) {
+      const s = this.scratch(st);
+      const rt = (value as Record<string, unknown>).resourceType;
+      if (typeof rt === 'string' && plan.kind === 'resource') {
+        this.validateResource(s, value, Loc.root(rt), [profile]);
+      } else {
+        const t = typeCode ?? plan.type;
+        this.validateValue(s, value, undefined, [{ el: plan.root }], t, Loc.root(t));
+      }
+      ok = !s.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+    }
+    byProfile.set(profile, ok);
+    return ok;
+  }
+
+  /** Does a value satisfy one element definition (used for slices without discriminators)? */
+  conformsToElement(st: RunState, value: unknown, ext: unknown, el: ElementPlan): boolean {
+    const s = this.scratch(st);
+    const t = el.types.length === 1 ? el.types[0]!.code : undefined;
+    if (!t) return false;
+    this.validateValue(s, value, ext, [{ el, type: el.types[0] }], t, Loc.root(t));
+    return !s.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+  }
+
+  /** The plan of a profile named by meta.profile / --profile, reporting why when it cannot be used. */
+  private profilePlan(st: RunState, url: string, rt: string, loc: Loc): StructurePlan | undefined {
+    const plan = this.compiler.plan(url);
+    if (!plan) {
+      const failure = this.compiler.failure(url);
+      if (failure) {
+        this.report(st, loc, 'error', 'processing', 'profile-snapshot-failed', `Profile ${url} could not be used: ${failure}`);
+      } else {
+        this.report(
+          st,
+          loc,
+          'warning',
+          'not-found',
+          'profile-unknown',
+          `Profile ${url} has not been checked because it could not be found. ${howToProvide(url)}`,
+        );
+      }
+      return undefined;
+    }
+    if (plan.type !== rt && !(plan.type === 'Resource' || plan.type === 'DomainResource')) {
+      this.report(
+        st,
+        loc,
+        'error',
+        'invalid',
+        'profile-wrong-type',
+        `Profile ${url} is for ${plan.type} resources, but this resource is a ${rt}`,
+        { plan },
+      );
+      return undefined;
+    }
+    return plan;
+  }
+
+  /**
+   * Validate one value against the definitions that apply to it. `ext` is the `_name`
+   * companion of a primitive (id/extension), `typeCode` the value's FHIR type.
+   */
+  validateValue(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
+    if (RESOURCE_CODES.has(typeCode) || (this.isResourceType(typeCode) && !isPrimitiveCode(typeCode))) {
+      const profiles: string[] = [];
+      for (const a of applied) {
+        for (const t of a.el.types) if (t.code === typeCode || RESOURCE_CODES.has(t.code)) profiles.push(...t.profiles);
+      }
+      this.validateResource(st, value, loc, profiles);
+      return;
+    }
+    const plans = this.expandApplied(applied, typeCode);
+    if (isPrimitiveCode(typeCode)) {
+      this.validatePrimitive(st, value, ext, plans, typeCode, loc);
+      return;
+    }
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+      this.report(
+        st,
+        loc,
+        'error',
+        'structure',
+        'json-type',
+        `${loc.name} must be a JSON object (a ${typeCode}), found ${jsonKind(value)}`,
+        { el: plans[0]?.el },
+      );
+      return;
+    }
+    this.validateComplex(st, value as Record<string, unknown>, plans, typeCode, loc, false);
+  }
+
+  private isResourceType(code: string): boolean {
+    if (!/^[A-Z]/.test(code)) return false;
+    const p = this.compiler.typePlan(code);
+    return p !== undefined && p.kind === 'resource';
+  }
+
+  /** Add type profiles (datatype and extension profiles) and contentReference targets to the applied list. */
+  private expandApplied(applied: Applied[], typeCode: string): Applied[] {
+    let out: Applied[] | undefined;
+    for (const a of applied) {
+      for (const t of a.el.types) {
+        if (t.code !== typeCode || t.profiles.length === 0) continue;
+        for (const p of t.profiles) {
+          const plan = this.compiler.plan(p);
+          if (plan && !applied.some((x) => x.el === plan.root)) {
+            out ??= [...applied];
+            if (!out.some((x) => x.el === plan.root)) out.push({ el: plan.root });
+          }
+        }
+      }
+      if (a.el.contentReference) {
+        const target = this.compiler.resolveContentReference(a.el);
+        if (target) {
+          out ??= [...applied];
+          if (!out.some((x) => x.el === target)) out.push({ el: target });
+        }
+      }
+    }
+    return out ?? applied;
+  }
+
+  private validatePrimitive(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
+    const el0 = applied[0]?.el;
+    if (value !== undefined && value !== null) {
+      const raw = loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
+      const code = typeCode === 'System.String' && loc.name === 'id' ? 'System.String' : typeCode;
+      for (const p of checkPrimitive(code, value, { raw, format: st.format })) {
+        this.report(st, loc, p.severity, p.ruleId === 'primitive-json-type' ? 'structure' : 'value', p.ruleId, p.message, { el: el0 });
+      }
+      if (typeCode === 'xhtml' && typeof value === 'string') {
+        for (const p of checkNarrativeXhtml(value)) this.report(st, loc, p.severity, 'value', p.ruleId, p.message, { el: el0 });
+      }
+      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+        this.checkFixedPattern(st, value, applied, loc);
+        for (const a of applied) {
+          const ml = a.el.def.maxLength;
+          if (typeof ml === 'number' && typeof value === 'string' && value.length > ml) {
+            this.report(st, loc, 'error', 'value', 'max-length', `The value is ${value.length} characters long, more than the ${ml} allowed`, { el: a.el });
+          }
+          this.checkMinMaxValue(st, value, a.el, loc);
+        }
+      }
+    }
+    if (ext !== undefined && ext !== null) {
+      const extLoc = loc;
+      if (typeof ext !== 'object' || Array.isArray(ext)) {
+        this.report(st, extLoc, 'error', 'structure', 'json-type', `_${loc.name} must be a JSON object holding id and extension, found ${jsonKind(ext)}`);
+      } else {
+        // `_name` holds the primitive's id and extensions: validate against the primitive type's definition
+        this.validateComplex(st, ext as Record<string, unknown>, applied, typeCode, loc, false, true);
+      }
+    }
+    if (this.terminology && value !== null && value !== undefined) checkBindings(this, st, value, applied, typeCode, loc);
+    evaluateConstraints(this, st, value, ext, applied, typeCode, loc);
+  }
+
+  private checkMinMaxValue(st: RunState, value: string | number | boolean, el: ElementPlan, loc: Loc): void {
+    const min = choiceValue(el.def, 'minValue');
+    const max = choiceValue(el.def, 'maxValue');
+    if (!min && !max) return;
+    const cmp = (a: unknown, b: unknown): number | undefined => {
+      if (typeof a === 'number' && typeof b === 'number') return a - b;
+      if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+      return undefined;
+    };
+    if (min && (cmp(value, min.value) ?? 0) < 0) {
+      this.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${describeValue(min.value)}`, { el });
+    }
+    if (max && (cmp(value, max.value) ?? 0) > 0) {
+      this.report(st, loc, 'error', 'value', 'max-value', `The value ${describeValue(value)} is greater than the allowed maximum of ${describeValue(max.value)}`, { el });
+    }
+  }
+
+  private checkFixedPattern(st: RunState, value: unknown, applied: Applied[], loc: Loc): void {
+    for (const a of applied) {
+      const fixed = choiceValue(a.el.def, 'fixed');
+      if (fixed && !equalsFixed(value, fixed.value)) {
+        this.report(
+          st,
+          loc,
+          'error',
+          'value',
+          'fixed-value',
+          `Value is ${describeValue(value)} but must be ${describeValue(fixed.value)} (fixed by the profile)`,
+          { el: a.el },
+        );
+      }
+      const pattern = choiceValue(a.el.def, 'pattern');
+      if (pattern && !matchesPattern(value, pattern.value)) {
+        this.report(
+          st,
+          loc,
+          'error',
+          'value',
+          'pattern-value',
+          typeof pattern.value === 'object'
+            ? `The value does not match the pattern ${describeValue(pattern.value)} required by the profile`
+            : `Value is ${describeValue(value)} but must be ${describeValue(pattern.value)} (pattern required by the profile)`,
+          { el: a.el },
+        );
+      }
+    }
+  }
+
+  /**
+   * Validate an object value (resource, datatype, backbone element, or a primitive's `_name`
+   * companion when `primitiveExt` is set).
+   */
+  validateComplex(
+    st: RunState,
+    obj: Record<string, unknown>,
+    applied: Applied[],
+    typeCode: string,
+    loc: Loc,
+    isResource: boolean,
+    primitiveExt = false,
+  ): void {
+    if (st.truncated) return;
+    const tables: ChildTable[] = applied.map((a) => this.compiler.children(a.el, a.type ?? (a.el.isRoot ? undefined : { code: typeCode, profiles: [], targetProfiles: [] })));
+    const base = tables[0]!;
+    const keys = Object.keys(obj);
+    if (keys.length === 0 && !isResource) {
+      this.report(st, loc, 'error', 'structure', 'empty-object', `${loc.name} is an empty object: leave it out, or give it content (FHIR does not allow empty elements)`, {
+        el: applied[0]?.el,
+      });
+    }
+
+    // group the members by element: name → values (primitives carry their `_name` companion)
+    const members: Member[] = [];
+    const byName = new Map<string, Member>();
+    for (const key of keys) {
+      if (isResource && key === 'resourceType') continue;
+      if (primitiveExt && key === 'value') {
+        this.report(st, loc.child('value', obj, key), 'error', 'structure', 'unknown-element', `"value" is not allowed in _${loc.name}: the primitive value goes in "${loc.name}" itself`);
+        continue;
+      }
+      const isExtKey = key.charCodeAt(0) === 95 /* _ */ && key.length > 1;
+      const name = isExtKey ? key.slice(1) : key;
+      const slot = base.get(name);
+      if (!slot) {
+        this.reportUnknown(st, obj, key, name, base, applied, typeCode, loc);
+        continue;
+      }
+      let m = byName.get(name);
+      if (!m) {
+        m = { name, slot, value: undefined, ext: undefined, hasValue: false, hasExt: false };
+        byName.set(name, m);
+        members.push(m);
+      }
+      if (isExtKey) {
+        m.ext = obj[key];
+        m.hasExt = true;
+      } else {
+        m.value = obj[key];
+        m.hasValue = true;
+      }
+    }
+
+    // JSON shape per member and the list of values
+    const valuesByMember = new Map<Member, Value[]>();
+    for (const m of members) valuesByMember.set(m, this.memberValues(st, obj, m, typeCode, loc));
+
+    // per applied definition: cardinality, slicing, and which plans each value gets
+    const perValue = new Map<Value, Applied[]>();
+    for (const [m, values] of valuesByMember) {
+      const t = m.slot.type ?? (m.slot.el.types.length === 1 ? m.slot.el.types[0] : undefined);
+      for (const v of values) perValue.set(v, [{ el: m.slot.el, type: t }]);
+    }
+    for (let i = 0; i < applied.length; i++) {
+      const table = tables[i]!;
+      const a = applied[i]!;
+      if (i > 0) {
+        for (const [m, values] of valuesByMember) {
+          const slot = table.get(m.name);
+          if (!slot) {
+            this.reportTypeNotAllowed(st, m, table, a, loc, obj);
+            continue;
+          }
+          for (const v of values) perValue.get(v)!.push({ el: slot.el, type: slot.type ?? (slot.el.types.length === 1 ? slot.el.types[0] : undefined) });
+        }
+      }
+      this.checkCardinality(st, table, valuesByMember, a, typeCode, loc);
+      this.applySlicing(st, table, valuesByMember, perValue, a, loc);
+    }
+
+    // recurse
+    for (const [m, values] of valuesByMember) {
+      for (const v of values) {
+        const plans = perValue.get(v)!;
+        const t = m.slot.type?.code ?? this.concreteType(m.slot.el);
+        if (t === undefined) continue;
+        if (t === 'Extension') {
+          checkExtension(this, st, v.value, plans, v.loc, loc, typeCode, applied, m.name === 'modifierExtension');
+          continue;
+        }
+        this.validateValue(st, v.value, v.ext, plans, t, v.loc);
+        if (t === 'Reference' && v.value && typeof v.value === 'object') checkReference(this, st, v.value as Record<string, unknown>, plans, v.loc);
+      }
+    }
+
+    if (!primitiveExt) {
+      this.checkFixedPattern(st, obj, applied, loc);
+      if (this.terminology && !isResource) checkBindings(this, st, obj, applied, typeCode, loc);
+      evaluateConstraints(this, st, obj, undefined, applied, typeCode, loc);
+    }
+  }
+
+  /** The type of an element that has a single type (backbone elements count as BackboneElement). */
+  private concreteType(el: ElementPlan): string | undefined {
+    if (el.types.length === 1) return el.types[0]!.code;
+    if (el.contentReference) return 'BackboneElement';
+    if (el.types.length === 0) return 'Element';
+    return undefined;
+  }
+
+  /** Turn a member into its list of values, checking the JSON shape (array or not, primitive arrays aligned with `_name`). */
+  private memberValues(st: RunState, obj: Record<string, unknown>, m: Member, typeCode: string, loc: Loc): Value[] {
+    const el = m.slot.el;
+    const t = m.slot.type?.code ?? this.concreteType(el) ?? '';
+    const primitive = isPrimitiveCode(t);
+    const out: Value[] = [];
+    const name = m.name;
+    if (!primitive && m.hasExt) {
+      this.report(st, loc.child('_' + name, obj, '_' + name), 'error', 'structure', 'unknown-element', `_${name} is only allowed for primitive elements; ${name} is a ${t}`, { el });
+    }
+    if (el.isArray) {
+      const arr = m.hasValue ? m.value : undefined;
+      const ext = primitive && m.hasExt ? m.ext : undefined;
+      if (m.hasValue && !Array.isArray(arr)) {
+        this.report(
+          st,
+          loc.child(name, obj, name),
+          'error',
+          'structure',
+          'json-array-expected',
+          `${name} can repeat, so it must be a JSON array (e.g. "${name}": [ ... ]), not a single ${jsonKind(arr)}`,
+          { el },
+        );
+        // still check the value itself
+        out.push({ value: arr, ext: Array.isArray(ext) ? undefined : ext, loc: loc.child(name, obj, name) });
+        return out;
+      }
+      if (m.hasExt && ext !== undefined && !Array.isArray(ext)) {
+        this.report(st, loc.child('_' + name, obj, '_' + name), 'error', 'structure', 'json-array-expected', `_${name} must be an array aligned with ${name}`, { el });
+      }
+      const values = (Array.isArray(arr) ? arr : []) as unknown[];
+      const exts = (Array.isArray(ext) ? ext : []) as unknown[];
+      if (m.hasValue && values.length === 0) {
+        this.report(st, loc.child(name, obj, name), 'error', 'structure', 'empty-array', `${name} is an empty array: leave it out instead (FHIR does not allow empty arrays)`, { el });
+      }
+      if (exts.length && values.length && exts.length !== values.length) {
+        this.report(
+          st,
+          loc.child('_' + name, obj, '_' + name),
+          'error',
+          'structure',
+          'primitive-extension-alignment',
+          `_${name} has ${exts.length} entries but ${name} has ${values.length}: the two arrays must line up (use null where an entry has no value or no extension)`,
+          { el },
+        );
+      }
+      const n = Math.max(values.length, exts.length);
+      for (let i = 0; i < n; i++) {
+        const v = values[i];
+        const e = exts[i];
+        const container = i < values.length ? (arr as object) : (ext as object);
+        const vloc = loc.child(name, container, i, i);
+        if ((v === null || v === undefined) && (e === null || e === undefined)) {
+          if (i < values.length) {
+            this.report(st, vloc, 'error', 'structure', 'null-value', `${name}[${i}] is null: null is only allowed in primitive arrays when _${name} gives an extension for it`, { el });
+          }
+          continue;
+        }
+        if (v === null && !primitive) {
+          this.report(st, vloc, 'error', 'structure', 'null-value', `${name}[${i}] is null: remove it from the array`, { el });
+          continue;
+        }
+        out.push({ value: v === null ? undefined : v, ext: e === null ? undefined : e, loc: vloc });
+      }
+      return out;
+    }
+    // single-valued element
+    if (m.hasValue && Array.isArray(m.value)) {
+      this.report(
+        st,
+        loc.child(name, obj, name),
+        'error',
+        'structure',
+        'json-array-unexpected',
+        `${name} allows only one value, so it must not be a JSON array`,
+        { el },
+      );
+      const arr = m.value as unknown[];
+      arr.forEach((v, i) => out.push({ value: v, ext: undefined, loc: loc.child(name, arr, i, i) }));
+      return out;
+    }
+    if (m.hasValue && m.value === null) {
+      this.report(st, loc.child(name, obj, name), 'error', 'structure', 'null-value', `${name} is null: leave the property out instead`, { el });
+      if (!m.hasExt) return out;
+    }
+    out.push({ value: m.value === null ? undefined : m.value, ext: m.ext, loc: loc.child(name, obj, m.hasValue ? name : '_' + name) });
+    return out;
+  }
+
+  private reportUnknown(
+    st: RunState,
+    obj: Record<string, unknown>,
+    key: string,
+    name: string,
+    base: ChildTable,
+    applied: Applied[],
+    typeCode: string,
+    loc: Loc,
+  ): void {
+    const where = loc.child(key, obj, key);
+    // a choice element with a type it does not allow (valueFoo)
+    for (const [prefix, el] of base.choices) {
+      if (name.startsWith(prefix) && name.length > prefix.length && /^[A-Z]/.test(name.slice(prefix.length))) {
+        const allowed = el.types.map((t) => prefix + t.code.charAt(0).toUpperCase() + t.code.slice(1));
+        this.report(
+          st,
+          where,
+          'error',
+          'structure',
+          'choice-type-not-allowed',
+          `${name} is not allowed here: ${prefix}[x] accepts ${allowed.join(', ')}`,
+          { el },
+        );
+        return;
+      }
+    }
+    if (key === 'resourceType') {
+      this.report(st, where, 'error', 'structure', 'unknown-element', `"resourceType" is only allowed on a resource, not inside ${typeCode}`);
+      return;
+    }
+    if (key === 'fhir_comments') {
+      this.report(st, where, 'error', 'structure', 'unknown-element', `fhir_comments is not allowed in FHIR R4 JSON`);
+      return;
+    }
+    const close = closestName(name, [...base.slots.keys()]);
+    this.report(
+      st,
+      where,
+      'error',
+      'structure',
+      'unknown-element',
+      `Unknown element "${key}" in ${typeCode === loc.name ? typeCode : `${loc.name} (${typeCode})`}${close ? `: did you mean "${close}"?` : ''}`,
+      { el: applied[0]?.el },
+    );
+  }
+
+  private reportTypeNotAllowed(st: RunState, m: Member, table: ChildTable, a: Applied, loc: Loc, obj: Record<string, unknown>): void {
+    const choice = m.slot.el.isChoice ? table.choices.get(m.slot.el.name) : undefined;
+    if (choice) {
+      const allowed = choice.types.map((t) => choice.name + t.code.charAt(0).toUpperCase() + t.code.slice(1));
+      this.report(
+        st,
+        loc.child(m.name, obj, m.hasValue ? m.name : '_' + m.name),
+        'error',
+        'structure',
+        'choice-type-not-allowed',
+        `${m.name} is not allowed by the profile: it restricts ${choice.name}[x] to ${allowed.join(', ')}`,
+        { el: choice },
+      );
+    }
+  }
+
+  private checkCardinality(st: RunState, table: ChildTable, valuesByMember: Map<Member, Value[]>, a: Applied, typeCode: string, loc: Loc): void {
+    const checks = cardinalityChecks(table);
+    if (checks.length === 0) return;
+    for (const el of checks) {
+      let count = 0;
+      for (const [m, values] of valuesByMember) {
+        const s = table.get(m.name);
+        if (s && s.el === el) count += values.length;
+      }
+      const path = el.path;
+      if (count < el.min) {
+        this.report(
+          st,
+          loc,
+          'error',
+          'required',
+          'cardinality-min',
+          `${path}: minimum required = ${el.min}, but only found ${count}`,
+          { el },
+        );
+      }
+      if (count > el.max) {
+        this.report(
+          st,
+          loc,
+          el.max === 0 ? 'error' : 'error',
+          'structure',
+          'cardinality-max',
+          el.max === 0 ? `${path}: not allowed here (max 0), but found ${count}` : `${path}: max allowed = ${el.max}, but found ${count}`,
+          { el },
+        );
+      }
+    }
+    void typeCode;
+    void a;
+  }
+
+  private applySlicing(
+    st: RunState,
+    table: ChildTable,
+    valuesByMember: Map<Member, Value[]>,
+    perValue: Map<Value, Applied[]>,
+    a: Applied,
+    loc: Loc,
+  ): void {
+    for (const el of slicedElements(table)) {
+      const values: Value[] = [];
+      for (const [m, vs] of valuesByMember) {
+        const s = table.get(m.name);
+        if (s && s.el === el) values.push(...vs);
+      }
+      matchSlices(this, st, el, values, perValue, loc);
+    }
+    void a;
+  }
+}
+
+export interface Member {
+  name: string;
+  slot: { el: ElementPlan; type?: TypeRef };
+  value: unknown;
+  ext: unknown;
+  hasValue: boolean;
+  hasExt: boolean;
+}
+
+export interface Value {
+  value: unknown;
+  ext: unknown;
+  loc: Loc;
+}
+
+const cardCache = new WeakMap<ChildTable, ElementPlan[]>();
+function cardinalityChecks(table: ChildTable): ElementPlan[] {
+  let c = cardCache.get(table);
+  if (!c) {
+    c = table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0)));
+    cardCache.set(table, c);
+  }
+  return c;
+}
+
+const slicedCache = new WeakMap<ChildTable, ElementPlan[]>();
+function slicedElements(table: ChildTable): ElementPlan[] {
+  let c = slicedCache.get(table);
+  if (!c) {
+    c = table.elements.filter((e) => e.slices.length > 0);
+    slicedCache.set(table, c);
+  }
+  return c;
+}
+
+function dedupeApplied(list: Applied[]): Applied[] {
+  const out: Applied[] = [];
+  for (const a of list) if (!out.some((x) => x.el === a.el)) out.push(a);
+  return out;
+}
+
+function isContainedLoc(loc: Loc): boolean {
+  return loc.name === 'contained';
+}
+
+export function jsonKind(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  if (typeof v === 'object') return 'object';
+  if (typeof v === 'string') return `string "${v.length > 40 ? v.slice(0, 39) + '…' : v}"`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function suggestType(rt: string, defs: DefinitionSet): string | undefined {
+  const lower = rt.toLowerCase();
+  for (const e of defs.all('StructureDefinition')) {
+    if (e.kind === 'resource' && e.derivation === 'specialization' && e.sdType && e.sdType.toLowerCase() === lower) {
+      return ` (did you mean "${e.sdType}"? resource types are case-sensitive)`;
+    }
+  }
+  return undefined;
+}
+
+/** A near miss for an unknown element name (case or one typo away). */
+function closestName(name: string, candidates: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestD = 3;
+  for (const c of candidates) {
+    if (c.toLowerCase() === lower) return c;
+    const d = editDistance(lower, c.toLowerCase(), bestD);
+    if (d < bestD) {
+      bestD = d;
+      best = c;
+    }
+  }
+  return bestD <= 2 && name.length > 3 ? best : undefined;
+}
+
+function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    let rowMin = prev[0];
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+      if (prev[j]! < rowMin) rowMin = prev[j]!;
+    }
+    if (rowMin >= cap) return cap;
+  }
+  return prev[b.length]!;
+}
