@@ -129,7 +129,7 @@ function displayIssue(v: InstanceValidator, st: RunState, r: CodeResult, loc: Lo
     'warning',
     'value',
     'display-mismatch',
-    `Wrong display '${d.given}': the code system says ${d.expected.map((e) => `'${e}'`).join(' or ')}`,
+    `Wrong display '${d.given}': the code system says ${d.expected.map((e: string) => `'${e}'`).join(' or ')}`,
   );
 }
 
@@ -141,8 +141,15 @@ function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<st
   const r = v.terminology!.validateCodeInSystem({ system, version: str(coding.version), code, display: str(coding.display) });
   if (r.result === 'invalid') {
     v.report(st, loc.child('code', coding, 'code'), 'error', 'code-invalid', 'code-unknown', r.message ?? `Unknown code '${code}' in the code system ${system}`);
-  } else if (r.result === 'unknown' && !r.systemUnknown && r.message) {
-    v.report(st, loc.child('system', coding, 'system'), 'warning', 'not-found', 'code-system-unknown', r.message);
+  } else if (r.result === 'unknown' && r.systemUnknown) {
+    v.report(
+      st,
+      loc.child('system', coding, 'system'),
+      'warning',
+      'not-found',
+      'code-system-unknown',
+      `A definition for CodeSystem '${system}' could not be found, so the code cannot be validated (check the system URL for typos, or load the package that defines it)`,
+    );
   }
   if (r.display) displayIssue(v, st, r, loc, 'Coding', coding);
 }
