@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { checkNarrativeXhtml, htmlChecks, narrativeHasContent } from './xhtml.js';
+
+const NS = 'xmlns="http://www.w3.org/1999/xhtml"';
+const div = (inner: string, attrs = ''): string => `<div ${NS}${attrs}>${inner}</div>`;
+
+const VALID: Array<[string, string]> = [
+  ['simple paragraph', div('<p>Referral for <b>John Smith</b></p>')],
+  ['text directly in div', div('Generated narrative')],
+  ['only an image', div('<img src="#photo" alt="photo"/>')],
+  ['table with attributes', div('<table border="1" cellpadding="2" cellspacing="0" summary="s"><thead><tr><th scope="col" colspan="2">H</th></tr></thead><tbody><tr><td rowspan="1" valign="top" nowrap="nowrap">x</td><td align="left">y</td></tr></tbody></table>')],
+  ['lists and headings', div('<h1>T</h1><h6>t</h6><ul><li>a</li></ul><ol><li>b</li></ol><dl><dt>c</dt><dd>d</dd></dl>')],
+  ['links', div('<a href="https://example.org/x?a=1&amp;b=2" name="n" title="t">x</a><a href="#p1">local</a>')],
+  ['global attributes', div('<span class="c" style="color: red" id="s1" lang="en" xml:lang="en" dir="ltr" title="t">x</span>')],
+  ['entities and references', div('a &amp; b &lt; c &gt; d &quot; &apos; &#160; &#xA9;')],
+  ['CDATA text', div('<![CDATA[ 1 < 2 ]]>')],
+  ['comments are ignored', div('<!-- generated -->text')],
+  ['xml declaration before root', `<?xml version="1.0" encoding="UTF-8"?>${div('x')}`],
+  ['whitespace around root', `\n  ${div('x')}\n`],
+  ['multi-line', `<div ${NS}>\n  <p>line</p>\n  <pre xml:space="preserve">code</pre>\n</div>`],
+  ['prefixed XHTML root', '<h:div xmlns:h="http://www.w3.org/1999/xhtml"><h:p>x</h:p></h:div>'],
+  ['data image', div('<img src="data:image/png;base64,iVBORw0KGgo=" alt="x"/>')],
+  ['other formatting elements', div('<em>a</em><i>b</i><strong>c</strong><small>d</small><big>e</big><tt>f</tt><dfn>g</dfn><q cite="https://x.org">h</q><var>i</var><abbr>j</abbr><acronym>k</acronym><cite>l</cite><blockquote cite="https://x.org">m</blockquote><hr/><address>n</address><bdo dir="rtl">o</bdo><kbd>p</kbd><sub>q</sub><sup>r</sup><code>s</code><samp>t</samp><br/>')],
+  ['caption, colgroup, tfoot', div('<table><caption>c</caption><colgroup span="2"><col width="10"/></colgroup><tfoot><tr><td>f</td></tr></tfoot><tbody><tr><td>x</td></tr></tbody></table>')],
+];
+
+/** [label, div, ruleId, message fragment]. */
+const INVALID: Array<[string, string, string, string]> = [
+  // syntax
+  ['malformed: unclosed element', `<div ${NS}>\n<p>unclosed</div>`, 'xhtml-syntax', 'not well-formed XHTML (line 2, column 12)'],
+  ['malformed: not XML at all', 'just some text', 'xhtml-syntax', 'not well-formed XHTML'],
+  ['malformed: duplicate attribute', div('<p class="a" class="b">x</p>'), 'xhtml-syntax', "Attribute 'class' is repeated"],
+  ['malformed: HTML boolean attribute', div('<table><tr><td nowrap>x</td></tr></table>'), 'xhtml-syntax', 'not well-formed'],
+  ['malformed: bare ampersand in text', div('fish & chips'), 'xhtml-syntax', 'not well-formed'],
+  ['bare ampersand in attribute', div('<a href="x?a=1&b=2">x</a>'), 'xhtml-syntax', "a bare '&'"],
+  ['HTML named entity', div('a&nbsp;b'), 'xhtml-syntax', 'entity &nbsp; (line 1, column 44) is not defined'],
+  ['empty string', '', 'xhtml-syntax', 'the narrative div is empty'],
+  ['DOCTYPE', `<!DOCTYPE div>${div('x')}`, 'xhtml-syntax', 'DTDs and entity declarations are not allowed'],
+  ['ENTITY bomb', `<!DOCTYPE d [<!ENTITY a "aaaa">]><div ${NS}>&a;</div>`, 'xhtml-syntax', 'DTDs and entity declarations'],
+  ['two roots (parser)', `${div('a')}<p>b</p>`, 'xhtml-syntax', 'Multiple possible root nodes'],
+  ['two roots (self-closed second, which the parser lets through)', `${div('a')}<p/>`, 'xhtml-syntax', 'it must be a single <div>'],
+  ['text after root', `${div('a')} trailing`, 'xhtml-syntax', 'not well-formed'],
+  ['absurdly deep nesting', div(`${'<span>'.repeat(1200)}x${'</span>'.repeat(1200)}`), 'xhtml-syntax', 'more than 1000 deep'],
+  ['processing instruction inside', div('<?php echo 1 ?>x'), 'xhtml-syntax', 'processing instruction'],
+  // namespace
+  ['missing xmlns', '<div><p>x</p></div>', 'xhtml-namespace', 'add xmlns="http://www.w3.org/1999/xhtml" to the div'],
+  ['wrong root namespace', '<div xmlns="http://hl7.org/fhir">x</div>', 'xhtml-namespace', 'is in namespace http://hl7.org/fhir, not XHTML'],
+  ['undeclared root prefix', '<h:div>x</h:div>', 'xhtml-namespace', 'undeclared prefix h'],
+  ['child in other namespace', div('<p xmlns="http://example.org">x</p>'), 'xhtml-namespace', 'element <p> (line 1, column 43) is in namespace http://example.org'],
+  ['unprefixed child under prefixed root', '<h:div xmlns:h="http://www.w3.org/1999/xhtml"><p>x</p></h:div>', 'xhtml-namespace', 'is in no namespace'],
+  // elements
+  ['root is not a div', `<p ${NS}>x</p>`, 'xhtml-element', 'the narrative root is <p>'],
+  ['font', div('<font color="red">x</font>'), 'xhtml-element', 'element <font> (line 1, column 43) is not allowed in FHIR narrative (txt-1)'],
+  ['uppercase element', div('<P>x</P>'), 'xhtml-element', 'XHTML element names are lowercase; write <p>'],
+  ['body', div('<body>x</body>'), 'xhtml-element', 'element <body>'],
+  ['u', div('<u>x</u>'), 'xhtml-element', 'element <u>'],
+  ['svg', div('<svg xmlns="http://www.w3.org/2000/svg"><circle r="1"/></svg>x'), 'xhtml-element', 'is in namespace http://www.w3.org/2000/svg'],
+  // unsafe elements
+  ['script', div('x<script>alert(1)</script>'), 'xhtml-script', 'script elements are not allowed in FHIR narrative: narratives must be safe to display'],
+  ['iframe', div('x<iframe src="https://evil.example"/>'), 'xhtml-script', 'frames are not allowed'],
+  ['object', div('x<object data="x"/>'), 'xhtml-script', 'embedded objects are not allowed'],
+  ['embed', div('x<embed src="x"/>'), 'xhtml-script', 'embedded content'],
+  ['applet', div('x<applet code="x"/>'), 'xhtml-script', 'applets'],
+  ['form', div('<form action="x">x</form>'), 'xhtml-script', 'forms are not allowed'],
+  ['input', div('x<input type="text"/>'), 'xhtml-script', 'form controls'],
+  ['style element', div('<style>p{}</style>x'), 'xhtml-script', 'use the style attribute'],
+  ['base', div('<base href="https://evil.example/"/>x'), 'xhtml-script', 'base elements'],
+  ['link', div('<link rel="stylesheet" href="x.css"/>x'), 'xhtml-script', 'external stylesheets'],
+  ['meta', div('<meta http-equiv="refresh" content="0"/>x'), 'xhtml-script', 'meta elements'],
+  ['uppercase script', div('x<SCRIPT>alert(1)</SCRIPT>'), 'xhtml-script', 'script elements are not allowed'],
+  // attributes
+  ['event handler', div('<p onclick="alert(1)">x</p>'), 'xhtml-script', 'attribute onclick on <p> (line 1, column 43) is an event handler'],
+  ['mixed-case event handler', div('<img src="x.png" onError="alert(1)"/>'), 'xhtml-script', 'attribute onError on <img>'],
+  ['javascript: href', div('<a href="javascript:alert(1)">x</a>'), 'xhtml-script', 'href on <a> (line 1, column 43) is a javascript: URL'],
+  ['obfuscated javascript: href', div('<a href=" JaVa&#x09;Script:alert(1)">x</a>'), 'xhtml-script', 'is a javascript: URL'],
+  ['entity-encoded javascript: href', div('<a href="&#106;avascript:alert(1)">x</a>'), 'xhtml-script', 'is a javascript: URL'],
+  ['vbscript: href', div('<a href="vbscript:x">x</a>'), 'xhtml-script', 'vbscript: URL'],
+  ['data:text/html href', div('<a href="data:text/html;base64,PHNjcmlwdD4=">x</a>'), 'xhtml-script', 'data: URL holding a document or script'],
+  ['data:image/svg href', div('<a href="data:image/svg+xml,&lt;svg/&gt;">x</a>'), 'xhtml-script', 'data: URL holding an SVG document'],
+  ['javascript: img src', div('<img src="javascript:alert(1)"/>'), 'xhtml-script', 'src on <img>'],
+  ['script in style attribute', div('<p style="background: url(javascript:alert(1))">x</p>'), 'xhtml-script', 'contains script (javascript:)'],
+  ['CSS expression', div('<p style="width: expression(alert(1))">x</p>'), 'xhtml-script', 'contains script'],
+  ['unknown attribute', div('<p data-x="1">x</p>'), 'xhtml-attribute', 'attribute data-x is not allowed on <p> in FHIR narrative (txt-1)'],
+  ['href on span', div('<span href="https://x.org">x</span>'), 'xhtml-attribute', 'attribute href is not allowed on <span>'],
+  ['src on p', div('<p src="x.png">x</p>'), 'xhtml-attribute', '(src is only allowed on <img>)'],
+  ['xlink attribute', div('<a xmlns:xlink="http://www.w3.org/1999/xlink" xlink:href="x">x</a>'), 'xhtml-attribute', 'attribute xlink:href'],
+  ['target attribute', div('<a href="x" target="_blank">x</a>'), 'xhtml-attribute', 'attribute target'],
+  // content (txt-2)
+  ['empty div', div(''), 'xhtml-empty', 'the narrative has no content (txt-2)'],
+  ['self-closed div', `<div ${NS}/>`, 'xhtml-empty', 'no content'],
+  ['whitespace only', div('  \n\t '), 'xhtml-empty', 'no content'],
+  ['empty elements only', div('<p> </p><br/><span/>'), 'xhtml-empty', 'no content'],
+  ['comment only', div('<!-- TODO -->'), 'xhtml-empty', 'no content'],
+];
+
+describe('checkNarrativeXhtml: valid narratives', () => {
+  it.each(VALID)('%s', (_label, html) => {
+    expect(checkNarrativeXhtml(html)).toEqual([]);
+    expect(htmlChecks(html)).toBe(true);
+    expect(narrativeHasContent(html)).toBe(true);
+  });
+});
+
+describe('checkNarrativeXhtml: invalid narratives', () => {
+  it.each(INVALID)('%s → %s', (_label, html, ruleId, fragment) => {
+    const problems = checkNarrativeXhtml(html);
+    const match = problems.find((p) => p.ruleId === ruleId);
+    expect(match, JSON.stringify(problems)).toBeDefined();
+    expect(match!.severity).toBe('error');
+    expect(match!.message).toContain(fragment);
+    // txt-1 fails for everything but an empty narrative, which is txt-2's business
+    expect(htmlChecks(html)).toBe(ruleId === 'xhtml-empty');
+  });
+});
+
+describe('htmlChecks / narrativeHasContent', () => {
+  it('txt-2 is false for whitespace, true for text, images and non-breaking spaces', () => {
+    expect(narrativeHasContent(div(' '))).toBe(false);
+    expect(narrativeHasContent(div('<p/>'))).toBe(false);
+    expect(narrativeHasContent(div('<p>x</p>'))).toBe(true);
+    expect(narrativeHasContent(div('<img src="#a"/>'))).toBe(true);
+    // U+00A0 is not XML whitespace (nor Java's Character.isWhitespace)
+    expect(narrativeHasContent(div('&#160;'))).toBe(true);
+  });
+
+  it('txt-2 still answers sensibly when the XML is broken, without a separate empty error', () => {
+    expect(narrativeHasContent(`<div ${NS}><p>text</div>`)).toBe(true);
+    expect(narrativeHasContent(`<div ${NS}><p></div>`)).toBe(false);
+    expect(checkNarrativeXhtml(`<div ${NS}><p></div>`).map((p) => p.ruleId)).toEqual(['xhtml-syntax']);
+  });
+
+  it('an unsafe narrative with text fails txt-1 but passes txt-2', () => {
+    const html = div('<p onclick="x">hello</p>');
+    expect(htmlChecks(html)).toBe(false);
+    expect(narrativeHasContent(html)).toBe(true);
+  });
+
+  it('reports the empty narrative alongside a namespace problem', () => {
+    const rules = checkNarrativeXhtml('<div></div>').map((p) => p.ruleId);
+    expect(rules).toEqual(['xhtml-namespace', 'xhtml-empty']);
+  });
+});
+
+describe('checkNarrativeXhtml: reporting', () => {
+  it('reports a repeated mistake once, with a count', () => {
+    const problems = checkNarrativeXhtml(div('<font>a</font><font>b</font><font>c</font>'));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]!.message).toContain('(and 2 more like it)');
+  });
+
+  it('keeps walking inside a disallowed element', () => {
+    const rules = checkNarrativeXhtml(div('<font><p onclick="x">a</p></font>')).map((p) => p.ruleId);
+    expect(rules).toEqual(['xhtml-element', 'xhtml-script']);
+  });
+
+  it('does not double-decode entities (&amp;#106; is literal text, not a j)', () => {
+    expect(checkNarrativeXhtml(div('<a href="&amp;#106;avascript:x">x</a>'))).toEqual([]);
+  });
+
+  it('returns a shared frozen empty array when valid', () => {
+    const a = checkNarrativeXhtml(div('a'));
+    const b = checkNarrativeXhtml(div('b'));
+    expect(a).toBe(b);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
+
+  it('gives the parser position of a syntax error on a later line', () => {
+    const [p] = checkNarrativeXhtml(`<div ${NS}>\n<p>\n<b>x</p>\n</div>`);
+    expect(p!.ruleId).toBe('xhtml-syntax');
+    expect(p!.message).toMatch(/line 3, column \d+/);
+  });
+});
