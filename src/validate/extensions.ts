@@ -2,6 +2,8 @@
  * Extensions: found by url, placed where their definition allows (context), used as
  * modifier or not as defined, and validated against their own definition.
  */
+import fhirpath from 'fhirpath';
+import r4model from 'fhirpath/fhir-context/r4/index.js';
 import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { Loc } from './location.js';
@@ -17,6 +19,7 @@ export function checkExtension(
   parentType: string,
   parentApplied: Applied[],
   isModifierExtension: boolean,
+  parentObject?: object,
 ): void {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     v.validateValue(st, value, undefined, applied, 'Extension', loc);
@@ -76,12 +79,12 @@ export function checkExtension(
           }
         } else {
           list = [...applied, { el: plan.root }];
-          checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc);
+          checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc, parentObject);
         }
       }
     } else {
       const plan = applied.find((a) => a.el.isRoot && a.el.owner.url === url)!.el.owner;
-      checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc);
+      checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc, parentObject);
     }
   }
   v.validateValue(st, value, undefined, list, 'Extension', loc);
@@ -96,6 +99,7 @@ function checkPlacement(
   parentApplied: Applied[],
   isModifierExtension: boolean,
   parentLoc: Loc,
+  parentObject?: object,
 ): void {
   const root = plan.root.def;
   // modifier or not, as defined
@@ -127,8 +131,9 @@ function checkPlacement(
     } else if (c.type === 'extension') {
       if (parentExtUrl && (expr === parentExtUrl || expr.split('#')[0] === parentExtUrl)) return;
     } else if (c.type === 'fhirpath') {
-      // fhirpath contexts (e.g. Patient.address.where(use = 'home')) are not evaluated: accept
-      return;
+      // the extension may sit on any node the expression selects (evaluated on the resource)
+      const selected = selectNodes(expr, st.frame?.resource);
+      if (selected === undefined || (parentObject && selected.has(parentObject))) return;
     } else {
       return;
     }
@@ -164,4 +169,29 @@ function typeAncestors(v: InstanceValidator, type: string): Set<string> {
   }
   ancestorCache.set(type, s);
   return s;
+}
+
+const contextFns = new Map<string, ((r: unknown) => unknown[]) | null>();
+
+/** The objects a fhirpath context expression selects in a resource; undefined when it cannot be evaluated. */
+function selectNodes(expression: string, resource: unknown): Set<unknown> | undefined {
+  if (!resource) return undefined;
+  let fn = contextFns.get(expression);
+  if (fn === undefined) {
+    try {
+      const compiled = fhirpath.compile(expression, r4model, { resolveInternalTypes: false, traceFn: () => undefined });
+      fn = (r: unknown) => compiled(r, {}) as unknown[];
+    } catch {
+      fn = null;
+    }
+    contextFns.set(expression, fn);
+  }
+  if (!fn) return undefined;
+  try {
+    const out = new Set<unknown>();
+    for (const n of fn(resource)) out.add(n && typeof n === 'object' && 'data' in (n as object) ? (n as { data: unknown }).data : n);
+    return out;
+  } catch {
+    return undefined;
+  }
 }

@@ -16,7 +16,7 @@ interface PreparedConstraint {
   key: string;
   expression: string;
   human: string;
-  severity: 'error' | 'warning';
+  severity: 'error' | 'warning' | 'information';
   source: string;
   /** Undefined when compilation failed; then `problem` says why. */
   compiled?: CompiledInvariant;
@@ -51,7 +51,8 @@ function prepare(el: ElementPlan, contextType: string): PreparedConstraint[] {
       key: c.key,
       expression: c.expression,
       human: c.human ?? c.key,
-      severity: c.severity === 'error' && !bestPractice ? 'error' : 'warning',
+      // best-practice recommendations (dom-6 "should have narrative"...) are advice, not faults
+      severity: bestPractice ? 'information' : c.severity === 'error' ? 'error' : 'warning',
       source: c.source ?? el.owner.url,
       el,
     };

@@ -72,10 +72,21 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
         }
       }
     } else if (/^urn:(uuid|oid):/i.test(reference)) {
-      v.report(st, refLoc, 'error', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which only makes sense inside a Bundle that carries the target`);
+      // a resource checked on its own may have been cut out of a Bundle: say so, do not fail it
+      v.report(st, refLoc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
     }
   }
   const targetType = target && typeof target.resourceType === 'string' ? target.resourceType : impliedType;
+  if (target && impliedType && target.resourceType !== impliedType) {
+    v.report(
+      st,
+      loc,
+      'error',
+      'structure',
+      'reference-resolved-type',
+      `The reference '${reference}' names a ${impliedType}, but the resource it resolves to is a ${String(target.resourceType)}`,
+    );
+  }
 
   // Reference.type must agree with what the reference points at
   if (typeof ref.type === 'string' && targetType && ref.type !== targetType && !/^[a-z]+:/.test(ref.type)) {

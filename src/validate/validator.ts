@@ -18,6 +18,7 @@ import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
 import { evaluateConstraints } from './invariants.js';
 import { Loc } from './location.js';
 import { checkPrimitive } from './primitives.js';
+import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { checkReference } from './references.js';
 import { matchSlices } from './slicing.js';
 import { checkNarrativeXhtml } from './xhtml.js';
@@ -78,6 +79,7 @@ export class RunState {
 }
 
 const RESOURCE_CODES = new Set(['Resource', 'DomainResource']);
+const QUANTITY_TYPES = new Set(['Age', 'Count', 'Distance', 'Duration', 'Money', 'SimpleQuantity', 'MoneyQuantity']);
 
 export class InstanceValidator {
   constructor(
@@ -179,10 +181,30 @@ export class InstanceValidator {
     try {
       this.validateComplex(st, r, dedupeApplied(applied), rt, loc, true);
       if (bundle) checkBundle(this, st, r, bundle, loc);
+      if (rt === 'QuestionnaireResponse' || rt === 'Questionnaire') this.checkQuestionnaireRules(st, r, rt, loc);
     } finally {
       if (bundle) st.bundles.pop();
       st.frames.pop();
     }
+  }
+
+  /** Questionnaire rules and QuestionnaireResponse-against-Questionnaire checks (beyond what profiles can say). */
+  private checkQuestionnaireRules(st: RunState, r: Record<string, unknown>, rt: string, loc: Loc): void {
+    const ctx: QuestionnaireContext = {
+      report: (path, severity, code, ruleId, message) => this.report(st, locAt(loc, r, path), severity, code, ruleId, message),
+      fetch: (canonical, resourceType) => {
+        if (canonical.startsWith('#')) {
+          const contained = Array.isArray(r.contained) ? (r.contained as Record<string, unknown>[]) : [];
+          return contained.find((c) => c && c.id === canonical.slice(1) && c.resourceType === resourceType);
+        }
+        const inBundle = this.resolveReference(st, canonical);
+        if (inBundle && inBundle.resourceType === resourceType) return inBundle;
+        return this.defs.fetch(canonical, resourceType);
+      },
+      terminology: this.terminology,
+    };
+    if (rt === 'QuestionnaireResponse') checkQuestionnaireResponse(r, ctx);
+    else checkQuestionnaire(r, ctx);
   }
 
   /** When a resource is a Bundle entry's resource: which entry, for resolving its references. */
@@ -354,7 +376,8 @@ export class InstanceValidator {
     const el0 = applied[0]?.el;
     if (value !== undefined && value !== null) {
       const raw = loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
-      const code = typeCode === 'System.String' && loc.name === 'id' ? 'System.String' : typeCode;
+      // Resource.id is typed as a plain string in R4's definitions, but it must be a valid id
+      const code = typeCode === 'System.String' && loc.name === 'id' && el0?.def.base?.path === 'Resource.id' ? 'id' : typeCode;
       for (const p of checkPrimitive(code, value, { raw, format: st.format })) {
         this.report(st, loc, p.severity, p.ruleId === 'primitive-json-type' ? 'structure' : 'value', p.ruleId, p.message, { el: el0 });
       }
@@ -399,6 +422,33 @@ export class InstanceValidator {
     }
     if (max && (cmp(value, max.value) ?? 0) > 0) {
       this.report(st, loc, 'error', 'value', 'max-value', `The value ${describeValue(value)} is greater than the allowed maximum of ${describeValue(max.value)}`, { el });
+    }
+  }
+
+  /** minValueQuantity / maxValueQuantity: compared when the units agree (same system and code). */
+  private checkQuantityLimits(st: RunState, q: Record<string, unknown>, el: ElementPlan, loc: Loc): void {
+    for (const [prefix, sign, rule, word] of [
+      ['minValue', -1, 'min-value', 'less than the allowed minimum'],
+      ['maxValue', 1, 'max-value', 'greater than the allowed maximum'],
+    ] as const) {
+      const limit = choiceValue(el.def, prefix);
+      if (!limit || !limit.value || typeof limit.value !== 'object') continue;
+      const l = limit.value as Record<string, unknown>;
+      if (typeof l.value !== 'number') continue;
+      const sameUnit = (l.code ?? l.unit) === (q.code ?? q.unit) && (l.system === undefined || q.system === undefined || l.system === q.system);
+      if (!sameUnit) continue;
+      const diff = (q.value as number) - l.value;
+      if (Math.sign(diff) === sign) {
+        this.report(
+          st,
+          loc,
+          'error',
+          'value',
+          rule,
+          `The value ${String(q.value)} ${String(q.code ?? q.unit ?? '')} is ${word} of ${String(l.value)} ${String(l.code ?? l.unit ?? '')}`.replace(/\s+/g, ' '),
+          { el },
+        );
+      }
     }
   }
 
@@ -521,7 +571,7 @@ export class InstanceValidator {
         const t = m.slot.type?.code ?? this.concreteType(m.slot.el);
         if (t === undefined) continue;
         if (t === 'Extension') {
-          checkExtension(this, st, v.value, plans, v.loc, loc, typeCode, applied, m.name === 'modifierExtension');
+          checkExtension(this, st, v.value, plans, v.loc, loc, typeCode, applied, m.name === 'modifierExtension', obj);
           continue;
         }
         this.validateValue(st, v.value, v.ext, plans, t, v.loc);
@@ -531,6 +581,9 @@ export class InstanceValidator {
 
     if (!primitiveExt) {
       this.checkFixedPattern(st, obj, applied, loc);
+      if (typeof obj.value === 'number' && (typeCode === 'Quantity' || QUANTITY_TYPES.has(typeCode))) {
+        for (const a of applied) this.checkQuantityLimits(st, obj, a.el, loc);
+      }
       if (this.terminology && !isResource) checkBindings(this, st, obj, applied, typeCode, loc);
       evaluateConstraints(this, st, obj, undefined, applied, typeCode, loc);
     }
@@ -796,6 +849,27 @@ function dedupeApplied(list: Applied[]): Applied[] {
 
 function isContainedLoc(loc: Loc): boolean {
   return loc.name === 'contained';
+}
+
+/** A location below `loc` given as keys and indexes from `root` (e.g. ['item', 0, 'answer', 1]). */
+export function locAt(loc: Loc, root: unknown, path: (string | number)[]): Loc {
+  let cur: unknown = root;
+  let l = loc;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i]!;
+    if (cur === null || typeof cur !== 'object') break;
+    const next = (cur as Record<string | number, unknown>)[k];
+    if (typeof k === 'string' && Array.isArray(next) && typeof path[i + 1] === 'number') {
+      const idx = path[i + 1] as number;
+      l = l.child(k, next, idx, idx);
+      cur = next[idx];
+      i++;
+    } else {
+      l = l.child(String(k), cur as object, k);
+      cur = next;
+    }
+  }
+  return l;
 }
 
 export function jsonKind(v: unknown): string {

@@ -6,6 +6,10 @@ import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } fr
 import { basename, join, relative, resolve } from 'node:path';
 import type { PlanCompiler } from '../../compile/compiler.js';
 import { hashKey, STORE_FORMAT, type DefinitionStore } from '../cache/store.js';
+import { codeVersion } from '../cache/code-version.js';
+
+/** XML conversion and this reader decide what is stored: a change to either invalidates the cache. */
+const READER_VERSION = codeVersion(import.meta.url, new URL('../../parse/xml.js', import.meta.url).href, new URL('./resource-file.js', import.meta.url).href);
 import { DEFINITION_TYPES, metaOf } from '../meta.js';
 import type { LoadDiagnostic, LoadedSource, ResourceMeta, SourceInfo, SourceKind } from '../types.js';
 import { inMemorySource, sourceFromStore, type StoredExtra } from './build.js';
@@ -102,7 +106,7 @@ export function loadIgFolder(
       return '-';
     }
   })();
-  const key = hashKey('ig-folder', STORE_FORMAT, root, pkgStat, opts.name ?? '', opts.version ?? '', JSON.stringify(files));
+  const key = hashKey('ig-folder', STORE_FORMAT, READER_VERSION, root, pkgStat, opts.name ?? '', opts.version ?? '', JSON.stringify(files));
   const cached = store.open(key);
   if (cached) {
     const extra = cached.extra as StoredExtra | undefined;
