@@ -96,7 +96,7 @@ function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Bind
       severity,
       code,
       `binding-${b.strength}`,
-      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shown} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.strength} binding), ${tail}${r.message ? `. ${r.message}` : ''}`,
+      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shown} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.strength} binding), ${tail}${r.message && !/is not in the value set/.test(r.message) ? `: ${r.message}` : ''}`,
       { el: b.el },
     );
   } else if (r.result === 'unknown' && (b.strength === 'required' || b.strength === 'extensible')) {

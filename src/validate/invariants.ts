@@ -85,11 +85,16 @@ export function evaluateConstraints(
   typeCode: string,
   loc: Loc,
 ): void {
+  // the narrative div is checked by the XHTML checker (txt-1/txt-2); FHIRPath has no value for it
+  if (typeCode === 'xhtml') return;
   const ctxType = contextTypeOf(applied, typeCode);
   let done: Set<string> | undefined;
   let node: unknown;
   const frame = st.frame;
-  for (const a of applied) {
+  // a datatype's own invariants (per-1 on Period, qty-3 on Quantity...) live on its root element
+  const typeRoot = typeCode === 'BackboneElement' || typeCode === 'Element' ? undefined : v.compiler.typePlan(typeCode)?.root;
+  const all = typeRoot && !applied.some((a) => a.el === typeRoot) ? [...applied, { el: typeRoot }] : applied;
+  for (const a of all) {
     const list = prepare(a.el, ctxType);
     for (const c of list) {
       const k = c.key + '\u0000' + c.expression;
@@ -109,7 +114,8 @@ export function evaluateConstraints(
         v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
         continue;
       }
-      if (ok === false) {
+      // an empty result fails the constraint, as the HL7 Java validator decides (it must evaluate to true)
+      if (ok !== true) {
         v.report(st, loc, c.severity, 'invariant', `invariant:${c.key}`, `Constraint failed: ${c.key}: '${c.human}'`, { el: c.el });
       }
     }

@@ -1,0 +1,228 @@
+/**
+ * Terminology: is a code in a value set, does it exist in its code system, is its display
+ * right? Answered locally from the loaded ValueSets and CodeSystems (synchronously: the
+ * validator asks in a hot loop); a FHIR terminology server (--tx) is asked only for what
+ * cannot be decided offline, with answers cached in memory and on disk.
+ */
+import { packageHintFor } from '../load/known-packages.js';
+import type { DefinitionSet } from '../load/definitions.js';
+import { CodeSystems, checkGrammarSystem, findConcept, NOT_OFFLINE, normaliseDisplay } from './codesystems.js';
+import { ValueSetCompiler, type Membership } from './valuesets.js';
+
+export type CodeCheck = 'valid' | 'invalid' | 'unknown';
+
+export interface CodeResult {
+  result: CodeCheck;
+  message?: string;
+  /** The display does not match any known display or designation. */
+  display?: { expected: string[]; given: string };
+  /** The system exists but has no local copy (SNOMED CT, LOINC, dm+d...). */
+  systemNotOffline?: boolean;
+  /** The system is not known at all (not loaded, not a well-known external system). */
+  systemUnknown?: boolean;
+}
+
+export interface TerminologyCache {
+  readBlob<T>(kind: string, key: string): T | undefined;
+  writeBlob(kind: string, key: string, value: unknown): void;
+}
+
+export interface TerminologyOptions {
+  txServer?: string;
+  cache?: TerminologyCache;
+  timeoutMs?: number;
+}
+
+export interface Coding {
+  system?: string;
+  version?: string;
+  code: string;
+  display?: string;
+}
+
+export class TerminologyService {
+  private readonly codeSystems: CodeSystems;
+  private readonly valueSets: ValueSetCompiler;
+  private readonly remote: Map<string, Promise<CodeResult>> = new Map();
+
+  constructor(
+    private readonly defs: DefinitionSet,
+    private readonly options: TerminologyOptions = {},
+  ) {
+    this.codeSystems = new CodeSystems(defs);
+    this.valueSets = new ValueSetCompiler(defs, this.codeSystems);
+  }
+
+  validateCode(valueSet: string, coding: Coding): CodeResult | Promise<CodeResult> {
+    const local = this.localValidateCode(valueSet, coding);
+    if (local.result === 'unknown' && this.options.txServer) return this.remoteValidate(valueSet, coding, local);
+    return local;
+  }
+
+  validateCodeableConcept(
+    valueSet: string,
+    cc: { coding?: { system?: string; version?: string; code?: string; display?: string }[]; text?: string },
+  ): CodeResult | Promise<CodeResult> {
+    const codings = (cc.coding ?? []).filter((c): c is Coding => !!c && typeof c.code === 'string');
+    if (codings.length === 0) return { result: 'unknown', message: 'no coding to check' };
+    const results: CodeResult[] = [];
+    const pending: Promise<CodeResult>[] = [];
+    for (const c of codings) {
+      const r = this.validateCode(valueSet, c);
+      if (r instanceof Promise) pending.push(r);
+      else results.push(r);
+    }
+    const combine = (all: CodeResult[]): CodeResult => {
+      const valid = all.find((r) => r.result === 'valid');
+      if (valid) return valid;
+      const unknown = all.find((r) => r.result === 'unknown');
+      if (unknown) return unknown;
+      return { result: 'invalid', message: all.map((r) => r.message).filter(Boolean).join('; ') || undefined };
+    };
+    if (pending.length === 0 || results.some((r) => r.result === 'valid')) return combine(results);
+    return Promise.all(pending).then((p) => combine([...results, ...p]));
+  }
+
+  validateCodeInSystem(coding: Coding & { system: string }): CodeResult {
+    const { system, code } = coding;
+    const grammar = checkGrammarSystem(system, code);
+    if (grammar) return grammar.valid ? { result: 'valid' } : { result: 'invalid', message: grammar.message };
+    const cs = this.codeSystems.get(system, coding.version);
+    if (!cs) {
+      if (NOT_OFFLINE[system]) return { result: 'unknown', systemNotOffline: true, message: `${NOT_OFFLINE[system]} codes are not validated offline` };
+      // a value set url used as a system, or an identifier namespace: say so precisely
+      return { result: 'unknown', systemUnknown: true, message: `A definition for CodeSystem '${system}' could not be found, so the code cannot be validated` };
+    }
+    const concept = findConcept(cs, code);
+    if (!concept) {
+      if (cs.content !== 'complete') return { result: 'unknown', message: `'${code}' is not in the local copy of ${system} (${cs.content})` };
+      return { result: 'invalid', message: `Unknown code '${code}' in the code system ${system}${cs.version ? ` version ${cs.version}` : ''}` };
+    }
+    const r: CodeResult = { result: 'valid' };
+    this.checkDisplay(cs.url, code, coding.display, r);
+    return r;
+  }
+
+  expand(valueSet: string): { system: string; code: string; display?: string }[] | undefined {
+    const entry = this.defs.resolve(valueSet, 'ValueSet');
+    if (!entry) return undefined;
+    const vs = this.defs.read<Record<string, any>>(entry);
+    const out: { system: string; code: string; display?: string }[] = [];
+    for (const inc of vs.compose?.include ?? []) {
+      if (!inc.system || inc.valueSet || inc.filter) return undefined;
+      if (inc.concept) for (const c of inc.concept) out.push({ system: inc.system, code: c.code, display: c.display });
+      else {
+        const cs = this.codeSystems.get(inc.system);
+        if (!cs || cs.content !== 'complete') return undefined;
+        for (const c of cs.concepts.values()) out.push({ system: inc.system, code: c.code, display: c.display });
+      }
+    }
+    const excluded = new Set<string>();
+    for (const exc of vs.compose?.exclude ?? []) for (const c of exc.concept ?? []) excluded.add(`${exc.system}|${c.code}`);
+    return out.filter((c) => !excluded.has(`${c.system}|${c.code}`));
+  }
+
+  private localValidateCode(valueSet: string, coding: Coding): CodeResult {
+    const vs = this.valueSets.get(valueSet);
+    if (!vs) {
+      const hint = packageHintFor(valueSet);
+      return {
+        result: 'unknown',
+        message: `The value set ${valueSet} is not loaded, so the code could not be checked against it${hint ? ` (it is usually in ${hint.title}, package ${hint.name})` : ''}`,
+      };
+    }
+    const m: Membership = vs.test(coding.system, coding.code);
+    const label = `'${vs.name}' (${vs.url}${vs.version ? '|' + vs.version : ''})`;
+    const shown = coding.system ? `${coding.system}#${coding.code}` : `'${coding.code}'`;
+    if (m.result === 'valid') {
+      const r: CodeResult = { result: 'valid' };
+      const system = coding.system ?? m.system;
+      if (system) this.checkDisplay(system, coding.code, coding.display, r);
+      return r;
+    }
+    if (m.result === 'unknown') {
+      const system = coding.system;
+      return {
+        result: 'unknown',
+        systemNotOffline: system ? NOT_OFFLINE[system] !== undefined : undefined,
+        message: `The code ${shown} could not be checked against the value set ${label}: ${m.message ?? 'not decidable offline'}`,
+      };
+    }
+    return { result: 'invalid', message: m.message ? `${m.message} (value set ${label})` : `${shown} is not in the value set ${label}` };
+  }
+
+  private checkDisplay(system: string, code: string, display: string | undefined, into: CodeResult): void {
+    if (!display) return;
+    const cs = this.codeSystems.get(system);
+    if (!cs) return;
+    const c = findConcept(cs, code);
+    if (!c) return;
+    const expected = [c.display, ...c.designations].filter((x): x is string => typeof x === 'string');
+    if (expected.length === 0) return;
+    const given = normaliseDisplay(display);
+    if (!expected.some((e) => normaliseDisplay(e) === given)) into.display = { expected, given: display };
+  }
+
+  private remoteValidate(valueSet: string, coding: Coding, local: CodeResult): Promise<CodeResult> {
+    const server = this.options.txServer!.replace(/\/$/, '');
+    const params = new URLSearchParams({ url: valueSet, code: coding.code });
+    if (coding.system) params.set('system', coding.system);
+    if (coding.version) params.set('systemVersion', coding.version);
+    if (coding.display) params.set('display', coding.display);
+    const url = `${server}/ValueSet/$validate-code?${params.toString()}`;
+    const inMemory = this.remote.get(url);
+    if (inMemory) return inMemory;
+    const key = hash(url);
+    const cached = this.options.cache?.readBlob<CodeResult>('tx', key);
+    if (cached) {
+      const p = Promise.resolve(cached);
+      this.remote.set(url, p);
+      return p;
+    }
+    const p = fetchParameters(url, this.options.timeoutMs ?? 10_000).then(
+      (params2) => {
+        const result = params2.find((p2) => p2.name === 'result')?.valueBoolean;
+        const message = params2.find((p2) => p2.name === 'message')?.valueString;
+        const display = params2.find((p2) => p2.name === 'display')?.valueString;
+        const r: CodeResult =
+          result === true
+            ? { result: 'valid' }
+            : result === false
+              ? { result: 'invalid', message: message ?? `${coding.code} is not in ${valueSet} (terminology server ${server})` }
+              : { ...local, message: `${local.message ?? ''} (the terminology server gave no result)` };
+        if (r.result === 'valid' && coding.display && display && normaliseDisplay(display) !== normaliseDisplay(coding.display)) {
+          r.display = { expected: [display], given: coding.display };
+        }
+        this.options.cache?.writeBlob('tx', key, r);
+        return r;
+      },
+      (e: Error) => ({ ...local, message: `${local.message ?? ''}; the terminology server ${server} could not be reached (${e.message})` }),
+    );
+    this.remote.set(url, p);
+    return p;
+  }
+}
+
+async function fetchParameters(url: string, timeoutMs: number): Promise<{ name: string; valueBoolean?: boolean; valueString?: string }[]> {
+  const ctrl = new AbortController();
+  const t = setTimeout(() => ctrl.abort(), timeoutMs);
+  try {
+    const res = await fetch(url, { headers: { Accept: 'application/fhir+json' }, signal: ctrl.signal });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const body = (await res.json()) as { resourceType?: string; parameter?: { name: string; valueBoolean?: boolean; valueString?: string }[] };
+    if (body.resourceType !== 'Parameters') throw new Error(`expected Parameters, got ${body.resourceType ?? 'something else'}`);
+    return body.parameter ?? [];
+  } finally {
+    clearTimeout(t);
+  }
+}
+
+function hash(s: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0;
+  for (let i = 0; i < s.length; i++) {
+    h1 = Math.imul(h1 ^ s.charCodeAt(i), 16777619);
+    h2 = (h2 * 31 + s.charCodeAt(i)) | 0;
+  }
+  return `${(h1 >>> 0).toString(16)}${(h2 >>> 0).toString(16)}${s.length}`;
+}

@@ -1,0 +1,239 @@
+/**
+ * ValueSet membership without expanding: each compose include/exclude becomes a test on
+ * (system, code) against the local code systems. Concept lists become Set lookups, so a
+ * bound element costs a Map hit once its value set is compiled.
+ */
+import type { DefinitionSet } from '../load/definitions.js';
+import { checkGrammarSystem, findConcept, isA, NOT_OFFLINE, type CodeSystemIndex, type CodeSystems } from './codesystems.js';
+
+export type Membership = { result: 'valid' | 'invalid' | 'unknown'; system?: string; message?: string };
+
+type Test = (system: string | undefined, code: string) => Membership;
+
+export interface CompiledValueSet {
+  url: string;
+  version?: string;
+  name: string;
+  test: Test;
+  /** Systems the value set draws from (to say which system a bare code could belong to). */
+  systems: Set<string>;
+}
+
+const VALID = (system?: string): Membership => ({ result: 'valid', system });
+const INVALID: Membership = { result: 'invalid' };
+
+export class ValueSetCompiler {
+  private readonly cache = new Map<string, CompiledValueSet | null>();
+  private readonly inProgress = new Set<string>();
+
+  constructor(
+    private readonly defs: DefinitionSet,
+    private readonly codeSystems: CodeSystems,
+  ) {}
+
+  get(canonical: string): CompiledValueSet | undefined {
+    const hit = this.cache.get(canonical);
+    if (hit !== undefined) return hit ?? undefined;
+    if (this.inProgress.has(canonical)) return undefined;
+    this.inProgress.add(canonical);
+    try {
+      const compiled = this.compile(canonical);
+      this.cache.set(canonical, compiled ?? null);
+      return compiled;
+    } finally {
+      this.inProgress.delete(canonical);
+    }
+  }
+
+  private compile(canonical: string): CompiledValueSet | undefined {
+    const url = canonical.split('|')[0]!;
+    // implicit value sets: "all of SNOMED CT", "all of this code system"
+    if (/^http:\/\/snomed\.info\/sct\?fhir_vs/.test(url) || url === 'http://loinc.org/vs') {
+      const sys = url.startsWith('http://snomed') ? 'http://snomed.info/sct' : 'http://loinc.org';
+      return { url, name: url, systems: new Set([sys]), test: (s, code) => this.systemTest(sys, code, s) };
+    }
+    const entry = this.defs.resolve(canonical, 'ValueSet');
+    if (!entry) {
+      const cs = this.codeSystems.systemForValueSet(url);
+      if (cs) return { url, name: url, systems: new Set([cs]), test: (s, code) => this.systemTest(cs, code, s) };
+      return undefined;
+    }
+    const vs = this.defs.read<Record<string, any>>(entry);
+    const name = vs.title ?? vs.name ?? url;
+    const systems = new Set<string>();
+    const compose = vs.compose;
+    if (!compose || !Array.isArray(compose.include)) {
+      const contains = flattenContains(vs.expansion?.contains);
+      if (contains.length === 0) return { url, version: vs.version, name, systems, test: () => ({ result: 'unknown', message: `value set ${url} has neither a compose nor an expansion` }) };
+      const set = new Set(contains.map((c) => `${c.system}|${c.code}`));
+      for (const c of contains) systems.add(c.system);
+      return {
+        url,
+        version: vs.version,
+        name,
+        systems,
+        test: (s, code) => {
+          if (s !== undefined) return set.has(`${s}|${code}`) ? VALID(s) : INVALID;
+          for (const sys of systems) if (set.has(`${sys}|${code}`)) return VALID(sys);
+          return INVALID;
+        },
+      };
+    }
+    const includes = (compose.include as any[]).map((inc) => this.compileInclude(inc, systems));
+    const excludes = ((compose.exclude ?? []) as any[]).map((inc) => this.compileInclude(inc, new Set()));
+    const test: Test = (s, code) => {
+      let unknown: Membership | undefined;
+      let hit: Membership | undefined;
+      for (const t of includes) {
+        const r = t(s, code);
+        if (r.result === 'valid') {
+          hit = r;
+          break;
+        }
+        if (r.result === 'unknown' && !unknown) unknown = r;
+      }
+      if (!hit) return unknown ?? INVALID;
+      for (const t of excludes) {
+        const r = t(hit.system ?? s, code);
+        if (r.result === 'valid') return INVALID;
+      }
+      return hit;
+    };
+    return { url, version: vs.version, name, systems, test };
+  }
+
+  private compileInclude(inc: any, systems: Set<string>): Test {
+    const system: string | undefined = typeof inc.system === 'string' ? inc.system : undefined;
+    const version: string | undefined = typeof inc.version === 'string' ? inc.version : undefined;
+    const imports: string[] = Array.isArray(inc.valueSet) ? inc.valueSet.filter((x: unknown) => typeof x === 'string') : [];
+    if (system) systems.add(system);
+    const importTests: Test[] = imports.map((u) => {
+      const c = this.get(u);
+      if (c) for (const s of c.systems) systems.add(s);
+      return c ? c.test : () => ({ result: 'unknown' as const, message: `imported value set ${u} was not found` });
+    });
+    let systemTest: Test | undefined;
+    if (system) {
+      const concepts: any[] = Array.isArray(inc.concept) ? inc.concept : [];
+      const filters: any[] = Array.isArray(inc.filter) ? inc.filter : [];
+      if (concepts.length) {
+        const codes = new Set<string>(concepts.map((c) => c.code).filter((c: unknown) => typeof c === 'string'));
+        systemTest = (s, code) => {
+          if (s !== undefined && s !== system) return INVALID;
+          if (codes.has(code)) return VALID(system);
+          const cs = this.codeSystems.get(system, version);
+          if (cs && !cs.caseSensitive) {
+            for (const c of codes) if (c.toLowerCase() === code.toLowerCase()) return VALID(system);
+          }
+          return INVALID;
+        };
+      } else if (filters.length) {
+        systemTest = (s, code) => {
+          if (s !== undefined && s !== system) return INVALID;
+          const cs = this.codeSystems.get(system, version);
+          if (!cs) return this.unavailable(system, code);
+          const concept = findConcept(cs, code);
+          if (!concept) return cs.content === 'complete' ? INVALID : { result: 'unknown', message: incompleteMessage(cs, code) };
+          for (const f of filters) if (!applyFilter(cs, concept.code, f)) return INVALID;
+          return VALID(system);
+        };
+      } else {
+        systemTest = (s, code) => {
+          if (s !== undefined && s !== system) return INVALID;
+          return this.systemTest(system, code, s, version);
+        };
+      }
+    }
+    return (s, code) => {
+      for (const t of importTests) {
+        const r = t(s, code);
+        if (r.result !== 'valid') return r;
+      }
+      if (systemTest) return systemTest(s, code);
+      return importTests.length ? VALID(s) : INVALID;
+    };
+  }
+
+  /** Whole code system membership. */
+  systemTest(system: string, code: string, given?: string, version?: string): Membership {
+    if (given !== undefined && given !== system) return INVALID;
+    const grammar = checkGrammarSystem(system, code);
+    if (grammar) return grammar.valid ? VALID(system) : { result: 'invalid', message: grammar.message };
+    const cs = this.codeSystems.get(system, version);
+    if (!cs) return this.unavailable(system, code);
+    const c = findConcept(cs, code);
+    if (c) return VALID(system);
+    return cs.content === 'complete' ? INVALID : { result: 'unknown', message: incompleteMessage(cs, code) };
+  }
+
+  private unavailable(system: string, code: string): Membership {
+    const name = NOT_OFFLINE[system];
+    return {
+      result: 'unknown',
+      message: name
+        ? `The ${name} code '${code}' is not validated offline (no terminology server); pass --tx <url> to check it`
+        : `The code system ${system} is not loaded, so the code '${code}' could not be checked`,
+    };
+  }
+}
+
+function incompleteMessage(cs: CodeSystemIndex, code: string): string {
+  return `The code '${code}' is not in the local copy of ${cs.url}, which is only a ${cs.content === 'not-present' ? 'stub (content not present)' : cs.content}: it could not be checked offline`;
+}
+
+function flattenContains(list: any[] | undefined, out: { system: string; code: string }[] = []): { system: string; code: string }[] {
+  for (const c of list ?? []) {
+    if (typeof c?.system === 'string' && typeof c?.code === 'string') out.push({ system: c.system, code: c.code });
+    flattenContains(c?.contains, out);
+  }
+  return out;
+}
+
+function applyFilter(cs: CodeSystemIndex, code: string, f: any): boolean {
+  const op = String(f.op);
+  const prop = String(f.property);
+  const value = String(f.value ?? '');
+  const concept = cs.concepts.get(code)!;
+  const isConceptProp = prop === 'concept' || prop === 'code';
+  switch (op) {
+    case 'is-a':
+      return isA(cs, code, value);
+    case 'descendent-of':
+      return isA(cs, code, value, true);
+    case 'is-not-a':
+      return !isA(cs, code, value);
+    case 'generalizes':
+      return isA(cs, value, code);
+    case '=':
+      if (isConceptProp) return code === value;
+      return (concept.properties.get(prop) ?? []).some((v) => String(v) === value);
+    case 'in': {
+      const vals = value.split(',').map((x) => x.trim());
+      if (isConceptProp) return vals.includes(code);
+      return (concept.properties.get(prop) ?? []).some((v) => vals.includes(String(v)));
+    }
+    case 'not-in': {
+      const vals = value.split(',').map((x) => x.trim());
+      if (isConceptProp) return !vals.includes(code);
+      return !(concept.properties.get(prop) ?? []).some((v) => vals.includes(String(v)));
+    }
+    case 'regex': {
+      let re: RegExp;
+      try {
+        re = new RegExp(`^(?:${value})$`);
+      } catch {
+        return false;
+      }
+      if (isConceptProp) return re.test(code);
+      return (concept.properties.get(prop) ?? []).some((v) => re.test(String(v)));
+    }
+    case 'exists': {
+      const has = isConceptProp ? true : concept.properties.has(prop);
+      return value === 'false' ? !has : has;
+    }
+    case 'child-of':
+      return concept.parents.has(value);
+    default:
+      return false;
+  }
+}
