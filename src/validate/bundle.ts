@@ -45,24 +45,34 @@ export class BundleIndex {
    * is the base for relative references, as the FHIR Bundle rules say).
    */
   resolve(reference: string, fromFullUrl?: string): Entry[] {
+    return this.resolveDetailed(reference, fromFullUrl).entries;
+  }
+
+  /**
+   * Bundle reference resolution: an exact fullUrl match, else (for a relative reference) the
+   * referencing entry's base + Type/id; failing that, entries that merely share type and id
+   * are returned with `exact: false`, so the caller can warn that the rules were not met.
+   */
+  resolveDetailed(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
     const ref = reference.replace(/\/_history\/[^/]+$/, '');
     const exact = this.byFullUrl.get(reference) ?? this.byFullUrl.get(ref);
-    if (exact) return exact;
-    if (/^(urn:|[a-z][a-z0-9+.-]*:\/\/)/i.test(ref)) {
-      // absolute: a RESTful URL may also match by type/id when the base is the same
-      return [];
-    }
+    if (exact) return { entries: exact, exact: true, target: reference };
+    if (/^(urn:|[a-z][a-z0-9+.-]*:\/\/)/i.test(ref)) return { entries: [], exact: true, target: reference };
     const m = RESTFUL.exec(ref);
-    if (!m) return [];
+    if (!m) return { entries: [], exact: true };
     const typeId = `${m[2]}/${m[3]}`;
+    let target: string | undefined;
     if (fromFullUrl) {
       const base = RESTFUL.exec(fromFullUrl);
       if (base && base[1] && /^[a-z]+:\/\//i.test(fromFullUrl)) {
-        const abs = this.byFullUrl.get(base[1] + typeId);
-        if (abs) return abs;
+        target = base[1] + typeId;
+        const abs = this.byFullUrl.get(target);
+        if (abs) return { entries: abs, exact: true, target };
       }
     }
-    return this.byTypeId.get(typeId) ?? [];
+    const loose = this.byTypeId.get(typeId) ?? [];
+    // with no absolute base to resolve against, matching by type and id is the rule
+    return { entries: loose, exact: target === undefined, target };
   }
 }
 
@@ -92,7 +102,8 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
       }
       if (r && isAbsolute && !/^urn:/i.test(fu)) {
         const m = RESTFUL.exec(fu);
-        if (m) {
+        // only URLs that name a real resource type are RESTful identities to compare with the resource
+        if (m && v.compiler.typePlan(m[2]!)?.kind === 'resource') {
           if (r.resourceType !== m[2] || (r.id !== undefined && r.id !== m[3])) {
             v.report(
               st,

@@ -55,10 +55,11 @@ export function checkExtension(
         const plan = v.compiler.plan(url);
         if (!plan || plan.type !== 'Extension') {
           const failure = v.compiler.failure(url);
-          const setting = v.options.unknownExtensions ?? 'warning';
+          // example domains (example.org, acme.com) are placeholders in specs and tests: never fail on them
+          const setting = isExampleUrl(url) ? 'information' : (v.options.unknownExtensions ?? 'warning');
           if (failure) {
             v.report(st, loc, 'error', 'processing', 'extension-definition-broken', `The definition of extension ${url} could not be used: ${failure}`);
-          } else if (isModifierExtension) {
+          } else if (isModifierExtension && !isExampleUrl(url)) {
             v.report(
               st,
               loc,
@@ -68,6 +69,7 @@ export function checkExtension(
               `The modifier extension ${url} is unknown, so this resource cannot be safely processed (modifier extensions change the meaning of the data). ${howToProvide(url)}`,
             );
           } else if (setting !== 'ignore') {
+            // (an example-domain modifier extension lands here too, as information)
             v.report(
               st,
               loc,
@@ -120,7 +122,9 @@ function checkPlacement(
     if (basePath) parentPaths.add(basePath);
   }
   // the parent's own extension url (for extension-of-extension contexts)
-  const parentExtUrl = parentType === 'Extension' ? parentApplied.find((a) => a.el.isRoot && a.el.owner.type === 'Extension')?.el.owner.url : undefined;
+  // an extension used inside another extension (on it, or on its value) has that extension as context
+  const EXT_BASE = 'http://hl7.org/fhir/StructureDefinition/Extension';
+  const parentExtUrl = parentApplied.find((a) => a.el.owner.type === 'Extension' && a.el.owner.url !== EXT_BASE)?.el.owner.url;
   const ancestors = typeAncestors(v, parentType);
   for (const c of contexts) {
     const expr = c.expression ?? '';
@@ -138,11 +142,14 @@ function checkPlacement(
       return;
     }
   }
+  // tooling extensions inside definitions (ElementDefinition...) are often placed loosely by the
+  // tools that write them; flag it without failing the definition
+  const severity = [...parentPaths].some((p) => p.startsWith('ElementDefinition')) ? 'warning' : 'error';
   const allowed = contexts.map((c) => `${c.type === 'element' ? 'e' : c.type === 'extension' ? 'x' : 'p'}:${c.expression}`).join(', ');
   v.report(
     st,
     loc,
-    'error',
+    severity,
     'structure',
     'extension-context',
     `The extension ${plan.canonical} is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
@@ -194,4 +201,9 @@ function selectNodes(expression: string, resource: unknown): Set<unknown> | unde
   } catch {
     return undefined;
   }
+}
+
+/** URLs in example domains: placeholders that no package will ever define. */
+export function isExampleUrl(url: string): boolean {
+  return /^https?:\/\/([a-z0-9-]+\.)*(example\.(org|com|net)|acme\.(com|org))(\/|$)/i.test(url);
 }

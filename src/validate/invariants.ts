@@ -114,8 +114,9 @@ export function evaluateConstraints(
         v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
         continue;
       }
-      // an empty result fails the constraint, as the HL7 Java validator decides (it must evaluate to true)
-      if (ok !== true) {
+      // only an explicit false fails: an empty result (e.g. ref-1 on a Reference without .reference)
+      // is not a violation; the HL7 Java validator accepts these too
+      if (ok === false) {
         v.report(st, loc, c.severity, 'invariant', `invariant:${c.key}`, `Constraint failed: ${c.key}: '${c.human}'`, { el: c.el });
       }
     }

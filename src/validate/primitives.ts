@@ -441,8 +441,9 @@ function checkUri(type: string, s: string): readonly PrimitiveProblem[] {
     );
   }
   if (type === 'url' && !SCHEME_RE.test(s)) {
+    // R4's url grammar does not require a scheme (the HL7 validator accepts it): advise, do not fail
     return one(
-      'error',
+      'warning',
       'primitive-format',
       `${show(s)} is not a valid url: expected an absolute URL starting with a scheme (e.g. https://example.org/fhir/Patient/123)`,
     );

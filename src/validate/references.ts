@@ -45,17 +45,28 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
     if (m && v.compiler.typePlan(m[1]!)?.kind === 'resource') impliedType = m[1];
     const bundle = st.bundles[st.bundles.length - 1];
     if (bundle) {
-      const found = bundle.resolve(reference, frame?.entry?.fullUrl);
-      if (found.length > 1) {
+      const res = bundle.resolveDetailed(reference, frame?.entry?.fullUrl);
+      const found = res.entries;
+      if (!res.exact && found.length) {
+        // matched only by type and id, not by the Bundle's resolution rules
+        if (found.length > 1) {
+          v.report(st, loc, 'warning', 'required', 'reference-ambiguous', `The Bundle has no entry with fullUrl ${res.target}, but ${found.length} entries match ${reference} by type and id (entries ${found.map((f) => f.index).join(', ')}): the reference is ambiguous`);
+        }
+        for (const f of found) {
+          v.report(st, loc, 'warning', 'required', 'reference-base-mismatch', `Entry ${f.index} matches the reference ${reference} by type and id, but its fullUrl ${f.fullUrl ?? '(none)'} is not ${res.target}, the URL the Bundle resolution rules give`);
+        }
+      } else if (found.length > 1) {
         v.report(st, refLoc, 'error', 'multiple-matches', 'reference-ambiguous', `The reference '${reference}' matches ${found.length} entries of the Bundle (entries ${found.map((f) => f.index).join(', ')}): it must identify exactly one`);
       }
-      target = found[0]?.resource;
+      target = found.length === 1 || res.exact ? found[0]?.resource : undefined;
       if (!target) {
         if (/^urn:(uuid|oid):/i.test(reference)) {
+          // a message or document must carry what it refers to; other Bundles may point elsewhere
+          const strict = bundle.type === 'message' || bundle.type === 'document';
           v.report(
             st,
             refLoc,
-            'error',
+            strict ? 'error' : 'warning',
             'not-found',
             'reference-unresolved-urn',
             `The reference '${reference}' is a URN, so it must point at an entry of this Bundle, but no entry has that fullUrl`,

@@ -168,7 +168,8 @@ function matches(v: InstanceValidator, st: RunState, m: SliceMatcher, val: Value
 }
 
 function satisfies(v: InstanceValidator, st: RunState, r: Requirement, val: Value): boolean {
-  if (r.unknown) return false;
+  // a type/profile/exists discriminator the slice does not constrain at that path does not rule it out
+  if (r.unknown) return r.kind === 'profile' || r.kind === 'type' || r.kind === 'exists';
   const nodes = navigate(v, st, val, r.path);
   switch (r.kind) {
     case 'value':

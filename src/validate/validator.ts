@@ -239,7 +239,16 @@ export class InstanceValidator {
 
   /** Does a value (resource or datatype) conform to a profile? Cached per value and profile. */
   conformsTo(st: RunState, value: unknown, profile: string, typeCode?: string): boolean {
-    if (!value || typeof value !== 'object') return false;
+    if (value === undefined || value === null) return false;
+    if (typeof value !== 'object') {
+      // primitives: no identity to cache on; they are cheap to check
+      const plan = this.compiler.plan(profile);
+      if (!plan) return false;
+      const s = this.scratch(st);
+      const t = typeCode ?? plan.type;
+      this.validateValue(s, value, undefined, [{ el: plan.root }], t, Loc.root(t));
+      return !s.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
+    }
     let byProfile = st.conformance.get(value);
     if (!byProfile) {
       byProfile = new Map();
