@@ -20,17 +20,37 @@ describe('parseJson', () => {
     expect(r.issues[0]).toMatchObject({ severity: 'error', ruleId: 'json-duplicate-key', line: 2, column: 2 });
   });
 
-  it('turns syntax errors into one located fatal issue', () => {
-    const r = parseJson('{\n  "a": 1,\n}');
-    expect(r.value).toBeUndefined();
-    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-syntax', line: 2, column: 9 });
+  it('steps over a trailing comma, reporting it where it is', () => {
+    const r = parseJson('{\n  "resourceType": "Patient",\n  "a": 1,\n}');
+    expect(r.value).toEqual({ resourceType: 'Patient', a: 1 });
+    expect(r.issues[0]).toMatchObject({ severity: 'error', ruleId: 'json-syntax', line: 3, column: 9 });
     expect(r.issues[0]!.message).toMatch(/Trailing comma/);
   });
 
-  it('rejects comments, unterminated strings and trailing garbage', () => {
-    expect(parseJson('{"a": 1 // x\n}').issues[0]!.message).toMatch(/Comments/);
-    expect(parseJson('{"a": "x').issues[0]!.message).toMatch(/Unterminated string/);
+  it('reports a missing comma at the object it is in, and keeps parsing', () => {
+    const r = parseJson('{"resourceType": "Patient", "name": [{"family": "S"\n "given": ["A" "B"]}]}');
+    const v = r.value as { name: { family: string; given: string[] }[] };
+    expect(v.name[0]!.given).toEqual(['A', 'B']);
+    expect(r.issues.map((i) => i.expression)).toEqual(['Patient.name[0]', 'Patient.name[0].given']);
+    expect(r.issues.every((i) => /comma is missing/.test(i.message))).toBe(true);
+  });
+
+  it('reports comments and unquoted names, with the property they are next to', () => {
+    const r = parseJson('{"resourceType": "Patient",\n // note\n "id": "x", gender: "male"}');
+    expect((r.value as { gender: string }).gender).toBe('male');
+    expect(r.issues.map((i) => [i.expression, i.line])).toEqual([
+      ['Patient.id', 2],
+      ['Patient', 3],
+    ]);
+  });
+
+  it('turns unrecoverable syntax into one located fatal issue', () => {
+    const r = parseJson('{"a": "x');
+    expect(r.value).toBeUndefined();
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-syntax', line: 1 });
+    expect(r.issues[0]!.message).toMatch(/Unterminated string/);
     expect(parseJson('{"a": 1} x').issues[0]!.message).toMatch(/after the end/);
+    expect(parseJson('{"a": tru}').issues[0]!.severity).toBe('fatal');
   });
 
   it('keeps __proto__ as data and never touches the prototype chain', () => {

@@ -38,6 +38,31 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
   const issues: ValidationIssue[] = [];
   let pos = 0;
   const len = text.length;
+  // where the parser is, for locating problems the way FHIRPath does (Patient.name[0])
+  const path: (string | number)[] = [];
+  let rootType: string | undefined;
+  let pendingComment: number | undefined;
+
+  const expression = (extra?: string): string => {
+    let e = rootType ?? '';
+    for (const seg of path) e += typeof seg === 'number' ? `[${seg}]` : e ? `.${seg}` : seg;
+    if (extra) e += e ? `.${extra}` : extra;
+    return e;
+  };
+
+  /** A problem the parser can step over: report it (located) and carry on, as the HL7 validator does. */
+  const recoverable = (message: string, offset: number, where?: string): void => {
+    const lc = lineColumnOf(text, offset);
+    issues.push({
+      severity: 'error',
+      code: 'structure',
+      message,
+      expression: where ?? (expression() || undefined),
+      line: lc.line,
+      column: lc.column,
+      ruleId: 'json-syntax',
+    });
+  };
 
   const fail = (message: string, offset = pos): never => {
     throw new JsonSyntaxError(message, offset);
@@ -48,9 +73,23 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       const c = text.charCodeAt(pos);
       if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
       else if (c === 47 /* / */ && (text.charCodeAt(pos + 1) === 47 || text.charCodeAt(pos + 1) === 42)) {
-        fail('Comments are not allowed in JSON');
+        // comments are not JSON: note it (reported with the property that follows) and skip it
+        pendingComment ??= pos;
+        if (text.charCodeAt(pos + 1) === 47) {
+          while (pos < len && text.charCodeAt(pos) !== 10) pos++;
+        } else {
+          const end = text.indexOf('*/', pos + 2);
+          if (end < 0) fail('Unterminated /* comment');
+          pos = end + 2;
+        }
       } else break;
     }
+  };
+
+  const flushComment = (key?: string): void => {
+    if (pendingComment === undefined) return;
+    recoverable('Comments are not allowed in JSON: remove them (FHIR JSON is strict JSON)', pendingComment, expression(key) || undefined);
+    pendingComment = undefined;
   };
 
   const describe = (offset: number): string => {
@@ -198,15 +237,24 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     let seen: Set<string> | undefined;
     let count = 0;
     for (;;) {
-      if (text.charCodeAt(pos) !== 34) {
-        fail(
-          pos >= len
-            ? 'Unexpected end of file inside an object: a "}" is missing'
-            : `Unexpected ${describe(pos)}: expected a property name in double quotes`,
-        );
-      }
       const keyOffset = pos;
-      const key = parseString();
+      let key: string;
+      if (text.charCodeAt(pos) === 34) key = parseString();
+      else {
+        // an unquoted property name: report it, read it, go on
+        const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(text.slice(pos, pos + 200));
+        if (!m) {
+          fail(
+            pos >= len
+              ? 'Unexpected end of file inside an object: a "}" is missing'
+              : `Unexpected ${describe(pos)}: expected a property name in double quotes`,
+          );
+        }
+        key = m![0];
+        pos += key.length;
+        recoverable(`The JSON property '${key}' has no quotes around its name: write "${key}"`, keyOffset);
+      }
+      flushComment(key);
       // duplicates: a small object is checked with hasOwnProperty, a big one with a set
       if (count > 16 && !seen) seen = new Set(Object.keys(obj));
       const dup = seen ? seen.has(key) : Object.prototype.hasOwnProperty.call(obj, key);
@@ -228,18 +276,32 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       pos++;
       skipWs();
       locations.setMember(obj, key, keyOffset);
-      setProp(obj, key, parseValue(obj, key, depth));
+      path.push(key);
+      const value = parseValue(obj, key, depth);
+      path.pop();
+      setProp(obj, key, value);
+      if (depth === 1 && path.length === 0 && key === 'resourceType' && typeof value === 'string') rootType = value;
       skipWs();
       const c = text.charCodeAt(pos);
       if (c === 44) {
         const comma = pos++;
         skipWs();
-        if (text.charCodeAt(pos) === 125) fail('Trailing comma before "}" is not allowed in JSON', comma);
+        if (text.charCodeAt(pos) === 125) {
+          recoverable('Trailing comma before "}" is not allowed in JSON: remove it', comma);
+          pos++;
+          flushComment();
+          return obj;
+        }
         continue;
       }
       if (c === 125) {
         pos++;
+        flushComment();
         return obj;
+      }
+      if (c === 34) {
+        recoverable(`A comma is missing in the JSON after the value of "${key}"`, pos);
+        continue;
       }
       fail(
         pos >= len
@@ -261,18 +323,28 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     for (;;) {
       const i = arr.length;
       locations.setMember(arr, i, pos);
+      path.push(i);
       arr.push(parseValue(arr, i, depth));
+      path.pop();
       skipWs();
       const c = text.charCodeAt(pos);
       if (c === 44) {
         const comma = pos++;
         skipWs();
-        if (text.charCodeAt(pos) === 93) fail('Trailing comma before "]" is not allowed in JSON', comma);
+        if (text.charCodeAt(pos) === 93) {
+          recoverable('Trailing comma before "]" is not allowed in JSON: remove it', comma);
+          pos++;
+          return arr;
+        }
         continue;
       }
       if (c === 93) {
         pos++;
         return arr;
+      }
+      if (c === 34 || c === 123 || c === 91 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
+        recoverable('A comma is missing in the JSON between two items of an array', pos);
+        continue;
       }
       fail(
         pos >= len
@@ -299,6 +371,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       severity: 'fatal',
       code: 'structure',
       message: `Invalid JSON: ${e.message}`,
+      expression: expression() || undefined,
       line: lc.line,
       column: lc.column,
       ruleId: 'json-syntax',

@@ -34,7 +34,7 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   captureMetaData: true,
   processEntities: true,
-  htmlEntities: true,
+  htmlEntities: false,
   trimValues: false,
   parseTagValue: false,
   parseAttributeValue: false,
@@ -76,6 +76,15 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (text.slice(start).trim() === '') return fatal('The file is empty: expected a FHIR XML resource', 0);
 
+  // XML knows only five named entities; HTML ones (&nbsp;) make the document not well-formed
+  const entity = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)([A-Za-z][A-Za-z0-9]*);/.exec(text);
+  if (entity) {
+    return fatal(
+      `Invalid XML: the entity &${entity[1]}; is not defined (XML has only &amp; &lt; &gt; &quot; &apos;): use a character reference such as &#160; instead`,
+      entity.index,
+      'xml-entity',
+    );
+  }
   const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
   if (check !== true) {
     const { line, col, msg } = check.err;

@@ -146,15 +146,15 @@ function checkPlacement(
   // tools that write them; flag it without failing the definition
   const severity = [...parentPaths].some((p) => p.startsWith('ElementDefinition')) ? 'warning' : 'error';
   const allowed = contexts.map((c) => `${c.type === 'element' ? 'e' : c.type === 'extension' ? 'x' : 'p'}:${c.expression}`).join(', ');
+  // reported on the element carrying the extension: that is what is in the wrong place
   v.report(
     st,
-    loc,
+    parentLoc,
     severity,
     'structure',
     'extension-context',
-    `The extension ${plan.canonical} is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
+    `The extension ${plan.canonical} (${loc.toString()}) is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
   );
-  void parentLoc;
 }
 
 const ancestorCache = new Map<string, Set<string>>();

@@ -97,6 +97,8 @@ export function evaluateConstraints(
   for (const a of all) {
     const list = prepare(a.el, ctxType);
     for (const c of list) {
+      // an object holding only empty arrays/nulls was already reported as such; ele-1 would repeat it
+      if (c.key === 'ele-1' && value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;
       const k = c.key + '\u0000' + c.expression;
       if (done?.has(k)) continue;
       (done ??= new Set()).add(k);
@@ -121,4 +123,14 @@ export function evaluateConstraints(
       }
     }
   }
+}
+
+function hasOnlyEmptyMembers(o: Record<string, unknown>): boolean {
+  let any = false;
+  for (const k in o) {
+    any = true;
+    const v = o[k];
+    if (!(Array.isArray(v) && v.length === 0) && v !== null) return false;
+  }
+  return any;
 }

@@ -727,7 +727,7 @@ export class InstanceValidator {
       return;
     }
     if (key === 'fhir_comments') {
-      this.report(st, where, 'error', 'structure', 'unknown-element', `fhir_comments is not allowed in FHIR R4 JSON`);
+      this.report(st, loc, 'error', 'structure', 'unknown-element', `fhir_comments is not allowed in FHIR R4 JSON (it was removed after DSTU2): remove the comments`);
       return;
     }
     const close = closestName(name, [...base.slots.keys()]);
