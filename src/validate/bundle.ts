@@ -62,7 +62,12 @@ export class BundleIndex {
     if (!m) return { entries: [], exact: true };
     const typeId = `${m[2]}/${m[3]}`;
     let target: string | undefined;
-    if (fromFullUrl) {
+    if (fromFullUrl && /^urn:uuid:/i.test(fromFullUrl)) {
+      // relative to a urn:uuid entry, Type/id can only mean urn:uuid:id
+      target = `urn:uuid:${m[3]}`;
+      const abs = this.byFullUrl.get(target);
+      if (abs) return { entries: abs, exact: true, target };
+    } else if (fromFullUrl) {
       const base = RESTFUL.exec(fromFullUrl);
       if (base && base[1] && /^[a-z]+:\/\//i.test(fromFullUrl)) {
         target = base[1] + typeId;
@@ -132,10 +137,18 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
           );
         } else seen.set(key, e.index);
       }
-    } else if (r && (type === 'message' || type === 'document')) {
-      v.report(st, el, 'warning', 'invalid', 'bundle-fullurl-missing', `Entry ${e.index} has no fullUrl: in a ${type} Bundle every entry needs one so that references can be resolved`);
+    } else if (r && type !== 'transaction' && type !== 'batch') {
+      v.report(
+        st,
+        el,
+        'error',
+        'invalid',
+        'bundle-fullurl-missing',
+        `Entry ${e.index} has no fullUrl: except in transactions and batches, every entry needs a fullUrl, the identity of its resource (e.g. urn:uuid:<uuid>)`,
+      );
     }
   }
+  if (type === 'document') checkDocumentReachability(v, st, index, entryLoc);
   if (type === 'message') {
     const first = index.entries[0]?.resource;
     if (first && first.resourceType !== 'MessageHeader') {
@@ -154,4 +167,52 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
 function versionOf(r: Record<string, unknown>): string | undefined {
   const meta = r.meta as Record<string, unknown> | undefined;
   return meta && typeof meta.versionId === 'string' ? meta.versionId : undefined;
+}
+
+/** In a document every entry must be reachable from the Composition through references (either way). */
+function checkDocumentReachability(v: InstanceValidator, st: RunState, index: BundleIndex, entryLoc: (i: number) => Loc): void {
+  const entries = index.entries.filter((e) => e.resource);
+  if (entries.length < 2 || entries[0]!.resource!.resourceType !== 'Composition') return;
+  const edges = new Map<number, Set<number>>();
+  const link = (a: number, b: number): void => {
+    if (!edges.has(a)) edges.set(a, new Set());
+    if (!edges.has(b)) edges.set(b, new Set());
+    edges.get(a)!.add(b);
+    edges.get(b)!.add(a);
+  };
+  for (const e of entries) {
+    for (const ref of collectReferences(e.resource!)) {
+      for (const t of index.resolve(ref, e.fullUrl)) link(e.index, t.index);
+    }
+  }
+  const seen = new Set<number>([entries[0]!.index]);
+  const queue = [entries[0]!.index];
+  while (queue.length) {
+    const n = queue.pop()!;
+    for (const m of edges.get(n) ?? []) if (!seen.has(m)) (seen.add(m), queue.push(m));
+  }
+  for (const e of entries) {
+    if (seen.has(e.index)) continue;
+    v.report(
+      st,
+      entryLoc(e.index),
+      'error',
+      'informational',
+      'bundle-document-unreachable',
+      `Entry '${e.fullUrl ?? e.index}' isn't reachable by following references (forward or backward) from the Composition: a document must only contain resources it refers to`,
+    );
+  }
+}
+
+function collectReferences(node: unknown, out: string[] = [], depth = 0): string[] {
+  if (depth > 60 || !node || typeof node !== 'object') return out;
+  if (Array.isArray(node)) {
+    for (const n of node) collectReferences(n, out, depth + 1);
+    return out;
+  }
+  for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
+    if (k === 'reference' && typeof v === 'string') out.push(v);
+    else if (k !== 'contained' || depth > 0) collectReferences(v, out, depth + 1);
+  }
+  return out;
 }

@@ -47,7 +47,16 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
     if (bundle) {
       const res = bundle.resolveDetailed(reference, frame?.entry?.fullUrl);
       const found = res.entries;
-      if (!res.exact && found.length) {
+      if (!res.exact && found.length > 1 && res.target?.startsWith('urn:')) {
+        v.report(
+          st,
+          loc,
+          'error',
+          'not-found',
+          'reference-unresolved',
+          `Can't find '${reference}' in the Bundle: it resolves to ${res.target}, which no entry has; ${found.length} entries share the type and id but do not match by the Bundle's fullUrl rules`,
+        );
+      } else if (!res.exact && found.length) {
         // matched only by type and id, not by the Bundle's resolution rules
         if (found.length > 1) {
           v.report(st, loc, 'warning', 'required', 'reference-ambiguous', `The Bundle has no entry with fullUrl ${res.target}, but ${found.length} entries match ${reference} by type and id (entries ${found.map((f) => f.index).join(', ')}): the reference is ambiguous`);

@@ -79,6 +79,9 @@ export class RunState {
 }
 
 const RESOURCE_CODES = new Set(['Resource', 'DomainResource']);
+const MIN_LENGTH_EXT = 'http://hl7.org/fhir/StructureDefinition/minLength';
+const MUST_HAVE_VALUE_EXT = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue';
+const VALUE_ALTERNATIVES_EXT = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives';
 const QUANTITY_TYPES = new Set(['Age', 'Count', 'Distance', 'Duration', 'Money', 'SimpleQuantity', 'MoneyQuantity']);
 
 export class InstanceValidator {
@@ -383,6 +386,7 @@ export class InstanceValidator {
 
   private validatePrimitive(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
     const el0 = applied[0]?.el;
+    this.checkValuePresence(st, value, ext, applied, loc);
     if (value !== undefined && value !== null) {
       const raw = loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
       // Resource.id is typed as a plain string in R4's definitions, but it must be a valid id
@@ -415,6 +419,43 @@ export class InstanceValidator {
     }
     if (this.terminology && value !== null && value !== undefined) checkBindings(this, st, value, applied, typeCode, loc);
     evaluateConstraints(this, st, value, ext, applied, typeCode, loc);
+  }
+
+  /**
+   * Profile rules about a primitive's value itself: minLength, and (R5 rules usable in R4
+   * through cross-version extensions) mustHaveValue and valueAlternatives.
+   */
+  private checkValuePresence(st: RunState, value: unknown, ext: unknown, applied: Applied[], loc: Loc): void {
+    const hasValue = value !== undefined && value !== null;
+    for (const a of applied) {
+      const exts = a.el.def.extension;
+      if (!exts?.length && (a.el.def as { mustHaveValue?: boolean }).mustHaveValue !== true) continue;
+      const minLength = exts?.find((e) => e.url === MIN_LENGTH_EXT)?.valueInteger;
+      if (typeof minLength === 'number' && typeof value === 'string' && [...value].length < minLength) {
+        this.report(st, loc, 'error', 'value', 'min-length', `Value '${value}' is shorter than the minimum length of ${minLength} the profile requires`, { el: a.el });
+      }
+      if (hasValue) continue;
+      const mustHave = (a.el.def as { mustHaveValue?: boolean }).mustHaveValue === true || exts?.some((e) => e.url === MUST_HAVE_VALUE_EXT && e.valueBoolean === true);
+      const alternatives = (exts ?? []).filter((e) => e.url === VALUE_ALTERNATIVES_EXT).map((e) => e.valueCanonical).filter((x): x is string => !!x);
+      if (mustHave) {
+        this.report(st, loc, 'error', 'required', 'must-have-value', `The profile requires a value in ${a.el.path}: extensions alone (e.g. a data-absent-reason) are not enough here`, { el: a.el });
+      } else if (alternatives.length) {
+        const present = ext && typeof ext === 'object' && Array.isArray((ext as { extension?: unknown }).extension)
+          ? ((ext as { extension: { url?: unknown }[] }).extension).map((e) => e?.url)
+          : [];
+        if (!alternatives.some((alt) => present.includes(alt))) {
+          this.report(
+            st,
+            loc,
+            'error',
+            'required',
+            'value-alternatives',
+            `${a.el.path} has no value, so the profile requires one of these extensions in its place: ${alternatives.join(', ')}`,
+            { el: a.el },
+          );
+        }
+      }
+    }
   }
 
   private checkMinMaxValue(st: RunState, value: string | number | boolean, el: ElementPlan, loc: Loc): void {
