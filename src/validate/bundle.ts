@@ -54,6 +54,17 @@ export class BundleIndex {
    * are returned with `exact: false`, so the caller can warn that the rules were not met.
    */
   resolveDetailed(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
+    const r = this.resolveUnversioned(reference, fromFullUrl);
+    // a versioned reference (…/_history/3) only matches the entry with that meta.versionId
+    const hist = /\/_history\/([^/]+)$/.exec(reference);
+    if (hist && r.entries.length) {
+      const v = hist[1];
+      return { ...r, entries: r.entries.filter((e) => (e.resource?.meta as { versionId?: unknown } | undefined)?.versionId === v) };
+    }
+    return r;
+  }
+
+  private resolveUnversioned(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
     const ref = reference.replace(/\/_history\/[^/]+$/, '');
     const exact = this.byFullUrl.get(reference) ?? this.byFullUrl.get(ref);
     if (exact) return { entries: exact, exact: true, target: reference };

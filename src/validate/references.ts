@@ -110,7 +110,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
 
   // Reference.type must agree with what the reference points at
   if (typeof ref.type === 'string' && targetType && ref.type !== targetType && !/^[a-z]+:/.test(ref.type)) {
-    v.report(st, loc.child('type', ref, 'type'), 'error', 'value', 'reference-type-mismatch', `Reference.type says '${ref.type}' but the reference points at a ${targetType}`);
+    v.report(st, loc, 'error', 'value', 'reference-type-mismatch', `Reference.type says '${ref.type}' but the reference points at a ${targetType} (resource types are case-sensitive)`);
   }
 
   if (targetProfiles.size === 0 || !targetType) return;

@@ -51,11 +51,23 @@ export function matchSlices(
   const assigned: (SliceMatcher | undefined)[] = [];
   for (const val of values) {
     let hit: SliceMatcher | undefined;
+    let others: SliceMatcher[] | undefined;
     for (const m of matchers) {
       if (matches(v, st, m, val)) {
-        hit = m;
-        break;
+        if (!hit) hit = m;
+        else (others ??= []).push(m);
       }
+    }
+    if (hit && others && !isExtensionSlicing(sliced)) {
+      v.report(
+        st,
+        val.loc,
+        'error',
+        'structure',
+        'slice-ambiguous',
+        `This ${sliced.name} matches more than one slice of ${sliced.path} in profile ${sliced.owner.url}: ${[hit, ...others].map((m) => m.slice.sliceName).join(', ')} (the slices' discriminators must tell them apart)`,
+        { el: sliced },
+      );
     }
     assigned.push(hit);
     if (hit) {

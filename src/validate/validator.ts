@@ -396,6 +396,7 @@ export class InstanceValidator {
       }
       if (typeCode === 'xhtml' && typeof value === 'string') {
         for (const p of checkNarrativeXhtml(value)) this.report(st, loc, p.severity, 'value', p.ruleId, p.message, { el: el0 });
+        this.checkNarrativeLinks(st, value, loc);
       }
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
         this.checkFixedPattern(st, value, applied, loc);
@@ -419,6 +420,31 @@ export class InstanceValidator {
     }
     if (this.terminology && value !== null && value !== undefined) checkBindings(this, st, value, applied, typeCode, loc);
     evaluateConstraints(this, st, value, ext, applied, typeCode, loc);
+  }
+
+  /** Local links in a narrative (href="#x", src="#x") must point at something in the resource. */
+  private checkNarrativeLinks(st: RunState, div: string, loc: Loc): void {
+    if (!div.includes('"#') && !div.includes("'#")) return;
+    const root = st.frame?.root;
+    if (!root) return;
+    let ids = narrativeTargets.get(root);
+    if (!ids) {
+      ids = collectTargets(root);
+      narrativeTargets.set(root, ids);
+    }
+    const re = /\b(href|src)\s*=\s*(["'])#([^"']*)\2/g;
+    for (let m = re.exec(div); m; m = re.exec(div)) {
+      const target = m[3]!;
+      if (target === '' || ids.has(target)) continue;
+      this.report(
+        st,
+        loc,
+        'error',
+        'value',
+        'narrative-link',
+        `The narrative links to '#${target}' (${m[1]} attribute), but nothing in the resource has that id: add an element or contained resource with id="${target}", or an anchor <a name="${target}">`,
+      );
+    }
   }
 
   /**
@@ -899,6 +925,29 @@ function dedupeApplied(list: Applied[]): Applied[] {
 
 function isContainedLoc(loc: Loc): boolean {
   return loc.name === 'contained';
+}
+
+const narrativeTargets = new WeakMap<object, Set<string>>();
+
+/** Everything a narrative link can point at: element and resource ids, and anchors in any narrative. */
+function collectTargets(root: unknown): Set<string> {
+  const out = new Set<string>();
+  const visit = (n: unknown, depth: number): void => {
+    if (depth > 100 || !n || typeof n !== 'object') return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x, depth + 1);
+      return;
+    }
+    for (const [k, v] of Object.entries(n as Record<string, unknown>)) {
+      if (k === 'id' && typeof v === 'string') out.add(v);
+      else if (k === 'div' && typeof v === 'string') {
+        const re = /\b(?:id|name)\s*=\s*(["'])([^"']+)\1/g;
+        for (let m = re.exec(v); m; m = re.exec(v)) out.add(m[2]!);
+      } else visit(v, depth + 1);
+    }
+  };
+  visit(root, 0);
+  return out;
 }
 
 /** A location below `loc` given as keys and indexes from `root` (e.g. ['item', 0, 'answer', 1]). */
