@@ -355,7 +355,11 @@ function compileRequirements(v: InstanceValidator, sliced: ElementPlan, slice: E
       }
     } else if (kind === 'type') {
       const types = new Set<string>();
-      for (const el of found.elements) for (const t of el.types) types.add(t.code);
+      // after resolve() the elements are the roots of the target profiles: their type is the resource type
+      for (const el of found.elements) {
+        if (el.isRoot && path.endsWith('resolve()')) types.add(el.owner.type);
+        else for (const t of el.types) types.add(t.code);
+      }
       if (path === '$this' && slice.types.length) for (const t of slice.types) types.add(t.code);
       if (types.size) r.types = [...types];
       else r.unknown = `no type at ${path} in slice ${slice.sliceName}`;

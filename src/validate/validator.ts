@@ -328,12 +328,16 @@ export class InstanceValidator {
     if (RESOURCE_CODES.has(typeCode) || (this.isResourceType(typeCode) && !isPrimitiveCode(typeCode))) {
       const profiles: string[] = [];
       for (const a of applied) {
-        for (const t of a.el.types) if (t.code === typeCode || RESOURCE_CODES.has(t.code)) profiles.push(...t.profiles);
+        for (const t of a.el.types) {
+          if (t.code !== typeCode && !RESOURCE_CODES.has(t.code)) continue;
+          const chosen = this.chooseProfile(st, value, t.profiles, undefined, loc, a.el);
+          if (chosen) profiles.push(chosen);
+        }
       }
       this.validateResource(st, value, loc, profiles);
       return;
     }
-    const plans = this.expandApplied(applied, typeCode);
+    const plans = this.expandApplied(st, value, applied, typeCode, loc);
     if (isPrimitiveCode(typeCode)) {
       this.validatePrimitive(st, value, ext, plans, typeCode, loc);
       return;
@@ -360,12 +364,34 @@ export class InstanceValidator {
   }
 
   /** Add type profiles (datatype and extension profiles) and contentReference targets to the applied list. */
-  private expandApplied(applied: Applied[], typeCode: string): Applied[] {
+  /**
+   * Several profiles on one type mean "any of them": pick the one the value conforms to, or
+   * report that none fits. One profile is simply applied.
+   */
+  private chooseProfile(st: RunState, value: unknown, profiles: string[], typeCode: string | undefined, loc: Loc, el: ElementPlan): string | undefined {
+    if (profiles.length <= 1) return profiles[0];
+    const known = profiles.filter((p) => this.compiler.plan(p));
+    if (known.length === 0) return undefined;
+    for (const p of known) if (this.conformsTo(st, value, p, typeCode)) return p;
+    this.report(
+      st,
+      loc,
+      'error',
+      'structure',
+      'profile-choice-none',
+      `Unable to find a match among the allowed profiles ${known.join(', ')}: the value must conform to at least one of them`,
+      { el },
+    );
+    return undefined;
+  }
+
+  private expandApplied(st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): Applied[] {
     let out: Applied[] | undefined;
     for (const a of applied) {
       for (const t of a.el.types) {
         if (t.code !== typeCode || t.profiles.length === 0) continue;
-        for (const p of t.profiles) {
+        const chosen = this.chooseProfile(st, value, t.profiles, typeCode, loc, a.el);
+        for (const p of chosen ? [chosen] : []) {
           const plan = this.compiler.plan(p);
           if (plan && !applied.some((x) => x.el === plan.root)) {
             out ??= [...applied];
