@@ -14,6 +14,7 @@ import { toOperationOutcome } from './report/outcome.js';
 import { TerminologyService } from './terminology/index.js';
 import { validateInstance, type InstanceResult, type ValidationPlugin } from './validate/run.js';
 import { InstanceValidator } from './validate/validator.js';
+import { setBestPractice } from './validate/invariants.js';
 
 export interface EngineOptions {
   /** IGs to load: `name#version`, a .tgz, an unpacked package, an IG source folder, or a resource file. */
@@ -38,6 +39,8 @@ export interface EngineOptions {
   plugins?: ValidationPlugin[];
   /** Stop listing issues for one input after this many (default 5000). */
   maxIssues?: number;
+  /** Also report best-practice invariants (dom-6 "should have narrative"...) as information. */
+  bestPractice?: boolean;
 }
 
 export interface ValidateOptions {
@@ -75,6 +78,7 @@ export class Engine {
     readonly loaded: LoadedDefinitions,
     readonly options: EngineOptions,
   ) {
+    setBestPractice(options.bestPractice === true);
     this.terminology = new TerminologyService(loaded.defs, {
       txServer: options.offline ? undefined : options.tx,
       cache: loaded.store,

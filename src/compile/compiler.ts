@@ -65,9 +65,14 @@ export class PlanCompiler {
 
   /** The plan of a core type by name (`HumanName`, `Patient`, `string`). */
   typePlan(code: string): StructurePlan | undefined {
-    if (code.startsWith('System.')) return undefined;
-    return this.plan(code.includes('/') ? code : `http://hl7.org/fhir/StructureDefinition/${code}`);
+    const hit = this.typePlans.get(code);
+    if (hit !== undefined) return hit ?? undefined;
+    const plan = code.startsWith('System.') ? undefined : this.plan(code.includes('/') ? code : `http://hl7.org/fhir/StructureDefinition/${code}`);
+    this.typePlans.set(code, plan ?? null);
+    return plan;
   }
+
+  private readonly typePlans = new Map<string, StructurePlan | null>();
 
   /**
    * The members allowed under an element holding a value of the given type: the

@@ -8,7 +8,7 @@
  * invariants, slicing) to apply. Children that a snapshot does not spell out (a profile
  * that says nothing about HumanName's parts) come from the plan of the datatype itself.
  */
-import type { ElementDefinition, StructureDefinition } from './fhir-types.js';
+import { choiceValue, type ElementDefinition, type StructureDefinition } from './fhir-types.js';
 
 export interface TypeRef {
   code: string;
@@ -103,6 +103,12 @@ export class ElementPlan {
   readonly xmlAttr: boolean;
   /** Extra per-element data the validator compiles lazily (checks, matchers). */
   compiled?: unknown;
+  private factsCache?: ElementFacts;
+
+  /** The value rules of this element, read once from its definition. */
+  get facts(): ElementFacts {
+    return (this.factsCache ??= computeFacts(this.def));
+  }
 
   constructor(
     readonly def: ElementDefinition,
@@ -135,6 +141,12 @@ export class ElementPlan {
       };
     }
   }
+
+  /** Some type of this element names a profile, or it borrows its definition (contentReference). */
+  get needsExpansion(): boolean {
+    return (this.expansionFlag ??= this.contentReference !== undefined || this.types.some((t) => t.profiles.length > 0));
+  }
+  private expansionFlag?: boolean;
 
   /** Whether the single type of this element is primitive (choice elements: ask per slot). */
   get isPrimitive(): boolean {
@@ -263,4 +275,50 @@ function findSlice(base: ElementPlan, name: string): ElementPlan | undefined {
     if (deeper) return deeper;
   }
   return undefined;
+}
+
+export interface ElementFacts {
+  fixed?: { name: string; value: unknown };
+  pattern?: { name: string; value: unknown };
+  minValue?: unknown;
+  maxValue?: unknown;
+  maxLength?: number;
+  minLength?: number;
+  mustHaveValue: boolean;
+  valueAlternatives: string[];
+  /** Any of the above present (the fast path skips everything when false). */
+  any: boolean;
+}
+
+const MIN_LENGTH_EXT = 'http://hl7.org/fhir/StructureDefinition/minLength';
+const MUST_HAVE_VALUE_EXT = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue';
+const VALUE_ALTERNATIVES_EXT = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives';
+
+function computeFacts(def: ElementDefinition): ElementFacts {
+  const f: ElementFacts = { mustHaveValue: false, valueAlternatives: [], any: false };
+  const fixed = choiceValue(def, 'fixed');
+  if (fixed) f.fixed = { name: fixed.name, value: fixed.value };
+  const pattern = choiceValue(def, 'pattern');
+  if (pattern) f.pattern = { name: pattern.name, value: pattern.value };
+  const min = choiceValue(def, 'minValue');
+  if (min) f.minValue = min.value;
+  const max = choiceValue(def, 'maxValue');
+  if (max) f.maxValue = max.value;
+  if (typeof def.maxLength === 'number') f.maxLength = def.maxLength;
+  for (const e of def.extension ?? []) {
+    if (e.url === MIN_LENGTH_EXT && typeof e.valueInteger === 'number') f.minLength = e.valueInteger;
+    if (e.url === MUST_HAVE_VALUE_EXT && e.valueBoolean === true) f.mustHaveValue = true;
+    if (e.url === VALUE_ALTERNATIVES_EXT && e.valueCanonical) f.valueAlternatives.push(e.valueCanonical);
+  }
+  if ((def as { mustHaveValue?: boolean }).mustHaveValue === true) f.mustHaveValue = true;
+  f.any =
+    f.fixed !== undefined ||
+    f.pattern !== undefined ||
+    f.minValue !== undefined ||
+    f.maxValue !== undefined ||
+    f.maxLength !== undefined ||
+    f.minLength !== undefined ||
+    f.mustHaveValue ||
+    f.valueAlternatives.length > 0;
+  return f;
 }

@@ -40,6 +40,8 @@ export interface Coding {
   display?: string;
 }
 
+const VALID: CodeResult = Object.freeze({ result: 'valid' }) as CodeResult;
+
 export class TerminologyService {
   private readonly codeSystems: CodeSystems;
   private readonly valueSets: ValueSetCompiler;
@@ -132,14 +134,15 @@ export class TerminologyService {
       };
     }
     const m: Membership = vs.test(coding.system, coding.code);
-    const label = `'${vs.name}' (${vs.url}${vs.version ? '|' + vs.version : ''})`;
-    const shown = coding.system ? `${coding.system}#${coding.code}` : `'${coding.code}'`;
     if (m.result === 'valid') {
+      if (!coding.display) return VALID;
       const r: CodeResult = { result: 'valid' };
       const system = coding.system ?? m.system;
       if (system) this.checkDisplay(system, coding.code, coding.display, r);
-      return r;
+      return r.display ? r : VALID;
     }
+    const label = `'${vs.name}' (${vs.url}${vs.version ? '|' + vs.version : ''})`;
+    const shown = coding.system ? `${coding.system}#${coding.code}` : `'${coding.code}'`;
     if (m.result === 'unknown') {
       const system = coding.system;
       return {

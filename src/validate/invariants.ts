@@ -6,7 +6,8 @@
 import type { ElementDefinition } from '../compile/fhir-types.js';
 import type { ElementPlan } from '../compile/plan.js';
 import { compileInvariant, type CompiledInvariant } from './fhirpath/evaluate.js';
-import { wrapPrimitive } from './fhirpath/native.js';
+import { wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
+import { hotInvariant } from './fhirpath/hot.js';
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
 
@@ -14,6 +15,12 @@ type Constraint = NonNullable<ElementDefinition['constraint']>[number];
 
 interface PreparedConstraint {
   key: string;
+  /** A hand-written equivalent for the hottest invariants (null result: use the general path). */
+  hot?: (node: unknown, env: FhirPathEnv) => boolean | null;
+  /** ele-1 with its standard expression: checked inline (see ele1Holds) instead of through FHIRPath. */
+  isEle1: boolean;
+  /** key + expression: the same constraint repeated by a profile is evaluated once. */
+  dedupe: string;
   expression: string;
   human: string;
   severity: 'error' | 'warning' | 'information';
@@ -33,9 +40,25 @@ const HANDLED_ELSEWHERE = new Set([
   'txt-2',
 ]);
 
+let bestPracticeEnabled = false;
+
+/** Turn best-practice invariants (reported as information) on or off for this process. */
+export function setBestPractice(on: boolean): void {
+  bestPracticeEnabled = on;
+}
+
 const prepared = new WeakMap<ElementPlan, Map<string, PreparedConstraint[]>>();
 
 function prepare(el: ElementPlan, contextType: string): PreparedConstraint[] {
+  // one-entry cache on the element itself: the context type rarely changes for an element
+  const memo = el.compiled as { ctx: string; list: PreparedConstraint[] } | undefined;
+  if (memo && memo.ctx === contextType) return memo.list;
+  const list = prepareSlow(el, contextType);
+  el.compiled = { ctx: contextType, list };
+  return list;
+}
+
+function prepareSlow(el: ElementPlan, contextType: string): PreparedConstraint[] {
   let byCtx = prepared.get(el);
   if (!byCtx) {
     byCtx = new Map();
@@ -47,8 +70,13 @@ function prepare(el: ElementPlan, contextType: string): PreparedConstraint[] {
   for (const c of (el.def.constraint ?? []) as Constraint[]) {
     if (!c.expression || !c.key || HANDLED_ELSEWHERE.has(c.key)) continue;
     const bestPractice = (c.extension ?? []).some((e: { url: string; valueBoolean?: boolean }) => e.url === BEST_PRACTICE && e.valueBoolean === true);
+    // best-practice recommendations (dom-6 "should have a narrative") are advice, not conformance:
+    // not checked unless asked for (--best-practice)
+    if (bestPractice && !bestPracticeEnabled) continue;
     const p: PreparedConstraint = {
       key: c.key,
+      dedupe: `${c.key}\u0000${c.expression}`,
+      isEle1: c.key === 'ele-1' && c.expression === ELE1_EXPRESSION,
       expression: c.expression,
       human: c.human ?? c.key,
       // best-practice recommendations (dom-6 "should have narrative"...) are advice, not faults
@@ -56,6 +84,7 @@ function prepare(el: ElementPlan, contextType: string): PreparedConstraint[] {
       source: c.source ?? el.owner.url,
       el,
     };
+    p.hot = hotInvariant(c.expression);
     try {
       p.compiled = compileInvariant(c.key, c.expression, contextType);
     } catch (e) {
@@ -88,39 +117,62 @@ export function evaluateConstraints(
   // the narrative div is checked by the XHTML checker (txt-1/txt-2); FHIRPath has no value for it
   if (typeCode === 'xhtml') return;
   const ctxType = contextTypeOf(applied, typeCode);
-  let done: Set<string> | undefined;
-  let node: unknown;
-  const frame = st.frame;
   // a datatype's own invariants (per-1 on Period, qty-3 on Quantity...) live on its root element
   const typeRoot = typeCode === 'BackboneElement' || typeCode === 'Element' ? undefined : v.compiler.typePlan(typeCode)?.root;
-  const all = typeRoot && !applied.some((a) => a.el === typeRoot) ? [...applied, { el: typeRoot }] : applied;
-  for (const a of all) {
-    const list = prepare(a.el, ctxType);
-    for (const c of list) {
+  const state: EvalState = { node: undefined, seen: undefined, v, st, value, ext, loc };
+  let sawTypeRoot = false;
+  for (let i = 0; i < applied.length; i++) {
+    const el = applied[i]!.el;
+    if (el === typeRoot) sawTypeRoot = true;
+    runList(state, prepare(el, ctxType), applied.length > 1 || typeRoot !== undefined);
+  }
+  if (typeRoot && !sawTypeRoot) runList(state, prepare(typeRoot, ctxType), true);
+}
+
+interface EvalState {
+  node: unknown;
+  seen: string[] | undefined;
+  v: InstanceValidator;
+  st: RunState;
+  value: unknown;
+  ext: unknown;
+  loc: Loc;
+}
+
+function runList(s: EvalState, list: PreparedConstraint[], dedupe: boolean): void {
+  const { v, st, value, loc } = s;
+  for (let i = 0; i < list.length; i++) {
+    const c = list[i]!;
+    if (dedupe) {
+      if (s.seen?.includes(c.dedupe)) continue;
+      (s.seen ??= []).push(c.dedupe);
+    }
+    if (c.isEle1) {
       // an object holding only empty arrays/nulls was already reported as such; ele-1 would repeat it
-      if (c.key === 'ele-1' && value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;
-      const k = c.key + '\u0000' + c.expression;
-      if (done?.has(k)) continue;
-      (done ??= new Set()).add(k);
-      if (!c.compiled) {
-        v.report(st, loc, 'warning', 'processing', 'invariant-uncompilable', `Constraint ${c.key} (from ${c.source}) could not be checked: its expression does not compile (${c.problem})`, {
-          el: c.el,
-        });
-        continue;
-      }
-      if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
-      let ok: boolean | undefined;
-      try {
-        ok = c.compiled.evaluate(node, { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node });
-      } catch (e) {
-        v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
-        continue;
-      }
-      // only an explicit false fails: an empty result (e.g. ref-1 on a Reference without .reference)
-      // is not a violation; the HL7 Java validator accepts these too
-      if (ok === false) {
-        v.report(st, loc, c.severity, 'invariant', `invariant:${c.key}`, `Constraint failed: ${c.key}: '${c.human}'`, { el: c.el });
-      }
+      if (value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;
+      if (!ele1Holds(value, s.ext)) v.report(st, loc, c.severity, 'invariant', 'invariant:ele-1', `Constraint failed: ele-1: '${c.human}'`, { el: c.el });
+      continue;
+    }
+    if (!c.compiled) {
+      v.report(st, loc, 'warning', 'processing', 'invariant-uncompilable', `Constraint ${c.key} (from ${c.source}) could not be checked: its expression does not compile (${c.problem})`, {
+        el: c.el,
+      });
+      continue;
+    }
+    if (s.node === undefined) s.node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, s.ext as never);
+    const frame = st.frame;
+    const env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: s.node };
+    let ok: boolean | undefined | null = c.hot ? c.hot(s.node, env) : null;
+    try {
+      if (ok === null) ok = c.compiled.evaluate(s.node, env);
+    } catch (e) {
+      v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
+      continue;
+    }
+    // only an explicit false fails: an empty result (e.g. ref-1 on a Reference without .reference)
+    // is not a violation; the HL7 Java validator accepts these too
+    if (ok === false) {
+      v.report(st, loc, c.severity, 'invariant', `invariant:${c.key}`, `Constraint failed: ${c.key}: '${c.human}'`, { el: c.el });
     }
   }
 }
@@ -133,4 +185,33 @@ function hasOnlyEmptyMembers(o: Record<string, unknown>): boolean {
     if (!(Array.isArray(v) && v.length === 0) && v !== null) return false;
   }
   return any;
+}
+
+/** ele-1, the invariant on every element of every resource. */
+export const ELE1_EXPRESSION = 'hasValue() or (children().count() > id.count())';
+
+/**
+ * ele-1 without FHIRPath: a primitive holds if it has a value or any extension; an object
+ * holds if it has any child other than `id`. Proved equal to the FHIRPath evaluation by tests.
+ */
+export function ele1Holds(value: unknown, ext: unknown): boolean {
+  if (value === null || value === undefined) {
+    const e = ext as { extension?: unknown[] } | undefined;
+    return !!e && typeof e === 'object' && Array.isArray(e.extension) && e.extension.length > 0;
+  }
+  if (typeof value !== 'object') return true;
+  for (const k in value as Record<string, unknown>) {
+    if (k === 'id') continue;
+    const v = (value as Record<string, unknown>)[k];
+    if (v === null || v === undefined || (Array.isArray(v) && v.length === 0)) continue;
+    if (k.charCodeAt(0) === 95 && !(k.slice(1) in (value as object))) {
+      // a `_name` without its value counts as a child only if it carries something
+      const o = v as { id?: unknown; extension?: unknown[] };
+      if (o && typeof o === 'object' && (o.id !== undefined || (Array.isArray(o.extension) && o.extension.length))) return true;
+      continue;
+    }
+    if (k.charCodeAt(0) === 95) continue;
+    return true;
+  }
+  return false;
 }

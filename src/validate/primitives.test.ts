@@ -161,8 +161,8 @@ const INVALID: Array<[string, unknown, Opts, string, 'error' | 'warning', string
   ['uuid', 'urn:uuid:c757873d-ec9a-4326-a141', {}, 'primitive-format', 'error', 'is not a valid uuid'],
   // uri family
   ['uri', 'http://example.org/a b', {}, 'primitive-format', 'error', 'must not contain whitespace'],
-  ['url', 'example.org/fhir', {}, 'primitive-format', 'error', 'expected an absolute URL'],
-  ['url', '/Patient/1', {}, 'primitive-format', 'error', 'is not a valid url'],
+  ['url', 'example.org/fhir', {}, 'primitive-format', 'warning', 'expected an absolute URL'],
+  ['url', '/Patient/1', {}, 'primitive-format', 'warning', 'is not a valid url'],
   ['canonical', 'http://x.org/sd|1|2', {}, 'primitive-format', 'error', 'is not a valid canonical'],
   ['canonical', 'http://x.org/sd|', {}, 'primitive-format', 'error', 'is not a valid canonical'],
   ['canonical', '|1.0', {}, 'primitive-format', 'error', 'is not a valid canonical'],

@@ -11,7 +11,7 @@ import { choiceValue } from '../compile/fhir-types.js';
 import { choiceSuffix, type ElementPlan } from '../compile/plan.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
 import type { Loc } from './location.js';
-import type { Applied, InstanceValidator, RunState, Value } from './validator.js';
+import { addApplied, type InstanceValidator, type RunState, type Value } from './validator.js';
 
 interface Requirement {
   kind: 'value' | 'pattern' | 'type' | 'profile' | 'exists';
@@ -39,7 +39,6 @@ export function matchSlices(
   st: RunState,
   sliced: ElementPlan,
   values: Value[],
-  perValue: Map<Value, Applied[]>,
   parentLoc: Loc,
 ): void {
   const slicing = sliced.slicing ?? { discriminators: [], rules: 'open' as const, ordered: false };
@@ -71,11 +70,8 @@ export function matchSlices(
     }
     assigned.push(hit);
     if (hit) {
-      const list = perValue.get(val);
-      if (list && !list.some((a) => a.el === hit!.slice)) {
-        const t = hit.slice.types.length === 1 ? hit.slice.types[0] : undefined;
-        list.push({ el: hit.slice, type: t });
-      }
+      const t = hit.slice.types.length === 1 ? hit.slice.types[0] : undefined;
+      addApplied(val, { el: hit.slice, type: t });
     }
   }
 
@@ -162,7 +158,7 @@ export function matchSlices(
   for (const m of matchers) {
     if (m.slice.slices.length === 0) continue;
     const inSlice = values.filter((_, i) => assigned[i] === m);
-    matchSlices(v, st, m.slice, inSlice, perValue, parentLoc);
+    matchSlices(v, st, m.slice, inSlice, parentLoc);
   }
 }
 

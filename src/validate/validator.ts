@@ -79,9 +79,6 @@ export class RunState {
 }
 
 const RESOURCE_CODES = new Set(['Resource', 'DomainResource']);
-const MIN_LENGTH_EXT = 'http://hl7.org/fhir/StructureDefinition/minLength';
-const MUST_HAVE_VALUE_EXT = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue';
-const VALUE_ALTERNATIVES_EXT = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives';
 const QUANTITY_TYPES = new Set(['Age', 'Count', 'Distance', 'Duration', 'Money', 'SimpleQuantity', 'MoneyQuantity']);
 
 export class InstanceValidator {
@@ -386,6 +383,9 @@ export class InstanceValidator {
   }
 
   private expandApplied(st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): Applied[] {
+    let needed = false;
+    for (let i = 0; i < applied.length; i++) if (applied[i]!.el.needsExpansion) needed = true;
+    if (!needed) return applied;
     let out: Applied[] | undefined;
     for (const a of applied) {
       for (const t of a.el.types) {
@@ -427,9 +427,10 @@ export class InstanceValidator {
       if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
         this.checkFixedPattern(st, value, applied, loc);
         for (const a of applied) {
-          const ml = a.el.def.maxLength;
-          if (typeof ml === 'number' && typeof value === 'string' && value.length > ml) {
-            this.report(st, loc, 'error', 'value', 'max-length', `The value is ${value.length} characters long, more than the ${ml} allowed`, { el: a.el });
+          const f = a.el.facts;
+          if (!f.any) continue;
+          if (f.maxLength !== undefined && typeof value === 'string' && value.length > f.maxLength) {
+            this.report(st, loc, 'error', 'value', 'max-length', `The value is ${value.length} characters long, more than the ${f.maxLength} allowed`, { el: a.el });
           }
           this.checkMinMaxValue(st, value, a.el, loc);
         }
@@ -480,29 +481,27 @@ export class InstanceValidator {
   private checkValuePresence(st: RunState, value: unknown, ext: unknown, applied: Applied[], loc: Loc): void {
     const hasValue = value !== undefined && value !== null;
     for (const a of applied) {
-      const exts = a.el.def.extension;
-      if (!exts?.length && (a.el.def as { mustHaveValue?: boolean }).mustHaveValue !== true) continue;
-      const minLength = exts?.find((e) => e.url === MIN_LENGTH_EXT)?.valueInteger;
-      if (typeof minLength === 'number' && typeof value === 'string' && [...value].length < minLength) {
-        this.report(st, loc, 'error', 'value', 'min-length', `Value '${value}' is shorter than the minimum length of ${minLength} the profile requires`, { el: a.el });
+      const f = a.el.facts;
+      if (!f.any) continue;
+      if (f.minLength !== undefined && typeof value === 'string' && [...value].length < f.minLength) {
+        this.report(st, loc, 'error', 'value', 'min-length', `Value '${value}' is shorter than the minimum length of ${f.minLength} the profile requires`, { el: a.el });
       }
       if (hasValue) continue;
-      const mustHave = (a.el.def as { mustHaveValue?: boolean }).mustHaveValue === true || exts?.some((e) => e.url === MUST_HAVE_VALUE_EXT && e.valueBoolean === true);
-      const alternatives = (exts ?? []).filter((e) => e.url === VALUE_ALTERNATIVES_EXT).map((e) => e.valueCanonical).filter((x): x is string => !!x);
-      if (mustHave) {
+      if (f.mustHaveValue) {
         this.report(st, loc, 'error', 'required', 'must-have-value', `The profile requires a value in ${a.el.path}: extensions alone (e.g. a data-absent-reason) are not enough here`, { el: a.el });
-      } else if (alternatives.length) {
-        const present = ext && typeof ext === 'object' && Array.isArray((ext as { extension?: unknown }).extension)
-          ? ((ext as { extension: { url?: unknown }[] }).extension).map((e) => e?.url)
-          : [];
-        if (!alternatives.some((alt) => present.includes(alt))) {
+      } else if (f.valueAlternatives.length) {
+        const present =
+          ext && typeof ext === 'object' && Array.isArray((ext as { extension?: unknown }).extension)
+            ? (ext as { extension: { url?: unknown }[] }).extension.map((e) => e?.url)
+            : [];
+        if (!f.valueAlternatives.some((alt) => present.includes(alt))) {
           this.report(
             st,
             loc,
             'error',
             'required',
             'value-alternatives',
-            `${a.el.path} has no value, so the profile requires one of these extensions in its place: ${alternatives.join(', ')}`,
+            `${a.el.path} has no value, so the profile requires one of these extensions in its place: ${f.valueAlternatives.join(', ')}`,
             { el: a.el },
           );
         }
@@ -511,19 +510,18 @@ export class InstanceValidator {
   }
 
   private checkMinMaxValue(st: RunState, value: string | number | boolean, el: ElementPlan, loc: Loc): void {
-    const min = choiceValue(el.def, 'minValue');
-    const max = choiceValue(el.def, 'maxValue');
-    if (!min && !max) return;
+    const f = el.facts;
+    if (f.minValue === undefined && f.maxValue === undefined) return;
     const cmp = (a: unknown, b: unknown): number | undefined => {
       if (typeof a === 'number' && typeof b === 'number') return a - b;
       if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
       return undefined;
     };
-    if (min && (cmp(value, min.value) ?? 0) < 0) {
-      this.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${describeValue(min.value)}`, { el });
+    if (f.minValue !== undefined && (cmp(value, f.minValue) ?? 0) < 0) {
+      this.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${describeValue(f.minValue)}`, { el });
     }
-    if (max && (cmp(value, max.value) ?? 0) > 0) {
-      this.report(st, loc, 'error', 'value', 'max-value', `The value ${describeValue(value)} is greater than the allowed maximum of ${describeValue(max.value)}`, { el });
+    if (f.maxValue !== undefined && (cmp(value, f.maxValue) ?? 0) > 0) {
+      this.report(st, loc, 'error', 'value', 'max-value', `The value ${describeValue(value)} is greater than the allowed maximum of ${describeValue(f.maxValue)}`, { el });
     }
   }
 
@@ -533,9 +531,9 @@ export class InstanceValidator {
       ['minValue', -1, 'min-value', 'less than the allowed minimum'],
       ['maxValue', 1, 'max-value', 'greater than the allowed maximum'],
     ] as const) {
-      const limit = choiceValue(el.def, prefix);
-      if (!limit || !limit.value || typeof limit.value !== 'object') continue;
-      const l = limit.value as Record<string, unknown>;
+      const limit = prefix === 'minValue' ? el.facts.minValue : el.facts.maxValue;
+      if (!limit || typeof limit !== 'object') continue;
+      const l = limit as Record<string, unknown>;
       if (typeof l.value !== 'number') continue;
       const sameUnit = (l.code ?? l.unit) === (q.code ?? q.unit) && (l.system === undefined || q.system === undefined || l.system === q.system);
       if (!sameUnit) continue;
@@ -556,29 +554,21 @@ export class InstanceValidator {
 
   private checkFixedPattern(st: RunState, value: unknown, applied: Applied[], loc: Loc): void {
     for (const a of applied) {
-      const fixed = choiceValue(a.el.def, 'fixed');
-      if (fixed && !equalsFixed(value, fixed.value)) {
-        this.report(
-          st,
-          loc,
-          'error',
-          'value',
-          'fixed-value',
-          `Value is ${describeValue(value)} but must be ${describeValue(fixed.value)} (fixed by the profile)`,
-          { el: a.el },
-        );
+      const f = a.el.facts;
+      if (!f.any) continue;
+      if (f.fixed && !equalsFixed(value, f.fixed.value)) {
+        this.report(st, loc, 'error', 'value', 'fixed-value', `Value is ${describeValue(value)} but must be ${describeValue(f.fixed.value)} (fixed by the profile)`, { el: a.el });
       }
-      const pattern = choiceValue(a.el.def, 'pattern');
-      if (pattern && !matchesPattern(value, pattern.value)) {
+      if (f.pattern && !matchesPattern(value, f.pattern.value)) {
         this.report(
           st,
           loc,
           'error',
           'value',
           'pattern-value',
-          typeof pattern.value === 'object'
-            ? `The value does not match the pattern ${describeValue(pattern.value)} required by the profile`
-            : `Value is ${describeValue(value)} but must be ${describeValue(pattern.value)} (pattern required by the profile)`,
+          typeof f.pattern.value === 'object'
+            ? `The value does not match the pattern ${describeValue(f.pattern.value)} required by the profile`
+            : `Value is ${describeValue(value)} but must be ${describeValue(f.pattern.value)} (pattern required by the profile)`,
           { el: a.el },
         );
       }
@@ -599,7 +589,11 @@ export class InstanceValidator {
     primitiveExt = false,
   ): void {
     if (st.truncated) return;
-    const tables: ChildTable[] = applied.map((a) => this.compiler.children(a.el, a.type ?? (a.el.isRoot ? undefined : { code: typeCode, profiles: [], targetProfiles: [] })));
+    const tables: ChildTable[] = new Array(applied.length);
+    for (let i = 0; i < applied.length; i++) {
+      const a = applied[i]!;
+      tables[i] = this.compiler.children(a.el, a.type ?? (a.el.isRoot ? undefined : typeRef(typeCode)));
+    }
     const base = tables[0]!;
     const keys = Object.keys(obj);
     if (keys.length === 0 && !isResource) {
@@ -610,7 +604,6 @@ export class InstanceValidator {
 
     // group the members by element: name → values (primitives carry their `_name` companion)
     const members: Member[] = [];
-    const byName = new Map<string, Member>();
     for (const key of keys) {
       if (isResource && key === 'resourceType') continue;
       if (primitiveExt && key === 'value') {
@@ -624,10 +617,10 @@ export class InstanceValidator {
         this.reportUnknown(st, obj, key, name, base, applied, typeCode, loc);
         continue;
       }
-      let m = byName.get(name);
+      let m: Member | undefined;
+      for (let i = 0; i < members.length; i++) if (members[i]!.name === name) m = members[i];
       if (!m) {
-        m = { name, slot, value: undefined, ext: undefined, hasValue: false, hasExt: false };
-        byName.set(name, m);
+        m = { name, slot, value: undefined, ext: undefined, hasValue: false, hasExt: false, values: EMPTY_VALUES };
         members.push(m);
       }
       if (isExtKey) {
@@ -639,39 +632,39 @@ export class InstanceValidator {
       }
     }
 
-    // JSON shape per member and the list of values
-    const valuesByMember = new Map<Member, Value[]>();
-    for (const m of members) valuesByMember.set(m, this.memberValues(st, obj, m, typeCode, loc));
+    // JSON shape per member and the list of values, each starting with its base definition
+    for (const m of members) {
+      m.values = this.memberValues(st, obj, m, typeCode, loc);
+      const shared = baseApplied(m.slot);
+      for (const v of m.values) v.applied = shared;
+    }
 
     // per applied definition: cardinality, slicing, and which plans each value gets
-    const perValue = new Map<Value, Applied[]>();
-    for (const [m, values] of valuesByMember) {
-      const t = m.slot.type ?? (m.slot.el.types.length === 1 ? m.slot.el.types[0] : undefined);
-      for (const v of values) perValue.set(v, [{ el: m.slot.el, type: t }]);
-    }
     for (let i = 0; i < applied.length; i++) {
       const table = tables[i]!;
       const a = applied[i]!;
       if (i > 0) {
-        for (const [m, values] of valuesByMember) {
+        for (const m of members) {
           const slot = table.get(m.name);
           if (!slot) {
             this.reportTypeNotAllowed(st, m, table, a, loc, obj);
             continue;
           }
-          for (const v of values) perValue.get(v)!.push({ el: slot.el, type: slot.type ?? (slot.el.types.length === 1 ? slot.el.types[0] : undefined) });
+          if (slot.el === m.slot.el) continue;
+          const t = slot.type ?? (slot.el.types.length === 1 ? slot.el.types[0] : undefined);
+          for (const v of m.values) addApplied(v, { el: slot.el, type: t });
         }
       }
-      this.checkCardinality(st, table, valuesByMember, a, typeCode, loc);
-      this.applySlicing(st, table, valuesByMember, perValue, a, loc);
+      this.checkCardinality(st, table, members, loc);
+      this.applySlicing(st, table, members, loc);
     }
 
     // recurse
-    for (const [m, values] of valuesByMember) {
-      for (const v of values) {
-        const plans = perValue.get(v)!;
-        const t = m.slot.type?.code ?? this.concreteType(m.slot.el);
-        if (t === undefined) continue;
+    for (const m of members) {
+      const t = m.slot.type?.code ?? this.concreteType(m.slot.el);
+      if (t === undefined) continue;
+      for (const v of m.values) {
+        const plans = v.applied!;
         if (t === 'Extension') {
           checkExtension(this, st, v.value, plans, v.loc, loc, typeCode, applied, m.name === 'modifierExtension', obj);
           continue;
@@ -851,32 +844,24 @@ export class InstanceValidator {
     }
   }
 
-  private checkCardinality(st: RunState, table: ChildTable, valuesByMember: Map<Member, Value[]>, a: Applied, typeCode: string, loc: Loc): void {
+  private checkCardinality(st: RunState, table: ChildTable, members: Member[], loc: Loc): void {
     const checks = cardinalityChecks(table);
     if (checks.length === 0) return;
+    // each member's element in this table, looked up once
+    const els: (ElementPlan | undefined)[] = new Array(members.length);
+    for (let i = 0; i < members.length; i++) els[i] = table.get(members[i]!.name)?.el;
     for (const el of checks) {
       let count = 0;
-      for (const [m, values] of valuesByMember) {
-        const s = table.get(m.name);
-        if (s && s.el === el) count += values.length;
-      }
+      for (let i = 0; i < members.length; i++) if (els[i] === el) count += members[i]!.values.length;
       const path = el.path;
       if (count < el.min) {
-        this.report(
-          st,
-          loc,
-          'error',
-          'required',
-          'cardinality-min',
-          `${path}: minimum required = ${el.min}, but only found ${count}`,
-          { el },
-        );
+        this.report(st, loc, 'error', 'required', 'cardinality-min', `${path}: minimum required = ${el.min}, but only found ${count}`, { el });
       }
       if (count > el.max) {
         this.report(
           st,
           loc,
-          el.max === 0 ? 'error' : 'error',
+          'error',
           'structure',
           'cardinality-max',
           el.max === 0 ? `${path}: not allowed here (max 0), but found ${count}` : `${path}: max allowed = ${el.max}, but found ${count}`,
@@ -884,27 +869,19 @@ export class InstanceValidator {
         );
       }
     }
-    void typeCode;
-    void a;
   }
 
-  private applySlicing(
-    st: RunState,
-    table: ChildTable,
-    valuesByMember: Map<Member, Value[]>,
-    perValue: Map<Value, Applied[]>,
-    a: Applied,
-    loc: Loc,
-  ): void {
-    for (const el of slicedElements(table)) {
+  private applySlicing(st: RunState, table: ChildTable, members: Member[], loc: Loc): void {
+    const sliced = slicedElements(table);
+    if (sliced.length === 0) return;
+    for (const el of sliced) {
       const values: Value[] = [];
-      for (const [m, vs] of valuesByMember) {
+      for (const m of members) {
         const s = table.get(m.name);
-        if (s && s.el === el) values.push(...vs);
+        if (s && s.el === el) values.push(...m.values);
       }
-      matchSlices(this, st, el, values, perValue, loc);
+      matchSlices(this, st, el, values, loc);
     }
-    void a;
   }
 }
 
@@ -915,12 +892,48 @@ export interface Member {
   ext: unknown;
   hasValue: boolean;
   hasExt: boolean;
+  values: Value[];
 }
 
 export interface Value {
   value: unknown;
   ext: unknown;
   loc: Loc;
+  /** Every definition that applies to this value (base, profiles, matched slices). */
+  applied?: Applied[];
+}
+
+const EMPTY_VALUES: Value[] = [];
+const baseAppliedCache = new WeakMap<object, Applied[]>();
+
+/** The one-definition list most values start (and stay) with, shared instead of allocated per value. */
+function baseApplied(slot: { el: ElementPlan; type?: TypeRef }): Applied[] {
+  let a = baseAppliedCache.get(slot);
+  if (!a) {
+    const t = slot.type ?? (slot.el.types.length === 1 ? slot.el.types[0] : undefined);
+    a = Object.freeze([{ el: slot.el, type: t }]) as Applied[];
+    baseAppliedCache.set(slot, a);
+  }
+  return a;
+}
+
+/** Add a definition to a value's list, copying the shared list on first write. */
+export function addApplied(v: Value, a: Applied): void {
+  const list = v.applied!;
+  if (list.some((x) => x.el === a.el)) return;
+  if (Object.isFrozen(list)) v.applied = [...list, a];
+  else list.push(a);
+}
+const typeRefs = new Map<string, TypeRef>();
+
+/** A shared TypeRef for a bare type code (no profiles): avoids an allocation per value. */
+function typeRef(code: string): TypeRef {
+  let t = typeRefs.get(code);
+  if (!t) {
+    t = { code, profiles: [], targetProfiles: [] };
+    typeRefs.set(code, t);
+  }
+  return t;
 }
 
 const cardCache = new WeakMap<ChildTable, ElementPlan[]>();

@@ -1,0 +1,23 @@
+/**
+ * npm run bench — speed and memory, measured (not asserted). Needs ../shared/corpus for
+ * the real NHS definitions and messages; says so and stops when it is absent.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { benchLoad } from './load.js';
+import { benchValidate } from './validate.js';
+
+const corpus = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus');
+if (!existsSync(corpus)) {
+  console.log(`bench: ${corpus} not found; the benchmarks need the shared NHS corpus beside the repo.`);
+  process.exit(0);
+}
+const only = process.argv[2];
+console.log(`bars-toolkit benchmarks on ${process.version}, ${process.platform}/${process.arch}`);
+if (!only || only === 'load') benchLoad(corpus);
+if (!only || only === 'validate') await benchValidate(corpus, mkdtempSync(join(tmpdir(), 'bars-bench-v-')));
+if (!only || only === 'report') {
+  const mod = await import('./report.js').catch(() => undefined);
+  if (mod) await mod.benchReport();
+}
