@@ -1,0 +1,29 @@
+/**
+ * npm run rules:extract [-- <guide folder>]
+ * Reads the BaRS guide's payload tables and writes rules/necessity/*.json and index.json.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { extractGuide } from '../src/bars/rules/extract.js';
+import { rulesDir, type RulesIndex } from '../src/bars/rules/necessity.js';
+
+const guide = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'bars-guide'));
+if (!existsSync(guide)) {
+  console.error(`rules:extract: guide folder ${guide} not found`);
+  process.exit(2);
+}
+const out = join(rulesDir(), 'necessity');
+mkdirSync(out, { recursive: true });
+for (const f of readdirSync(out)) if (f.endsWith('.json')) rmSync(join(out, f));
+const { payloads, unreadable } = extractGuide(guide);
+const index: RulesIndex = { files: [], countsByApplication: {}, unreadable };
+for (const p of payloads) {
+  const file = `${p.application}-${p.payload}.json`;
+  writeFileSync(join(out, file), JSON.stringify(p, null, 2) + '\n');
+  const n = p.resources.reduce((a, r) => a + r.rules.length, 0);
+  index.files.push({ file, application: p.application, payload: p.payload, rules: n });
+  index.countsByApplication[p.application] = (index.countsByApplication[p.application] ?? 0) + n;
+}
+writeFileSync(join(out, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+for (const f of index.files) console.log(`${f.file.padEnd(48)} ${f.rules} rules`);
+console.log(`unreadable rows: ${unreadable.length} (listed in rules/necessity/index.json)`);

@@ -1,0 +1,231 @@
+/**
+ * Turn the BaRS guide's payload pages into machine-readable necessity rules.
+ *
+ * Each Application's payload page holds, per resource, a `<details>` section naming the
+ * resource and its profile (`{{tree:<url>, hybrid}}`) and a markdown table: Data Item |
+ * Implementation Guidance | Necessity | Cardinality | Example. marked tokenises the page;
+ * tables that the page indents (and marked therefore reads as code) are tokenised again.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { marked, type Token, type Tokens } from 'marked';
+import type { Necessity, NecessityRule, PayloadRules, ResourceSection, UnreadableRow } from './necessity.js';
+
+const NECESSITY: Record<string, Necessity> = {
+  MUST: 'MUST',
+  SHOULD: 'SHOULD',
+  MAY: 'MAY',
+  COULD: 'MAY',
+  OPTIONAL: 'MAY',
+  'MUST NOT': 'MUST NOT',
+  'SHOULD NOT': 'SHOULD NOT',
+  REQUIRED: 'MUST',
+  MANDATORY: 'MUST',
+};
+
+export interface ExtractResult {
+  payloads: PayloadRules[];
+  unreadable: UnreadableRow[];
+}
+
+/** All payload pages of all Applications under the guide's Applications folder. */
+export function extractGuide(guideRoot: string): ExtractResult {
+  const appsDir = join(guideRoot, 'Applications', 'BaRS-Applications', 'Applications');
+  const payloads: PayloadRules[] = [];
+  const unreadable: UnreadableRow[] = [];
+  for (const appDir of readdirSync(appsDir).sort()) {
+    const m = /^BaRS-(APP\d+)$/.exec(appDir);
+    if (!m || !statSync(join(appsDir, appDir)).isDirectory()) continue;
+    const application = m[1]!;
+    const appName = applicationName(join(appsDir, appDir));
+    for (const file of readdirSync(join(appsDir, appDir)).sort()) {
+      if (!/-Payload\.page\.md$/.test(file)) continue;
+      const path = join(appsDir, appDir, file);
+      const text = readFileSync(path, 'utf8');
+      if (!text.includes('| Data Item')) continue;
+      const page = relative(guideRoot, path).split('\\').join('/');
+      const result = extractPage(text, application, appName, payloadSlug(file), page);
+      payloads.push(result.payload);
+      unreadable.push(...result.unreadable);
+    }
+  }
+  return { payloads, unreadable };
+}
+
+function applicationName(dir: string): string {
+  try {
+    const index = readFileSync(join(dir, 'Index.page.md'), 'utf8');
+    const h = /^#+\s*(.+)$/m.exec(index.replace(/\{\{page-title\}\}/g, ''));
+    const title = h?.[1]?.trim();
+    if (title) return stripMarkup(title);
+  } catch {
+    /* fall through */
+  }
+  return '';
+}
+
+/** `Booking-Request-Payload.page.md` → `booking-request`; `Referral-Payload` → `referral-request`. */
+export function payloadSlug(file: string): string {
+  const base = file.replace(/-Payload\.page\.md$/, '').toLowerCase();
+  return base === 'referral' ? 'referral-request' : base;
+}
+
+function stripMarkup(s: string): string {
+  return s
+    .replace(/<br\s*\/?>/gi, ' ')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/\*\*|__/g, '')
+    .replace(/`/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+interface Walk {
+  section?: ResourceSection;
+  sections: ResourceSection[];
+  unreadable: UnreadableRow[];
+  ids: Map<string, number>;
+  idPrefix: string;
+  page: string;
+  text: string;
+  /** offset in `text` where the next search for a table row starts (to find line numbers). */
+  cursor: number;
+}
+
+export function extractPage(text: string, application: string, applicationName: string, payload: string, page: string): { payload: PayloadRules; unreadable: UnreadableRow[] } {
+  const title = /^###\s+(.+)$/m.exec(text)?.[1]?.trim() ?? '';
+  const w: Walk = { sections: [], unreadable: [], ids: new Map(), idPrefix: `${application}-${payload}`, page, text, cursor: 0 };
+  walkTokens(marked.lexer(text), w);
+  return {
+    payload: {
+      application,
+      applicationName,
+      payload,
+      payloadTitle: stripMarkup(title),
+      guidePage: page,
+      source: { corpus: 'bars-guide', note: 'extracted by scripts/rules-extract.ts from the BaRS implementation guide; do not edit by hand' },
+      resources: w.sections.filter((s) => s.rules.length > 0),
+    },
+    unreadable: w.unreadable,
+  };
+}
+
+function walkTokens(tokens: Token[] | Tokens.Generic[], w: Walk): void {
+  for (const t of tokens as Tokens.Generic[]) {
+    const raw = String(t.raw ?? '');
+    // a new resource section starts at its <summary>; the profile follows in a {{tree:...}} marker
+    const summary = /<b class="barslink">([^<]+)<\/b>/.exec(raw);
+    if (summary) {
+      w.section = { title: stripMarkup(summary[1]!), profile: null, resourceType: null, rules: [] };
+      w.sections.push(w.section);
+    }
+    const tree = /\{\{tree:\s*([^,}\s]+)/.exec(raw);
+    if (tree && w.section && !w.section.profile) w.section.profile = tree[1]!.trim();
+    if (t.type === 'table') readTable(t as unknown as Tokens.Table, w);
+    else if (t.type === 'code' && raw.includes('| Data Item')) {
+      // an indented table: marked read it as code
+      walkTokens(marked.lexer(String((t as unknown as Tokens.Code).text).replace(/^[ \t]+/gm, '')), w);
+    } else if ((t.type === 'html' || t.type === 'paragraph') && raw.includes('| Data Item')) {
+      walkTokens(marked.lexer(raw.replace(/^[ \t]+/gm, '').replace(/<[^>]+>/g, '\n')), w);
+    }
+  }
+}
+
+function readTable(table: Tokens.Table, w: Walk): void {
+  const headers = table.header.map((h) => stripMarkup(h.text).toLowerCase());
+  const col = (re: RegExp): number => headers.findIndex((h) => re.test(h));
+  const iPath = col(/data item/);
+  const iGuide = col(/guidance/);
+  const iNec = col(/necessity/);
+  const iCard = col(/cardinality/);
+  const iEx = col(/example/);
+  if (iPath < 0 || iNec < 0) return;
+  if (!w.section) {
+    w.section = { title: '(untitled)', profile: null, resourceType: null, rules: [] };
+    w.sections.push(w.section);
+  }
+  const section = w.section;
+  for (const row of table.rows) {
+    const cell = (i: number): string => (i >= 0 && row[i] ? stripMarkup(row[i]!.text) : '');
+    const rawPath = cell(iPath);
+    const line = lineOf(w, rawPath);
+    if (!rawPath) continue;
+    const necRaw = cell(iNec).toUpperCase().replace(/\s+/g, ' ').trim();
+    const necessity = NECESSITY[necRaw];
+    const { path, sliceHint } = normalisePath(rawPath);
+    if (!path) {
+      w.unreadable.push({ page: w.page, line, reason: `Data Item "${rawPath}" is not an element path`, text: rawPath });
+      continue;
+    }
+    if (!necessity && !path.includes('.')) continue; // the resource's own heading row, not a rule
+    if (!necessity) {
+      w.unreadable.push({ page: w.page, line, reason: necRaw ? `necessity "${necRaw}" is not MUST/SHOULD/MAY/MUST NOT` : 'no necessity given', text: rawPath });
+      continue;
+    }
+    const resourceType = path.split('.')[0]!;
+    section.resourceType ??= resourceType;
+    const guidance = cell(iGuide);
+    const example = cell(iEx);
+    const fixed = /FIXED\s+VALUE/i.test(guidance) ? fixedValueOf(guidance, example) : undefined;
+    const baseId = `${w.idPrefix}/${path}${sliceHint ? `[${sliceHint}]` : ''}`;
+    const n = (w.ids.get(baseId) ?? 0) + 1;
+    w.ids.set(baseId, n);
+    const rule: NecessityRule = {
+      id: n === 1 ? baseId : `${baseId}#${n}`,
+      path,
+      rawPath,
+      necessity,
+      cardinality: cell(iCard) || null,
+      fixedValue: fixed?.value ?? null,
+      example: example || null,
+      guidance,
+      line,
+    };
+    if (sliceHint) rule.sliceHint = sliceHint;
+    if (fixed && fixed.value === null) rule.notes = fixed.note;
+    section.rules.push(rule);
+  }
+}
+
+/** Paths as written (`Bundle.entry(s)`, `Patient.identifier (NHS Number)`) → a dotted path and a slice hint. */
+export function normalisePath(raw: string): { path: string | null; sliceHint?: string } {
+  let s = raw.replace(/\(s\)/gi, '').trim();
+  let sliceHint: string | undefined;
+  const paren = /\s*\(([^)]*)\)\s*$/.exec(s);
+  if (paren) {
+    sliceHint = paren[1]!.trim() || undefined;
+    s = s.slice(0, paren.index).trim();
+  }
+  s = s.replace(/\s*\.\s*/g, '.').replace(/[.,;:]+$/, '');
+  const colon = /:([A-Za-z0-9_-]+)/.exec(s);
+  if (colon) {
+    sliceHint ??= colon[1];
+    s = s.replace(/:[A-Za-z0-9_-]+/g, '');
+  }
+  if (!/^[A-Z][A-Za-z]+(\.[A-Za-z][A-Za-z0-9]*(\[x\])?)*$/.test(s)) return { path: null };
+  return { path: s, sliceHint };
+}
+
+/** The value a FIXED VALUE row requires: quoted in the guidance, else the example. */
+function fixedValueOf(guidance: string, example: string): { value: string | null; note?: string } {
+  const before = guidance.split(/FIXED\s+VALUE/i)[0] ?? guidance;
+  const quoted = [...before.matchAll(/['‘’"“”]([^'‘’"“”]{1,200})['‘’"“”]/g)].map((m) => m[1]!.trim()).filter(Boolean);
+  if (quoted.length) return { value: quoted[quoted.length - 1]! };
+  if (example && !/\s/.test(example)) return { value: example };
+  return { value: null, note: 'marked FIXED VALUE but the guide does not state the value in a form the extractor can read' };
+}
+
+function lineOf(w: Walk, rawPath: string): number {
+  const probe = rawPath.slice(0, 40);
+  let idx = w.text.indexOf(probe, w.cursor);
+  if (idx < 0) idx = w.text.indexOf(probe);
+  if (idx < 0) return 0;
+  w.cursor = idx + probe.length;
+  let line = 1;
+  for (let i = 0; i < idx; i++) if (w.text.charCodeAt(i) === 10) line++;
+  return line;
+}

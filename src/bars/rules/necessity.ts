@@ -1,0 +1,92 @@
+/**
+ * The BaRS necessity rules (rules/necessity/*.json): what each Application payload MUST,
+ * SHOULD or MAY carry, per element, as the guide's tables say. Loaded once, each file
+ * checked against rules/schema/necessity-rules.schema.json.
+ */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+
+export type Necessity = 'MUST' | 'SHOULD' | 'MAY' | 'MUST NOT' | 'SHOULD NOT';
+
+export interface NecessityRule {
+  /** Stable id: `<Application>-<payload>/<path>[#n]`. */
+  id: string;
+  /** Dotted element path from the resource type, e.g. `ServiceRequest.category.coding.code`. */
+  path: string;
+  /** The Data Item cell as written in the guide. */
+  rawPath: string;
+  /** A slice named in the Data Item (e.g. `nhsNumber`), when the guide gives one. */
+  sliceHint?: string;
+  necessity: Necessity;
+  cardinality: string | null;
+  /** Value the guide marks FIXED VALUE (null when none, or when the guide does not state it: see notes). */
+  fixedValue: string | null;
+  example?: string | null;
+  guidance?: string;
+  /** Line of the table row in the guide page. */
+  line: number;
+  notes?: string;
+}
+
+export interface ResourceSection {
+  title: string;
+  profile: string | null;
+  resourceType: string | null;
+  rules: NecessityRule[];
+}
+
+export interface PayloadRules {
+  application: string;
+  applicationName?: string;
+  payload: string;
+  payloadTitle?: string;
+  guidePage: string;
+  source?: Record<string, unknown>;
+  resources: ResourceSection[];
+}
+
+export interface UnreadableRow {
+  page: string;
+  line: number;
+  reason: string;
+  text: string;
+}
+
+export interface RulesIndex {
+  files: { file: string; application: string; payload: string; rules: number }[];
+  countsByApplication: Record<string, number>;
+  unreadable: UnreadableRow[];
+}
+
+/** The repository's rules/ folder (works from src/ and from dist/). */
+export function rulesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    if (existsSync(join(dir, 'rules', 'schema', 'necessity-rules.schema.json'))) return join(dir, 'rules');
+    dir = dirname(dir);
+  }
+  throw new Error('bars-toolkit: the rules/ folder was not found next to the package (it ships with the toolkit)');
+}
+
+let cache: PayloadRules[] | undefined;
+
+export function loadNecessityRules(dir = join(rulesDir(), 'necessity')): PayloadRules[] {
+  if (cache && dir === join(rulesDir(), 'necessity')) return cache;
+  const schema = JSON.parse(readFileSync(join(dirname(dir), 'schema', 'necessity-rules.schema.json'), 'utf8')) as object;
+  const ajv = new Ajv({ allErrors: true });
+  const validate = ajv.compile(schema);
+  const out: PayloadRules[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.json') || f === 'index.json') continue;
+    const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
+    if (!validate(data)) {
+      const e = validate.errors![0]!;
+      throw new Error(`Necessity rules file ${join(dir, f)} does not match the schema at ${e.instancePath || '/'}: ${e.message}`);
+    }
+    out.push(data as PayloadRules);
+  }
+  if (dir === join(rulesDir(), 'necessity')) cache = out;
+  return out;
+}
