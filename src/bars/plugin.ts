@@ -1,9 +1,125 @@
 /**
- * The BaRS layer as a validation plugin (MessageDefinition negotiation, Application
- * detection, necessity rules, Core rules). Filled in by the BaRS issue; for now no checks.
+ * The BaRS layer, run after the FHIR validation of each input: content negotiation against
+ * the MessageDefinition, Application and payload detection, the guide's necessity rules,
+ * the Core rules, NHS numbers and error responses. Every issue says which Application,
+ * payload, rule and guide page it comes from.
  */
-import type { ValidationPlugin } from '../validate/run.js';
+import { howToProvide } from '../load/known-packages.js';
+import type { ValidationIssue } from '../model/issue.js';
+import { BundleIndex } from '../validate/bundle.js';
+import { Loc } from '../validate/location.js';
+import type { PluginContext, ValidationPlugin } from '../validate/run.js';
+import { RunState } from '../validate/validator.js';
+import { APPLICATIONS, detectApplication } from './applications.js';
+import { checkCoreRules, checkErrorOutcome, checkNhsNumbers } from './core-rules.js';
+import { analyseMessage, IssueSink, rec, type Json } from './message.js';
+import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
+import { applyNecessityRules } from './necessity-check.js';
+import { loadNecessityRules, type PayloadRules } from './rules/necessity.js';
 
-export async function barsPlugins(_args: { application?: string; messageDefinitions: string[] }): Promise<ValidationPlugin[]> {
-  return [];
+export interface BarsOptions {
+  /** Force the Application (APP1…APP8) instead of detecting it. */
+  application?: string;
+  /** The receiver's MessageDefinition files (JSON or XML). */
+  messageDefinitions: string[];
 }
+
+export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugin[]> {
+  let receiver: LoadedMessageDefinition[] | undefined;
+  let rules: PayloadRules[] | undefined;
+  const plugin: ValidationPlugin = {
+    name: 'bars',
+    check(ctx: PluginContext): ValidationIssue[] {
+      const r = ctx.resource;
+      const sinkFor = (application?: string, payload?: string): IssueSink => new IssueSink(ctx, { application, payload });
+      if (r.resourceType === 'OperationOutcome') {
+        const sink = sinkFor();
+        checkErrorOutcome(r, sink);
+        return dedupe(ctx.issues, sink.issues);
+      }
+      if (r.resourceType !== 'Bundle' || r.type !== 'message') {
+        const sink = sinkFor();
+        checkNhsNumbers(r, sink);
+        return dedupe(ctx.issues, sink.issues);
+      }
+      receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.validator.compiler);
+      rules ??= loadNecessityRules();
+      const msg = analyseMessage(r);
+      const found = msg.definition ? findMessageDefinition(msg.definition, receiver, ctx.validator.defs) : {};
+      const detection = detectApplication(msg, { forced: options.application, definitionUseCases: found.md ? useCasesOf(found.md.resource) : undefined });
+      ctx.info.application = detection.application;
+      ctx.info.applicationName = detection.application ? APPLICATIONS[detection.application] : undefined;
+      ctx.info.payload = detection.payload;
+      ctx.info.messageDefinition = found.md ? `${String(found.md.resource.url)}|${String(found.md.resource.version ?? '')}` : msg.definition;
+      ctx.info.detectedBy = detection.evidence;
+      const sink = sinkFor(detection.application, detection.payload);
+
+      if (detection.conflicts.length > 1) {
+        sink.add([], 'error', 'business-rule', 'bars-application-conflict', `The message carries use cases of several Applications (${detection.conflicts.join(', ')}): a use case belongs to one Application, and a message to one use case`, {
+          guidePage: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Use-Case-Categories.page.md',
+        });
+      }
+
+      // content negotiation
+      if (found.md) {
+        checkAgainstDefinition(msg, found.md, sink, {
+          validateAgainst: (entryIndex, profile) => {
+            if (!ctx.validator.compiler.plan(profile)) return false;
+            const st = new RunState(ctx.locations, 'json', 1000);
+            const bundleIndex = new BundleIndex(r);
+            st.bundles.push(bundleIndex);
+            const entries = r.entry as unknown[];
+            const loc = Loc.root('Bundle').child('entry', entries, entryIndex, entryIndex).child('resource', entries[entryIndex] as object, 'resource');
+            st.frames.push({ resource: r, loc: Loc.root('Bundle'), root: r });
+            ctx.validator.validateResource(st, rec(rec(entries[entryIndex])?.resource), loc, [profile]);
+            for (const i of st.issues) {
+              if (i.source?.startsWith(profile)) {
+                sink.issues.push({ ...i, message: `${i.message} (the MessageDefinition requires this resource to conform to ${profile})`, bars: { ...sink.context, rule: 'bars-md-focus-profile', guidePage: CONTENT_NEGOTIATION_PAGE } });
+              }
+            }
+            return true;
+          },
+        });
+      } else if (msg.definition) {
+        sink.add(
+          msg.header ? ['entry', msg.header.index, 'resource', 'definition'] : [],
+          'warning',
+          'not-found',
+          'bars-md-not-found',
+          `MessageDefinition ${msg.definition} is not loaded${found.versionMismatch ? ` (versions available: ${found.versionMismatch.join(', ')})` : ''}, so content negotiation (focus resources, counts, profiles, use cases) was not checked. Give the receiver's definition with --message-definition <file>, or ${howToProvide(msg.definition)}`,
+          { guidePage: CONTENT_NEGOTIATION_PAGE },
+        );
+      }
+
+      checkCoreRules(msg, sink, ctx.issues, detection.payload);
+      checkNhsNumbers(r, sink);
+
+      // the guide's necessity tables for this Application payload
+      if (detection.application && detection.payload) {
+        const table = rules.find((p) => p.application === detection.application && p.payload === detection.payload);
+        if (table) applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
+        else {
+          sink.add([], 'information', 'informational', 'bars-necessity-none', `The BaRS guide has no necessity table for ${detection.application} ${detection.payload}: only the profiles and Core rules were applied`);
+        }
+      } else if (!detection.application) {
+        sink.add(msg.header ? ['entry', msg.header.index, 'resource'] : [], 'information', 'informational', 'bars-application-unknown', `Could not tell which BaRS Application this message belongs to (${detection.evidence}); the Application necessity rules were not applied. Use --application APPn to choose one.`);
+      }
+      return dedupe(ctx.issues, sink.issues);
+    },
+  };
+  return [plugin];
+}
+
+function dedupe(existing: readonly ValidationIssue[], added: ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set(existing.map((i) => `${i.ruleId}|${i.expression}|${i.message}`));
+  const out: ValidationIssue[] = [];
+  for (const i of added) {
+    const k = `${i.ruleId}|${i.expression}|${i.message}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(i);
+  }
+  return out;
+}
+
+export type { Json };

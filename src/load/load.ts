@@ -67,6 +67,10 @@ export async function loadDefinitions(options: LoadOptions = {}): Promise<Loaded
   const compiler = new PlanCompiler(structures);
   const loader = new SourceLoader(defs, store, locator, compiler, options.dependencies !== false);
 
+  // the toolkit's own definitions come first, so that any package loaded after them wins
+  for (const folder of options.projectFolders ?? []) {
+    if (existsSync(folder)) loader.loadFolder(folder, 'project');
+  }
   const missingDefaults: LoadedDefinitions['missingDefaults'] = [];
   const igs = options.igs ?? [];
   if (igs.length === 0 && options.defaultPackages) {
@@ -80,9 +84,6 @@ export async function loadDefinitions(options: LoadOptions = {}): Promise<Loaded
     }
   }
   for (const ig of igs) await loader.loadIg(ig);
-  for (const folder of options.projectFolders ?? []) {
-    if (existsSync(folder)) loader.loadFolder(folder, 'project');
-  }
   return { defs, structures, compiler, store, locator, missingDefaults, timings: { totalMs: performance.now() - t0 } };
 }
 

@@ -29,6 +29,8 @@ export interface InstanceResult {
   resource?: Record<string, unknown>;
   format: 'json' | 'xml' | 'object';
   locations?: LocationIndex;
+  /** What plugins found out about the input (BaRS: application, payload, messageDefinition). */
+  bars?: Record<string, unknown>;
 }
 
 /** Something that adds checks after the FHIR validation (the BaRS layer is one). */
@@ -44,6 +46,8 @@ export interface PluginContext {
   validator: InstanceValidator;
   /** Locate a FHIRPath-ish location (`Bundle.entry[1].resource.subject`) in the source. */
   positionOf(path: (string | number)[]): { line: number; column: number } | undefined;
+  /** Facts a plugin wants in the result (the BaRS layer puts the Application and payload here). */
+  info: Record<string, unknown>;
 }
 
 export interface RunOptions {
@@ -115,6 +119,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     });
   }
   let all = st.issues;
+  const info: Record<string, unknown> = {};
   for (const plugin of options.plugins ?? []) {
     const extra = await plugin.check({
       resource: r,
@@ -122,6 +127,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
       locations,
       validator,
       positionOf: (path) => positionOfPath(locations, r, path),
+      info,
     });
     all = all.concat(extra);
   }
@@ -139,6 +145,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     resource: r,
     format,
     locations,
+    bars: Object.keys(info).length ? info : undefined,
   };
 }
 

@@ -170,7 +170,7 @@ function readTable(table: Tokens.Table, w: Walk): void {
     section.resourceType ??= resourceType;
     const guidance = cell(iGuide);
     const example = cell(iEx);
-    const fixed = /FIXED\s+VALUE/i.test(guidance) ? fixedValueOf(guidance, example) : undefined;
+    const fixed = /FIXED\s+VALUE/i.test(guidance) ? fixedValueOf(guidance, example, path) : undefined;
     const baseId = `${w.idPrefix}/${path}${sliceHint ? `[${sliceHint}]` : ''}`;
     const n = (w.ids.get(baseId) ?? 0) + 1;
     w.ids.set(baseId, n);
@@ -186,7 +186,11 @@ function readTable(table: Tokens.Table, w: Walk): void {
       line,
     };
     if (sliceHint) rule.sliceHint = sliceHint;
-    if (fixed && fixed.value === null) rule.notes = fixed.note;
+    if (fixed && fixed.value !== null && /\.system$/.test(path) && /\/ValueSet\//.test(fixed.value)) {
+      // a value set's url is never a Coding.system: the guide means "a code from this value set"
+      rule.fixedValue = null;
+      rule.notes = `the guide gives the value set ${fixed.value} as the fixed system; not enforced as a system value`;
+    } else if (fixed && fixed.value === null) rule.notes = fixed.note;
     section.rules.push(rule);
   }
 }
@@ -210,12 +214,23 @@ export function normalisePath(raw: string): { path: string | null; sliceHint?: s
   return { path: s, sliceHint };
 }
 
-/** The value a FIXED VALUE row requires: quoted in the guidance, else the example. */
-function fixedValueOf(guidance: string, example: string): { value: string | null; note?: string } {
+/**
+ * The value a FIXED VALUE row requires. The guidance usually quotes it, but often quotes the
+ * code system too ("Code 'EMER'. See CodeSystem: 'http://…'"): prefer the quoted value that
+ * is also the Example, then a URL for `.system`/`.url` rows and a non-URL otherwise.
+ */
+function fixedValueOf(guidance: string, example: string, path: string): { value: string | null; note?: string } {
   const before = guidance.split(/FIXED\s+VALUE/i)[0] ?? guidance;
   const quoted = [...before.matchAll(/['‘’"“”]([^'‘’"“”]{1,200})['‘’"“”]/g)].map((m) => m[1]!.trim()).filter(Boolean);
-  if (quoted.length) return { value: quoted[quoted.length - 1]! };
-  if (example && !/\s/.test(example)) return { value: example };
+  const ex = example.trim();
+  if (ex && quoted.includes(ex)) return { value: ex };
+  const isUrl = (v: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(v);
+  const wantsUrl = /\.(system|url|profile)$/.test(path);
+  const preferred = quoted.filter((q) => isUrl(q) === wantsUrl);
+  if (preferred.length) return { value: preferred[preferred.length - 1]! };
+  if (ex && !/\s/.test(ex) && isUrl(ex) === wantsUrl) return { value: ex };
+  if (quoted.length === 1 && !isUrl(quoted[0]!)) return { value: quoted[0]! };
+  if (ex && !/\s/.test(ex)) return { value: ex };
   return { value: null, note: 'marked FIXED VALUE but the guide does not state the value in a form the extractor can read' };
 }
 

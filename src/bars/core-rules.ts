@@ -1,0 +1,262 @@
+/**
+ * BaRS Core 1.5.0 rules that the profiles cannot express (documented in
+ * rules/core/core-rules.json with their guide pages).
+ */
+import type { ValidationIssue } from '../model/issue.js';
+import { arr, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json } from './message.js';
+import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from './nhs-number.js';
+
+const PAGES = {
+  headers: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Message-Headers.page.md',
+  lastUpdated: 'Core/1-5-0/BaRS-FHIR-Usage/LastUpdatedDate.page.md',
+  bundle: 'Core/1-5-0/BaRS-FHIR-Usage/Bundle.page.md',
+  useCases: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Use-Case-Categories.page.md',
+  integrity: 'Core/1-5-0/Transactional-integrity/Initial-Request.page.md',
+  cancellation: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Cancellation.page.md',
+  fhirUsage: 'Core/1-5-0/BaRS-FHIR-Usage/Index.page.md',
+  errors: 'Core/1-5-0/Error-Handling/Overview.page.md',
+  tkw: 'Build/Testing-and-Environments',
+};
+
+const EVENTS = new Set(['servicerequest-request', 'servicerequest-response', 'booking-request', 'booking-response']);
+const REASONS = new Set(['new', 'update']);
+export const ERROR_CODE_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/http-error-codes';
+export const ERROR_CODES = new Set(
+  `PROXY_BAD_REQUEST PROXY_CONFLICT PROXY_METHOD_NOT_ALLOWED PROXY_NOT_FOUND PROXY_NOT_IMPLEMENTED PROXY_SERVER_ERROR PROXY_UNAVAILABLE PROXY_UNPROCESSABLE_ENTITY
+   REC_BAD_REQUEST REC_CONFLICT REC_FORBIDDEN REC_METHOD_NOT_ALLOWED REC_NOT_ACCEPTABLE REC_NOT_FOUND REC_NOT_IMPLEMENTED REC_SERVER_ERROR REC_SERVICE_UNAVAILABLE REC_TIMEOUT
+   REC_TOO_MANY_REQUESTS REC_UNAUTHORIZED REC_UNAVAILABLE REC_UNPROCESSABLE_ENTITY
+   SEND_BAD_REQUEST SEND_CONFLICT SEND_FORBIDDEN SEND_METHOD_NOT_ALLOWED SEND_NOT_ACCEPTABLE SEND_NOT_IMPLEMENTED SEND_TOO_MANY_REQUESTS SEND_UNAUTHORIZED SEND_UNPROCESSABLE_ENTITY`.split(/\s+/),
+);
+
+/** system|value: what NHSD-Target-Identifier carries (e.g. https://fhir.nhs.uk/Id/dos-service-id|2000072489). */
+const ENDPOINT_IDENTIFIER = /^https?:\/\/\S+\|\S+$/;
+/** meta.lastUpdated as BaRS and TKW expect it: a full timestamp with a zone. */
+const FULL_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: readonly ValidationIssue[], payload: string | undefined): void {
+  const b = msg.bundle;
+  const header = msg.header;
+  const hp = header ? ['entry', header.index, 'resource'] : [];
+  const h = header?.resource;
+
+  // 01 MessageHeader first (the generic Bundle check may have said it already)
+  if (!header) {
+    sink.add(['entry'], 'error', 'required', 'BARS-CORE-01', 'A BaRS message Bundle must contain a MessageHeader (and start with it)', { guidePage: PAGES.headers });
+  } else if (header.index !== 0 && !existing.some((i) => i.ruleId === 'bundle-message-header-first')) {
+    sink.add(['entry', 0], 'error', 'structure', 'BARS-CORE-01', 'The MessageHeader must be the first entry of a BaRS message Bundle', { guidePage: PAGES.headers });
+  }
+
+  // 02 meta.lastUpdated everywhere
+  const targets: { r: Json; path: (string | number)[] }[] = [{ r: b, path: [] }, ...msg.entries.map((e) => ({ r: e.resource, path: ['entry', e.index, 'resource'] as (string | number)[] }))];
+  for (const t of targets) {
+    const lu = rec(t.r.meta)?.lastUpdated;
+    if (lu === undefined) {
+      sink.add(t.path, 'error', 'required', 'BARS-CORE-02', `${String(t.r.resourceType)} has no meta.lastUpdated: every resource in a BaRS message must carry one`, { guidePage: PAGES.lastUpdated });
+    } else if (typeof lu === 'string' && !FULL_TIMESTAMP.test(lu)) {
+      sink.add([...t.path, 'meta', 'lastUpdated'], 'error', 'value', 'BARS-CORE-02', `meta.lastUpdated '${lu}' must be a full timestamp to the second with a time zone (e.g. 2024-05-01T10:00:00+00:00)`, {
+        guidePage: PAGES.lastUpdated,
+      });
+    }
+  }
+
+  // 03 urn:uuid fullUrls
+  arr(b.entry).forEach((e, i) => {
+    const fu = str(rec(e)?.fullUrl);
+    if (fu && !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(fu)) {
+      sink.add(['entry', i, 'fullUrl'], 'error', 'value', 'BARS-CORE-03', `fullUrl '${fu}' must be a urn:uuid (urn:uuid:<lower-case UUID>): BaRS entries are transient, identified within the message`, {
+        guidePage: PAGES.bundle,
+      });
+    }
+  });
+
+  if (!h) return;
+
+  // 04 endpoints
+  const sourceEndpoint = str(rec(h.source)?.endpoint);
+  if (!sourceEndpoint) {
+    sink.add([...hp, 'source'], 'error', 'required', 'BARS-CORE-04', 'MessageHeader.source.endpoint is required: the receiver uses it as the NHSD-Target-Identifier for asynchronous responses', {
+      guidePage: PAGES.headers,
+    });
+  } else if (!ENDPOINT_IDENTIFIER.test(sourceEndpoint)) {
+    sink.add([...hp, 'source', 'endpoint'], 'error', 'value', 'BARS-CORE-04', `MessageHeader.source.endpoint '${sourceEndpoint}' must be an endpoint identifier 'system|value' (e.g. https://fhir.nhs.uk/Id/dos-service-id|2000072489)`, {
+      guidePage: PAGES.headers,
+    });
+  }
+  arr(h.destination).forEach((d, i) => {
+    const dest = rec(d);
+    const ep = str(dest?.endpoint);
+    if (ep && !ENDPOINT_IDENTIFIER.test(ep)) {
+      sink.add([...hp, 'destination', i, 'endpoint'], 'error', 'value', 'BARS-CORE-04', `MessageHeader.destination.endpoint '${ep}' must be an endpoint identifier 'system|value' (the receiver's NHSD-Target-Identifier)`, {
+        guidePage: PAGES.headers,
+      });
+    }
+    // 05 receiver resolves to an Organization
+    const recv = str(rec(dest?.receiver)?.reference);
+    if (recv) {
+      const target = resolveEntry(msg, recv);
+      if (!target) {
+        sink.add([...hp, 'destination', i, 'receiver'], 'error', 'not-found', 'BARS-CORE-05', `MessageHeader.destination.receiver '${recv}' does not resolve to an entry of the message`, { guidePage: PAGES.headers });
+      } else if (target.resource.resourceType !== 'Organization') {
+        sink.add([...hp, 'destination', i, 'receiver'], 'error', 'business-rule', 'BARS-CORE-05', `MessageHeader.destination.receiver must be an Organization, not a ${String(target.resource.resourceType)}`, {
+          guidePage: PAGES.headers,
+        });
+      }
+    }
+  });
+  const sender = str(rec(h.sender)?.reference);
+  if (sender && !resolveEntry(msg, sender)) {
+    sink.add([...hp, 'sender'], 'error', 'not-found', 'BARS-CORE-05', `MessageHeader.sender '${sender}' does not resolve to an entry of the message`, { guidePage: PAGES.headers });
+  }
+
+  // 06 event
+  if (msg.eventSystem !== EVENT_SYSTEM || !msg.eventCode || !EVENTS.has(msg.eventCode)) {
+    sink.add(
+      [...hp, 'eventCoding'],
+      'error',
+      'code-invalid',
+      'BARS-CORE-06',
+      `MessageHeader.eventCoding must come from ${EVENT_SYSTEM} (${[...EVENTS].join(', ')}), found ${msg.eventSystem ?? '(no system)'}#${msg.eventCode ?? '(no code)'}`,
+      { guidePage: PAGES.headers },
+    );
+  }
+
+  // 07 reason
+  const reasonCodings = arr(rec(h.reason)?.coding).map(rec);
+  const reason = reasonCodings.find((c) => c?.system === REASON_SYSTEM);
+  if (!reason || !REASONS.has(String(reason.code))) {
+    sink.add([...hp, 'reason'], 'error', 'code-invalid', 'BARS-CORE-07', `MessageHeader.reason must be coded from ${REASON_SYSTEM} as 'new' or 'update'${reasonCodings.length ? `, found ${reasonCodings.map((c) => `${String(c?.system)}#${String(c?.code)}`).join(', ')}` : ''}`, {
+      guidePage: PAGES.headers,
+    });
+  }
+
+  // 08 definition
+  if (!msg.definition) {
+    sink.add(hp, 'error', 'required', 'BARS-CORE-08', 'MessageHeader.definition is required: it names the MessageDefinition the payload adheres to (the receiver rejects payloads that do not)', {
+      guidePage: PAGES.headers,
+    });
+  }
+
+  // 09 asynchronous responses
+  if (msg.eventCode?.endsWith('-response')) {
+    const resp = rec(h.response);
+    if (!resp) {
+      sink.add(hp, 'error', 'required', 'BARS-CORE-09', 'An asynchronous response must populate MessageHeader.response with the Bundle.id of the original request and code \'ok\'', { guidePage: PAGES.headers });
+    } else if (resp.code !== 'ok') {
+      sink.add([...hp, 'response', 'code'], 'error', 'value', 'BARS-CORE-09', `MessageHeader.response.code must be 'ok' in a BaRS asynchronous response, found '${String(resp.code)}'`, { guidePage: PAGES.headers });
+    }
+  }
+
+  // 10 use-case category on requests
+  if ((payload === 'referral-request' || payload === 'validation-request' || payload === 'booking-request') && msg.useCases.length === 0) {
+    const where = payload === 'booking-request' ? 'Appointment.serviceCategory' : 'ServiceRequest.category';
+    const target = msg.entries.find((e) => e.resource.resourceType === (payload === 'booking-request' ? 'Appointment' : 'ServiceRequest'));
+    sink.add(target ? ['entry', target.index, 'resource'] : hp, 'error', 'required', 'BARS-CORE-10', `${where} must carry a BaRS use-case category (https://fhir.nhs.uk/CodeSystem/usecases-categories-bars, e.g. a1t1): it tells the receiver which use case the request is for`, {
+      guidePage: PAGES.useCases,
+    });
+  }
+
+  // 11 booking ↔ referral linkage
+  const serviceRequests = msg.entries.filter((e) => e.resource.resourceType === 'ServiceRequest');
+  for (const a of msg.entries.filter((e) => e.resource.resourceType === 'Appointment')) {
+    const basedOn = arr(a.resource.basedOn).map((x) => str(rec(x)?.reference));
+    if (serviceRequests.length && payload !== 'booking-request') {
+      const linked = basedOn.some((r) => serviceRequests.includes(resolveEntry(msg, r)!));
+      if (!linked) {
+        sink.add(['entry', a.index, 'resource'], 'error', 'business-rule', 'BARS-CORE-11', 'The Appointment must be linked to the ServiceRequest it books (Appointment.basedOn referencing the ServiceRequest in this message)', {
+          guidePage: PAGES.integrity,
+        });
+      }
+    }
+    basedOn.forEach((r, i) => {
+      if (r && r.startsWith('urn:') && !resolveEntry(msg, r)) {
+        sink.add(['entry', a.index, 'resource', 'basedOn', i], 'error', 'not-found', 'BARS-CORE-11', `Appointment.basedOn '${r}' does not resolve within the message`, { guidePage: PAGES.integrity });
+      }
+    });
+  }
+
+  // 12 cancellation
+  if (payload?.endsWith('cancellation')) {
+    if (reason && reason.code !== 'update') {
+      sink.add([...hp, 'reason'], 'error', 'value', 'BARS-CORE-12', `A cancellation follows an earlier request, so MessageHeader.reason must be 'update', not '${String(reason.code)}'`, { guidePage: PAGES.cancellation });
+    }
+    const focus = resolveEntry(msg, str(rec(arr(h.focus)[0])?.reference));
+    const booking = payload.startsWith('booking');
+    const wantType = booking ? 'Appointment' : 'ServiceRequest';
+    const wantStatus = booking ? 'cancelled' : 'revoked';
+    if (!focus || focus.resource.resourceType !== wantType) {
+      sink.add([...hp, 'focus'], 'error', 'business-rule', 'BARS-CORE-12', `A ${booking ? 'booking' : 'referral'} cancellation must focus on the ${wantType} being cancelled`, { guidePage: PAGES.cancellation });
+    } else if (focus.resource.status !== wantStatus) {
+      sink.add(['entry', focus.index, 'resource', 'status'], 'error', 'value', 'BARS-CORE-12', `The cancelled ${wantType} must have status '${wantStatus}', found '${String(focus.resource.status)}'`, {
+        guidePage: PAGES.cancellation,
+      });
+    }
+  }
+
+  for (const e of msg.entries) {
+    const base = ['entry', e.index, 'resource'];
+    // 16 one official name
+    if (e.resource.resourceType === 'Patient') {
+      const official = arr(e.resource.name).filter((n) => rec(n)?.use === 'official').length;
+      if (official !== 1) {
+        sink.add(base, 'error', 'business-rule', 'BARS-CORE-16', `A Patient in a BaRS message must have exactly one name with use 'official', found ${official}`, { guidePage: PAGES.tkw });
+      }
+    }
+  }
+  // 15 every Coding has a display (TKW)
+  walkCodings(b, [], (coding, path) => {
+    if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
+      sink.add(path, 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw });
+    }
+  });
+}
+
+/** NHS numbers anywhere in a resource (identifiers with the NHS number system). */
+export function checkNhsNumbers(root: Json, sink: IssueSink): void {
+  walk(root, [], (node, path) => {
+    if (node.system === NHS_NUMBER_SYSTEM && typeof node.value === 'string') {
+      const problem = nhsNumberProblem(node.value);
+      if (problem) sink.add([...path, 'value'], 'error', 'value', 'BARS-CORE-13', problem, { guidePage: PAGES.fhirUsage });
+    }
+  });
+}
+
+/** An error response must be coded from the BaRS error code system. */
+export function checkErrorOutcome(oo: Json, sink: IssueSink): void {
+  arr(oo.issue).forEach((iss, i) => {
+    const issue = rec(iss);
+    if (!issue) return;
+    const codings = arr(rec(issue.details)?.coding).map(rec);
+    const coded = codings.find((c) => typeof c?.system === 'string' && c.system.toLowerCase() === ERROR_CODE_SYSTEM.toLowerCase());
+    if (!coded) {
+      sink.add(['issue', i, 'details'], 'error', 'required', 'BARS-CORE-14', `A BaRS error response must code issue.details from ${ERROR_CODE_SYSTEM} (e.g. REC_BAD_REQUEST)`, { guidePage: PAGES.errors });
+      return;
+    }
+    if (coded.system !== ERROR_CODE_SYSTEM) {
+      sink.add(['issue', i, 'details', 'coding', codings.indexOf(coded), 'system'], 'error', 'value', 'BARS-CORE-14', `The error code system is '${String(coded.system)}': the canonical is ${ERROR_CODE_SYSTEM} (case matters in URLs)`, { guidePage: PAGES.errors });
+    }
+    if (!ERROR_CODES.has(String(coded.code))) {
+      sink.add(['issue', i, 'details', 'coding', codings.indexOf(coded), 'code'], 'error', 'code-invalid', 'BARS-CORE-14', `'${String(coded.code)}' is not a BaRS error code (SEND_*, REC_* or PROXY_* as listed by the BaRS API)`, { guidePage: PAGES.errors });
+    }
+    if (typeof issue.diagnostics !== 'string' || issue.diagnostics.trim() === '') {
+      sink.add(['issue', i], 'warning', 'required', 'BARS-CORE-14', 'A BaRS error response should explain the exact cause in issue.diagnostics', { guidePage: 'Core/1-5-0/Error-Handling/Diagnostics-Text.page.md' });
+    }
+  });
+}
+
+function walk(node: unknown, path: (string | number)[], fn: (n: Json, p: (string | number)[]) => void, depth = 0): void {
+  if (depth > 60 || !node || typeof node !== 'object') return;
+  if (Array.isArray(node)) {
+    node.forEach((x, i) => walk(x, [...path, i], fn, depth + 1));
+    return;
+  }
+  fn(node as Json, path);
+  for (const [k, v] of Object.entries(node as Json)) if (v && typeof v === 'object') walk(v, [...path, k], fn, depth + 1);
+}
+
+function walkCodings(node: unknown, path: (string | number)[], fn: (c: Json, p: (string | number)[]) => void): void {
+  walk(node, path, (n, p) => {
+    const last = p[p.length - 1];
+    const parentKey = typeof last === 'number' ? p[p.length - 2] : last;
+    if (parentKey === 'coding' || parentKey === 'eventCoding' || (typeof parentKey === 'string' && /Coding$/.test(parentKey))) fn(n, p);
+  });
+}

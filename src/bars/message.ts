@@ -1,0 +1,123 @@
+/**
+ * A BaRS message Bundle, read once: its MessageHeader, entries by fullUrl, event, reason,
+ * MessageDefinition and the use-case categories that say which Application it belongs to.
+ */
+import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model/issue.js';
+import type { PluginContext } from '../validate/run.js';
+
+export type Json = Record<string, unknown>;
+
+export interface MessageEntry {
+  index: number;
+  fullUrl?: string;
+  resource: Json;
+}
+
+export interface BarsMessage {
+  bundle: Json;
+  entries: MessageEntry[];
+  header?: MessageEntry;
+  eventSystem?: string;
+  eventCode?: string;
+  reasonCode?: string;
+  definition?: string;
+  /** ServiceRequest.category / Appointment.serviceCategory codes from the BaRS use-case CodeSystem. */
+  useCases: { code: string; path: (string | number)[] }[];
+}
+
+export const USE_CASE_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/usecases-categories-bars';
+export const EVENT_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/message-events-bars';
+export const REASON_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/message-reason-bars';
+
+export function rec(v: unknown): Json | undefined {
+  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
+}
+
+export function arr(v: unknown): unknown[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function analyseMessage(bundle: Json): BarsMessage {
+  const entries: MessageEntry[] = [];
+  arr(bundle.entry).forEach((e, index) => {
+    const r = rec(rec(e)?.resource);
+    if (r) entries.push({ index, fullUrl: str(rec(e)?.fullUrl), resource: r });
+  });
+  const header = entries.find((e) => e.resource.resourceType === 'MessageHeader');
+  const h = header?.resource;
+  const event = rec(h?.eventCoding);
+  const reason = arr(rec(h?.reason)?.coding).map(rec).find((c) => c?.system === REASON_SYSTEM) ?? rec(arr(rec(h?.reason)?.coding)[0]);
+  const useCases: BarsMessage['useCases'] = [];
+  for (const e of entries) {
+    const field = e.resource.resourceType === 'ServiceRequest' ? 'category' : e.resource.resourceType === 'Appointment' ? 'serviceCategory' : undefined;
+    if (!field) continue;
+    arr(e.resource[field]).forEach((cc, i) => {
+      arr(rec(cc)?.coding).forEach((c, j) => {
+        const coding = rec(c);
+        if (coding?.system === USE_CASE_SYSTEM && typeof coding.code === 'string') {
+          useCases.push({ code: coding.code, path: ['entry', e.index, 'resource', field, i, 'coding', j, 'code'] });
+        }
+      });
+    });
+  }
+  return {
+    bundle,
+    entries,
+    header,
+    eventSystem: str(event?.system),
+    eventCode: str(event?.code),
+    reasonCode: str(reason?.code),
+    definition: str(h?.definition),
+    useCases,
+  };
+}
+
+/** Resolve a reference from one entry to another (fullUrl, then Type/id). */
+export function resolveEntry(msg: BarsMessage, reference: string | undefined): MessageEntry | undefined {
+  if (!reference) return undefined;
+  const byUrl = msg.entries.find((e) => e.fullUrl === reference);
+  if (byUrl) return byUrl;
+  const m = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})$/.exec(reference);
+  if (!m) return undefined;
+  return msg.entries.find((e) => e.resource.resourceType === m[1] && e.resource.id === m[2]);
+}
+
+/** FHIRPath text for a path of keys/indexes from the Bundle (`Bundle.entry[2].resource.subject`). */
+export function expressionOf(root: string, path: (string | number)[]): string {
+  let e = root;
+  for (const p of path) e += typeof p === 'number' ? `[${p}]` : `.${p}`;
+  return e;
+}
+
+/** Builds issues located in the message, tagged with the BaRS context. */
+export class IssueSink {
+  readonly issues: ValidationIssue[] = [];
+
+  constructor(
+    private readonly ctx: PluginContext,
+    readonly context: BarsContext,
+  ) {}
+
+  add(path: (string | number)[], severity: Severity, code: IssueType, ruleId: string, message: string, extra: Partial<BarsContext> = {}): void {
+    const rootType = String(this.ctx.resource.resourceType ?? 'Bundle');
+    const pos = this.ctx.positionOf(path);
+    const issue: ValidationIssue = {
+      severity,
+      code,
+      message,
+      expression: expressionOf(rootType, path),
+      ruleId,
+      source: 'BaRS',
+      bars: { ...this.context, ...extra },
+    };
+    if (pos) {
+      issue.line = pos.line;
+      issue.column = pos.column;
+    }
+    this.issues.push(issue);
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * Applying the guide's necessity tables to a message: MUST missing → error, SHOULD missing
+ * → warning, MAY → nothing, MUST NOT / SHOULD NOT present → error / warning, FIXED VALUE
+ * mismatch → error. A child rule applies only where its parent element is present.
+ */
+import type { PlanCompiler } from '../compile/compiler.js';
+import type { NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
+import { arr, rec, type BarsMessage, type IssueSink, type Json } from './message.js';
+
+/** How a guide path segment maps onto JSON: an exact member, or a choice prefix (value → valueString…). */
+interface Segment {
+  key: string;
+  choice: boolean;
+}
+
+const resolved = new Map<string, Segment[] | null>();
+
+/** Resolve a guide path against the resource's definition, forgiving the guide's capitalisation slips. */
+export function resolveRulePath(compiler: PlanCompiler, path: string): Segment[] | null {
+  const hit = resolved.get(path);
+  if (hit !== undefined) return hit;
+  const [type, ...rest] = path.split('.');
+  const plan = compiler.typePlan(type!);
+  let result: Segment[] | null = null;
+  if (plan) {
+    let table = compiler.children(plan.root);
+    const out: Segment[] = [];
+    let ok = true;
+    for (const raw of rest) {
+      const seg = raw.replace(/\[x\]$/, '');
+      const lower = seg.toLowerCase();
+      let slotName = [...table.slots.keys()].find((k) => k === seg) ?? [...table.slots.keys()].find((k) => k.toLowerCase() === lower);
+      let choice = false;
+      if (!slotName) {
+        const prefix = [...table.choices.keys()].find((k) => k.toLowerCase() === lower);
+        if (prefix) {
+          choice = true;
+          const el = table.choices.get(prefix)!;
+          // follow the first complex type for any further segments
+          const t = el.types.find((x) => !compiler.isPrimitive(x.code)) ?? el.types[0];
+          out.push({ key: prefix, choice: true });
+          table = compiler.children(el, t);
+          continue;
+        }
+        ok = false;
+        break;
+      }
+      const slot = table.get(slotName)!;
+      out.push({ key: slotName, choice });
+      table = compiler.children(slot.el, slot.type ?? (slot.el.types.length === 1 ? slot.el.types[0] : undefined));
+    }
+    result = ok ? out : null;
+  }
+  resolved.set(path, result);
+  return result;
+}
+
+interface Node {
+  value: unknown;
+  path: (string | number)[];
+}
+
+function step(nodes: Node[], seg: Segment): Node[] {
+  const out: Node[] = [];
+  for (const n of nodes) {
+    const o = rec(n.value);
+    if (!o) continue;
+    const keys = seg.choice ? Object.keys(o).filter((k) => k.startsWith(seg.key) && /^[A-Z]/.test(k.charAt(seg.key.length))) : [seg.key];
+    for (const k of keys) {
+      const v = o[k];
+      if (v === undefined || v === null) continue;
+      if (Array.isArray(v)) v.forEach((x, i) => x !== null && x !== undefined && out.push({ value: x, path: [...n.path, k, i] }));
+      else out.push({ value: v, path: [...n.path, k] });
+    }
+  }
+  return out;
+}
+
+export interface NecessityOutcome {
+  applied: number;
+  unresolved: NecessityRule[];
+}
+
+export function applyNecessityRules(
+  msg: BarsMessage,
+  payload: PayloadRules,
+  compiler: PlanCompiler,
+  sink: IssueSink,
+  opts: { definitionKnown?: boolean } = {},
+): NecessityOutcome {
+  const outcome: NecessityOutcome = { applied: 0, unresolved: [] };
+  const targets: { resource: Json; path: (string | number)[] }[] = [
+    { resource: msg.bundle, path: [] },
+    ...msg.entries.map((e) => ({ resource: e.resource, path: ['entry', e.index, 'resource'] as (string | number)[] })),
+  ];
+  const seen = new Set<string>();
+  const countByType = new Map<string, number>();
+  for (const t of targets) countByType.set(String(t.resource.resourceType), (countByType.get(String(t.resource.resourceType)) ?? 0) + 1);
+  for (const t of targets) {
+    const section = sectionFor(payload.resources, t.resource, compiler);
+    if (!section) continue;
+    // the guide describes one resource of this type (e.g. the incident Location); a second one that
+    // contradicts every fixed value of that description is another resource the table does not cover
+    if ((countByType.get(String(t.resource.resourceType)) ?? 0) > 1 && contradictsFixedValues(section, t.resource, compiler)) continue;
+    for (const rule of section.rules) {
+      const segs = resolveRulePath(compiler, rule.path);
+      if (!segs) {
+        outcome.unresolved.push(rule);
+        continue;
+      }
+      if (segs.length === 0) continue;
+      outcome.applied++;
+      let parents: Node[] = [{ value: t.resource, path: t.path }];
+      for (const s of segs.slice(0, -1)) parents = step(parents, s);
+      const last = segs[segs.length - 1]!;
+      const guidePage = `${payload.guidePage}#L${rule.line}`;
+      const extra = { rule: rule.id, guidePage };
+      const report = (path: (string | number)[], severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
+        const key = `${ruleId}|${path.join('.')}|${message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        sink.add(path, severity, code, ruleId, message, extra);
+      };
+      const where = `${payload.application} ${payload.payload}`;
+      let anyMatch = false;
+      const fixedTargets: Node[] = [];
+      // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
+      const presenceSeg = choiceVariant(compiler, rule.path) ?? last;
+      for (const p of parents) {
+        const children = step([p], presenceSeg);
+        fixedTargets.push(...children);
+        switch (rule.necessity) {
+          case 'MUST':
+            if (children.length === 0) report(p.path, 'error', 'required', 'bars-necessity-must', `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+            break;
+          case 'SHOULD':
+            if (children.length === 0) report(p.path, 'warning', 'required', 'bars-necessity-should', `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+            break;
+          case 'MUST NOT':
+            for (const c of children) report(c.path, 'error', 'business-rule', 'bars-necessity-must-not', `${rule.path} MUST NOT be populated in ${where}`);
+            break;
+          case 'SHOULD NOT':
+            for (const c of children) report(c.path, 'warning', 'business-rule', 'bars-necessity-should-not', `${rule.path} SHOULD NOT be populated in ${where}`);
+            break;
+          default:
+            break;
+        }
+      }
+      // sub-extension urls (relative, e.g. RequesterCDSSsoftware) are fixed by the extension's own
+      // definition, which the profile validation already enforces; the guide's copies of them
+      // sometimes differ in case, so only absolute URLs are checked here
+      const extensionUrlRule = /\.url$/.test(rule.path) && /extension\.url$/i.test(rule.path) && !/^[a-z]+:\/\//i.test(rule.fixedValue ?? '');
+      // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
+      const governedByDefinition = opts.definitionKnown === true && /^MessageHeader\.eventCoding\./i.test(rule.path);
+      if (rule.fixedValue !== null && fixedTargets.length > 0 && !extensionUrlRule && !governedByDefinition) {
+        // displays are human text: the terminology check judges them exactly, the table only by case-insensitive match
+        const display = /\.display$/.test(rule.path);
+        const fixed = rule.fixedValue;
+        anyMatch = fixedTargets.some((n) => {
+          const v = valueText(n.value);
+          return display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
+        });
+        if (!anyMatch) {
+          const found = fixedTargets.map((n) => valueText(n.value)).filter((x) => x !== undefined);
+          report(
+            fixedTargets[0]!.path,
+            'error',
+            'value',
+            'bars-necessity-fixed',
+            `${rule.path} must be '${rule.fixedValue}' (FIXED VALUE in the ${where} guidance), but is ${found.length ? found.map((f) => `'${f}'`).join(', ') : 'not a simple value'}`,
+          );
+        }
+      }
+    }
+  }
+  return outcome;
+}
+
+/** For a path ending in a typed choice (valueString), the choice prefix (value) to test presence with. */
+function choiceVariant(compiler: PlanCompiler, path: string): Segment | undefined {
+  const m = /\.([a-z]+)([A-Z][A-Za-z]*)$/.exec(path);
+  if (!m) return undefined;
+  const parent = path.slice(0, path.lastIndexOf('.'));
+  const prefixPath = `${parent}.${m[1]}`;
+  const segs = resolveRulePath(compiler, prefixPath);
+  const last = segs?.[segs.length - 1];
+  return last?.choice ? last : undefined;
+}
+
+function valueText(v: unknown): string | undefined {
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  return undefined;
+}
+
+function truncate(s: string, n = 160): string {
+  return s.length > n ? s.slice(0, n - 1) + '…' : s;
+}
+
+function contradictsFixedValues(section: ResourceSection, resource: Json, compiler: PlanCompiler): boolean {
+  let present = 0;
+  let matched = 0;
+  for (const r of section.rules) {
+    if (r.fixedValue === null || /^[A-Za-z]+\.(meta|id)\b/.test(r.path)) continue;
+    const segs = resolveRulePath(compiler, r.path);
+    if (!segs) continue;
+    let nodes: Node[] = [{ value: resource, path: [] }];
+    for (const seg of segs) nodes = step(nodes, seg);
+    const values = nodes.map((n) => valueText(n.value)).filter((v) => v !== undefined);
+    if (values.length === 0) continue;
+    present++;
+    if (values.includes(r.fixedValue)) matched++;
+  }
+  return present > 0 && matched === 0;
+}
+
+/** The table section for a resource: by type, preferring the section whose profile the resource claims. */
+function sectionFor(sections: ResourceSection[], resource: Json, compiler: PlanCompiler): ResourceSection | undefined {
+  const type = resource.resourceType;
+  const candidates = sections.filter((s) => s.resourceType === type);
+  if (candidates.length <= 1) return candidates[0];
+  const claimed = arr(rec(resource.meta)?.profile);
+  const byProfile = candidates.find((s) => s.profile && claimed.includes(s.profile));
+  if (byProfile) return byProfile;
+  // several sections for one type (incident location, caller location): the one whose fixed values the resource has
+  let best = candidates[0]!;
+  let bestScore = -1;
+  for (const s of candidates) {
+    let score = 0;
+    for (const r of s.rules) {
+      if (r.fixedValue === null) continue;
+      const segs = resolveRulePath(compiler, r.path);
+      if (!segs) continue;
+      let nodes: Node[] = [{ value: resource, path: [] }];
+      for (const seg of segs) nodes = step(nodes, seg);
+      if (nodes.some((n) => valueText(n.value) === r.fixedValue)) score++;
+    }
+    if (score > bestScore) {
+      best = s;
+      bestScore = score;
+    }
+  }
+  return best;
+}

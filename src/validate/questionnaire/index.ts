@@ -1,0 +1,18 @@
+import type { IssueType, Severity } from '../../model/issue.js';
+import type { TerminologyService } from '../../terminology/index.js';
+
+export interface QuestionnaireContext {
+  /** Report an issue located by keys/indexes from the resource root, e.g. ['item', 0, 'answer', 1, 'valueCoding']. */
+  report(path: (string | number)[], severity: Severity, code: IssueType, ruleId: string, message: string): void;
+  /** A canonical resource (Questionnaire, ValueSet, CodeSystem) from loaded definitions, the enclosing Bundle, or '#id' contained. */
+  fetch(canonical: string, resourceType: string): Record<string, unknown> | undefined;
+  terminology?: TerminologyService;
+}
+
+export function checkQuestionnaireResponse(_qr: Record<string, unknown>, _ctx: QuestionnaireContext): void {
+  // placeholder; implemented below
+}
+
+export function checkQuestionnaire(_q: Record<string, unknown>, _ctx: QuestionnaireContext): void {
+  // placeholder
+}
