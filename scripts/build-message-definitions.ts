@@ -55,7 +55,7 @@ interface Def {
 const defs: Def[] = [
   {
     id: 'bars-message-servicerequest-request-referral', title: 'BaRS referral request', version: '1.0.0-beta', event: 'servicerequest-request', useCases: REFERRAL_USE_CASES,
-    focus: [...common('servicerequest-request', 'BARSServiceRequest-request-referral'), ['Encounter', `${UK}Encounter`, 1, '1'], ['CarePlan', `${UK}CarePlan`, 0, '1'], ['Location', `${NHS}BARSLocation-incident-location`, 0, '1'], ['Location', `${UK}Location`, 0, '*'], ['Appointment', `${UK}Appointment`, 0, '1'], ...people, ...clinical],
+    focus: [...common('servicerequest-request', 'BARSServiceRequest-request-referral'), ['Encounter', `${UK}Encounter`, 1, '1'], ['CarePlan', `${UK}CarePlan`, 0, '1'], ['Location', 'https://fhir.hl7.org.uk/StructureDefinition/BARSLocation-incident-location', 0, '1'], ['Location', `${UK}Location`, 0, '*'], ['Appointment', `${UK}Appointment`, 0, '1'], ...people, ...clinical],
     responses: ['bars-message-servicerequest-response-referral'],
   },
   {

@@ -14,7 +14,7 @@ if (!existsSync(guide)) {
 }
 const out = join(rulesDir(), 'necessity');
 mkdirSync(out, { recursive: true });
-for (const f of readdirSync(out)) if (f.endsWith('.json')) rmSync(join(out, f));
+for (const f of readdirSync(out)) if (f.endsWith('.json') && f !== 'errata.json') rmSync(join(out, f));
 const { payloads, unreadable } = extractGuide(guide);
 const index: RulesIndex = { files: [], countsByApplication: {}, unreadable };
 for (const p of payloads) {

@@ -131,7 +131,13 @@ export function applyNecessityRules(
         fixedTargets.push(...children);
         switch (rule.necessity) {
           case 'MUST':
-            if (children.length === 0) report(p.path, 'error', 'required', 'bars-necessity-must', `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+            if (children.length === 0) {
+              if (rule.condition) {
+                report(p.path, 'warning', 'required', 'bars-necessity-must-conditional', `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`);
+              } else {
+                report(p.path, 'error', 'required', 'bars-necessity-must', `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+              }
+            }
             break;
           case 'SHOULD':
             if (children.length === 0) report(p.path, 'warning', 'required', 'bars-necessity-should', `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);

@@ -186,6 +186,10 @@ function readTable(table: Tokens.Table, w: Walk): void {
       line,
     };
     if (sliceHint) rule.sliceHint = sliceHint;
+    // "MUST be populated if the response is a rejection": a MUST that only holds in a situation
+    // the message itself does not state; checked as advice, not as an error
+    const condition = /\b(?:MUST|SHOULD)\b[^.]*?\b(?:only\s+)?(?:if|when|where|unless)\b([^.]*)/i.exec(guidance);
+    if (condition && necessity === 'MUST') rule.condition = condition[0].trim();
     if (fixed && fixed.value !== null && /\.system$/.test(path) && /\/ValueSet\//.test(fixed.value)) {
       // a value set's url is never a Coding.system: the guide means "a code from this value set"
       rule.fixedValue = null;

@@ -28,6 +28,18 @@ export interface NecessityRule {
   /** Line of the table row in the guide page. */
   line: number;
   notes?: string;
+  /** For a MUST that applies only in some situation: the guide's wording of it. */
+  condition?: string;
+  /** Set by rules/necessity/errata.json: why the toolkit departs from the guide's table for this rule. */
+  erratum?: string;
+}
+
+/** A correction to the guide's tables, kept in rules/necessity/errata.json with its reason. */
+export interface Erratum {
+  /** Rules this applies to: same path (and, when given, Application, payload, fixed value). */
+  match: { path: string; application?: string; payload?: string; fixedValue?: string };
+  action: 'drop-fixed-value' | 'downgrade-to-should' | 'downgrade-to-may';
+  reason: string;
 }
 
 export interface ResourceSection {
@@ -79,7 +91,7 @@ export function loadNecessityRules(dir = join(rulesDir(), 'necessity')): Payload
   const validate = ajv.compile(schema);
   const out: PayloadRules[] = [];
   for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.json') || f === 'index.json') continue;
+    if (!f.endsWith('.json') || f === 'index.json' || f === 'errata.json') continue;
     const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
     if (!validate(data)) {
       const e = validate.errors![0]!;
@@ -87,6 +99,30 @@ export function loadNecessityRules(dir = join(rulesDir(), 'necessity')): Payload
     }
     out.push(data as PayloadRules);
   }
+  applyErrata(out, join(dir, 'errata.json'));
   if (dir === join(rulesDir(), 'necessity')) cache = out;
   return out;
+}
+
+/** Apply the documented corrections (rules/necessity/errata.json) to the extracted rules. */
+export function applyErrata(payloads: PayloadRules[], file: string): void {
+  if (!existsSync(file)) return;
+  const errata = (JSON.parse(readFileSync(file, 'utf8')) as { errata: Erratum[] }).errata;
+  for (const p of payloads) {
+    for (const section of p.resources) {
+      for (const rule of section.rules) {
+        for (const e of errata) {
+          const m = e.match;
+          if (m.path !== rule.path) continue;
+          if (m.application && m.application !== p.application) continue;
+          if (m.payload && m.payload !== p.payload) continue;
+          if (m.fixedValue && m.fixedValue !== rule.fixedValue) continue;
+          if (e.action === 'drop-fixed-value') rule.fixedValue = null;
+          else if (e.action === 'downgrade-to-should' && rule.necessity === 'MUST') rule.necessity = 'SHOULD';
+          else if (e.action === 'downgrade-to-may') rule.necessity = 'MAY';
+          rule.erratum = e.reason;
+        }
+      }
+    }
+  }
 }

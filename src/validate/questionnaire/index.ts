@@ -1,5 +1,11 @@
+/**
+ * Questionnaire and QuestionnaireResponse rules beyond what StructureDefinitions can say,
+ * agreeing with the HL7 Java validator (R4): see response.ts and definition.ts.
+ */
 import type { IssueType, Severity } from '../../model/issue.js';
 import type { TerminologyService } from '../../terminology/index.js';
+import { checkDefinition } from './definition.js';
+import { checkResponse } from './response.js';
 
 export interface QuestionnaireContext {
   /** Report an issue located by keys/indexes from the resource root, e.g. ['item', 0, 'answer', 1, 'valueCoding']. */
@@ -9,10 +15,12 @@ export interface QuestionnaireContext {
   terminology?: TerminologyService;
 }
 
-export function checkQuestionnaireResponse(_qr: Record<string, unknown>, _ctx: QuestionnaireContext): void {
-  // placeholder; implemented below
+/** Checks a QuestionnaireResponse against the Questionnaire it names (when that can be found). */
+export function checkQuestionnaireResponse(qr: Record<string, unknown>, ctx: QuestionnaireContext): void {
+  checkResponse(qr, ctx);
 }
 
-export function checkQuestionnaire(_q: Record<string, unknown>, _ctx: QuestionnaireContext): void {
-  // placeholder
+/** Checks a Questionnaire's own consistency (enableWhen targets and combination). */
+export function checkQuestionnaire(q: Record<string, unknown>, ctx: QuestionnaireContext): void {
+  checkDefinition(q, ctx);
 }

@@ -80,11 +80,15 @@ export function extValue(o: Json, url: string): Choice | undefined {
   return e ? choiceOf(e, 'value') : undefined;
 }
 
-export function extNumber(o: Json, url: string): number | undefined {
-  const v = extValue(o, url)?.value;
+/** A number, or the text of one (the XML reader leaves malformed numbers as text). */
+export function toNumber(v: unknown): number | undefined {
   if (typeof v === 'number') return v;
-  if (typeof v === 'string' && v.trim() !== '' && !Number.isNaN(Number(v))) return Number(v);
+  if (typeof v === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(v)) return Number(v);
   return undefined;
+}
+
+export function extNumber(o: Json, url: string): number | undefined {
+  return toNumber(extValue(o, url)?.value);
 }
 
 /** The text form of a primitive as it appeared (numbers come back from the parser as JS numbers). */
@@ -180,7 +184,8 @@ export function showQuantity(q: Json): string {
   const unit = str(q.unit);
   const system = str(q.system);
   const code = str(q.code);
-  const formal = system || code ? ` (${system === UCUM ? 'UCUM' : (system ?? 'no system')}#${code ?? 'no code'})` : '';
+  const sys = system === UCUM ? 'UCUM' : system;
+  const formal = sys && code ? ` (${sys}#${code})` : sys ? ` (${sys}, no unit code)` : code ? ` (unit code ${code}, no system)` : '';
   return `${comparator}${value}${unit ? ' ' + unit : ''}${formal}`;
 }
 
