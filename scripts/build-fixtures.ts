@@ -32,7 +32,7 @@ const variants: [string, (b: J) => void][] = [
   ['bad-nhs-number', (b) => (entry(b, 'Patient').identifier[0].value = '9449306622')],
   ['relative-fullurl', (b) => (b.entry[1].fullUrl = 'Patient/123')],
   ['header-not-first', (b) => b.entry.push(b.entry.shift())],
-  ['unknown-use-case', (b) => (entry(b, 'ServiceRequest').category[0].coding[0].code = 'a9t9')],
+  ['unknown-use-case', (b) => (entry(b, 'ServiceRequest').category[0].coding[1].code = 'a3t9')],
   ['no-use-case', (b) => delete entry(b, 'ServiceRequest').category],
   ['event-mismatch', (b) => (entry(b, 'MessageHeader').eventCoding.code = 'booking-request')],
   ['bad-endpoint', (b) => (entry(b, 'MessageHeader').source.endpoint = 'not-a-target-identifier')],
@@ -50,10 +50,13 @@ const variants: [string, (b: J) => void][] = [
   ['two-official-names', (b) => entry(b, 'Patient').name.push({ use: 'official', family: 'Other' })],
   ['coding-without-display', (b) => delete entry(b, 'ServiceRequest').reasonCode[0].coding[0].display],
 ];
+// these only earn warnings: the message is valid, the report says what to improve
+const warningOnly = new Set(['unrequested-resource', 'coding-without-display']);
+mkdirSync(join(root, 'warnings'), { recursive: true });
 for (const [name, mutate] of variants) {
   const b = base();
   mutate(b);
-  write('invalid', `APP3-${name}`, b, name === 'bad-nhs-number' || name === 'event-mismatch');
+  write(warningOnly.has(name) ? 'warnings' : 'invalid', `APP3-${name}`, b, name === 'bad-nhs-number' || name === 'event-mismatch');
 }
 
 // error responses (OperationOutcome) as BaRS specifies them, and one that breaks the rules

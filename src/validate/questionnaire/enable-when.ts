@@ -76,7 +76,7 @@ function evaluateCondition(env: EnableEnv, source: Json, condition: Json, stack:
   const expected = choiceOf(condition, 'answer');
   if (operator === 'exists') {
     if (expected?.type !== 'boolean' || typeof expected.value !== 'boolean') return undefined;
-    return expected.value !== (answers.length > 0);
+    return expected.value === (answers.length > 0);
   }
   if (!expected) return undefined;
   let result = false;
