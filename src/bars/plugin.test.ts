@@ -1,0 +1,56 @@
+/**
+ * When the BaRS layer applies: only to messages that say they are BaRS (or when forced), so a
+ * plain FHIR message is not drowned in BaRS Core errors.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { barsEngine } from '../../test/support/engine.js';
+import { createEngine } from '../engine.js';
+import { barsPlugins } from './plugin.js';
+import { TEST_CACHE } from '../../test/support/engine.js';
+
+const plainMessage = {
+  resourceType: 'Bundle',
+  id: 'm1',
+  type: 'message',
+  timestamp: '2024-01-01T10:00:00Z',
+  entry: [
+    {
+      fullUrl: 'urn:uuid:0d0b4c4e-2a6f-4f6a-9a63-7a3b9d1e5f01',
+      resource: { resourceType: 'MessageHeader', id: 'h', eventCoding: { system: 'http://example.org/events', code: 'notify' }, source: { endpoint: 'http://example.org/a' } },
+    },
+  ],
+};
+
+describe('BaRS layer gate', () => {
+  it('validates a non-BaRS FHIR message as plain FHIR, with one information note', async () => {
+    const e = await barsEngine();
+    const r = await e.validate(JSON.stringify(plainMessage));
+    expect(r.issues.filter((i) => /^BARS-/.test(i.ruleId))).toEqual([]);
+    expect(r.issues.map((i) => i.ruleId)).toContain('bars-not-bars-message');
+  });
+
+  it('applies the BaRS Core rules when --application forces them', async () => {
+    const e = await createEngine({ cacheDir: TEST_CACHE, offline: true, plugins: await barsPlugins({ messageDefinitions: [], application: 'APP3' }) });
+    const r = await e.validate(JSON.stringify(plainMessage));
+    expect(r.issues.map((i) => i.ruleId)).toContain('BARS-CORE-06');
+    expect(r.issues.map((i) => i.ruleId)).not.toContain('bars-not-bars-message');
+  });
+
+  it('recognises a BaRS message by its event code alone', async () => {
+    const e = await barsEngine();
+    const msg = structuredClone(plainMessage);
+    msg.entry[0]!.resource.eventCoding = { system: 'https://fhir.nhs.uk/CodeSystem/message-events-bars', code: 'servicerequest-request' };
+    const r = await e.validate(JSON.stringify(msg));
+    expect(r.issues.map((i) => i.ruleId)).not.toContain('bars-not-bars-message');
+    expect(r.issues.some((i) => /^BARS-CORE-/.test(i.ruleId))).toBe(true);
+  });
+
+  it('every bundled BaRS fixture carries a BaRS marker', async () => {
+    const e = await barsEngine();
+    const f = resolve(import.meta.dirname, '../../fixtures/bars/valid/APP1-booking-request.json');
+    const r = await e.validate(readFileSync(f));
+    expect(r.issues.map((i) => i.ruleId)).not.toContain('bars-not-bars-message');
+  });
+});

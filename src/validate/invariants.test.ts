@@ -1,0 +1,57 @@
+/**
+ * Invariant evaluation through the validator: severities, the empty-result rule, and the
+ * places where the published expression is narrower than what the HL7 validator accepts.
+ */
+import { describe, expect, it } from 'vitest';
+import { plainEngine } from '../../test/support/engine.js';
+
+const composition = (div: string, extraRef?: string) => ({
+  resourceType: 'Composition',
+  contained: [{ resourceType: 'Binary', id: 'img', contentType: 'image/png', data: 'iVBORw0KGgo=' }],
+  status: 'final',
+  type: { text: 'x' },
+  date: '2021-02-01',
+  author: [{ display: 'y' }],
+  title: 'z',
+  section: [{ text: { status: 'additional', div }, ...(extraRef ? { entry: [{ reference: extraRef }] } : {}) }],
+});
+
+describe('dom-3: contained resources must be referenced', () => {
+  it('accepts a contained resource referenced only from the narrative (<img src="#id">)', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify(composition('<div xmlns="http://www.w3.org/1999/xhtml"><img src="#img" alt="a"/></div>')));
+    expect(r.issues.filter((i) => i.ruleId === 'invariant:dom-3')).toEqual([]);
+  });
+
+  it('still fails when nothing points at the contained resource', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify(composition('<div xmlns="http://www.w3.org/1999/xhtml"><p>no image</p></div>')));
+    const dom3 = r.issues.filter((i) => i.ruleId === 'invariant:dom-3');
+    expect(dom3).toHaveLength(1);
+    expect(dom3[0]!.severity).toBe('error');
+    expect(dom3[0]!.expression).toBe('Composition');
+  });
+
+  it('accepts a contained resource referenced from a Reference', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify(composition('<div xmlns="http://www.w3.org/1999/xhtml"><p>x</p></div>', '#img')));
+    expect(r.issues.filter((i) => i.ruleId === 'invariant:dom-3')).toEqual([]);
+  });
+});
+
+describe('invariant results', () => {
+  it('an empty result is not a failure (ref-1 on a Reference with only a display)', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, subject: { display: 'someone' } }));
+    expect(r.issues.filter((i) => i.ruleId.startsWith('invariant:'))).toEqual([]);
+  });
+
+  it('reports the declared severity and the constraint key (per-1: start after end)', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify({ resourceType: 'Encounter', status: 'finished', class: { system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'AMB' }, period: { start: '2024-02-01', end: '2024-01-01' } }));
+    const per1 = r.issues.find((i) => i.ruleId === 'invariant:per-1')!;
+    expect(per1.severity).toBe('error');
+    expect(per1.expression).toBe('Encounter.period');
+    expect(per1.message).toMatch(/per-1/);
+  });
+});
