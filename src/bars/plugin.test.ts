@@ -54,3 +54,17 @@ describe('BaRS layer gate', () => {
     expect(r.issues.map((i) => i.ruleId)).not.toContain('bars-not-bars-message');
   });
 });
+
+describe('BaRS error responses', () => {
+  const oo = (system?: string) => ({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: system ? { coding: [{ system, code: 'BAD_THING' }] } : { text: 'date wrong' } }] });
+  it('checks an OperationOutcome that uses NHS England error codes', async () => {
+    const e = await barsEngine();
+    const r = await e.validate(JSON.stringify(oo('https://fhir.nhs.uk/CodeSystem/http-error-codes')));
+    expect(r.issues.filter((i) => i.ruleId === 'BARS-CORE-14').map((i) => i.expression)).toContain('OperationOutcome.issue[0].details.coding[0].code');
+  });
+  it('leaves a plain FHIR OperationOutcome alone (UK Core examples are not BaRS error responses)', async () => {
+    const e = await barsEngine();
+    const r = await e.validate(JSON.stringify(oo()));
+    expect(r.issues.filter((i) => i.ruleId === 'BARS-CORE-14')).toEqual([]);
+  });
+});

@@ -34,7 +34,10 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       const sinkFor = (application?: string, payload?: string): IssueSink => new IssueSink(ctx, { application, payload });
       if (r.resourceType === 'OperationOutcome') {
         const sink = sinkFor();
-        checkErrorOutcome(r, sink);
+        // an OperationOutcome is a BaRS error response only if it uses NHS England error codes
+        // or the user says it is BaRS (--application); UK Core's own examples are not
+        const nhsCoded = JSON.stringify(r.issue ?? []).toLowerCase().includes('https://fhir.nhs.uk/');
+        if (options.application || nhsCoded) checkErrorOutcome(r, sink);
         return dedupe(ctx.issues, sink.issues);
       }
       if (r.resourceType !== 'Bundle' || r.type !== 'message') {

@@ -5,6 +5,7 @@
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
 
+const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 export function checkReference(v: InstanceValidator, st: RunState, ref: Record<string, unknown>, applied: Applied[], loc: Loc): void {
@@ -40,6 +41,18 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
       }
     }
     // a missing contained target is reported by invariant ref-1
+  } else if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(reference) && !reference.includes('?') && !RELATIVE_REFERENCE.test(reference)) {
+    // relative, but not Type/id: e.g. 'Organization/https://…/UKCore-Organization'. Guessing a
+    // type from its tail would give a misleading message, so say what the form must be.
+    v.report(
+      st,
+      refLoc,
+      'error',
+      'value',
+      'reference-format',
+      `The reference '${reference}' is not a valid relative reference: it must be Type/id (id: 1–64 letters, digits, '-' or '.'), an absolute URL, a urn:uuid: or '#id' of a contained resource`,
+    );
+    return;
   } else {
     const m = RESOURCE_URL.exec(reference);
     if (m && v.compiler.typePlan(m[1]!)?.kind === 'resource') impliedType = m[1];
