@@ -131,7 +131,7 @@ export function applyNecessityRules(
         fixedTargets.push(...children);
         switch (rule.necessity) {
           case 'MUST':
-            if (children.length === 0) {
+            if (children.length === 0 && !rule.contentOnly) {
               if (rule.condition) {
                 report(p.path, 'warning', 'required', 'bars-necessity-must-conditional', `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`);
               } else {

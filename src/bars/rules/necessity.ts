@@ -30,6 +30,8 @@ export interface NecessityRule {
   notes?: string;
   /** For a MUST that applies only in some situation: the guide's wording of it. */
   condition?: string;
+  /** The MUST restricts the content when present ("MUST only be populated with …"), not presence. */
+  contentOnly?: boolean;
   /** Set by rules/necessity/errata.json: why the toolkit departs from the guide's table for this rule. */
   erratum?: string;
 }
