@@ -16,6 +16,8 @@ const HEADERS_PAGE = 'Core/1-5-0/Standard-Pattern-Composite-Messages/Message-Hea
 export interface LoadedMessageDefinition {
   resource: Json;
   origin: string;
+  /** Given by the user as the receiver's own definition (--message-definition), not a published package's. */
+  receiver?: boolean;
 }
 
 /** Receiver definitions given on the command line, read as JSON or FHIR XML. */
@@ -28,7 +30,7 @@ export function readMessageDefinitionFiles(files: string[], compiler: PlanCompil
     if (fatal) throw new Error(`--message-definition ${f}: ${fatal.message} (line ${fatal.line})`);
     const r = rec(parsed.value);
     if (r?.resourceType !== 'MessageDefinition') throw new Error(`--message-definition ${f}: not a MessageDefinition (found ${String(r?.resourceType)})`);
-    out.push({ resource: r, origin: f });
+    out.push({ resource: r, origin: f, receiver: true });
   }
   return out;
 }
@@ -87,12 +89,16 @@ export function checkAgainstDefinition(msg: BarsMessage, md: LoadedMessageDefini
   if (supported.length) {
     for (const uc of msg.useCases) {
       if (!supported.includes(uc.code)) {
+        // a receiver's own definition is binding; the published generic one only indicates
+        // (BaRS's own referral definition lists APP6 use cases alone, yet APP1/3/5/8 use it)
         sink.add(
           uc.path,
-          'error',
+          md.receiver ? 'error' : 'warning',
           'business-rule',
           'bars-md-use-case',
-          `Use case '${uc.code}' is not one the receiver supports: ${label} lists ${supported.join(', ')}`,
+          md.receiver
+            ? `Use case '${uc.code}' is not one the receiver supports: ${label} lists ${supported.join(', ')}`
+            : `Use case '${uc.code}' is not listed by the published ${label} (it lists ${supported.join(', ')}); the receiver's own MessageDefinition decides: check it with --message-definition <file>`,
           { guidePage: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Use-Case-Categories.page.md' },
         );
       }

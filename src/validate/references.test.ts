@@ -17,7 +17,7 @@ describe('reference format', () => {
     const r = await e.validate(JSON.stringify(provenance('Organization/https://fhir.hl7.org.uk/StructureDefinition/UKCore-Organization')));
     const errs = r.issues.filter((i) => i.severity === 'error');
     expect(errs.map((i) => i.ruleId)).toEqual(['reference-format']);
-    expect(errs[0]!.expression).toBe('Provenance.agent[0].onBehalfOf.reference');
+    expect(errs[0]!.expression).toBe('Provenance.agent[0].onBehalfOf');
     expect(errs[0]!.message).toMatch(/must be Type\/id/);
   });
 

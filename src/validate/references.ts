@@ -46,7 +46,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
     // type from its tail would give a misleading message, so say what the form must be.
     v.report(
       st,
-      refLoc,
+      loc,
       'error',
       'value',
       'reference-format',

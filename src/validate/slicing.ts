@@ -274,8 +274,9 @@ function navigate(v: InstanceValidator, st: RunState, val: Value, path: string):
 function pushMember(rec: Record<string, unknown>, name: string, out: Node[]): void {
   if (name in rec) {
     const x = rec[name];
-    if (Array.isArray(x)) for (const i of x) out.push({ value: i });
-    else if (x !== undefined) out.push({ value: x });
+    // a resource carries its type with it (Bundle.entry.resource, contained, Parameters.parameter.resource)
+    if (Array.isArray(x)) for (const i of x) out.push({ value: i, type: resourceTypeOf(i) });
+    else if (x !== undefined) out.push({ value: x, type: resourceTypeOf(x) });
     return;
   }
   // choice: `value` reaches valueQuantity etc.
@@ -287,6 +288,11 @@ function pushMember(rec: Record<string, unknown>, name: string, out: Node[]): vo
       else out.push({ value: x, type: t });
     }
   }
+}
+
+function resourceTypeOf(x: unknown): string | undefined {
+  const t = x && typeof x === 'object' ? (x as { resourceType?: unknown }).resourceType : undefined;
+  return typeof t === 'string' ? t : undefined;
 }
 
 function typeFromName(jsonName: string): string | undefined {
