@@ -205,7 +205,7 @@ export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: read
   // 15 every Coding has a display (TKW)
   walkCodings(b, [], (coding, path) => {
     if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
-      sink.add(path, 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw });
+      sink.add([...path], 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw });
     }
   });
 }
@@ -243,14 +243,29 @@ export function checkErrorOutcome(oo: Json, sink: IssueSink): void {
   });
 }
 
+/**
+ * Visit every object under node. `path` is one shared stack, valid only during the callback:
+ * a callback that keeps it must copy it (most never do, so no array is built per node).
+ */
 function walk(node: unknown, path: (string | number)[], fn: (n: Json, p: (string | number)[]) => void, depth = 0): void {
   if (depth > 60 || !node || typeof node !== 'object') return;
   if (Array.isArray(node)) {
-    node.forEach((x, i) => walk(x, [...path, i], fn, depth + 1));
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      walk(node[i], path, fn, depth + 1);
+      path.pop();
+    }
     return;
   }
   fn(node as Json, path);
-  for (const [k, v] of Object.entries(node as Json)) if (v && typeof v === 'object') walk(v, [...path, k], fn, depth + 1);
+  for (const k in node as Json) {
+    const v = (node as Json)[k];
+    if (v && typeof v === 'object') {
+      path.push(k);
+      walk(v, path, fn, depth + 1);
+      path.pop();
+    }
+  }
 }
 
 function walkCodings(node: unknown, path: (string | number)[], fn: (c: Json, p: (string | number)[]) => void): void {

@@ -102,17 +102,37 @@ export function applyNecessityRules(
     // the guide describes one resource of this type (e.g. the incident Location); a second one that
     // contradicts every fixed value of that description is another resource the table does not cover
     if ((countByType.get(String(t.resource.resourceType)) ?? 0) > 1 && contradictsFixedValues(section, t.resource, compiler)) continue;
+    // parents reached by a path prefix, shared by the rules of this resource (Patient.contact.* rules
+    // walk Patient.contact once)
+    const memo = new Map<string, Node[]>();
+    const root: Node[] = [{ value: t.resource, path: t.path }];
+    const parentsOf = (c: CompiledRule): Node[] => {
+      let nodes = root;
+      let key = '';
+      for (let i = 0; i < c.segs.length - 1; i++) {
+        const seg = c.segs[i]!;
+        key += (seg.choice ? '*' : '.') + seg.key;
+        let hit = memo.get(key);
+        if (!hit) {
+          hit = step(nodes, seg);
+          memo.set(key, hit);
+        }
+        nodes = hit;
+        if (nodes.length === 0) break;
+      }
+      return nodes;
+    };
     for (const rule of section.rules) {
-      const segs = resolveRulePath(compiler, rule.path);
-      if (!segs) {
+      const compiled = compileRule(compiler, rule);
+      if (!compiled) {
         outcome.unresolved.push(rule);
         continue;
       }
+      const segs = compiled.segs;
       if (segs.length === 0) continue;
       outcome.applied++;
-      let parents: Node[] = [{ value: t.resource, path: t.path }];
-      for (const s of segs.slice(0, -1)) parents = step(parents, s);
-      const last = segs[segs.length - 1]!;
+      const parents = parentsOf(compiled);
+      if (parents.length === 0 && rule.fixedValue === null) continue;
       const guidePage = `${payload.guidePage}#L${rule.line}`;
       const extra = { rule: rule.id, guidePage };
       const report = (path: (string | number)[], severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
@@ -125,7 +145,7 @@ export function applyNecessityRules(
       let anyMatch = false;
       const fixedTargets: Node[] = [];
       // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
-      const presenceSeg = choiceVariant(compiler, rule.path) ?? last;
+      const presenceSeg = compiled.presence;
       for (const p of parents) {
         const children = step([p], presenceSeg);
         fixedTargets.push(...children);
@@ -180,6 +200,23 @@ export function applyNecessityRules(
     }
   }
   return outcome;
+}
+
+interface CompiledRule {
+  segs: Segment[];
+  /** The last segment, or the choice prefix for a typed choice (answer.valueString → value). */
+  presence: Segment;
+}
+
+const compiledRules = new WeakMap<NecessityRule, CompiledRule | null>();
+
+function compileRule(compiler: PlanCompiler, rule: NecessityRule): CompiledRule | null {
+  let c = compiledRules.get(rule);
+  if (c !== undefined) return c;
+  const segs = resolveRulePath(compiler, rule.path);
+  c = segs ? { segs, presence: segs.length ? (choiceVariant(compiler, rule.path) ?? segs[segs.length - 1]!) : { key: '', choice: false } } : null;
+  compiledRules.set(rule, c);
+  return c;
 }
 
 /** For a path ending in a typed choice (valueString), the choice prefix (value) to test presence with. */
