@@ -22,9 +22,24 @@ export interface Validator {
   readonly diagnostics: readonly { severity: string; message: string; hint?: string; file?: string }[];
 }
 
+export interface CreateValidatorOptions extends EngineOptions {
+  /**
+   * The BaRS layer (MessageDefinition content negotiation, Application necessity rules, Core
+   * rules). On by default; it acts only on messages marked as BaRS. `false` turns it off.
+   */
+  bars?: boolean | { application?: string; messageDefinitions?: string[] };
+}
+
 /** Load definitions once and return a reusable validator. */
-export async function createValidator(options: EngineOptions = {}): Promise<Validator> {
-  const engine = await createEngine(options);
+export async function createValidator(options: CreateValidatorOptions = {}): Promise<Validator> {
+  const { bars = true, ...engineOptions } = options;
+  const plugins = [...(engineOptions.plugins ?? [])];
+  if (bars !== false) {
+    const { barsPlugins } = await import('./bars/plugin.js');
+    const b = bars === true ? {} : bars;
+    plugins.push(...(await barsPlugins({ application: b.application, messageDefinitions: b.messageDefinitions ?? [] })));
+  }
+  const engine = await createEngine({ ...engineOptions, plugins });
   return {
     validate: (input, opts) => engine.validate(input, opts),
     get diagnostics() {
