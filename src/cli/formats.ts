@@ -6,6 +6,10 @@ import type { Bundle } from '../compile/fhir-types.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import type { ResultIssue, RunResult } from '../report/result.js';
 import type { ValidationIssue } from '../model/issue.js';
+import { renderHtml } from '../report/html.js';
+import { renderJunit } from '../report/junit.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
 
 export type OutputFormat = 'text' | 'json' | 'outcome' | 'html' | 'junit' | 'sarif' | 'markdown';
 
@@ -39,4 +43,8 @@ export function renderOutcome(result: RunResult): string {
 export const renderers: Partial<Record<OutputFormat, (r: RunResult) => string | Promise<string>>> & Record<string, (r: RunResult) => string | Promise<string>> = {
   json: (r) => JSON.stringify(r, null, 2) + '\n',
   outcome: renderOutcome,
+  html: (r) => renderHtml(r),
+  junit: (r) => renderJunit(r, { failOn: (r.run?.options?.failOn as 'error' | 'warning' | undefined) ?? 'error' }),
+  sarif: (r) => renderSarif(r),
+  markdown: (r) => renderMarkdown(r),
 };

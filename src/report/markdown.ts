@@ -1,0 +1,45 @@
+/**
+ * `--format markdown`: for CI job summaries (GITHUB_STEP_SUMMARY). A verdict line, the
+ * counts, and the problems per file, capped so a huge run stays readable.
+ */
+import { counts, ruleSummaries } from './checks.js';
+import type { RunResult } from './result.js';
+
+const cell = (s: unknown): string => String(s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+
+export function renderMarkdown(result: RunResult, options: { maxIssues?: number } = {}): string {
+  const max = options.maxIssues ?? 50;
+  const s = result.summary;
+  const out: string[] = [];
+  out.push(`## ${s.errors ? '❌' : '✅'} BaRS validation: ${s.valid} of ${s.files} file${s.files === 1 ? '' : 's'} valid`);
+  out.push('');
+  out.push('| Files | Valid | Errors | Warnings | Information | Suppressed |');
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
+  out.push(`| ${s.files} | ${s.valid} | ${s.errors} | ${s.warnings} | ${s.information} | ${s.suppressed ?? 0} |`);
+  out.push('');
+  const rules = ruleSummaries(result).filter((r) => r.errors || r.warnings).slice(0, 15);
+  if (rules.length) {
+    out.push('### Check issues by rule');
+    out.push('');
+    out.push('| Rule | Errors | Warnings | Files |');
+    out.push('| --- | ---: | ---: | ---: |');
+    for (const r of rules) out.push(`| \`${cell(r.ruleId)}\` | ${r.errors} | ${r.warnings} | ${r.files} |`);
+    out.push('');
+  }
+  const problems = result.results.flatMap((r) => r.issues.filter((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || i.severity === 'warning')).map((i) => ({ r, i })));
+  if (problems.length) {
+    out.push('### Issues');
+    out.push('');
+    out.push('| Severity | Location | Message | Rule |');
+    out.push('| --- | --- | --- | --- |');
+    for (const { r, i } of problems.slice(0, max)) {
+      const where = `${r.file}${i.line ? `:${i.line}${i.column ? ':' + i.column : ''}` : ''}${i.expression ? ` \`${i.expression}\`` : ''}`;
+      out.push(`| ${i.severity === 'warning' ? '⚠️ warning' : '❌ ' + i.severity} | ${cell(where)} | ${cell(i.message)} | \`${cell(i.ruleId)}\` |`);
+    }
+    if (problems.length > max) out.push(`\n…and ${problems.length - max} more (see the full report).`);
+    out.push('');
+  }
+  const failing = result.results.filter((r) => counts(r.issues).errors > 0).length;
+  out.push(`<sub>${result.tool.name} ${result.tool.version} · ${failing} file${failing === 1 ? '' : 's'} with errors · ${s.durationMs} ms</sub>`);
+  return out.join('\n') + '\n';
+}
