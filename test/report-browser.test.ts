@@ -69,7 +69,7 @@ describe.skipIf(!HAS_CHROMIUM)('HTML report in headless Chromium', () => {
     expect(await page.locator('tr.issue.sev-error:visible').count()).toBeGreaterThan(0);
     await page.locator('input[data-filter="warning"]').check();
 
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     mkdirSync(ARTIFACTS, { recursive: true });
     await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: false, clip: { x: 0, y: 0, width: 1280, height: 1400 } });
     if (process.env.UPDATE_DOCS_SCREENSHOT) copyFileSync(join(ARTIFACTS, 'report.png'), join(ROOT, 'docs', 'report-screenshot.png'));

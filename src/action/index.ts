@@ -1,0 +1,12 @@
+/** Entry point of the bundled GitHub Action. */
+import { runAction } from './main.js';
+
+runAction().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stdout.write(`::error::bars-toolkit action failed: ${(e as Error)?.message ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

