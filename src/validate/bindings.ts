@@ -8,6 +8,7 @@ import type { IssueType, Severity } from '../model/issue.js';
 import type { CodeResult } from '../terminology/index.js';
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
+import { combinationOf, type Combination } from './combination.js';
 
 const BINDABLE = new Set(['code', 'Coding', 'CodeableConcept', 'Quantity', 'string', 'uri', 'CodeableReference']);
 
@@ -18,7 +19,7 @@ interface Binding {
 }
 
 /** The bindings that apply: the most constraining definition per value set. */
-function bindingsOf(applied: Applied[]): Binding[] {
+function bindingsOf(applied: readonly Applied[]): Binding[] {
   const out: Binding[] = [];
   for (const a of applied) {
     const b = a.el.def.binding;
@@ -41,12 +42,25 @@ function rank(s: string): number {
   return s === 'required' ? 3 : s === 'extensible' ? 2 : s === 'preferred' ? 1 : 0;
 }
 
-export function checkBindings(v: InstanceValidator, st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
+export function checkBindings(
+  v: InstanceValidator,
+  st: RunState,
+  value: unknown,
+  applied: Applied[],
+  typeCode: string,
+  loc: Loc,
+  combo: Combination = combinationOf(applied, typeCode),
+): void {
   const term = v.terminology;
   if (!term) return;
   if (typeCode === 'Coding' && value && typeof value === 'object') checkCodingSystem(v, st, value as Record<string, unknown>, loc);
   if (!BINDABLE.has(typeCode)) return;
-  for (const b of bindingsOf(applied)) {
+  let bindings = combo.bindings as Binding[] | undefined;
+  if (!bindings) {
+    bindings = bindingsOf(combo.applied);
+    combo.bindings = bindings;
+  }
+  for (const b of bindings) {
     if (b.strength === 'example') continue;
     let result: CodeResult | Promise<CodeResult> | undefined;
     let shown = '';

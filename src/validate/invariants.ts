@@ -10,6 +10,7 @@ import { wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
 import { hotInvariant } from './fhirpath/hot.js';
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
+import { combinationOf, type Combination } from './combination.js';
 
 type Constraint = NonNullable<ElementDefinition['constraint']>[number];
 
@@ -97,7 +98,7 @@ function prepareSlow(el: ElementPlan, contextType: string): PreparedConstraint[]
 }
 
 /** The type name fhirpath.js needs to interpret a node (a datatype, a resource, or a backbone element's path). */
-function contextTypeOf(applied: Applied[], typeCode: string): string {
+function contextTypeOf(applied: readonly Applied[], typeCode: string): string {
   if (typeCode === 'BackboneElement' || typeCode === 'Element') {
     const el = applied[0]?.el;
     if (el) return el.path;
@@ -113,44 +114,51 @@ export function evaluateConstraints(
   applied: Applied[],
   typeCode: string,
   loc: Loc,
+  combo: Combination = combinationOf(applied, typeCode),
 ): void {
   // the narrative div is checked by the XHTML checker (txt-1/txt-2); FHIRPath has no value for it
   if (typeCode === 'xhtml') return;
-  const ctxType = contextTypeOf(applied, typeCode);
-  // a datatype's own invariants (per-1 on Period, qty-3 on Quantity...) live on its root element
-  const typeRoot = typeCode === 'BackboneElement' || typeCode === 'Element' ? undefined : v.compiler.typePlan(typeCode)?.root;
-  const state: EvalState = { node: undefined, seen: undefined, v, st, value, ext, loc };
-  let sawTypeRoot = false;
-  for (let i = 0; i < applied.length; i++) {
-    const el = applied[i]!.el;
-    if (el === typeRoot) sawTypeRoot = true;
-    runList(state, prepare(el, ctxType), applied.length > 1 || typeRoot !== undefined);
+  let list = combo.constraints as PreparedConstraint[] | undefined;
+  if (!list) {
+    list = mergedConstraints(v, combo.applied, typeCode);
+    combo.constraints = list;
   }
-  if (typeRoot && !sawTypeRoot) runList(state, prepare(typeRoot, ctxType), true);
+  if (list.length) runList(v, st, value, ext, loc, list);
 }
 
-interface EvalState {
-  node: unknown;
-  seen: string[] | undefined;
-  v: InstanceValidator;
-  st: RunState;
-  value: unknown;
-  ext: unknown;
-  loc: Loc;
+/**
+ * Every constraint of the applied definitions and of the type's root element (per-1 on
+ * Period, qty-3 on Quantity... live there), a constraint repeated by a profile kept once.
+ */
+function mergedConstraints(v: InstanceValidator, applied: readonly Applied[], typeCode: string): PreparedConstraint[] {
+  const ctxType = contextTypeOf(applied, typeCode);
+  const typeRoot = typeCode === 'BackboneElement' || typeCode === 'Element' ? undefined : v.compiler.typePlan(typeCode)?.root;
+  const out: PreparedConstraint[] = [];
+  const seen = new Set<string>();
+  const add = (el: ElementPlan): void => {
+    for (const c of prepare(el, ctxType)) {
+      if (seen.has(c.dedupe)) continue;
+      seen.add(c.dedupe);
+      out.push(c);
+    }
+  };
+  let sawTypeRoot = false;
+  for (const a of applied) {
+    if (a.el === typeRoot) sawTypeRoot = true;
+    add(a.el);
+  }
+  if (typeRoot && !sawTypeRoot) add(typeRoot);
+  return out;
 }
 
-function runList(s: EvalState, list: PreparedConstraint[], dedupe: boolean): void {
-  const { v, st, value, loc } = s;
+function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknown, loc: Loc, list: PreparedConstraint[]): void {
+  let node: unknown;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
-    if (dedupe) {
-      if (s.seen?.includes(c.dedupe)) continue;
-      (s.seen ??= []).push(c.dedupe);
-    }
     if (c.isEle1) {
       // an object holding only empty arrays/nulls was already reported as such; ele-1 would repeat it
       if (value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;
-      if (!ele1Holds(value, s.ext)) v.report(st, loc, c.severity, 'invariant', 'invariant:ele-1', `Constraint failed: ele-1: '${c.human}'`, { el: c.el });
+      if (!ele1Holds(value, ext)) v.report(st, loc, c.severity, 'invariant', 'invariant:ele-1', `Constraint failed: ele-1: '${c.human}'`, { el: c.el });
       continue;
     }
     if (!c.compiled) {
@@ -159,12 +167,12 @@ function runList(s: EvalState, list: PreparedConstraint[], dedupe: boolean): voi
       });
       continue;
     }
-    if (s.node === undefined) s.node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, s.ext as never);
+    if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
     const frame = st.frame;
-    const env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: s.node };
-    let ok: boolean | undefined | null = c.hot ? c.hot(s.node, env) : null;
+    const env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node };
+    let ok: boolean | undefined | null = c.hot ? c.hot(node, env) : null;
     try {
-      if (ok === null) ok = c.compiled.evaluate(s.node, env);
+      if (ok === null) ok = c.compiled.evaluate(node, env);
     } catch (e) {
       v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
       continue;

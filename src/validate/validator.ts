@@ -22,6 +22,7 @@ import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireConte
 import { checkReference } from './references.js';
 import { matchSlices } from './slicing.js';
 import { checkNarrativeXhtml } from './xhtml.js';
+import { combinationOf, type Combination, type MemberSlots } from './combination.js';
 
 export interface ValidatorOptions {
   /** Unknown extensions: 'warning' (default, as the HL7 validator does), 'error', or 'ignore'. */
@@ -334,9 +335,11 @@ export class InstanceValidator {
       this.validateResource(st, value, loc, profiles);
       return;
     }
-    const plans = this.expandApplied(st, value, applied, typeCode, loc);
+    let combo = combinationOf(applied, typeCode);
+    const plans = combo.needsExpansion ? this.expandApplied(st, value, applied, typeCode, loc) : applied;
+    if (plans !== applied) combo = combinationOf(plans, typeCode);
     if (isPrimitiveCode(typeCode)) {
-      this.validatePrimitive(st, value, ext, plans, typeCode, loc);
+      this.validatePrimitive(st, value, ext, plans, typeCode, loc, combo);
       return;
     }
     if (value === null || typeof value !== 'object' || Array.isArray(value)) {
@@ -351,7 +354,7 @@ export class InstanceValidator {
       );
       return;
     }
-    this.validateComplex(st, value as Record<string, unknown>, plans, typeCode, loc, false);
+    this.validateComplex(st, value as Record<string, unknown>, plans, typeCode, loc, false, false, combo);
   }
 
   private isResourceType(code: string): boolean {
@@ -383,9 +386,6 @@ export class InstanceValidator {
   }
 
   private expandApplied(st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): Applied[] {
-    let needed = false;
-    for (let i = 0; i < applied.length; i++) if (applied[i]!.el.needsExpansion) needed = true;
-    if (!needed) return applied;
     let out: Applied[] | undefined;
     for (const a of applied) {
       for (const t of a.el.types) {
@@ -410,11 +410,12 @@ export class InstanceValidator {
     return out ?? applied;
   }
 
-  private validatePrimitive(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
+  private validatePrimitive(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc, combo: Combination): void {
     const el0 = applied[0]?.el;
-    this.checkValuePresence(st, value, ext, applied, loc);
+    const withFacts = combo.withFacts;
+    if (withFacts.length) this.checkValuePresence(st, value, ext, withFacts, loc);
     if (value !== undefined && value !== null) {
-      const raw = loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
+      const raw = typeof value === 'number' && loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
       // Resource.id is typed as a plain string in R4's definitions, but it must be a valid id
       const code = typeCode === 'System.String' && loc.name === 'id' && el0?.def.base?.path === 'Resource.id' ? 'id' : typeCode;
       for (const p of checkPrimitive(code, value, { raw, format: st.format })) {
@@ -424,11 +425,10 @@ export class InstanceValidator {
         for (const p of checkNarrativeXhtml(value)) this.report(st, loc, p.severity, 'value', p.ruleId, p.message, { el: el0 });
         this.checkNarrativeLinks(st, value, loc);
       }
-      if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
-        this.checkFixedPattern(st, value, applied, loc);
-        for (const a of applied) {
+      if (withFacts.length && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+        this.checkFixedPattern(st, value, withFacts, loc);
+        for (const a of withFacts) {
           const f = a.el.facts;
-          if (!f.any) continue;
           if (f.maxLength !== undefined && typeof value === 'string' && value.length > f.maxLength) {
             this.report(st, loc, 'error', 'value', 'max-length', `The value is ${value.length} characters long, more than the ${f.maxLength} allowed`, { el: a.el });
           }
@@ -442,11 +442,11 @@ export class InstanceValidator {
         this.report(st, extLoc, 'error', 'structure', 'json-type', `_${loc.name} must be a JSON object holding id and extension, found ${jsonKind(ext)}`);
       } else {
         // `_name` holds the primitive's id and extensions: validate against the primitive type's definition
-        this.validateComplex(st, ext as Record<string, unknown>, applied, typeCode, loc, false, true);
+        this.validateComplex(st, ext as Record<string, unknown>, applied, typeCode, loc, false, true, combo);
       }
     }
-    if (this.terminology && value !== null && value !== undefined) checkBindings(this, st, value, applied, typeCode, loc);
-    evaluateConstraints(this, st, value, ext, applied, typeCode, loc);
+    if (this.terminology && value !== null && value !== undefined) checkBindings(this, st, value, applied, typeCode, loc, combo);
+    evaluateConstraints(this, st, value, ext, applied, typeCode, loc, combo);
   }
 
   /** Local links in a narrative (href="#x", src="#x") must point at something in the resource. */
@@ -478,7 +478,7 @@ export class InstanceValidator {
    * Profile rules about a primitive's value itself: minLength, and (R5 rules usable in R4
    * through cross-version extensions) mustHaveValue and valueAlternatives.
    */
-  private checkValuePresence(st: RunState, value: unknown, ext: unknown, applied: Applied[], loc: Loc): void {
+  private checkValuePresence(st: RunState, value: unknown, ext: unknown, applied: readonly Applied[], loc: Loc): void {
     const hasValue = value !== undefined && value !== null;
     for (const a of applied) {
       const f = a.el.facts;
@@ -552,7 +552,7 @@ export class InstanceValidator {
     }
   }
 
-  private checkFixedPattern(st: RunState, value: unknown, applied: Applied[], loc: Loc): void {
+  private checkFixedPattern(st: RunState, value: unknown, applied: readonly Applied[], loc: Loc): void {
     for (const a of applied) {
       const f = a.el.facts;
       if (!f.any) continue;
@@ -587,13 +587,10 @@ export class InstanceValidator {
     loc: Loc,
     isResource: boolean,
     primitiveExt = false,
+    combo: Combination = combinationOf(applied, typeCode),
   ): void {
     if (st.truncated) return;
-    const tables: ChildTable[] = new Array(applied.length);
-    for (let i = 0; i < applied.length; i++) {
-      const a = applied[i]!;
-      tables[i] = this.compiler.children(a.el, a.type ?? (a.el.isRoot ? undefined : typeRef(typeCode)));
-    }
+    const tables = this.tablesOf(combo, applied, typeCode);
     const base = tables[0]!;
     const keys = Object.keys(obj);
     if (keys.length === 0 && !isResource) {
@@ -612,7 +609,8 @@ export class InstanceValidator {
       }
       const isExtKey = key.charCodeAt(0) === 95 /* _ */ && key.length > 1;
       const name = isExtKey ? key.slice(1) : key;
-      const slot = base.get(name);
+      const slots = memberSlots(combo, tables, name);
+      const slot = slots.slots[0];
       if (!slot) {
         this.reportUnknown(st, obj, key, name, base, applied, typeCode, loc);
         continue;
@@ -620,7 +618,7 @@ export class InstanceValidator {
       let m: Member | undefined;
       for (let i = 0; i < members.length; i++) if (members[i]!.name === name) m = members[i];
       if (!m) {
-        m = { name, slot, value: undefined, ext: undefined, hasValue: false, hasExt: false, values: EMPTY_VALUES };
+        m = { name, slot, slots, value: undefined, ext: undefined, hasValue: false, hasExt: false, values: EMPTY_VALUES };
         members.push(m);
       }
       if (isExtKey) {
@@ -645,7 +643,7 @@ export class InstanceValidator {
       const a = applied[i]!;
       if (i > 0) {
         for (const m of members) {
-          const slot = table.get(m.name);
+          const slot = m.slots.slots[i];
           if (!slot) {
             this.reportTypeNotAllowed(st, m, table, a, loc, obj);
             continue;
@@ -655,8 +653,8 @@ export class InstanceValidator {
           for (const v of m.values) addApplied(v, { el: slot.el, type: t });
         }
       }
-      this.checkCardinality(st, table, members, loc);
-      this.applySlicing(st, table, members, loc);
+      this.checkCardinality(st, table, i, members, loc);
+      this.applySlicing(st, table, i, members, loc);
     }
 
     // recurse
@@ -675,13 +673,35 @@ export class InstanceValidator {
     }
 
     if (!primitiveExt) {
-      this.checkFixedPattern(st, obj, applied, loc);
-      if (typeof obj.value === 'number' && (typeCode === 'Quantity' || QUANTITY_TYPES.has(typeCode))) {
-        for (const a of applied) this.checkQuantityLimits(st, obj, a.el, loc);
+      const withFacts = combo.withFacts;
+      if (withFacts.length) {
+        this.checkFixedPattern(st, obj, withFacts, loc);
+        if (typeof obj.value === 'number' && (typeCode === 'Quantity' || QUANTITY_TYPES.has(typeCode))) {
+          for (const a of withFacts) this.checkQuantityLimits(st, obj, a.el, loc);
+        }
       }
-      if (this.terminology && !isResource) checkBindings(this, st, obj, applied, typeCode, loc);
-      evaluateConstraints(this, st, obj, undefined, applied, typeCode, loc);
+      if (this.terminology && !isResource) checkBindings(this, st, obj, applied, typeCode, loc, combo);
+      evaluateConstraints(this, st, obj, undefined, applied, typeCode, loc, combo);
     }
+  }
+
+  /** The children tables of a combination (one per applied definition), computed once. */
+  private tablesOf(combo: Combination, applied: Applied[], typeCode: string): ChildTable[] {
+    let tables = combo.tables;
+    if (tables && combo.tableKeys && sameTableKeys(combo.tableKeys, applied, typeCode)) return tables;
+    const keys: string[] = new Array(applied.length);
+    tables = new Array(applied.length);
+    for (let i = 0; i < applied.length; i++) {
+      const a = applied[i]!;
+      const t = a.type ?? (a.el.isRoot ? undefined : typeRef(typeCode));
+      keys[i] = t?.code ?? '';
+      tables[i] = this.compiler.children(a.el, t);
+    }
+    if (!combo.tables) {
+      combo.tables = tables;
+      combo.tableKeys = keys;
+    }
+    return tables;
   }
 
   /** The type of an element that has a single type (backbone elements count as BackboneElement). */
@@ -844,15 +864,12 @@ export class InstanceValidator {
     }
   }
 
-  private checkCardinality(st: RunState, table: ChildTable, members: Member[], loc: Loc): void {
+  private checkCardinality(st: RunState, table: ChildTable, t: number, members: Member[], loc: Loc): void {
     const checks = cardinalityChecks(table);
     if (checks.length === 0) return;
-    // each member's element in this table, looked up once
-    const els: (ElementPlan | undefined)[] = new Array(members.length);
-    for (let i = 0; i < members.length; i++) els[i] = table.get(members[i]!.name)?.el;
     for (const el of checks) {
       let count = 0;
-      for (let i = 0; i < members.length; i++) if (els[i] === el) count += members[i]!.values.length;
+      for (let i = 0; i < members.length; i++) if (members[i]!.slots.slots[t]?.el === el) count += members[i]!.values.length;
       const path = el.path;
       if (count < el.min) {
         this.report(st, loc, 'error', 'required', 'cardinality-min', `${path}: minimum required = ${el.min}, but only found ${count}`, { el });
@@ -871,14 +888,13 @@ export class InstanceValidator {
     }
   }
 
-  private applySlicing(st: RunState, table: ChildTable, members: Member[], loc: Loc): void {
+  private applySlicing(st: RunState, table: ChildTable, t: number, members: Member[], loc: Loc): void {
     const sliced = slicedElements(table);
     if (sliced.length === 0) return;
     for (const el of sliced) {
       const values: Value[] = [];
       for (const m of members) {
-        const s = table.get(m.name);
-        if (s && s.el === el) values.push(...m.values);
+        if (m.slots.slots[t]?.el === el) values.push(...m.values);
       }
       matchSlices(this, st, el, values, loc);
     }
@@ -888,6 +904,8 @@ export class InstanceValidator {
 export interface Member {
   name: string;
   slot: { el: ElementPlan; type?: TypeRef };
+  /** The member's slot in each applied definition's table. */
+  slots: MemberSlots;
   value: unknown;
   ext: unknown;
   hasValue: boolean;
@@ -904,6 +922,26 @@ export interface Value {
 }
 
 const EMPTY_VALUES: Value[] = [];
+
+/** A member name's slot in every table of a combination, looked up once per combination. */
+function memberSlots(combo: Combination, tables: ChildTable[], name: string): MemberSlots {
+  let m = combo.members.get(name);
+  if (m === undefined || m.tables !== tables) {
+    const slots = new Array(tables.length);
+    for (let i = 0; i < tables.length; i++) slots[i] = tables[i]!.get(name);
+    m = { slots, tables };
+    if (tables === combo.tables) combo.members.set(name, m);
+  }
+  return m;
+}
+
+function sameTableKeys(keys: string[], applied: Applied[], typeCode: string): boolean {
+  for (let i = 0; i < applied.length; i++) {
+    const a = applied[i]!;
+    if ((a.type ? a.type.code : a.el.isRoot ? '' : typeCode) !== keys[i]) return false;
+  }
+  return true;
+}
 const baseAppliedCache = new WeakMap<object, Applied[]>();
 
 /** The one-definition list most values start (and stay) with, shared instead of allocated per value. */

@@ -1,0 +1,30 @@
+/**
+ * Profiling aid (not part of npm run bench): validates the official BaRS message examples in a
+ * loop so `node --cpu-prof --import tsx bench/profile-validate.ts <corpus>` shows where time goes.
+ * BARS=1 adds the BaRS layer; ROUNDS sets the loop count.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { createEngine } from '../src/engine.js';
+import { barsPlugins } from '../src/bars/plugin.js';
+import { parseFhirXml } from '../src/parse/xml.js';
+
+const corpus = resolve(process.argv[2] ?? '../shared/corpus');
+const engine = await createEngine({
+  igs: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')],
+  offline: true,
+  plugins: process.env.BARS === '1' ? await barsPlugins({ messageDefinitions: [] }) : undefined,
+});
+const dir = join(corpus, 'bars', 'Examples');
+const inputs: string[] = [];
+for (const f of readdirSync(dir).sort()) {
+  if (!f.endsWith('.xml')) continue;
+  const r = parseFhirXml(readFileSync(join(dir, f), 'utf8'), engine.loaded.compiler).value as { resourceType?: string; type?: string } | undefined;
+  if (r?.resourceType === 'Bundle' && r.type === 'message') inputs.push(JSON.stringify(r));
+}
+const rounds = Number(process.env.ROUNDS ?? 60);
+for (let i = 0; i < 3; i++) for (const j of inputs) await engine.validate(j);
+const t = performance.now();
+for (let r = 0; r < rounds; r++) for (const j of inputs) await engine.validate(j);
+const dt = performance.now() - t;
+console.log(`${inputs.length} bundles × ${rounds}: ${(dt / (rounds * inputs.length)).toFixed(3)} ms per bundle (mean)`);
