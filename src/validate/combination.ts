@@ -17,6 +17,13 @@ export interface MemberSlots {
   slots: (ReturnType<ChildTable['get']>)[];
   /** The tables these slots were read from. */
   tables: ChildTable[];
+  /** The one-definition applied list a value of this member starts with (shared). */
+  base?: Applied[];
+  /** The member's type (a choice member's chosen type), undefined when it has several. */
+  type?: string;
+  primitive: boolean;
+  /** The combination of `base` and `type`, once a value needed it. */
+  baseCombo?: Combination;
 }
 
 export class Combination {

@@ -322,8 +322,8 @@ export class InstanceValidator {
    * Validate one value against the definitions that apply to it. `ext` is the `_name`
    * companion of a primitive (id/extension), `typeCode` the value's FHIR type.
    */
-  validateValue(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
-    if (RESOURCE_CODES.has(typeCode) || (this.isResourceType(typeCode) && !isPrimitiveCode(typeCode))) {
+  validateValue(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc, known?: Combination): void {
+    if (known === undefined && this.holdsResource(typeCode)) {
       const profiles: string[] = [];
       for (const a of applied) {
         for (const t of a.el.types) {
@@ -335,7 +335,7 @@ export class InstanceValidator {
       this.validateResource(st, value, loc, profiles);
       return;
     }
-    let combo = combinationOf(applied, typeCode);
+    let combo = known ?? combinationOf(applied, typeCode);
     const plans = combo.needsExpansion ? this.expandApplied(st, value, applied, typeCode, loc) : applied;
     if (plans !== applied) combo = combinationOf(plans, typeCode);
     if (isPrimitiveCode(typeCode)) {
@@ -361,6 +361,18 @@ export class InstanceValidator {
     if (!/^[A-Z]/.test(code)) return false;
     const p = this.compiler.typePlan(code);
     return p !== undefined && p.kind === 'resource';
+  }
+
+  private readonly resourceCodes = new Map<string, boolean>();
+
+  /** Does an element of this type hold a resource (Resource, DomainResource, or a resource type)? */
+  private holdsResource(typeCode: string): boolean {
+    let r = this.resourceCodes.get(typeCode);
+    if (r === undefined) {
+      r = RESOURCE_CODES.has(typeCode) || (this.isResourceType(typeCode) && !isPrimitiveCode(typeCode));
+      this.resourceCodes.set(typeCode, r);
+    }
+    return r;
   }
 
   /** Add type profiles (datatype and extension profiles) and contentReference targets to the applied list. */
@@ -633,7 +645,7 @@ export class InstanceValidator {
     // JSON shape per member and the list of values, each starting with its base definition
     for (const m of members) {
       m.values = this.memberValues(st, obj, m, typeCode, loc);
-      const shared = baseApplied(m.slot);
+      const shared = m.slots.base!;
       for (const v of m.values) v.applied = shared;
     }
 
@@ -659,15 +671,19 @@ export class InstanceValidator {
 
     // recurse
     for (const m of members) {
-      const t = m.slot.type?.code ?? this.concreteType(m.slot.el);
+      const mp = m.slots;
+      const t = mp.type;
       if (t === undefined) continue;
+      const resource = this.holdsResource(t);
       for (const v of m.values) {
         const plans = v.applied!;
         if (t === 'Extension') {
           checkExtension(this, st, v.value, plans, v.loc, loc, typeCode, applied, m.name === 'modifierExtension', obj);
           continue;
         }
-        this.validateValue(st, v.value, v.ext, plans, t, v.loc);
+        // the values that only their base definition governs share one combination
+        const known = resource ? undefined : plans === mp.base ? (mp.baseCombo ??= combinationOf(plans, t)) : combinationOf(plans, t);
+        this.validateValue(st, v.value, v.ext, plans, t, v.loc, known);
         if (t === 'Reference' && v.value && typeof v.value === 'object') checkReference(this, st, v.value as Record<string, unknown>, plans, v.loc);
       }
     }
@@ -704,19 +720,12 @@ export class InstanceValidator {
     return tables;
   }
 
-  /** The type of an element that has a single type (backbone elements count as BackboneElement). */
-  private concreteType(el: ElementPlan): string | undefined {
-    if (el.types.length === 1) return el.types[0]!.code;
-    if (el.contentReference) return 'BackboneElement';
-    if (el.types.length === 0) return 'Element';
-    return undefined;
-  }
 
   /** Turn a member into its list of values, checking the JSON shape (array or not, primitive arrays aligned with `_name`). */
   private memberValues(st: RunState, obj: Record<string, unknown>, m: Member, typeCode: string, loc: Loc): Value[] {
     const el = m.slot.el;
-    const t = m.slot.type?.code ?? this.concreteType(el) ?? '';
-    const primitive = isPrimitiveCode(t);
+    const t = m.slots.type ?? '';
+    const primitive = m.slots.primitive;
     const out: Value[] = [];
     const name = m.name;
     if (!primitive && m.hasExt) {
@@ -929,10 +938,20 @@ function memberSlots(combo: Combination, tables: ChildTable[], name: string): Me
   if (m === undefined || m.tables !== tables) {
     const slots = new Array(tables.length);
     for (let i = 0; i < tables.length; i++) slots[i] = tables[i]!.get(name);
-    m = { slots, tables };
+    const slot = slots[0];
+    const type = slot ? (slot.type?.code ?? concreteType(slot.el)) : undefined;
+    m = { slots, tables, base: slot ? baseApplied(slot) : undefined, type, primitive: type !== undefined && isPrimitiveCode(type) };
     if (tables === combo.tables) combo.members.set(name, m);
   }
   return m;
+}
+
+/** The type of an element that has a single type (backbone elements count as BackboneElement). */
+function concreteType(el: ElementPlan): string | undefined {
+  if (el.types.length === 1) return el.types[0]!.code;
+  if (el.contentReference) return 'BackboneElement';
+  if (el.types.length === 0) return 'Element';
+  return undefined;
 }
 
 function sameTableKeys(keys: string[], applied: Applied[], typeCode: string): boolean {
@@ -958,7 +977,7 @@ function baseApplied(slot: { el: ElementPlan; type?: TypeRef }): Applied[] {
 /** Add a definition to a value's list, copying the shared list on first write. */
 export function addApplied(v: Value, a: Applied): void {
   const list = v.applied!;
-  if (list.some((x) => x.el === a.el)) return;
+  for (let i = 0; i < list.length; i++) if (list[i]!.el === a.el) return;
   if (Object.isFrozen(list)) v.applied = [...list, a];
   else list.push(a);
 }
