@@ -17,13 +17,15 @@ export interface MemberSlots {
   slots: (ReturnType<ChildTable['get']>)[];
   /** The tables these slots were read from. */
   tables: ChildTable[];
-  /** The one-definition applied list a value of this member starts with (shared). */
-  base?: Applied[];
+  /** Per table: the definition it adds to a value of this member (undefined: none new). */
+  adds: (Applied | undefined)[];
+  /** Per table: the shared applied list of a value after that table, before any slicing. */
+  chain: Applied[][];
   /** The member's type (a choice member's chosen type), undefined when it has several. */
   type?: string;
   primitive: boolean;
-  /** The combination of `base` and `type`, once a value needed it. */
-  baseCombo?: Combination;
+  /** The combination of the last list of `chain` and `type`, once a value needed it. */
+  chainCombo?: Combination;
 }
 
 export class Combination {

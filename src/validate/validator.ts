@@ -645,7 +645,7 @@ export class InstanceValidator {
     // JSON shape per member and the list of values, each starting with its base definition
     for (const m of members) {
       m.values = this.memberValues(st, obj, m, typeCode, loc);
-      const shared = m.slots.base!;
+      const shared = m.slots.chain[0]!;
       for (const v of m.values) v.applied = shared;
     }
 
@@ -660,9 +660,15 @@ export class InstanceValidator {
             this.reportTypeNotAllowed(st, m, table, a, loc, obj);
             continue;
           }
-          if (slot.el === m.slot.el) continue;
-          const t = slot.type ?? (slot.el.types.length === 1 ? slot.el.types[0] : undefined);
-          for (const v of m.values) addApplied(v, { el: slot.el, type: t });
+          const add = m.slots.adds[i];
+          if (!add) continue;
+          // values no slice has touched yet move along the member's shared chain of lists
+          const before = m.slots.chain[i - 1]!;
+          const after = m.slots.chain[i]!;
+          for (const v of m.values) {
+            if (v.applied === before) v.applied = after;
+            else addApplied(v, add);
+          }
         }
       }
       this.checkCardinality(st, table, i, members, loc);
@@ -681,8 +687,8 @@ export class InstanceValidator {
           checkExtension(this, st, v.value, plans, v.loc, loc, typeCode, applied, m.name === 'modifierExtension', obj);
           continue;
         }
-        // the values that only their base definition governs share one combination
-        const known = resource ? undefined : plans === mp.base ? (mp.baseCombo ??= combinationOf(plans, t)) : combinationOf(plans, t);
+        // the values no slice singled out share one combination
+        const known = resource ? undefined : plans === mp.chain[mp.chain.length - 1] ? (mp.chainCombo ??= combinationOf(plans, t)) : combinationOf(plans, t);
         this.validateValue(st, v.value, v.ext, plans, t, v.loc, known);
         if (t === 'Reference' && v.value && typeof v.value === 'object') checkReference(this, st, v.value as Record<string, unknown>, plans, v.loc);
       }
@@ -940,7 +946,24 @@ function memberSlots(combo: Combination, tables: ChildTable[], name: string): Me
     for (let i = 0; i < tables.length; i++) slots[i] = tables[i]!.get(name);
     const slot = slots[0];
     const type = slot ? (slot.type?.code ?? concreteType(slot.el)) : undefined;
-    m = { slots, tables, base: slot ? baseApplied(slot) : undefined, type, primitive: type !== undefined && isPrimitiveCode(type) };
+    // what each further definition adds to a value of this member, and the lists that result
+    const adds: (Applied | undefined)[] = new Array(tables.length);
+    const chain: Applied[][] = new Array(tables.length);
+    if (slot) {
+      chain[0] = baseApplied(slot);
+      for (let i = 1; i < tables.length; i++) {
+        const s = slots[i];
+        const prev = chain[i - 1]!;
+        if (!s || s.el === slot.el) {
+          chain[i] = prev;
+          continue;
+        }
+        const a: Applied = { el: s.el, type: s.type ?? (s.el.types.length === 1 ? s.el.types[0] : undefined) };
+        adds[i] = a;
+        chain[i] = prev.some((x) => x.el === a.el) ? prev : Object.freeze([...prev, a]) as Applied[];
+      }
+    }
+    m = { slots, tables, adds, chain, type, primitive: type !== undefined && isPrimitiveCode(type) };
     if (tables === combo.tables) combo.members.set(name, m);
   }
   return m;
