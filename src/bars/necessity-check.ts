@@ -55,25 +55,58 @@ export function resolveRulePath(compiler: PlanCompiler, path: string): Segment[]
   return result;
 }
 
+/** A value reached in the instance, with the way back to its resource (paths are built only to report). */
 interface Node {
   value: unknown;
-  path: (string | number)[];
+  parent: Node | undefined;
+  /** Member name below the parent (unused at a root). */
+  key: string;
+  /** Index in the member's array, or -1. */
+  index: number;
+  /** At a root: the path of the resource in the message. */
+  base?: (string | number)[];
 }
 
-function step(nodes: Node[], seg: Segment): Node[] {
+function pathOf(n: Node): (string | number)[] {
+  const rev: (string | number)[] = [];
+  let cur: Node | undefined = n;
+  for (; cur && cur.parent; cur = cur.parent) {
+    if (cur.index >= 0) rev.push(cur.index);
+    rev.push(cur.key);
+  }
+  const out = cur?.base ? [...cur.base] : [];
+  for (let i = rev.length - 1; i >= 0; i--) out.push(rev[i]!);
+  return out;
+}
+
+function pushValue(out: Node[], parent: Node, k: string, v: unknown): void {
+  if (v === undefined || v === null) return;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (x !== null && x !== undefined) out.push({ value: x, parent, key: k, index: i });
+    }
+  } else out.push({ value: v, parent, key: k, index: -1 });
+}
+
+function step(nodes: readonly Node[], seg: Segment): Node[] {
   const out: Node[] = [];
   for (const n of nodes) {
     const o = rec(n.value);
     if (!o) continue;
-    const keys = seg.choice ? Object.keys(o).filter((k) => k.startsWith(seg.key) && /^[A-Z]/.test(k.charAt(seg.key.length))) : [seg.key];
-    for (const k of keys) {
-      const v = o[k];
-      if (v === undefined || v === null) continue;
-      if (Array.isArray(v)) v.forEach((x, i) => x !== null && x !== undefined && out.push({ value: x, path: [...n.path, k, i] }));
-      else out.push({ value: v, path: [...n.path, k] });
+    if (!seg.choice) {
+      pushValue(out, n, seg.key, o[seg.key]);
+      continue;
+    }
+    for (const k in o) {
+      if (k.length > seg.key.length && k.startsWith(seg.key) && isUpper(k.charCodeAt(seg.key.length))) pushValue(out, n, k, o[k]);
     }
   }
   return out;
+}
+
+function isUpper(c: number): boolean {
+  return c >= 65 && c <= 90;
 }
 
 export interface NecessityOutcome {
@@ -96,25 +129,32 @@ export function applyNecessityRules(
   const seen = new Set<string>();
   const countByType = new Map<string, number>();
   for (const t of targets) countByType.set(String(t.resource.resourceType), (countByType.get(String(t.resource.resourceType)) ?? 0) + 1);
+  const where = `${payload.application} ${payload.payload}`;
+  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
+    const path = pathOf(node);
+    const key = `${ruleId}|${path.join('.')}|${message}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    sink.add(path, severity, code, ruleId, message, rule.extra);
+  };
   for (const t of targets) {
     const section = sectionFor(payload.resources, t.resource, compiler);
     if (!section) continue;
     // the guide describes one resource of this type (e.g. the incident Location); a second one that
     // contradicts every fixed value of that description is another resource the table does not cover
     if ((countByType.get(String(t.resource.resourceType)) ?? 0) > 1 && contradictsFixedValues(section, t.resource, compiler)) continue;
+    const prepared = prepareSection(section, payload, compiler);
     // parents reached by a path prefix, shared by the rules of this resource (Patient.contact.* rules
     // walk Patient.contact once)
     const memo = new Map<string, Node[]>();
-    const root: Node[] = [{ value: t.resource, path: t.path }];
-    const parentsOf = (c: CompiledRule): Node[] => {
+    const root: Node[] = [{ value: t.resource, parent: undefined, key: '', index: -1, base: t.path }];
+    const parentsOf = (segs: Segment[], prefixKeys: string[]): Node[] => {
       let nodes = root;
-      let key = '';
-      for (let i = 0; i < c.segs.length - 1; i++) {
-        const seg = c.segs[i]!;
-        key += (seg.choice ? '*' : '.') + seg.key;
+      for (let i = 0; i < segs.length - 1; i++) {
+        const key = prefixKeys[i]!;
         let hit = memo.get(key);
         if (!hit) {
-          hit = step(nodes, seg);
+          hit = step(nodes, segs[i]!);
           memo.set(key, hit);
         }
         nodes = hit;
@@ -122,74 +162,59 @@ export function applyNecessityRules(
       }
       return nodes;
     };
-    for (const rule of section.rules) {
-      const compiled = compileRule(compiler, rule);
-      if (!compiled) {
-        outcome.unresolved.push(rule);
+    for (const c of prepared) {
+      const segs = c.segs;
+      if (segs === null) {
+        outcome.unresolved.push(c.rule);
         continue;
       }
-      const segs = compiled.segs;
       if (segs.length === 0) continue;
+      const rule = c.rule;
       outcome.applied++;
-      const parents = parentsOf(compiled);
+      const parents = parentsOf(segs, c.prefixKeys);
       if (parents.length === 0 && rule.fixedValue === null) continue;
-      const guidePage = `${payload.guidePage}#L${rule.line}`;
-      const extra = { rule: rule.id, guidePage };
-      const report = (path: (string | number)[], severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
-        const key = `${ruleId}|${path.join('.')}|${message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        sink.add(path, severity, code, ruleId, message, extra);
-      };
-      const where = `${payload.application} ${payload.payload}`;
-      let anyMatch = false;
       const fixedTargets: Node[] = [];
-      // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
-      const presenceSeg = compiled.presence;
       for (const p of parents) {
-        const children = step([p], presenceSeg);
-        fixedTargets.push(...children);
+        // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
+        const children = step([p], c.presence!);
+        if (c.checkFixed) for (const x of children) fixedTargets.push(x);
         switch (rule.necessity) {
           case 'MUST':
             if (children.length === 0 && !rule.contentOnly) {
               if (rule.condition) {
-                report(p.path, 'warning', 'required', 'bars-necessity-must-conditional', `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`);
+                report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`);
               } else {
-                report(p.path, 'error', 'required', 'bars-necessity-must', `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+                report(c, p, 'error', 'required', 'bars-necessity-must', `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
               }
             }
             break;
           case 'SHOULD':
-            if (children.length === 0) report(p.path, 'warning', 'required', 'bars-necessity-should', `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+            if (children.length === 0) report(c, p, 'warning', 'required', 'bars-necessity-should', `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
             break;
           case 'MUST NOT':
-            for (const c of children) report(c.path, 'error', 'business-rule', 'bars-necessity-must-not', `${rule.path} MUST NOT be populated in ${where}`);
+            for (const x of children) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', `${rule.path} MUST NOT be populated in ${where}`);
             break;
           case 'SHOULD NOT':
-            for (const c of children) report(c.path, 'warning', 'business-rule', 'bars-necessity-should-not', `${rule.path} SHOULD NOT be populated in ${where}`);
+            for (const x of children) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', `${rule.path} SHOULD NOT be populated in ${where}`);
             break;
           default:
             break;
         }
       }
-      // sub-extension urls (relative, e.g. RequesterCDSSsoftware) are fixed by the extension's own
-      // definition, which the profile validation already enforces; the guide's copies of them
-      // sometimes differ in case, so only absolute URLs are checked here
-      const extensionUrlRule = /\.url$/.test(rule.path) && /extension\.url$/i.test(rule.path) && !/^[a-z]+:\/\//i.test(rule.fixedValue ?? '');
       // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
-      const governedByDefinition = opts.definitionKnown === true && /^MessageHeader\.eventCoding\./i.test(rule.path);
-      if (rule.fixedValue !== null && fixedTargets.length > 0 && !extensionUrlRule && !governedByDefinition) {
+      const governedByDefinition = opts.definitionKnown === true && c.eventRule;
+      if (c.checkFixed && fixedTargets.length > 0 && !governedByDefinition) {
         // displays are human text: the terminology check judges them exactly, the table only by case-insensitive match
-        const display = /\.display$/.test(rule.path);
-        const fixed = rule.fixedValue;
-        anyMatch = fixedTargets.some((n) => {
+        const fixed = rule.fixedValue!;
+        const anyMatch = fixedTargets.some((n) => {
           const v = valueText(n.value);
-          return display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
+          return c.display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
         });
         if (!anyMatch) {
           const found = fixedTargets.map((n) => valueText(n.value)).filter((x) => x !== undefined);
           report(
-            fixedTargets[0]!.path,
+            c,
+            fixedTargets[0]!,
             'error',
             'value',
             'bars-necessity-fixed',
@@ -200,6 +225,54 @@ export function applyNecessityRules(
     }
   }
   return outcome;
+}
+
+/** A rule with everything that does not depend on the instance worked out once. */
+interface PreparedRule {
+  rule: NecessityRule;
+  /** The resolved path; null when the path does not resolve against the definitions. */
+  segs: Segment[] | null;
+  /** Memo keys of the path prefixes (segs[0..i]). */
+  prefixKeys: string[];
+  presence?: Segment;
+  extra: { rule: string; guidePage: string };
+  /** A FIXED VALUE the instance is checked against. */
+  checkFixed: boolean;
+  display: boolean;
+  eventRule: boolean;
+}
+
+const preparedSections = new WeakMap<ResourceSection, PreparedRule[]>();
+
+function prepareSection(section: ResourceSection, payload: PayloadRules, compiler: PlanCompiler): PreparedRule[] {
+  let list = preparedSections.get(section);
+  if (list) return list;
+  list = section.rules.map((rule) => {
+    const compiled = compileRule(compiler, rule);
+    const segs = compiled?.segs ?? null;
+    const prefixKeys: string[] = [];
+    let key = '';
+    for (const seg of segs ?? []) {
+      key += (seg.choice ? '*' : '.') + seg.key;
+      prefixKeys.push(key);
+    }
+    // sub-extension urls (relative, e.g. RequesterCDSSsoftware) are fixed by the extension's own
+    // definition, which the profile validation already enforces; the guide's copies of them
+    // sometimes differ in case, so only absolute URLs are checked here
+    const extensionUrlRule = /\.url$/.test(rule.path) && /extension\.url$/i.test(rule.path) && !/^[a-z]+:\/\//i.test(rule.fixedValue ?? '');
+    return {
+      rule,
+      segs,
+      prefixKeys,
+      presence: compiled?.presence,
+      extra: { rule: rule.id, guidePage: `${payload.guidePage}#L${rule.line}` },
+      checkFixed: rule.fixedValue !== null && !extensionUrlRule,
+      display: /\.display$/.test(rule.path),
+      eventRule: /^MessageHeader\.eventCoding\./i.test(rule.path),
+    };
+  });
+  preparedSections.set(section, list);
+  return list;
 }
 
 interface CompiledRule {
@@ -246,7 +319,7 @@ function contradictsFixedValues(section: ResourceSection, resource: Json, compil
     if (r.fixedValue === null || /^[A-Za-z]+\.(meta|id)\b/.test(r.path)) continue;
     const segs = resolveRulePath(compiler, r.path);
     if (!segs) continue;
-    let nodes: Node[] = [{ value: resource, path: [] }];
+    let nodes: Node[] = [{ value: resource, parent: undefined, key: '', index: -1 }];
     for (const seg of segs) nodes = step(nodes, seg);
     const values = nodes.map((n) => valueText(n.value)).filter((v) => v !== undefined);
     if (values.length === 0) continue;
@@ -273,7 +346,7 @@ function sectionFor(sections: ResourceSection[], resource: Json, compiler: PlanC
       if (r.fixedValue === null) continue;
       const segs = resolveRulePath(compiler, r.path);
       if (!segs) continue;
-      let nodes: Node[] = [{ value: resource, path: [] }];
+      let nodes: Node[] = [{ value: resource, parent: undefined, key: '', index: -1 }];
       for (const seg of segs) nodes = step(nodes, seg);
       if (nodes.some((n) => valueText(n.value) === r.fixedValue)) score++;
     }
