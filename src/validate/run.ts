@@ -169,12 +169,13 @@ export function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
 export function positionOfPath(locations: LocationIndex | undefined, root: unknown, path: (string | number)[]): { line: number; column: number } | undefined {
   if (!locations) return undefined;
   let cur: unknown = root;
-  let best: { line: number; column: number } | undefined = locations.lineColumn(locations.rootOffset);
+  // the deepest part of the path that has a position; turned into line/column once
+  let best = locations.rootOffset;
   for (const k of path) {
     if (cur === null || typeof cur !== 'object') break;
-    const p = locations.positionOf(cur as object, k);
-    if (p) best = p;
+    const off = locations.offsetOf(cur as object, k);
+    if (off !== undefined) best = off;
     cur = (cur as Record<string | number, unknown>)[k];
   }
-  return best;
+  return locations.lineColumn(best);
 }
