@@ -42,10 +42,15 @@ export interface Coding {
 
 const VALID: CodeResult = Object.freeze({ result: 'valid' }) as CodeResult;
 
+/** Answers kept per service (the definitions never change once loaded); cleared when this many. */
+const MAX_CACHED = 50_000;
+
 export class TerminologyService {
   private readonly codeSystems: CodeSystems;
   private readonly valueSets: ValueSetCompiler;
   private readonly remote: Map<string, Promise<CodeResult>> = new Map();
+  /** Local answers by value set / system, code and display: payloads repeat the same codes. */
+  private readonly answers = new Map<string, CodeResult>();
 
   constructor(
     private readonly defs: DefinitionSet,
@@ -56,7 +61,12 @@ export class TerminologyService {
   }
 
   validateCode(valueSet: string, coding: Coding): CodeResult | Promise<CodeResult> {
-    const local = this.localValidateCode(valueSet, coding);
+    const key = `v\u0000${valueSet}\u0000${coding.system ?? ''}\u0000${coding.version ?? ''}\u0000${coding.code}\u0000${coding.display ?? '\u0001'}`;
+    let local = this.answers.get(key);
+    if (!local) {
+      local = this.localValidateCode(valueSet, coding);
+      this.remember(key, local);
+    }
     if (local.result === 'unknown' && this.options.txServer) return this.remoteValidate(valueSet, coding, local);
     return local;
   }
@@ -86,6 +96,22 @@ export class TerminologyService {
   }
 
   validateCodeInSystem(coding: Coding & { system: string }): CodeResult {
+    const key = `s\u0000${coding.system}\u0000${coding.version ?? ''}\u0000${coding.code}\u0000${coding.display ?? '\u0001'}`;
+    let r = this.answers.get(key);
+    if (!r) {
+      r = this.codeInSystem(coding);
+      this.remember(key, r);
+    }
+    return r;
+  }
+
+  private remember(key: string, r: CodeResult): void {
+    if (this.answers.size >= MAX_CACHED) this.answers.clear();
+    // shared between callers from now on: nobody may change it
+    this.answers.set(key, Object.freeze(r));
+  }
+
+  private codeInSystem(coding: Coding & { system: string }): CodeResult {
     const { system, code } = coding;
     const grammar = checkGrammarSystem(system, code);
     if (grammar) return grammar.valid ? { result: 'valid' } : { result: 'invalid', message: grammar.message };
