@@ -234,6 +234,8 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       pos++;
       return obj;
     }
+    const offsets: (string | number)[] = [];
+    locations.trackMembers(obj, offsets);
     let seen: Set<string> | undefined;
     let count = 0;
     for (;;) {
@@ -275,7 +277,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       if (text.charCodeAt(pos) !== 58) fail(`Unexpected ${describe(pos)}: expected ":" after property name "${key}"`);
       pos++;
       skipWs();
-      locations.setMember(obj, key, keyOffset);
+      offsets.push(key, keyOffset);
       path.push(key);
       const value = parseValue(obj, key, depth);
       path.pop();
@@ -320,9 +322,11 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       pos++;
       return arr;
     }
+    const offsets: number[] = [];
+    locations.trackMembers(arr, offsets);
     for (;;) {
       const i = arr.length;
-      locations.setMember(arr, i, pos);
+      offsets.push(pos);
       path.push(i);
       arr.push(parseValue(arr, i, depth));
       path.pop();

@@ -12,8 +12,12 @@ export interface LineColumn {
 }
 
 export class LocationIndex {
-  /** parent object/array → member key (property name or array index) → offset in the text. */
-  private readonly members = new WeakMap<object, Map<string | number, number>>();
+  /**
+   * parent → where its members start in the text: for an array, the offset of each item by
+   * index; for an object, flat [key, offset, key, offset...] pairs (a later pair for the same
+   * key wins). One small array per container: no map per object, searched only to report.
+   */
+  private readonly members = new WeakMap<object, (string | number)[]>();
   /** parent → key → original number text, kept where JSON numbers would lose precision (1.50, 1e2). */
   private readonly numbers = new WeakMap<object, Map<string | number, string>>();
   private lineStarts: number[] | undefined;
@@ -27,10 +31,19 @@ export class LocationIndex {
   setMember(parent: object, key: string | number, offset: number): void {
     let m = this.members.get(parent);
     if (!m) {
-      m = new Map();
+      m = [];
       this.members.set(parent, m);
     }
-    m.set(key, offset);
+    if (Array.isArray(parent)) m[key as number] = offset;
+    else m.push(key, offset);
+  }
+
+  /**
+   * Hand over the member list of a container as the parser fills it: item offsets by index for
+   * an array, [key, offset] pairs for an object (see `members`).
+   */
+  trackMembers(parent: object, list: (string | number)[]): void {
+    this.members.set(parent, list);
   }
 
   setRawNumber(parent: object, key: string | number, raw: string): void {
@@ -44,7 +57,11 @@ export class LocationIndex {
 
   /** Offset of `parent[key]`, or undefined when unknown (e.g. a value built in code). */
   offsetOf(parent: object, key: string | number): number | undefined {
-    return this.members.get(parent)?.get(key);
+    const m = this.members.get(parent);
+    if (!m) return undefined;
+    if (Array.isArray(parent)) return typeof key === 'number' ? (m[key] as number | undefined) : undefined;
+    for (let i = m.length - 2; i >= 0; i -= 2) if (m[i] === key) return m[i + 1] as number;
+    return undefined;
   }
 
   /** The number as written in the source, when it differs from JavaScript's rendering. */
