@@ -39,6 +39,8 @@ export class Combination {
   constraints?: unknown;
   /** The bindings that apply (filled by bindings.ts). */
   bindings?: unknown;
+  /** What a Reference may point at (filled by references.ts). */
+  referenceTargets?: unknown;
   /** Whether some applied definition carries a type profile or a contentReference. */
   readonly needsExpansion: boolean;
   /** The applied definitions with value rules (fixed, pattern, min/max, lengths...). */

@@ -4,11 +4,52 @@
  */
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
+import { combinationOf, type Combination } from './combination.js';
+
+/** What the definitions applied to a Reference allow it to point at (worked out once per combination). */
+interface Targets {
+  profiles: Set<string>;
+  /** Target resource type → the profiles given for it. */
+  byType: Map<string, string[]>;
+  anyResource: boolean;
+}
+
+function targetsOf(v: InstanceValidator, combo: Combination): Targets {
+  let t = combo.referenceTargets as Targets | undefined;
+  if (t) return t;
+  const profiles = new Set<string>();
+  for (const a of combo.applied) {
+    for (const ty of a.el.types) {
+      if (ty.code !== 'Reference') continue;
+      for (const p of ty.targetProfiles) profiles.add(p);
+    }
+  }
+  const byType = new Map<string, string[]>();
+  let anyResource = false;
+  for (const p of profiles) {
+    const plan = v.compiler.plan(p);
+    const type = plan?.type ?? p.slice(p.lastIndexOf('/') + 1);
+    if (type === 'Resource' || type === 'DomainResource') anyResource = true;
+    const l = byType.get(type);
+    if (l) l.push(p);
+    else byType.set(type, [p]);
+  }
+  t = { profiles, byType, anyResource };
+  combo.referenceTargets = t;
+  return t;
+}
 
 const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
-export function checkReference(v: InstanceValidator, st: RunState, ref: Record<string, unknown>, applied: Applied[], loc: Loc): void {
+export function checkReference(
+  v: InstanceValidator,
+  st: RunState,
+  ref: Record<string, unknown>,
+  applied: Applied[],
+  loc: Loc,
+  combo: Combination = combinationOf(applied, 'Reference'),
+): void {
   const reference = ref.reference;
   if (typeof reference !== 'string' || reference === '') return;
   const refLoc = loc.child('reference', ref, 'reference');
@@ -16,17 +57,6 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
     v.report(st, refLoc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
     return;
   }
-  // the allowed targets, from every definition that applies
-  const targetProfiles = new Set<string>();
-  let anyReferenceType = false;
-  for (const a of applied) {
-    for (const t of a.el.types) {
-      if (t.code !== 'Reference') continue;
-      anyReferenceType = true;
-      for (const p of t.targetProfiles) targetProfiles.add(p);
-    }
-  }
-  void anyReferenceType;
 
   let target: Record<string, unknown> | undefined;
   let impliedType: string | undefined;
@@ -126,18 +156,11 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
     v.report(st, loc, 'error', 'value', 'reference-type-mismatch', `Reference.type says '${ref.type}' but the reference points at a ${targetType} (resource types are case-sensitive)`);
   }
 
-  if (targetProfiles.size === 0 || !targetType) return;
-  const allowedTypes = new Map<string, string[]>();
-  let anyResource = false;
-  for (const p of targetProfiles) {
-    const plan = v.compiler.plan(p);
-    const t = plan?.type ?? p.slice(p.lastIndexOf('/') + 1);
-    if (t === 'Resource' || t === 'DomainResource') anyResource = true;
-    const l = allowedTypes.get(t);
-    if (l) l.push(p);
-    else allowedTypes.set(t, [p]);
-  }
-  if (!anyResource && !allowedTypes.has(targetType)) {
+  // the allowed targets, from every definition that applies
+  const targets = targetsOf(v, combo);
+  if (targets.profiles.size === 0 || !targetType) return;
+  const allowedTypes = targets.byType;
+  if (!targets.anyResource && !allowedTypes.has(targetType)) {
     v.report(
       st,
       refLoc,

@@ -690,7 +690,7 @@ export class InstanceValidator {
         // the values no slice singled out share one combination
         const known = resource ? undefined : plans === mp.chain[mp.chain.length - 1] ? (mp.chainCombo ??= combinationOf(plans, t)) : combinationOf(plans, t);
         this.validateValue(st, v.value, v.ext, plans, t, v.loc, known);
-        if (t === 'Reference' && v.value && typeof v.value === 'object') checkReference(this, st, v.value as Record<string, unknown>, plans, v.loc);
+        if (t === 'Reference' && v.value && typeof v.value === 'object') checkReference(this, st, v.value as Record<string, unknown>, plans, v.loc, known);
       }
     }
 
