@@ -178,6 +178,19 @@ function matches(v: InstanceValidator, st: RunState, m: SliceMatcher, val: Value
 function satisfies(v: InstanceValidator, st: RunState, r: Requirement, val: Value): boolean {
   // a type/profile/exists discriminator the slice does not constrain at that path does not rule it out
   if (r.unknown) return r.kind === 'profile' || r.kind === 'type' || r.kind === 'exists';
+  if ((r.kind === 'value' || r.kind === 'pattern') && !r.valueSet) {
+    // the common case (extension url, coding system): one member of the value, compared directly
+    const name = singleMember(r.path);
+    const o = val.value;
+    if (name !== undefined && o !== null && typeof o === 'object' && !Array.isArray(o) && name in o) {
+      const x = (o as Record<string, unknown>)[name];
+      if (Array.isArray(x)) {
+        for (const item of x) if (meetsValue(r, item)) return true;
+        return false;
+      }
+      return x !== undefined && meetsValue(r, x);
+    }
+  }
   const nodes = navigate(v, st, val, r.path);
   switch (r.kind) {
     case 'value':
@@ -201,6 +214,25 @@ function satisfies(v: InstanceValidator, st: RunState, r: Requirement, val: Valu
     case 'profile':
       return nodes.some((n) => r.profiles!.some((p) => v.conformsTo(st, n.value, p, n.type)));
   }
+}
+
+function meetsValue(r: Requirement, value: unknown): boolean {
+  for (const req of r.values!) if (req.exact ? equalsFixed(value, req.value) : matchesPattern(value, req.value)) return true;
+  return false;
+}
+
+const singleMembers = new Map<string, string | null>();
+
+/** The member name when a discriminator path is just one plain member (`url`, `system`), else undefined. */
+function singleMember(path: string): string | undefined {
+  let m = singleMembers.get(path);
+  if (m === undefined) {
+    const steps = stepsOf(path).filter((s) => s.step !== '$this');
+    const only = steps.length === 1 ? steps[0]! : undefined;
+    m = only && only.ext === undefined && only.ofType === undefined && /^[A-Za-z][A-Za-z0-9_]*$/.test(only.step) ? only.step : null;
+    singleMembers.set(path, m);
+  }
+  return m ?? undefined;
 }
 
 function codeInValueSet(v: InstanceValidator, vs: string, value: unknown): boolean | undefined {
@@ -237,11 +269,9 @@ interface Node {
 function navigate(v: InstanceValidator, st: RunState, val: Value, path: string): Node[] {
   let nodes: Node[] = [{ value: val.value, type: typeFromName(val.loc.name) }];
   if (val.value === undefined && val.ext !== undefined) nodes = [{ value: val.ext }];
-  for (const step of splitPath(path)) {
+  for (const { step, ext, ofType } of stepsOf(path)) {
     if (step === '$this') continue;
     const next: Node[] = [];
-    const ext = /^extension\(\s*'([^']*)'\s*\)$/.exec(step);
-    const ofType = /^ofType\(\s*([A-Za-z.]+)\s*\)$/.exec(step);
     for (const n of nodes) {
       const o = n.value;
       if (step === 'resolve()') {
@@ -251,16 +281,15 @@ function navigate(v: InstanceValidator, st: RunState, val: Value, path: string):
         }
         continue;
       }
-      if (ofType) {
-        const t = ofType[1]!.replace(/^FHIR\./, '');
-        if (n.type === t) next.push(n);
+      if (ofType !== undefined) {
+        if (n.type === ofType) next.push(n);
         continue;
       }
       if (!o || typeof o !== 'object' || Array.isArray(o)) continue;
       const rec = o as Record<string, unknown>;
-      if (ext) {
+      if (ext !== undefined) {
         const list = Array.isArray(rec.extension) ? (rec.extension as unknown[]) : [];
-        for (const e of list) if (e && typeof e === 'object' && (e as { url?: unknown }).url === ext[1]) next.push({ value: e, type: 'Extension' });
+        for (const e of list) if (e && typeof e === 'object' && (e as { url?: unknown }).url === ext) next.push({ value: e, type: 'Extension' });
         continue;
       }
       pushMember(rec, step, next);
@@ -295,9 +324,36 @@ function resourceTypeOf(x: unknown): string | undefined {
   return typeof t === 'string' ? t : undefined;
 }
 
+const typeByName = new Map<string, string | undefined>();
+
 function typeFromName(jsonName: string): string | undefined {
+  if (typeByName.has(jsonName)) return typeByName.get(jsonName);
   const m = /^[a-z][a-zA-Z0-9]*?([A-Z][A-Za-z0-9]*)$/.exec(jsonName);
-  return m ? typeFromSuffix(m[1]!) : undefined;
+  const t = m ? typeFromSuffix(m[1]!) : undefined;
+  if (typeByName.size < 10_000) typeByName.set(jsonName, t);
+  return t;
+}
+
+/** One step of a discriminator path, parsed once: a member name, `extension('url')` or `ofType(T)`. */
+interface Step {
+  step: string;
+  ext?: string;
+  ofType?: string;
+}
+
+const stepCache = new Map<string, Step[]>();
+
+function stepsOf(path: string): Step[] {
+  let steps = stepCache.get(path);
+  if (!steps) {
+    steps = splitPath(path).map((step) => {
+      const ext = /^extension\(\s*'([^']*)'\s*\)$/.exec(step);
+      const ofType = /^ofType\(\s*([A-Za-z.]+)\s*\)$/.exec(step);
+      return { step, ext: ext ? ext[1] : undefined, ofType: ofType ? ofType[1]!.replace(/^FHIR\./, '') : undefined };
+    });
+    stepCache.set(path, steps);
+  }
+  return steps;
 }
 
 const PRIMITIVE_SUFFIX = new Set([
