@@ -80,7 +80,7 @@ export function checkExtension(
             );
           }
         } else {
-          list = [...applied, { el: plan.root }];
+          list = withDefinition(applied, plan);
           checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc, parentObject);
         }
       }
@@ -91,6 +91,42 @@ export function checkExtension(
   }
   v.validateValue(st, value, undefined, list, 'Extension', loc);
 }
+
+const extendedLists = new WeakMap<Applied[], Map<StructurePlan, Applied[]>>();
+
+/** `applied` plus the extension's own definition; shared lists get a shared result. */
+function withDefinition(applied: Applied[], plan: StructurePlan): Applied[] {
+  if (!Object.isFrozen(applied)) return [...applied, { el: plan.root }];
+  let byPlan = extendedLists.get(applied);
+  if (!byPlan) {
+    byPlan = new Map();
+    extendedLists.set(applied, byPlan);
+  }
+  let list = byPlan.get(plan);
+  if (!list) {
+    list = Object.freeze([...applied, { el: plan.root }]) as Applied[];
+    byPlan.set(plan, list);
+  }
+  return list;
+}
+
+/** A placement verdict that depends only on the definitions (not on the instance), by parent element. */
+interface Problem {
+  severity: 'error' | 'warning';
+  ruleId: string;
+  /** May hold EXT_LOC, replaced by the extension's location. */
+  message: string;
+  /** Reported on the element carrying the extension rather than on the extension. */
+  onParent: boolean;
+}
+
+interface Placement {
+  problems: Problem[];
+  /** A fhirpath context that must be evaluated on the instance: no cached verdict. */
+  dynamic?: boolean;
+}
+
+const placements = new WeakMap<StructurePlan, Map<string, Placement>>();
 
 function checkPlacement(
   v: InstanceValidator,
@@ -103,16 +139,57 @@ function checkPlacement(
   parentLoc: Loc,
   parentObject?: object,
 ): void {
+  const parentEl = parentApplied[0]?.el;
+  const parentExtUrl = parentApplied.find((a) => a.el.owner.type === 'Extension' && a.el.owner.url !== EXT_BASE)?.el.owner.url;
+  const key = `${isModifierExtension ? 'm' : 'e'}|${parentType}|${parentEl?.path ?? ''}|${parentEl?.def.base?.path ?? ''}|${parentExtUrl ?? ''}`;
+  let byParent = placements.get(plan);
+  if (!byParent) {
+    byParent = new Map();
+    placements.set(plan, byParent);
+  }
+  const known = byParent.get(key);
+  if (known && !known.dynamic) {
+    for (const p of known.problems) report(v, st, p, p.onParent ? parentLoc : loc, loc);
+    return;
+  }
+  const problems: Problem[] = [];
+  const dynamic = placementProblems(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentObject, problems);
+  for (const p of problems) report(v, st, p, p.onParent ? parentLoc : loc, loc);
+  // a verdict that needed the instance (a fhirpath context) is worked out again every time
+  if (!known) byParent.set(key, { problems, dynamic });
+}
+
+function report(v: InstanceValidator, st: RunState, p: Problem, at: Loc, extLoc: Loc): void {
+  v.report(st, at, p.severity, 'structure', p.ruleId, p.message.replace(EXT_LOC, extLoc.toString()));
+}
+
+/** Placeholder in a cached message for the location of the extension itself. */
+const EXT_LOC = '\u0000loc\u0000';
+const EXT_BASE = 'http://hl7.org/fhir/StructureDefinition/Extension';
+
+/** The placement problems of an extension (pushed to `out`); returns true when the verdict depended on the instance. */
+function placementProblems(
+  v: InstanceValidator,
+  st: RunState,
+  plan: StructurePlan,
+  loc: Loc,
+  parentType: string,
+  parentApplied: Applied[],
+  isModifierExtension: boolean,
+  parentObject: object | undefined,
+  out: Problem[],
+): boolean {
+  void loc;
   const root = plan.root.def;
   // modifier or not, as defined
   const definedModifier = root.isModifier === true || plan.root.children.some((c) => c.name === 'modifierExtension' && false);
   if (definedModifier && !isModifierExtension) {
-    v.report(st, loc, 'error', 'structure', 'extension-modifier-misplaced', `The extension ${plan.canonical} must not be used as an extension (it's a modifierExtension): put it in modifierExtension`);
+    out.push({ severity: 'error', ruleId: 'extension-modifier-misplaced', message: `The extension ${plan.canonical} must not be used as an extension (it's a modifierExtension): put it in modifierExtension`, onParent: false });
   } else if (!definedModifier && isModifierExtension) {
-    v.report(st, loc, 'error', 'structure', 'extension-not-modifier', `The extension ${plan.canonical} must not be used as a modifierExtension (it's a regular extension): put it in extension`);
+    out.push({ severity: 'error', ruleId: 'extension-not-modifier', message: `The extension ${plan.canonical} must not be used as a modifierExtension (it's a regular extension): put it in extension`, onParent: false });
   }
   const contexts = plan.sd.context ?? [];
-  if (contexts.length === 0) return;
+  if (contexts.length === 0) return false;
   const parentPaths = new Set<string>();
   const parentEl = parentApplied[0]?.el;
   parentPaths.add(parentType);
@@ -123,23 +200,24 @@ function checkPlacement(
   }
   // the parent's own extension url (for extension-of-extension contexts)
   // an extension used inside another extension (on it, or on its value) has that extension as context
-  const EXT_BASE = 'http://hl7.org/fhir/StructureDefinition/Extension';
   const parentExtUrl = parentApplied.find((a) => a.el.owner.type === 'Extension' && a.el.owner.url !== EXT_BASE)?.el.owner.url;
   const ancestors = typeAncestors(v, parentType);
+  let dynamic = false;
   for (const c of contexts) {
     const expr = c.expression ?? '';
     if (c.type === 'element') {
-      if (expr === 'Element' || expr === 'Base') return;
-      if (parentPaths.has(expr) || ancestors.has(expr)) return;
+      if (expr === 'Element' || expr === 'Base') return dynamic;
+      if (parentPaths.has(expr) || ancestors.has(expr)) return dynamic;
       // "Patient" allows an extension on the Patient resource itself only
     } else if (c.type === 'extension') {
-      if (parentExtUrl && (expr === parentExtUrl || expr.split('#')[0] === parentExtUrl)) return;
+      if (parentExtUrl && (expr === parentExtUrl || expr.split('#')[0] === parentExtUrl)) return dynamic;
     } else if (c.type === 'fhirpath') {
       // the extension may sit on any node the expression selects (evaluated on the resource)
+      dynamic = true;
       const selected = selectNodes(expr, st.frame?.resource);
-      if (selected === undefined || (parentObject && selected.has(parentObject))) return;
+      if (selected === undefined || (parentObject && selected.has(parentObject))) return dynamic;
     } else {
-      return;
+      return dynamic;
     }
   }
   // tooling extensions inside definitions (ElementDefinition...) are often placed loosely by the
@@ -147,14 +225,13 @@ function checkPlacement(
   const severity = [...parentPaths].some((p) => p.startsWith('ElementDefinition')) ? 'warning' : 'error';
   const allowed = contexts.map((c) => `${c.type === 'element' ? 'e' : c.type === 'extension' ? 'x' : 'p'}:${c.expression}`).join(', ');
   // reported on the element carrying the extension: that is what is in the wrong place
-  v.report(
-    st,
-    parentLoc,
+  out.push({
     severity,
-    'structure',
-    'extension-context',
-    `The extension ${plan.canonical} (${loc.toString()}) is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
-  );
+    ruleId: 'extension-context',
+    message: `The extension ${plan.canonical} (${EXT_LOC}) is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
+    onParent: true,
+  });
+  return dynamic;
 }
 
 const ancestorCache = new Map<string, Set<string>>();
