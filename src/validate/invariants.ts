@@ -153,6 +153,7 @@ function mergedConstraints(v: InstanceValidator, applied: readonly Applied[], ty
 
 function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknown, loc: Loc, list: PreparedConstraint[]): void {
   let node: unknown;
+  let env: FhirPathEnv | undefined;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
     if (c.isEle1) {
@@ -168,8 +169,10 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
       continue;
     }
     if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
-    const frame = st.frame;
-    const env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node };
+    if (env === undefined) {
+      const frame = st.frame;
+      env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node };
+    }
     let ok: boolean | undefined | null = c.hot ? c.hot(node, env) : null;
     try {
       if (ok === null) ok = c.compiled.evaluate(node, env);
