@@ -16,6 +16,10 @@ export class ChildTable {
   readonly slots = new Map<string, ChildSlot>();
   /** Choice elements by their prefix (`value` → Observation.value[x]), to explain wrong choice types. */
   readonly choices = new Map<string, ElementPlan>();
+  /** The elements with a cardinality to check (filled by the validator on first use). */
+  cardinalityChecks?: ElementPlan[];
+  /** The sliced elements (filled by the validator on first use). */
+  sliced?: ElementPlan[];
 
   constructor(readonly elements: readonly ElementPlan[]) {
     for (const c of elements) {

@@ -24,6 +24,8 @@ export interface MemberSlots {
   /** The member's type (a choice member's chosen type), undefined when it has several. */
   type?: string;
   primitive: boolean;
+  /** Whether the member holds a resource (Bundle.entry.resource, contained...). */
+  resource?: boolean;
   /** The combination of the last list of `chain` and `type`, once a value needed it. */
   chainCombo?: Combination;
 }
@@ -33,6 +35,8 @@ export class Combination {
   tables?: ChildTable[];
   /** The type code each table was computed for ('' for a structure's root). */
   tableKeys?: string[];
+  /** The applied list the tables were computed from. */
+  tablesFor?: readonly Applied[];
   /** Member name → slot per table; undefined entries when a definition has no such member. */
   readonly members = new Map<string, MemberSlots>();
   /** Invariants of every definition and of the type's root, deduplicated (filled by invariants.ts). */

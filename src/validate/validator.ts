@@ -430,7 +430,7 @@ export class InstanceValidator {
       const raw = typeof value === 'number' && loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
       // Resource.id is typed as a plain string in R4's definitions, but it must be a valid id
       const code = typeCode === 'System.String' && loc.name === 'id' && el0?.def.base?.path === 'Resource.id' ? 'id' : typeCode;
-      for (const p of checkPrimitive(code, value, { raw, format: st.format })) {
+      for (const p of checkPrimitive(code, value, raw === undefined && st.format === 'json' ? undefined : { raw, format: st.format })) {
         this.report(st, loc, p.severity, p.ruleId === 'primitive-json-type' ? 'structure' : 'value', p.ruleId, p.message, { el: el0 });
       }
       if (typeCode === 'xhtml' && typeof value === 'string') {
@@ -680,7 +680,7 @@ export class InstanceValidator {
       const mp = m.slots;
       const t = mp.type;
       if (t === undefined) continue;
-      const resource = this.holdsResource(t);
+      const resource = (mp.resource ??= this.holdsResource(t));
       for (const v of m.values) {
         const plans = v.applied!;
         if (t === 'Extension') {
@@ -710,7 +710,8 @@ export class InstanceValidator {
   /** The children tables of a combination (one per applied definition), computed once. */
   private tablesOf(combo: Combination, applied: Applied[], typeCode: string): ChildTable[] {
     let tables = combo.tables;
-    if (tables && combo.tableKeys && sameTableKeys(combo.tableKeys, applied, typeCode)) return tables;
+    // the list the tables were made for (shared lists come back by identity), else same type codes
+    if (tables && (applied === combo.tablesFor || (combo.tableKeys && sameTableKeys(combo.tableKeys, applied, typeCode)))) return tables;
     const keys: string[] = new Array(applied.length);
     tables = new Array(applied.length);
     for (let i = 0; i < applied.length; i++) {
@@ -722,6 +723,7 @@ export class InstanceValidator {
     if (!combo.tables) {
       combo.tables = tables;
       combo.tableKeys = keys;
+      combo.tablesFor = applied;
     }
     return tables;
   }
@@ -1016,24 +1018,12 @@ function typeRef(code: string): TypeRef {
   return t;
 }
 
-const cardCache = new WeakMap<ChildTable, ElementPlan[]>();
 function cardinalityChecks(table: ChildTable): ElementPlan[] {
-  let c = cardCache.get(table);
-  if (!c) {
-    c = table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0)));
-    cardCache.set(table, c);
-  }
-  return c;
+  return (table.cardinalityChecks ??= table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0))));
 }
 
-const slicedCache = new WeakMap<ChildTable, ElementPlan[]>();
 function slicedElements(table: ChildTable): ElementPlan[] {
-  let c = slicedCache.get(table);
-  if (!c) {
-    c = table.elements.filter((e) => e.slices.length > 0);
-    slicedCache.set(table, c);
-  }
-  return c;
+  return (table.sliced ??= table.elements.filter((e) => e.slices.length > 0));
 }
 
 function dedupeApplied(list: Applied[]): Applied[] {
