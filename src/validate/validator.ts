@@ -753,7 +753,7 @@ export class InstanceValidator {
           { el },
         );
         // still check the value itself
-        out.push({ value: arr, ext: Array.isArray(ext) ? undefined : ext, loc: loc.child(name, obj, name) });
+        out.push(new Value(loc, name, -1, obj, name, arr, Array.isArray(ext) ? undefined : ext));
         return out;
       }
       if (m.hasExt && ext !== undefined && !Array.isArray(ext)) {
@@ -780,18 +780,17 @@ export class InstanceValidator {
         const v = values[i];
         const e = exts[i];
         const container = i < values.length ? (arr as object) : (ext as object);
-        const vloc = loc.child(name, container, i, i);
         if ((v === null || v === undefined) && (e === null || e === undefined)) {
           if (i < values.length) {
-            this.report(st, vloc, 'error', 'structure', 'null-value', `${name}[${i}] is null: null is only allowed in primitive arrays when _${name} gives an extension for it`, { el });
+            this.report(st, loc.child(name, container, i, i), 'error', 'structure', 'null-value', `${name}[${i}] is null: null is only allowed in primitive arrays when _${name} gives an extension for it`, { el });
           }
           continue;
         }
         if (v === null && !primitive) {
-          this.report(st, vloc, 'error', 'structure', 'null-value', `${name}[${i}] is null: remove it from the array`, { el });
+          this.report(st, loc.child(name, container, i, i), 'error', 'structure', 'null-value', `${name}[${i}] is null: remove it from the array`, { el });
           continue;
         }
-        out.push({ value: v === null ? undefined : v, ext: e === null ? undefined : e, loc: vloc });
+        out.push(new Value(loc, name, i, container, i, v === null ? undefined : v, e === null ? undefined : e));
       }
       return out;
     }
@@ -807,14 +806,14 @@ export class InstanceValidator {
         { el },
       );
       const arr = m.value as unknown[];
-      arr.forEach((v, i) => out.push({ value: v, ext: undefined, loc: loc.child(name, arr, i, i) }));
+      arr.forEach((v, i) => out.push(new Value(loc, name, i, arr, i, v, undefined)));
       return out;
     }
     if (m.hasValue && m.value === null) {
       this.report(st, loc.child(name, obj, name), 'error', 'structure', 'null-value', `${name} is null: leave the property out instead`, { el });
       if (!m.hasExt) return out;
     }
-    out.push({ value: m.value === null ? undefined : m.value, ext: m.ext, loc: loc.child(name, obj, m.hasValue ? name : '_' + name) });
+    out.push(new Value(loc, name, -1, obj, m.hasValue ? name : '_' + name, m.value === null ? undefined : m.value, m.ext));
     return out;
   }
 
@@ -930,12 +929,29 @@ export interface Member {
   values: Value[];
 }
 
-export interface Value {
-  value: unknown;
-  ext: unknown;
-  loc: Loc;
+/**
+ * One value of a member (an array item, or the single value) and where it is: the value is
+ * its own location (one object per value instead of two).
+ */
+export class Value extends Loc {
   /** Every definition that applies to this value (base, profiles, matched slices). */
   applied?: Applied[];
+
+  constructor(
+    parent: Loc,
+    name: string,
+    index: number,
+    container: object,
+    key: string | number,
+    readonly value: unknown,
+    readonly ext: unknown,
+  ) {
+    super(parent, name, index, container, key);
+  }
+
+  get loc(): Loc {
+    return this;
+  }
 }
 
 const EMPTY_VALUES: Value[] = [];
