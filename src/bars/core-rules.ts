@@ -202,22 +202,37 @@ export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: read
       }
     }
   }
-  // 15 every Coding has a display (TKW)
-  walkCodings(b, [], (coding, path) => {
-    if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
-      sink.add([...path], 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw });
-    }
+  // 15 every Coding has a display (TKW): with the NHS numbers, in checkMessageContent
+}
+
+/**
+ * Rules about values anywhere in a message, in one walk: 13 NHS numbers, and 15 every Coding
+ * has a display (TKW; only for messages with a MessageHeader, as the other Core rules).
+ */
+export function checkMessageContent(msg: BarsMessage, sink: IssueSink): void {
+  const codings = msg.header !== undefined;
+  walk(msg.bundle, [], (node, path) => {
+    checkNhsNumber(node, path, sink);
+    if (codings && isCoding(path)) checkCodingDisplay(node, path, sink);
   });
 }
 
-/** NHS numbers anywhere in a resource (identifiers with the NHS number system). */
+function checkCodingDisplay(coding: Json, path: (string | number)[], sink: IssueSink): void {
+  if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
+    sink.add([...path], 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw });
+  }
+}
+
+function checkNhsNumber(node: Json, path: (string | number)[], sink: IssueSink): void {
+  if (node.system === NHS_NUMBER_SYSTEM && typeof node.value === 'string') {
+    const problem = nhsNumberProblem(node.value);
+    if (problem) sink.add([...path, 'value'], 'error', 'value', 'BARS-CORE-13', problem, { guidePage: PAGES.fhirUsage });
+  }
+}
+
+/** NHS numbers anywhere in a resource (identifiers with the NHS number system); message Bundles get this from checkCoreRules. */
 export function checkNhsNumbers(root: Json, sink: IssueSink): void {
-  walk(root, [], (node, path) => {
-    if (node.system === NHS_NUMBER_SYSTEM && typeof node.value === 'string') {
-      const problem = nhsNumberProblem(node.value);
-      if (problem) sink.add([...path, 'value'], 'error', 'value', 'BARS-CORE-13', problem, { guidePage: PAGES.fhirUsage });
-    }
-  });
+  walk(root, [], (node, path) => checkNhsNumber(node, path, sink));
 }
 
 /** An error response must be coded from the BaRS error code system. */
@@ -268,10 +283,9 @@ function walk(node: unknown, path: (string | number)[], fn: (n: Json, p: (string
   }
 }
 
-function walkCodings(node: unknown, path: (string | number)[], fn: (c: Json, p: (string | number)[]) => void): void {
-  walk(node, path, (n, p) => {
-    const last = p[p.length - 1];
-    const parentKey = typeof last === 'number' ? p[p.length - 2] : last;
-    if (parentKey === 'coding' || parentKey === 'eventCoding' || (typeof parentKey === 'string' && /Coding$/.test(parentKey))) fn(n, p);
-  });
+/** Is the object at this path a Coding (in `coding`, `eventCoding` or another `…Coding` member)? */
+function isCoding(p: (string | number)[]): boolean {
+  const last = p[p.length - 1];
+  const parentKey = typeof last === 'number' ? p[p.length - 2] : last;
+  return parentKey === 'coding' || parentKey === 'eventCoding' || (typeof parentKey === 'string' && parentKey.endsWith('Coding'));
 }

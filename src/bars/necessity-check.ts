@@ -149,6 +149,10 @@ export function applyNecessityRules(
     const memo = new Map<string, Node[]>();
     const root: Node[] = [{ value: t.resource, parent: undefined, key: '', index: -1, base: t.path }];
     const parentsOf = (segs: Segment[], prefixKeys: string[]): Node[] => {
+      if (segs.length === 1) return root;
+      // the rule's own parent first: rules come in runs under one parent
+      const own = memo.get(prefixKeys[segs.length - 2]!);
+      if (own) return own;
       let nodes = root;
       for (let i = 0; i < segs.length - 1; i++) {
         const key = prefixKeys[i]!;
@@ -160,6 +164,7 @@ export function applyNecessityRules(
         nodes = hit;
         if (nodes.length === 0) break;
       }
+      memo.set(prefixKeys[segs.length - 2]!, nodes);
       return nodes;
     };
     for (const c of prepared) {

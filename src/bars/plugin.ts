@@ -11,7 +11,7 @@ import { Loc } from '../validate/location.js';
 import type { PluginContext, ValidationPlugin } from '../validate/run.js';
 import { RunState } from '../validate/validator.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
-import { checkCoreRules, checkErrorOutcome, checkNhsNumbers } from './core-rules.js';
+import { checkCoreRules, checkErrorOutcome, checkMessageContent, checkNhsNumbers } from './core-rules.js';
 import { analyseMessage, barsMarkers, IssueSink, rec, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
@@ -100,7 +100,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       }
 
       checkCoreRules(msg, sink, ctx.issues, detection.payload);
-      checkNhsNumbers(r, sink);
+      checkMessageContent(msg, sink);
 
       // the guide's necessity tables for this Application payload
       if (detection.application && detection.payload) {
@@ -119,7 +119,9 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
 }
 
 function dedupe(existing: readonly ValidationIssue[], added: ValidationIssue[]): ValidationIssue[] {
-  const seen = new Set(existing.map((i) => `${i.ruleId}|${i.expression}|${i.message}`));
+  // only BaRS issues can repeat a BaRS issue (their rule ids are the layer's own)
+  const seen = new Set<string>();
+  for (const i of existing) if (i.source === 'BaRS') seen.add(`${i.ruleId}|${i.expression}|${i.message}`);
   const out: ValidationIssue[] = [];
   for (const i of added) {
     const k = `${i.ruleId}|${i.expression}|${i.message}`;
