@@ -105,6 +105,24 @@ function step(nodes: readonly Node[], seg: Segment): Node[] {
   return out;
 }
 
+/** Does `step([n], seg)` find anything? Without building the nodes. */
+function hasChild(n: Node, seg: Segment): boolean {
+  const o = rec(n.value);
+  if (!o) return false;
+  if (!seg.choice) return isPresent(o[seg.key]);
+  for (const k in o) {
+    if (k.length > seg.key.length && k.startsWith(seg.key) && isUpper(k.charCodeAt(seg.key.length)) && isPresent(o[k])) return true;
+  }
+  return false;
+}
+
+function isPresent(v: unknown): boolean {
+  if (v === undefined || v === null) return false;
+  if (!Array.isArray(v)) return true;
+  for (const x of v) if (x !== null && x !== undefined) return true;
+  return false;
+}
+
 function isUpper(c: number): boolean {
   return c >= 65 && c <= 90;
 }
@@ -181,26 +199,29 @@ export function applyNecessityRules(
       const fixedTargets: Node[] = [];
       for (const p of parents) {
         // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
-        const children = step([p], c.presence!);
-        if (c.checkFixed) for (const x of children) fixedTargets.push(x);
+        const presence = c.presence!;
+        const needNodes = c.checkFixed || rule.necessity === 'MUST NOT' || rule.necessity === 'SHOULD NOT';
+        const children = needNodes ? step([p], presence) : undefined;
+        const present = children ? children.length > 0 : hasChild(p, presence);
+        if (c.checkFixed) for (const x of children!) fixedTargets.push(x);
         switch (rule.necessity) {
           case 'MUST':
-            if (children.length === 0 && !rule.contentOnly) {
+            if (!present && !rule.contentOnly) {
               if (rule.condition) {
-                report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`);
+                report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
               } else {
-                report(c, p, 'error', 'required', 'bars-necessity-must', `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+                report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
               }
             }
             break;
           case 'SHOULD':
-            if (children.length === 0) report(c, p, 'warning', 'required', 'bars-necessity-should', `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${rule.guidance ? `: ${truncate(rule.guidance)}` : ''}`);
+            if (!present) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
             break;
           case 'MUST NOT':
-            for (const x of children) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', `${rule.path} MUST NOT be populated in ${where}`);
+            for (const x of children!) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
             break;
           case 'SHOULD NOT':
-            for (const x of children) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', `${rule.path} SHOULD NOT be populated in ${where}`);
+            for (const x of children!) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
             break;
           default:
             break;
@@ -241,6 +262,8 @@ interface PreparedRule {
   prefixKeys: string[];
   presence?: Segment;
   extra: { rule: string; guidePage: string };
+  /** What a violation of the rule's necessity says (the same for every message). */
+  message: string;
   /** A FIXED VALUE the instance is checked against. */
   checkFixed: boolean;
   display: boolean;
@@ -265,8 +288,19 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
     // definition, which the profile validation already enforces; the guide's copies of them
     // sometimes differ in case, so only absolute URLs are checked here
     const extensionUrlRule = /\.url$/.test(rule.path) && /extension\.url$/i.test(rule.path) && !/^[a-z]+:\/\//i.test(rule.fixedValue ?? '');
+    const where = `${payload.application} ${payload.payload}`;
+    const guidance = rule.guidance ? `: ${truncate(rule.guidance)}` : '';
+    const message =
+      rule.necessity === 'MUST'
+        ? rule.condition
+          ? `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`
+          : `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${guidance}`
+        : rule.necessity === 'SHOULD'
+          ? `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${guidance}`
+          : `${rule.path} ${rule.necessity} be populated in ${where}`;
     return {
       rule,
+      message,
       segs,
       prefixKeys,
       presence: compiled?.presence,
