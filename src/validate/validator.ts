@@ -832,6 +832,19 @@ export class InstanceValidator {
     const choice = m.slot.el.isChoice ? table.choices.get(m.slot.el.name) : undefined;
     if (choice) {
       const allowed = choice.types.map((t) => choice.name + t.code.charAt(0).toUpperCase() + t.code.slice(1));
+      if (a.el.isRoot && a.el.owner.type === 'Extension' && choice.name === 'value' && a.el.owner.url) {
+        // the extension's definition fixes its value type: report it on the extension, naming it
+        this.report(
+          st,
+          loc,
+          'error',
+          'structure',
+          'choice-type-not-allowed',
+          `The extension ${a.el.owner.canonical} allows ${allowed.join(', ')}, but ${m.name} was found: use the value type its definition gives`,
+          { el: choice },
+        );
+        return;
+      }
       this.report(
         st,
         loc.child(m.name, obj, m.hasValue ? m.name : '_' + m.name),
@@ -849,7 +862,12 @@ export class InstanceValidator {
     if (checks.length === 0) return;
     // each member's element in this table, looked up once
     const els: (ElementPlan | undefined)[] = new Array(members.length);
-    for (let i = 0; i < members.length; i++) els[i] = table.get(members[i]!.name)?.el;
+    for (let i = 0; i < members.length; i++) {
+      const m = members[i]!;
+      // a choice present with a type this table does not allow still counts as present (the
+      // type is reported on its own): valueString where a profile wants valueQuantity
+      els[i] = table.get(m.name)?.el ?? (m.slot.el.isChoice ? table.choices.get(m.slot.el.name) : undefined);
+    }
     for (const el of checks) {
       let count = 0;
       for (let i = 0; i < members.length; i++) if (els[i] === el) count += members[i]!.values.length;
@@ -940,7 +958,8 @@ const cardCache = new WeakMap<ChildTable, ElementPlan[]>();
 function cardinalityChecks(table: ChildTable): ElementPlan[] {
   let c = cardCache.get(table);
   if (!c) {
-    c = table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0)));
+    // a single-valued choice can still be given twice (valueString and valueBoolean)
+    c = table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0 || e.isChoice)));
     cardCache.set(table, c);
   }
   return c;
