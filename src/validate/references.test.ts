@@ -33,3 +33,52 @@ describe('reference format', () => {
     expect(r.issues.filter((i) => i.severity === 'error').map((i) => i.ruleId)).toEqual(['reference-target-type']);
   });
 });
+
+describe('references inside a Bundle', () => {
+  const obs = (id: string) => ({ resourceType: 'Observation', id, status: 'final', code: { text: 'x' } });
+  const doc = (sectionRef: string, entries: { fullUrl: string; resource: Record<string, unknown> }[]) => ({
+    resourceType: 'Bundle',
+    identifier: { system: 'urn:ietf:rfc:3986', value: 'urn:uuid:0c3151bd-1cbf-4d64-b04d-cd9187a4c6e0' },
+    type: 'document',
+    timestamp: '2024-01-01T10:00:00Z',
+    entry: [
+      {
+        fullUrl: 'http://example.org/fhir/Composition/c1',
+        resource: {
+          resourceType: 'Composition',
+          id: 'c1',
+          status: 'final',
+          type: { text: 'x' },
+          date: '2024-01-01',
+          author: [{ display: 'y' }],
+          title: 'z',
+          section: [{ title: 's', entry: [{ reference: sectionRef }] }],
+        },
+      },
+      ...entries,
+    ],
+  });
+
+  it('reports on the Reference element (not its .reference), as the HL7 validator does', async () => {
+    const e = await plainEngine();
+    const b = doc('Observation/o1', [
+      { fullUrl: 'http://example.org/fhir/Observation/o1', resource: obs('o1') },
+      { fullUrl: 'http://example.org/fhir/Observation/o1', resource: obs('o1') },
+    ]);
+    const r = await e.validate(JSON.stringify(b));
+    const amb = r.issues.filter((i) => i.ruleId === 'reference-ambiguous' && i.severity === 'error');
+    expect(amb.map((i) => i.expression)).toEqual(['Bundle.entry[0].resource.section[0].entry[0]']);
+  });
+
+  it('an ambiguous reference is not also said to resolve to nothing', async () => {
+    const e = await plainEngine();
+    const b = doc('Observation/o1', [
+      { fullUrl: 'urn:uuid:2b90dd2b-2dab-4c75-9bb9-a355e07401e8', resource: obs('o1') },
+      { fullUrl: 'urn:uuid:f5452d76-3d4e-4cd0-9fc0-1ac3623e5cbf', resource: obs('o1') },
+    ]);
+    const r = await e.validate(JSON.stringify(b));
+    const at = r.issues.filter((i) => i.expression === 'Bundle.entry[0].resource.section[0].entry[0]');
+    expect(at.some((i) => i.ruleId === 'reference-ambiguous')).toBe(true);
+    expect(r.issues.filter((i) => /does not resolve to any entry/.test(i.message))).toEqual([]);
+  });
+});

@@ -11,9 +11,10 @@ const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_hist
 export function checkReference(v: InstanceValidator, st: RunState, ref: Record<string, unknown>, applied: Applied[], loc: Loc): void {
   const reference = ref.reference;
   if (typeof reference !== 'string' || reference === '') return;
-  const refLoc = loc.child('reference', ref, 'reference');
+  // every finding is reported on the Reference element itself (as the Java validator does);
+  // the message quotes the reference
   if (/\s/.test(reference)) {
-    v.report(st, refLoc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
+    v.report(st, loc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
     return;
   }
   // the allowed targets, from every definition that applies
@@ -78,16 +79,17 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
           v.report(st, loc, 'warning', 'required', 'reference-base-mismatch', `Entry ${f.index} matches the reference ${reference} by type and id, but its fullUrl ${f.fullUrl ?? '(none)'} is not ${res.target}, the URL the Bundle resolution rules give`);
         }
       } else if (found.length > 1) {
-        v.report(st, refLoc, 'error', 'multiple-matches', 'reference-ambiguous', `The reference '${reference}' matches ${found.length} entries of the Bundle (entries ${found.map((f) => f.index).join(', ')}): it must identify exactly one`);
+        v.report(st, loc, 'error', 'multiple-matches', 'reference-ambiguous', `The reference '${reference}' matches ${found.length} entries of the Bundle (entries ${found.map((f) => f.index).join(', ')}): it must identify exactly one`);
       }
       target = found.length === 1 || res.exact ? found[0]?.resource : undefined;
-      if (!target) {
+      // several candidates were reported above; "no entry" is for a reference nothing matches
+      if (!target && found.length === 0) {
         if (/^urn:(uuid|oid):/i.test(reference)) {
           // a message or document must carry what it refers to; other Bundles may point elsewhere
           const strict = bundle.type === 'message' || bundle.type === 'document';
           v.report(
             st,
-            refLoc,
+            loc,
             strict ? 'error' : 'warning',
             'not-found',
             'reference-unresolved-urn',
@@ -96,7 +98,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
         } else if (bundle.type === 'message' || bundle.type === 'document') {
           v.report(
             st,
-            refLoc,
+            loc,
             'warning',
             'not-found',
             'reference-unresolved',
@@ -106,7 +108,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
       }
     } else if (/^urn:(uuid|oid):/i.test(reference)) {
       // a resource checked on its own may have been cut out of a Bundle: say so, do not fail it
-      v.report(st, refLoc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
+      v.report(st, loc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
     }
   }
   const targetType = target && typeof target.resourceType === 'string' ? target.resourceType : impliedType;
@@ -140,7 +142,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
   if (!anyResource && !allowedTypes.has(targetType)) {
     v.report(
       st,
-      refLoc,
+      loc,
       'error',
       'structure',
       'reference-target-type',
@@ -157,7 +159,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
   if (!usable.some((p) => v.conformsTo(st, target, p, targetType))) {
     v.report(
       st,
-      refLoc,
+      loc,
       'error',
       'structure',
       'reference-target-profile',
