@@ -25,11 +25,42 @@ const qtyProfile = {
   differential: { element: [{ id: 'Observation.value[x]', path: 'Observation.value[x]', min: 1, type: [{ code: 'Quantity' }] }] },
 };
 
+const sd = (url: string, type: string, element: Record<string, unknown>[]) => ({
+  resourceType: 'StructureDefinition',
+  url,
+  version: '1.0.0',
+  name: url.slice(url.lastIndexOf('/') + 1).replace(/-/g, ''),
+  status: 'active',
+  fhirVersion: '4.0.1',
+  kind: 'resource',
+  abstract: false,
+  type,
+  baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`,
+  derivation: 'constraint',
+  differential: { element },
+});
+const PAT_URL = 'http://example.org/StructureDefinition/pat-gender';
+const MISSING = 'http://example.org/StructureDefinition/not-loaded';
+const patProfile = sd(PAT_URL, 'Patient', [
+  { id: 'Patient.gender', path: 'Patient.gender', min: 1 },
+  { id: 'Patient.identifier', path: 'Patient.identifier', type: [{ code: 'Identifier', profile: [MISSING] }] },
+]);
+const BUNDLE_URL = 'http://example.org/StructureDefinition/typed-entries';
+const bundleProfile = sd(BUNDLE_URL, 'Bundle', [
+  { id: 'Bundle.entry', path: 'Bundle.entry', slicing: { discriminator: [{ type: 'type', path: 'resource' }], rules: 'open' } },
+  { id: 'Bundle.entry:pat', path: 'Bundle.entry', sliceName: 'pat', min: 0, max: '*' },
+  { id: 'Bundle.entry:pat.resource', path: 'Bundle.entry.resource', type: [{ code: 'Patient', profile: [PAT_URL] }] },
+  { id: 'Bundle.entry:obs', path: 'Bundle.entry', sliceName: 'obs', min: 0, max: '*' },
+  { id: 'Bundle.entry:obs.resource', path: 'Bundle.entry.resource', type: [{ code: 'Observation', profile: [MISSING] }] },
+]);
+
 let engine: Promise<Engine> | undefined;
 function getEngine(): Promise<Engine> {
   if (!engine) {
     const dir = mkdtempSync(join(tmpdir(), 'bars-validator-'));
     writeFileSync(join(dir, 'StructureDefinition-obs-quantity.json'), JSON.stringify(qtyProfile));
+    writeFileSync(join(dir, 'StructureDefinition-pat-gender.json'), JSON.stringify(patProfile));
+    writeFileSync(join(dir, 'StructureDefinition-typed-entries.json'), JSON.stringify(bundleProfile));
     engine = createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [dir] });
   }
   return engine;
@@ -71,5 +102,41 @@ describe("an extension value of a type the extension's definition does not allow
     expect(issue.message).toContain('http://hl7.org/fhir/StructureDefinition/patient-birthPlace');
     expect(issue.message).toContain('valueAddress');
     expect(issue.message).toContain('valueString');
+  });
+});
+
+describe('profiles that a definition requires for a value (type profiles)', () => {
+  const bundle = (...resources: Record<string, unknown>[]) => ({
+    resourceType: 'Bundle',
+    meta: { profile: [BUNDLE_URL] },
+    type: 'collection',
+    entry: resources.map((r, i) => ({ fullUrl: `http://example.org/fhir/${String(r.resourceType)}/${i}`, resource: { id: String(i), ...r } })),
+  });
+
+  it("apply to a Bundle entry's resource through the slice that names its type", async () => {
+    const r = await (await getEngine()).validate(JSON.stringify(bundle({ resourceType: 'Patient' })));
+    expect(errors(r)).toEqual(['cardinality-min @ Bundle.entry[0].resource']);
+    expect(r.issues.find((i) => i.ruleId === 'cardinality-min')!.message).toContain('Patient.gender');
+  });
+
+  it('are an error when they cannot be found (the resource cannot be shown to conform)', async () => {
+    const r = await (await getEngine()).validate(JSON.stringify(bundle({ resourceType: 'Observation', status: 'final', code: { text: 'x' } })));
+    expect(errors(r)).toEqual(['profile-required-unknown @ Bundle.entry[0].resource']);
+    const issue = r.issues.find((i) => i.ruleId === 'profile-required-unknown')!;
+    expect(issue.message).toContain(MISSING);
+    expect(issue.message).toContain('Bundle.entry:obs.resource');
+  });
+
+  it('are an error on a datatype too', async () => {
+    const patient = { resourceType: 'Patient', meta: { profile: [PAT_URL] }, gender: 'male', identifier: [{ value: '1' }] };
+    const r = await (await getEngine()).validate(JSON.stringify(patient));
+    expect(errors(r)).toEqual(['profile-required-unknown @ Patient.identifier[0]']);
+  });
+
+  it("while an instance's own meta.profile that cannot be found stays a warning", async () => {
+    const patient = { resourceType: 'Patient', meta: { profile: [MISSING] } };
+    const r = await (await getEngine()).validate(JSON.stringify(patient));
+    expect(errors(r)).toEqual([]);
+    expect(r.issues.some((i) => i.ruleId === 'profile-unknown' && i.severity === 'warning')).toBe(true);
   });
 });

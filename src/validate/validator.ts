@@ -324,11 +324,13 @@ export class InstanceValidator {
   validateValue(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc): void {
     if (RESOURCE_CODES.has(typeCode) || (this.isResourceType(typeCode) && !isPrimitiveCode(typeCode))) {
       const profiles: string[] = [];
+      // Bundle.entry.resource and contained are typed Resource: a slice names the actual type
+      const rt = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).resourceType : undefined;
       for (const a of applied) {
         for (const t of a.el.types) {
-          if (t.code !== typeCode && !RESOURCE_CODES.has(t.code)) continue;
+          if (t.code !== typeCode && t.code !== rt && !RESOURCE_CODES.has(t.code)) continue;
           const chosen = this.chooseProfile(st, value, t.profiles, undefined, loc, a.el);
-          if (chosen) profiles.push(chosen);
+          if (chosen && this.requiredProfileUsable(st, chosen, a.el, loc)) profiles.push(chosen);
         }
       }
       this.validateResource(st, value, loc, profiles);
@@ -382,6 +384,28 @@ export class InstanceValidator {
     return undefined;
   }
 
+  /**
+   * A profile that a definition requires for a value (a type profile): when it cannot be
+   * found the value cannot be shown to conform, so that is an error (an instance's own
+   * meta.profile claim that cannot be found is only a warning).
+   */
+  private requiredProfileUsable(st: RunState, url: string, el: ElementPlan, loc: Loc): boolean {
+    if (this.compiler.plan(url)) return true;
+    const failure = this.compiler.failure(url);
+    this.report(
+      st,
+      loc,
+      'error',
+      failure ? 'processing' : 'not-found',
+      failure ? 'profile-snapshot-failed' : 'profile-required-unknown',
+      failure
+        ? `Profile ${url} could not be used: ${failure}`
+        : `Profile ${url}, which ${el.owner.canonical} requires here (${el.id}), could not be found, so conformance to it could not be checked. ${howToProvide(url)}`,
+      { el },
+    );
+    return false;
+  }
+
   private expandApplied(st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): Applied[] {
     let needed = false;
     for (let i = 0; i < applied.length; i++) if (applied[i]!.el.needsExpansion) needed = true;
@@ -391,7 +415,8 @@ export class InstanceValidator {
       for (const t of a.el.types) {
         if (t.code !== typeCode || t.profiles.length === 0) continue;
         const chosen = this.chooseProfile(st, value, t.profiles, typeCode, loc, a.el);
-        for (const p of chosen ? [chosen] : []) {
+        // an extension's definition is looked up (and reported when unknown) by its url
+        for (const p of chosen && (typeCode === 'Extension' || this.requiredProfileUsable(st, chosen, a.el, loc)) ? [chosen] : []) {
           const plan = this.compiler.plan(p);
           if (plan && !applied.some((x) => x.el === plan.root)) {
             out ??= [...applied];
