@@ -12,6 +12,7 @@ import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import type { LocationIndex } from '../parse/locations.js';
 import type { TerminologyService } from '../terminology/index.js';
 import { checkBindings } from './bindings.js';
+import { checkAttachment } from './attachment.js';
 import { BundleIndex, checkBundle } from './bundle.js';
 import { checkExtension } from './extensions.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
@@ -704,6 +705,7 @@ export class InstanceValidator {
       if (typeof obj.value === 'number' && (typeCode === 'Quantity' || QUANTITY_TYPES.has(typeCode))) {
         for (const a of applied) this.checkQuantityLimits(st, obj, a.el, loc);
       }
+      if (typeCode === 'Attachment') checkAttachment(this, st, obj, loc);
       if (this.terminology && !isResource) checkBindings(this, st, obj, applied, typeCode, loc);
       evaluateConstraints(this, st, obj, undefined, applied, typeCode, loc);
     }
