@@ -22,6 +22,7 @@ import { checkPrimitive } from './primitives.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { checkReference } from './references.js';
 import { matchSlices } from './slicing.js';
+import { impliedVitalSignsProfile } from './vital-signs.js';
 import { checkNarrativeXhtml } from './xhtml.js';
 
 export interface ValidatorOptions {
@@ -166,6 +167,7 @@ export class InstanceValidator {
       const plan = this.profilePlan(st, p, rt, loc);
       if (plan) applied.push({ el: plan.root });
     }
+    if (rt === 'Observation') this.applyVitalSigns(st, r, applied, loc);
     const outer = st.frame;
     const frame: ResourceFrame = {
       resource: r,
@@ -187,6 +189,24 @@ export class InstanceValidator {
       if (bundle) st.bundles.pop();
       st.frames.pop();
     }
+  }
+
+  /** An Observation recording a vital sign must conform to the core vital signs profile for it. */
+  private applyVitalSigns(st: RunState, r: Record<string, unknown>, applied: Applied[], loc: Loc): void {
+    const implied = impliedVitalSignsProfile(r);
+    if (!implied) return;
+    const plan = this.compiler.plan(implied.url);
+    if (!plan || applied.some((a) => a.el === plan.root)) return;
+    applied.push({ el: plan.root });
+    this.report(
+      st,
+      loc,
+      'information',
+      'informational',
+      'vital-signs-profile',
+      `${implied.system} code ${implied.code} makes this Observation a vital sign (${implied.name}), so it was also validated against ${implied.url}: the FHIR specification requires vital signs to conform to that profile`,
+      { plan },
+    );
   }
 
   /** Questionnaire rules and QuestionnaireResponse-against-Questionnaire checks (beyond what profiles can say). */
