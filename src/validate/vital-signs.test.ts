@@ -54,4 +54,18 @@ describe('vital signs validation', () => {
     );
     expect(errors(r)).toEqual(['fixed-value @ Observation.valueQuantity.code']);
   });
+
+  it("a component's unit outside ucum-vitals-common is a warning: R4 binds it to every component value type, so it is read as extensible", async () => {
+    const r = await (await plainEngine()).validate(
+      JSON.stringify(
+        obs([{ system: 'http://loinc.org', code: '2708-6' }], {
+          valueQuantity: { value: 98, unit: '%', system: 'http://unitsofmeasure.org', code: '%' },
+          component: [{ code: { coding: [{ system: 'http://loinc.org', code: '3151-8' }] }, valueQuantity: { value: 2, unit: 'L/min', system: 'http://unitsofmeasure.org', code: 'L/min' } }],
+        }),
+      ),
+    );
+    expect(errors(r)).toEqual([]);
+    const w = r.issues.find((i) => i.expression === 'Observation.component[0].valueQuantity' && /ucum-vitals-common/.test(i.message));
+    expect(w?.severity).toBe('warning');
+  });
 });
