@@ -1,8 +1,12 @@
 /**
  * Reference forms and targets, outside Bundles and inside them.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plainEngine } from '../../test/support/engine.js';
+import { createEngine } from '../engine.js';
+import { plainEngine, TEST_CACHE } from '../../test/support/engine.js';
 
 const provenance = (reference: string) => ({
   resourceType: 'Provenance',
@@ -80,5 +84,67 @@ describe('references inside a Bundle', () => {
     const at = r.issues.filter((i) => i.expression === 'Bundle.entry[0].resource.section[0].entry[0]');
     expect(at.some((i) => i.ruleId === 'reference-ambiguous')).toBe(true);
     expect(r.issues.filter((i) => /does not resolve to any entry/.test(i.message))).toEqual([]);
+  });
+});
+
+describe('aggregation: where a profile allows the target to be held', () => {
+  const profile = {
+    resourceType: 'StructureDefinition',
+    url: 'http://example.org/StructureDefinition/prov-bundled',
+    version: '1.0.0',
+    name: 'ProvBundled',
+    status: 'active',
+    fhirVersion: '4.0.1',
+    kind: 'resource',
+    abstract: false,
+    type: 'Provenance',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Provenance',
+    derivation: 'constraint',
+    differential: {
+      element: [
+        { id: 'Provenance.target', path: 'Provenance.target', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Patient'], aggregation: ['bundled'] }] },
+        { id: 'Provenance.location', path: 'Provenance.location', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Location'], aggregation: ['referenced'] }] },
+      ],
+    },
+  };
+  let engine: ReturnType<typeof createEngine> | undefined;
+  const getEngine = () => {
+    if (!engine) {
+      const dir = mkdtempSync(join(tmpdir(), 'bars-aggregation-'));
+      writeFileSync(join(dir, 'StructureDefinition-prov-bundled.json'), JSON.stringify(profile));
+      engine = createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [dir] });
+    }
+    return engine;
+  };
+  const prov = (target: string, extra: Record<string, unknown> = {}) => ({
+    resourceType: 'Provenance',
+    meta: { profile: [profile.url] },
+    target: [{ reference: target }],
+    recorded: '2024-01-01T10:00:00Z',
+    agent: [{ who: { display: 'x' } }],
+    ...extra,
+  });
+  const inBundle = (p: Record<string, unknown>) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: [
+      { fullUrl: 'http://example.org/fhir/Provenance/pv1', resource: { id: 'pv1', ...p } },
+      { fullUrl: 'http://example.org/fhir/Patient/p1', resource: { resourceType: 'Patient', id: 'p1' } },
+      { fullUrl: 'http://example.org/fhir/Location/l1', resource: { resourceType: 'Location', id: 'l1' } },
+    ],
+  });
+  const agg = (r: { issues: { ruleId: string; expression?: string }[] }) => r.issues.filter((i) => i.ruleId === 'reference-aggregation').map((i) => i.expression);
+
+  it("a 'bundled' target found in the Bundle is fine", async () => {
+    expect(agg(await (await getEngine()).validate(JSON.stringify(inBundle(prov('Patient/p1')))))).toEqual([]);
+  });
+
+  it("a 'bundled' target that is not in the Bundle is an error, on the Reference", async () => {
+    expect(agg(await (await getEngine()).validate(JSON.stringify(inBundle(prov('Patient/p2')))))).toEqual(['Bundle.entry[0].resource.target[0]']);
+  });
+
+  it("a contained target where only 'referenced' is allowed is an error", async () => {
+    const p = prov('Patient/p1', { contained: [{ resourceType: 'Location', id: 'loc' }], location: { reference: '#loc' } });
+    expect(agg(await (await getEngine()).validate(JSON.stringify(inBundle(p))))).toEqual(['Bundle.entry[0].resource.location']);
   });
 });

@@ -111,6 +111,7 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
       v.report(st, loc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
     }
   }
+  checkAggregation(v, st, applied, loc, reference, target !== undefined, reference.startsWith('#'), st.bundles.length > 0);
   const targetType = target && typeof target.resourceType === 'string' ? target.resourceType : impliedType;
   if (target && impliedType && target.resourceType !== impliedType) {
     v.report(
@@ -165,5 +166,54 @@ export function checkReference(v: InstanceValidator, st: RunState, ref: Record<s
       'reference-target-profile',
       `The ${targetType} referenced by '${reference}' does not conform to ${usable.length === 1 ? 'the required profile' : 'any of the allowed profiles'} ${usable.join(', ')}: validate that resource against it to see why`,
     );
+  }
+}
+
+/**
+ * type.aggregation: how a profile allows the target to be held. 'contained' and 'bundled'
+ * targets must be found in the resource or the Bundle; a contained target needs 'contained',
+ * a target elsewhere in the Bundle 'bundled' or 'referenced', anything else 'referenced'.
+ */
+function checkAggregation(
+  v: InstanceValidator,
+  st: RunState,
+  applied: Applied[],
+  loc: Loc,
+  reference: string,
+  found: boolean,
+  contained: boolean,
+  inBundle: boolean,
+): void {
+  for (const a of applied) {
+    for (const t of a.el.types) {
+      const modes = t.code === 'Reference' ? t.aggregation : undefined;
+      if (!modes || modes.length === 0) continue;
+      const allowed = modes.join(', ');
+      if (!found && !modes.includes('referenced')) {
+        v.report(
+          st,
+          loc,
+          'error',
+          'required',
+          'reference-aggregation',
+          `The reference '${reference}' must point at a resource ${modes.includes('bundled') ? (modes.includes('contained') ? 'contained here or in this Bundle' : 'in this Bundle') : 'contained in this resource'} (aggregation: ${allowed}), but it was not found there`,
+          { el: a.el },
+        );
+      } else if (found) {
+        const ok = contained ? modes.includes('contained') : inBundle ? modes.includes('bundled') || modes.includes('referenced') : modes.includes('referenced');
+        if (!ok) {
+          v.report(
+            st,
+            loc,
+            'error',
+            'structure',
+            'reference-aggregation',
+            `The reference '${reference}' points at a ${contained ? 'contained resource' : 'resource in the Bundle'}, which this element does not allow (aggregation: ${allowed})`,
+            { el: a.el },
+          );
+        }
+      }
+      break;
+    }
   }
 }
