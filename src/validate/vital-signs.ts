@@ -53,22 +53,27 @@ export interface ImpliedProfile {
   code: string;
 }
 
+/** code → vital sign, per system (built once). */
+const BY_CODE: Record<string, Map<string, VitalSign>> = { [LOINC]: new Map(), [SCT]: new Map() };
+for (const vs of VITAL_SIGNS) {
+  for (const c of vs.loinc) if (!BY_CODE[LOINC]!.has(c)) BY_CODE[LOINC]!.set(c, vs);
+  for (const c of vs.sct) if (!BY_CODE[SCT]!.has(c)) BY_CODE[SCT]!.set(c, vs);
+}
+
 /** The core vital signs profile an Observation must conform to because of its code, if any. */
 export function impliedVitalSignsProfile(observation: Record<string, unknown>): ImpliedProfile | undefined {
   const code = observation.code as { coding?: unknown } | undefined;
   const codings = code && Array.isArray(code.coding) ? (code.coding as { system?: unknown; code?: unknown }[]) : undefined;
   if (!codings) return undefined;
-  // LOINC first (it is what the profiles are defined by), then SNOMED CT, in table order
-  for (const [system, key, label] of [
-    [LOINC, 'loinc', 'LOINC'],
-    [SCT, 'sct', 'SNOMED CT'],
+  // LOINC first (it is what the profiles are defined by), then SNOMED CT
+  for (const [system, label] of [
+    [LOINC, 'LOINC'],
+    [SCT, 'SNOMED CT'],
   ] as const) {
-    for (const vs of VITAL_SIGNS) {
-      for (const c of codings) {
-        if (c && c.system === system && typeof c.code === 'string' && vs[key].includes(c.code)) {
-          return { url: BASE + vs.profile, name: vs.name, system: label, code: c.code };
-        }
-      }
+    for (const c of codings) {
+      if (!c || c.system !== system || typeof c.code !== 'string') continue;
+      const vs = BY_CODE[system]!.get(c.code);
+      if (vs) return { url: BASE + vs.profile, name: vs.name, system: label, code: c.code };
     }
   }
   return undefined;
