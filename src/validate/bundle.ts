@@ -201,11 +201,11 @@ function checkSearchSet(v: InstanceValidator, st: RunState, bundle: Record<strin
         'error',
         'invalid',
         'bundle-search-type',
-        `Entry ${i} is a search match, but it is a ${rt} and the search (the self link) was for ${searched.join(' or ')}: return it as an include, or check the search`,
+        `Entry ${i} is a search match, but it is ${rt} and the search (the self link) was for ${searched.join(' or ')}: return it as an include, or check the search`,
       );
     }
     if (mode === 'outcome' && rt !== 'OperationOutcome') {
-      v.report(st, at, 'error', 'invalid', 'bundle-search-outcome', `Entry ${i} has search.mode 'outcome', so it must be an OperationOutcome, not a ${rt}: use 'match' or 'include' for other resources`);
+      v.report(st, at, 'error', 'invalid', 'bundle-search-outcome', `Entry ${i} has search.mode 'outcome', so it must be an OperationOutcome, but it is ${rt}: use 'match' or 'include' for other resources`);
     }
   });
 }

@@ -54,6 +54,17 @@ const bundleProfile = sd(BUNDLE_URL, 'Bundle', [
   { id: 'Bundle.entry:obs.resource', path: 'Bundle.entry.resource', type: [{ code: 'Observation', profile: [MISSING] }] },
 ]);
 
+const dtProfile = (id: string, element: Record<string, unknown>[]) => ({
+  ...sd(`http://example.org/StructureDefinition/${id}`, 'HumanName', element),
+  kind: 'complex-type',
+});
+const NAME_FAMILY = 'http://example.org/StructureDefinition/name-family';
+const NAME_GIVEN = 'http://example.org/StructureDefinition/name-given';
+const nameFamily = dtProfile('name-family', [{ id: 'HumanName.family', path: 'HumanName.family', min: 1 }]);
+const nameGiven = dtProfile('name-given', [{ id: 'HumanName.given', path: 'HumanName.given', min: 1 }]);
+const PAT_NAMES = 'http://example.org/StructureDefinition/pat-names';
+const patNames = sd(PAT_NAMES, 'Patient', [{ id: 'Patient.name', path: 'Patient.name', type: [{ code: 'HumanName', profile: [NAME_FAMILY, NAME_GIVEN] }] }]);
+
 let engine: Promise<Engine> | undefined;
 function getEngine(): Promise<Engine> {
   if (!engine) {
@@ -61,6 +72,9 @@ function getEngine(): Promise<Engine> {
     writeFileSync(join(dir, 'StructureDefinition-obs-quantity.json'), JSON.stringify(qtyProfile));
     writeFileSync(join(dir, 'StructureDefinition-pat-gender.json'), JSON.stringify(patProfile));
     writeFileSync(join(dir, 'StructureDefinition-typed-entries.json'), JSON.stringify(bundleProfile));
+    writeFileSync(join(dir, 'StructureDefinition-name-family.json'), JSON.stringify(nameFamily));
+    writeFileSync(join(dir, 'StructureDefinition-name-given.json'), JSON.stringify(nameGiven));
+    writeFileSync(join(dir, 'StructureDefinition-pat-names.json'), JSON.stringify(patNames));
     engine = createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [dir] });
   }
   return engine;
@@ -138,5 +152,20 @@ describe('profiles that a definition requires for a value (type profiles)', () =
     const r = await (await getEngine()).validate(JSON.stringify(patient));
     expect(errors(r)).toEqual([]);
     expect(r.issues.some((i) => i.ruleId === 'profile-unknown' && i.severity === 'warning')).toBe(true);
+  });
+});
+
+describe('a value that fits none of its allowed profiles', () => {
+  it("is reported once, followed by each profile's errors saying why", async () => {
+    const patient = { resourceType: 'Patient', meta: { profile: [PAT_NAMES] }, name: [{ text: 'Jo' }] };
+    const r = await (await getEngine()).validate(JSON.stringify(patient));
+    expect(errors(r).sort()).toEqual(['cardinality-min @ Patient.name[0]', 'cardinality-min @ Patient.name[0]', 'profile-choice-none @ Patient.name[0]']);
+    const why = r.issues.filter((i) => i.ruleId === 'cardinality-min').map((i) => i.message);
+    expect(why).toEqual([expect.stringMatching(/HumanName.family.*validating against .*name-family/), expect.stringMatching(/HumanName.given.*validating against .*name-given/)]);
+  });
+
+  it('a value that fits one of them raises nothing', async () => {
+    const patient = { resourceType: 'Patient', meta: { profile: [PAT_NAMES] }, name: [{ given: ['Jo'] }] };
+    expect(errors(await (await getEngine()).validate(JSON.stringify(patient)))).toEqual([]);
   });
 });

@@ -402,6 +402,7 @@ export class InstanceValidator {
       `Unable to find a match among the allowed profiles ${known.join(', ')}: the value must conform to at least one of them`,
       { el },
     );
+    this.reportWhyNoProfile(st, value, known, typeCode, loc);
     return undefined;
   }
 
@@ -425,6 +426,22 @@ export class InstanceValidator {
       { el },
     );
     return false;
+  }
+
+  /** When a value fits none of the allowed profiles, each profile's errors say why (as the Java validator lists them). */
+  private reportWhyNoProfile(st: RunState, value: unknown, profiles: string[], typeCode: string | undefined, loc: Loc): void {
+    for (const p of profiles) {
+      const plan = this.compiler.plan(p)!;
+      const s = new RunState(st.locations, st.format, 1000);
+      s.frames.push(...st.frames);
+      s.bundles.push(...st.bundles);
+      const rt = value && typeof value === 'object' ? (value as Record<string, unknown>).resourceType : undefined;
+      if (typeof rt === 'string' && plan.kind === 'resource') this.validateResource(s, value, loc, [p]);
+      else this.validateValue(s, value, undefined, [{ el: plan.root }], typeCode ?? plan.type, loc);
+      for (const i of s.issues) {
+        if (i.severity === 'error' || i.severity === 'fatal') st.add({ ...i, message: `${i.message} (validating against ${plan.canonical})` });
+      }
+    }
   }
 
   private expandApplied(st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): Applied[] {
