@@ -53,6 +53,14 @@ describe('parseJson', () => {
     expect(parseJson('{"a": tru}').issues[0]!.severity).toBe('fatal');
   });
 
+  it('gives a fatal issue no element location, and says in the message where the parser was', () => {
+    const r = parseJson('{\n  "resourceType": "Patient",\n  "name": [ { "given": [ "Christopher" } ]\n}');
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', line: 3 });
+    expect(r.issues[0]!.expression).toBeUndefined();
+    expect(r.issues[0]!.message).toMatch(/\(in Patient\.name\[0\]\.given\)$/);
+  });
+
   it('keeps __proto__ as data and never touches the prototype chain', () => {
     const r = parseJson('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
     const v = r.value as Record<string, unknown>;

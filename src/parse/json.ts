@@ -371,11 +371,13 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     const lc = lineColumnOf(text, e.offset);
+    // the file does not parse, so there is no element to point at: the line and column locate
+    // it (as in the HL7 validator); where the parser was is told in the message
+    const near = expression();
     issues.push({
       severity: 'fatal',
       code: 'structure',
-      message: `Invalid JSON: ${e.message}`,
-      expression: expression() || undefined,
+      message: `Invalid JSON: ${e.message}${near ? ` (in ${near})` : ''}`,
       line: lc.line,
       column: lc.column,
       ruleId: 'json-syntax',

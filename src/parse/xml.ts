@@ -34,7 +34,9 @@ const parser = new XMLParser({
   attributeNamePrefix: '',
   captureMetaData: true,
   processEntities: true,
-  htmlEntities: false,
+  // decodes character references (&#39; &#x27;) as well; other HTML named entities never get
+  // here because they are refused before parsing (XML defines only the five predefined ones)
+  htmlEntities: true,
   trimValues: false,
   parseTagValue: false,
   parseAttributeValue: false,

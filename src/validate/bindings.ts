@@ -16,7 +16,15 @@ interface Binding {
   strength: string;
   valueSet: string;
   el: ElementPlan;
+  /** Set when the binding comes from an additional binding (R5, usable in R4 as an extension). */
+  additional?: boolean;
 }
+
+/** R5's ElementDefinition.binding.additional, as the R4 cross-version extension and the tools one. */
+const ADDITIONAL_BINDING = new Set([
+  'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional',
+  'http://hl7.org/fhir/tools/StructureDefinition/additional-binding',
+]);
 
 /** The bindings that apply: the most constraining definition per value set. */
 function bindingsOf(applied: readonly Applied[]): Binding[] {
@@ -30,12 +38,33 @@ function bindingsOf(applied: readonly Applied[]): Binding[] {
     } else out.push({ strength: b.strength, valueSet: b.valueSet, el: a.el });
   }
   // a profile's binding replaces the base one: keep only the last definition's bindings when they differ
+  let list = out;
   if (out.length > 1) {
     const last = out[out.length - 1]!;
     const required = out.filter((b) => b.strength === 'required');
-    return required.length ? required : [last];
+    list = required.length ? required : [last];
   }
-  return out;
+  for (const a of applied) {
+    const exts = a.el.def.binding?.extension;
+    if (exts) for (const e of exts) if (ADDITIONAL_BINDING.has(e.url)) addAdditional(list, e, a.el);
+  }
+  return list;
+}
+
+/**
+ * An additional binding whose purpose is a conformance rule ('required', 'extensible') and that
+ * applies everywhere (no usage context): checked like a binding of that strength. The other
+ * purposes (maximum, minimum, current, preferred, ui, starter, component, candidate) are
+ * guidance and are not checked.
+ */
+function addAdditional(list: Binding[], ext: { extension?: { url: string; valueCode?: string; valueCanonical?: string }[] }, el: ElementPlan): void {
+  const parts = ext.extension ?? [];
+  const purpose = parts.find((p) => p.url === 'purpose')?.valueCode;
+  const valueSet = parts.find((p) => p.url === 'valueSet')?.valueCanonical;
+  if (!valueSet || (purpose !== 'required' && purpose !== 'extensible')) return;
+  if (parts.some((p) => p.url === 'usage')) return;
+  if (list.some((b) => b.valueSet === valueSet && b.strength === purpose)) return;
+  list.push({ strength: purpose, valueSet, el, additional: true });
 }
 
 function rank(s: string): number {
@@ -110,7 +139,7 @@ function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Bind
       severity,
       code,
       `binding-${b.strength}`,
-      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shown} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.strength} binding), ${tail}${r.message && !/is not in the value set/.test(r.message) ? `: ${r.message}` : ''}`,
+      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shown} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.additional ? `additional binding, purpose ${b.strength}` : `${b.strength} binding`}), ${tail}${r.message && !/is not in the value set/.test(r.message) ? `: ${r.message}` : ''}`,
       { el: b.el },
     );
   } else if (r.result === 'unknown' && (b.strength === 'required' || b.strength === 'extensible')) {

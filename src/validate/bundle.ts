@@ -160,6 +160,7 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
     }
   }
   if (type === 'document') checkDocumentReachability(v, st, index, entryLoc);
+  if (type === 'searchset') checkSearchSet(v, st, bundle, entries, entryLoc);
   if (type === 'message') {
     const first = index.entries[0]?.resource;
     if (first && first.resourceType !== 'MessageHeader') {
@@ -173,6 +174,57 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
       );
     }
   }
+}
+
+/**
+ * Search results (R4 Bundle.entry.search.mode): a match or include is a resource the server
+ * holds, so it has an id; a match is of a type that was searched for (the self link says
+ * which); an outcome is an OperationOutcome.
+ */
+function checkSearchSet(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, entries: unknown[], entryLoc: (i: number) => Loc): void {
+  const searched = searchedTypes(v, bundle);
+  entries.forEach((e, i) => {
+    if (!e || typeof e !== 'object') return;
+    const entry = e as Record<string, unknown>;
+    const mode = (entry.search as Record<string, unknown> | undefined)?.mode;
+    const r = entry.resource as Record<string, unknown> | undefined;
+    if (typeof mode !== 'string' || !r || typeof r !== 'object' || typeof r.resourceType !== 'string') return;
+    const rt = r.resourceType;
+    const at = entryLoc(i).child('resource', entry, 'resource');
+    if ((mode === 'match' || mode === 'include') && r.id === undefined) {
+      v.report(st, at, 'error', 'invalid', 'bundle-search-id', `Entry ${i} is a search ${mode}, but its ${rt} has no id: resources a search returns must carry their id on the server`);
+    }
+    if (mode === 'match' && searched.length && !searched.includes(rt)) {
+      v.report(
+        st,
+        at,
+        'error',
+        'invalid',
+        'bundle-search-type',
+        `Entry ${i} is a search match, but it is ${rt} and the search (the self link) was for ${searched.join(' or ')}: return it as an include, or check the search`,
+      );
+    }
+    if (mode === 'outcome' && rt !== 'OperationOutcome') {
+      v.report(st, at, 'error', 'invalid', 'bundle-search-outcome', `Entry ${i} has search.mode 'outcome', so it must be an OperationOutcome, but it is ${rt}: use 'match' or 'include' for other resources`);
+    }
+  });
+}
+
+/** The resource types a searchset's self link searched for: [base/]Type?… or ?_type=A,B. */
+function searchedTypes(v: InstanceValidator, bundle: Record<string, unknown>): string[] {
+  const links = Array.isArray(bundle.link) ? (bundle.link as Record<string, unknown>[]) : [];
+  const url = links.find((l) => l && l.relation === 'self')?.url;
+  if (typeof url !== 'string') return [];
+  const q = url.indexOf('?');
+  const path = q >= 0 ? url.slice(0, q) : url;
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  const isType = (t: string): boolean => v.compiler.typePlan(t)?.kind === 'resource';
+  if (isType(last)) return [last];
+  if (q < 0) return [];
+  for (const p of url.slice(q + 1).split('&')) {
+    if (p.startsWith('_type=')) return decodeURIComponent(p.slice(6)).split(',').filter(isType);
+  }
+  return [];
 }
 
 function versionOf(r: Record<string, unknown>): string | undefined {

@@ -21,6 +21,8 @@ export interface MemberSlots {
   adds: (Applied | undefined)[];
   /** Per table: the shared applied list of a value after that table, before any slicing. */
   chain: Applied[][];
+  /** Per table: the element the member counts towards for cardinality. */
+  counted: (ElementPlan | undefined)[];
   /** The member's type (a choice member's chosen type), undefined when it has several. */
   type?: string;
   primitive: boolean;

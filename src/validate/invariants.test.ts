@@ -55,3 +55,61 @@ describe('invariant results', () => {
     expect(per1.message).toMatch(/per-1/);
   });
 });
+
+describe('published R4 expressions that are wrong are evaluated as corrected', () => {
+  const errorsAndProblems = (r: { issues: { severity: string; ruleId: string }[] }, key: string) =>
+    r.issues.filter((i) => i.ruleId === `invariant:${key}` || ((i.ruleId === 'invariant-error' || i.ruleId === 'invariant-uncompilable') && JSON.stringify(i).includes(key)));
+
+  it('que-7: an exists enableWhen with a boolean answer holds (R4 wrote "is Boolean")', async () => {
+    const e = await plainEngine();
+    const q = (answer: Record<string, unknown>) => ({
+      resourceType: 'Questionnaire',
+      status: 'active',
+      item: [
+        { linkId: 'a', type: 'string', text: 'A' },
+        { linkId: 'b', type: 'string', text: 'B', enableWhen: [{ question: 'a', operator: 'exists', ...answer }] },
+      ],
+    });
+    expect(errorsAndProblems(await e.validate(JSON.stringify(q({ answerBoolean: true }))), 'que-7')).toEqual([]);
+    expect(errorsAndProblems(await e.validate(JSON.stringify(q({ answerString: 'x' }))), 'que-7')).toHaveLength(1);
+  });
+
+  it('eld-19/eld-20: element paths are checked (R4 regexes do not compile in ECMAScript as published)', async () => {
+    const e = await plainEngine();
+    const sd = (path: string) => ({
+      resourceType: 'StructureDefinition',
+      url: 'http://example.org/StructureDefinition/p',
+      name: 'P',
+      status: 'draft',
+      kind: 'resource',
+      abstract: false,
+      type: 'Patient',
+      baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient',
+      derivation: 'constraint',
+      differential: { element: [{ id: path, path }] },
+    });
+    const good = await e.validate(JSON.stringify(sd('Patient.name')));
+    expect([...errorsAndProblems(good, 'eld-19'), ...errorsAndProblems(good, 'eld-20')]).toEqual([]);
+    const bad = await e.validate(JSON.stringify(sd('Patient.na me')));
+    expect(bad.issues.filter((i) => i.ruleId === 'invariant:eld-19')).toHaveLength(1);
+  });
+
+  it('opd-3: a targetProfile is allowed on a resource-typed parameter, not on a string one', async () => {
+    const e = await plainEngine();
+    const od = (type: string) => ({
+      resourceType: 'OperationDefinition',
+      url: 'http://example.org/OperationDefinition/x',
+      name: 'X',
+      status: 'draft',
+      kind: 'operation',
+      code: 'x',
+      system: false,
+      type: false,
+      instance: true,
+      resource: ['Patient'],
+      parameter: [{ name: 'p', use: 'in', min: 0, max: '1', type, targetProfile: ['http://hl7.org/fhir/StructureDefinition/Patient'] }],
+    });
+    expect((await e.validate(JSON.stringify(od('Patient')))).issues.filter((i) => i.ruleId === 'invariant:opd-3')).toEqual([]);
+    expect((await e.validate(JSON.stringify(od('string')))).issues.filter((i) => i.ruleId === 'invariant:opd-3')).toHaveLength(1);
+  });
+});

@@ -46,6 +46,9 @@ const VALID: Array<[string, unknown, Opts?]> = [
   ['uri', 'urn:uuid:c757873d-ec9a-4326-a141-556f43239520'],
   ['uri', 'urn:oid:2.16.840.1.113883'],
   ['uri', '#p1'],
+  ['uri', 'urn:uuid:8ce7db7b-9b9b-41ae-b1d7-3f2d1c728a13#AllergyIntolerance-1'], // a fragment is not part of the uuid
+  ['canonical', 'urn:uuid:c757873d-ec9a-4326-a141-556f43239520|1.0'],
+  ['canonical', 'urn:oid:2.16.840.1.113883|2'],
   ['url', 'https://example.org/a?b=c#d'],
   ['url', 'mailto:someone@example.org'],
   ['canonical', 'https://fhir.nhs.uk/StructureDefinition/NHSDigital-Patient'],
@@ -168,6 +171,7 @@ const INVALID: Array<[string, unknown, Opts, string, 'error' | 'warning', string
   ['canonical', '|1.0', {}, 'primitive-format', 'error', 'is not a valid canonical'],
   ['uri', 'urn:uuid:C757873D-EC9A-4326-A141-556F43239520', {}, 'primitive-format', 'error', 'must be lowercase'],
   ['uri', 'urn:oid:1.2.abc', {}, 'primitive-format', 'error', 'a urn:oid: URI must be followed by'],
+  ['uri', 'urn:uuid:not-a-uuid#frag', {}, 'primitive-format', 'error', '"urn:uuid:not-a-uuid" is not a valid uri'],
   ['uri', 'oid:1.2.3', {}, 'primitive-format', 'warning', 'write urn:oid:1.2.3'],
   // base64
   ['base64Binary', 'SGVsbG8', {}, 'primitive-format', 'error', 'must be a multiple of 4'],

@@ -459,6 +459,9 @@ function checkUri(type: string, s: string): readonly PrimitiveProblem[] {
     }
   }
   // The Java validator checks embedded OIDs/UUIDs as well, because they are compared literally.
+  // What follows them is not part of the identifier: a fragment (urn:uuid:…#a1, a link into
+  // that resource), and a canonical's |version.
+  if (s.startsWith('urn:')) s = identifierPart(type, s);
   if (s.startsWith('urn:oid:') && !OID_RE.test(s)) {
     return one(
       'error',
@@ -475,6 +478,19 @@ function checkUri(type: string, s: string): readonly PrimitiveProblem[] {
     );
   }
   return NONE;
+}
+
+/** A urn:uuid:/urn:oid: value without a trailing #fragment (uuid) or |version (canonical). */
+function identifierPart(type: string, s: string): string {
+  if (type === 'canonical') {
+    const bar = s.lastIndexOf('|');
+    if (bar > 0) s = s.slice(0, bar);
+  }
+  if (s.startsWith('urn:uuid:')) {
+    const hash = s.indexOf('#');
+    if (hash > 0) s = s.slice(0, hash);
+  }
+  return s;
 }
 
 function checkBase64(s: string): readonly PrimitiveProblem[] {

@@ -52,9 +52,10 @@ export function checkReference(
 ): void {
   const reference = ref.reference;
   if (typeof reference !== 'string' || reference === '') return;
-  const refLoc = loc.child('reference', ref, 'reference');
+  // every finding is reported on the Reference element itself (as the Java validator does);
+  // the message quotes the reference
   if (/\s/.test(reference)) {
-    v.report(st, refLoc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
+    v.report(st, loc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
     return;
   }
 
@@ -108,16 +109,17 @@ export function checkReference(
           v.report(st, loc, 'warning', 'required', 'reference-base-mismatch', `Entry ${f.index} matches the reference ${reference} by type and id, but its fullUrl ${f.fullUrl ?? '(none)'} is not ${res.target}, the URL the Bundle resolution rules give`);
         }
       } else if (found.length > 1) {
-        v.report(st, refLoc, 'error', 'multiple-matches', 'reference-ambiguous', `The reference '${reference}' matches ${found.length} entries of the Bundle (entries ${found.map((f) => f.index).join(', ')}): it must identify exactly one`);
+        v.report(st, loc, 'error', 'multiple-matches', 'reference-ambiguous', `The reference '${reference}' matches ${found.length} entries of the Bundle (entries ${found.map((f) => f.index).join(', ')}): it must identify exactly one`);
       }
       target = found.length === 1 || res.exact ? found[0]?.resource : undefined;
-      if (!target) {
+      // several candidates were reported above; "no entry" is for a reference nothing matches
+      if (!target && found.length === 0) {
         if (/^urn:(uuid|oid):/i.test(reference)) {
           // a message or document must carry what it refers to; other Bundles may point elsewhere
           const strict = bundle.type === 'message' || bundle.type === 'document';
           v.report(
             st,
-            refLoc,
+            loc,
             strict ? 'error' : 'warning',
             'not-found',
             'reference-unresolved-urn',
@@ -126,7 +128,7 @@ export function checkReference(
         } else if (bundle.type === 'message' || bundle.type === 'document') {
           v.report(
             st,
-            refLoc,
+            loc,
             'warning',
             'not-found',
             'reference-unresolved',
@@ -136,9 +138,10 @@ export function checkReference(
       }
     } else if (/^urn:(uuid|oid):/i.test(reference)) {
       // a resource checked on its own may have been cut out of a Bundle: say so, do not fail it
-      v.report(st, refLoc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
+      v.report(st, loc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
     }
   }
+  checkAggregation(v, st, applied, loc, reference, target !== undefined, reference.startsWith('#'), st.bundles.length > 0);
   const targetType = target && typeof target.resourceType === 'string' ? target.resourceType : impliedType;
   if (target && impliedType && target.resourceType !== impliedType) {
     v.report(
@@ -163,7 +166,7 @@ export function checkReference(
   if (!targets.anyResource && !allowedTypes.has(targetType)) {
     v.report(
       st,
-      refLoc,
+      loc,
       'error',
       'structure',
       'reference-target-type',
@@ -180,11 +183,60 @@ export function checkReference(
   if (!usable.some((p) => v.conformsTo(st, target, p, targetType))) {
     v.report(
       st,
-      refLoc,
+      loc,
       'error',
       'structure',
       'reference-target-profile',
       `The ${targetType} referenced by '${reference}' does not conform to ${usable.length === 1 ? 'the required profile' : 'any of the allowed profiles'} ${usable.join(', ')}: validate that resource against it to see why`,
     );
+  }
+}
+
+/**
+ * type.aggregation: how a profile allows the target to be held. 'contained' and 'bundled'
+ * targets must be found in the resource or the Bundle; a contained target needs 'contained',
+ * a target elsewhere in the Bundle 'bundled' or 'referenced', anything else 'referenced'.
+ */
+function checkAggregation(
+  v: InstanceValidator,
+  st: RunState,
+  applied: Applied[],
+  loc: Loc,
+  reference: string,
+  found: boolean,
+  contained: boolean,
+  inBundle: boolean,
+): void {
+  for (const a of applied) {
+    for (const t of a.el.types) {
+      const modes = t.code === 'Reference' ? t.aggregation : undefined;
+      if (!modes || modes.length === 0) continue;
+      const allowed = modes.join(', ');
+      if (!found && !modes.includes('referenced')) {
+        v.report(
+          st,
+          loc,
+          'error',
+          'required',
+          'reference-aggregation',
+          `The reference '${reference}' must point at a resource ${modes.includes('bundled') ? (modes.includes('contained') ? 'contained here or in this Bundle' : 'in this Bundle') : 'contained in this resource'} (aggregation: ${allowed}), but it was not found there`,
+          { el: a.el },
+        );
+      } else if (found) {
+        const ok = contained ? modes.includes('contained') : inBundle ? modes.includes('bundled') || modes.includes('referenced') : modes.includes('referenced');
+        if (!ok) {
+          v.report(
+            st,
+            loc,
+            'error',
+            'structure',
+            'reference-aggregation',
+            `The reference '${reference}' points at a ${contained ? 'contained resource' : 'resource in the Bundle'}, which this element does not allow (aggregation: ${allowed})`,
+            { el: a.el },
+          );
+        }
+      }
+      break;
+    }
   }
 }

@@ -74,3 +74,31 @@ describe('type discriminator on Bundle.entry.resource', () => {
     expect(closed[0]!.expression).toBe('Bundle.entry[1]');
   });
 });
+
+describe('a value discriminator that runs through an element the slice slices again', () => {
+  // R4 bp: component sliced on code.coding.code/system; SystolicBP fixes them on code.coding:SBPCode
+  const bp = (systolic: string, diastolic: string) => ({
+    resourceType: 'Observation',
+    meta: { profile: ['http://hl7.org/fhir/StructureDefinition/bp'] },
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '85354-9' }] },
+    subject: { reference: 'Patient/p1' },
+    effectiveDateTime: '2024-01-01T10:00:00Z',
+    component: [
+      { code: { coding: [{ system: 'http://snomed.info/sct', code: '72313002' }, { system: 'http://loinc.org', code: systolic }] }, valueQuantity: { value: 142, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+      { code: { coding: [{ system: 'http://loinc.org', code: diastolic }] }, valueQuantity: { value: 94, unit: 'mmHg', system: 'http://unitsofmeasure.org', code: 'mm[Hg]' } },
+    ],
+  });
+
+  it('matches each component by the code its required coding slice fixes', async () => {
+    const r = await (await getEngine()).validate(JSON.stringify(bp('8480-6', '8462-4')));
+    expect(r.issues.filter((i) => i.severity === 'error')).toEqual([]);
+  });
+
+  it('still misses a slice when no component carries its code', async () => {
+    const r = await (await getEngine()).validate(JSON.stringify(bp('8480-6', '9999-9')));
+    const missing = r.issues.filter((i) => i.ruleId === 'slice-cardinality-min');
+    expect(missing.map((i) => i.message)).toEqual([expect.stringContaining('DiastolicBP')]);
+  });
+});

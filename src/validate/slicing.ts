@@ -495,7 +495,12 @@ function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string): Fou
         continue;
       }
       for (const k of kids) {
-        if (k.name === step || (k.isChoice && step.startsWith(k.name) && k.types.some((t) => k.name + choiceSuffix(t.code) === step))) next.push(k);
+        if (k.name === step || (k.isChoice && step.startsWith(k.name) && k.types.some((t) => k.name + choiceSuffix(t.code) === step))) {
+          next.push(k);
+          // the path may run through an element the slice slices again: what its required
+          // slices fix is what the slice requires (bp: component:SystolicBP.code.coding:SBPCode.code)
+          for (const s of k.slices) if (s.min > 0) next.push(s);
+        }
       }
     }
     if (next.length === 0 && step === 'url') {

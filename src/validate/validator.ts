@@ -12,6 +12,7 @@ import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import type { LocationIndex } from '../parse/locations.js';
 import type { TerminologyService } from '../terminology/index.js';
 import { checkBindings } from './bindings.js';
+import { checkAttachment } from './attachment.js';
 import { BundleIndex, checkBundle } from './bundle.js';
 import { checkExtension } from './extensions.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
@@ -21,6 +22,7 @@ import { checkPrimitive } from './primitives.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { checkReference } from './references.js';
 import { matchSlices } from './slicing.js';
+import { impliedVitalSignsProfile } from './vital-signs.js';
 import { checkNarrativeXhtml } from './xhtml.js';
 import { combinationOf, type Combination, type MemberSlots } from './combination.js';
 
@@ -166,6 +168,7 @@ export class InstanceValidator {
       const plan = this.profilePlan(st, p, rt, loc);
       if (plan) applied.push({ el: plan.root });
     }
+    if (rt === 'Observation') this.applyVitalSigns(st, r, applied, loc);
     const outer = st.frame;
     const frame: ResourceFrame = {
       resource: r,
@@ -187,6 +190,24 @@ export class InstanceValidator {
       if (bundle) st.bundles.pop();
       st.frames.pop();
     }
+  }
+
+  /** An Observation recording a vital sign must conform to the core vital signs profile for it. */
+  private applyVitalSigns(st: RunState, r: Record<string, unknown>, applied: Applied[], loc: Loc): void {
+    const implied = impliedVitalSignsProfile(r);
+    if (!implied) return;
+    const plan = this.compiler.plan(implied.url);
+    if (!plan || applied.some((a) => a.el === plan.root)) return;
+    applied.push({ el: plan.root });
+    this.report(
+      st,
+      loc,
+      'information',
+      'informational',
+      'vital-signs-profile',
+      `${implied.system} code ${implied.code} makes this Observation a vital sign (${implied.name}), so it was also validated against ${implied.url}: the FHIR specification requires vital signs to conform to that profile`,
+      { plan },
+    );
   }
 
   /** Questionnaire rules and QuestionnaireResponse-against-Questionnaire checks (beyond what profiles can say). */
@@ -325,11 +346,13 @@ export class InstanceValidator {
   validateValue(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc, known?: Combination): void {
     if (known === undefined && this.holdsResource(typeCode)) {
       const profiles: string[] = [];
+      // Bundle.entry.resource and contained are typed Resource: a slice names the actual type
+      const rt = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).resourceType : undefined;
       for (const a of applied) {
         for (const t of a.el.types) {
-          if (t.code !== typeCode && !RESOURCE_CODES.has(t.code)) continue;
+          if (t.code !== typeCode && t.code !== rt && !RESOURCE_CODES.has(t.code)) continue;
           const chosen = this.chooseProfile(st, value, t.profiles, undefined, loc, a.el);
-          if (chosen) profiles.push(chosen);
+          if (chosen && this.requiredProfileUsable(st, chosen, a.el, loc)) profiles.push(chosen);
         }
       }
       this.validateResource(st, value, loc, profiles);
@@ -394,7 +417,46 @@ export class InstanceValidator {
       `Unable to find a match among the allowed profiles ${known.join(', ')}: the value must conform to at least one of them`,
       { el },
     );
+    this.reportWhyNoProfile(st, value, known, typeCode, loc);
     return undefined;
+  }
+
+  /**
+   * A profile that a definition requires for a value (a type profile): when it cannot be
+   * found the value cannot be shown to conform, so that is an error (an instance's own
+   * meta.profile claim that cannot be found is only a warning).
+   */
+  private requiredProfileUsable(st: RunState, url: string, el: ElementPlan, loc: Loc): boolean {
+    if (this.compiler.plan(url)) return true;
+    const failure = this.compiler.failure(url);
+    this.report(
+      st,
+      loc,
+      'error',
+      failure ? 'processing' : 'not-found',
+      failure ? 'profile-snapshot-failed' : 'profile-required-unknown',
+      failure
+        ? `Profile ${url} could not be used: ${failure}`
+        : `Profile ${url}, which ${el.owner.canonical} requires here (${el.id}), could not be found, so conformance to it could not be checked. ${howToProvide(url)}`,
+      { el },
+    );
+    return false;
+  }
+
+  /** When a value fits none of the allowed profiles, each profile's errors say why (as the Java validator lists them). */
+  private reportWhyNoProfile(st: RunState, value: unknown, profiles: string[], typeCode: string | undefined, loc: Loc): void {
+    for (const p of profiles) {
+      const plan = this.compiler.plan(p)!;
+      const s = new RunState(st.locations, st.format, 1000);
+      s.frames.push(...st.frames);
+      s.bundles.push(...st.bundles);
+      const rt = value && typeof value === 'object' ? (value as Record<string, unknown>).resourceType : undefined;
+      if (typeof rt === 'string' && plan.kind === 'resource') this.validateResource(s, value, loc, [p]);
+      else this.validateValue(s, value, undefined, [{ el: plan.root }], typeCode ?? plan.type, loc);
+      for (const i of s.issues) {
+        if (i.severity === 'error' || i.severity === 'fatal') st.add({ ...i, message: `${i.message} (validating against ${plan.canonical})` });
+      }
+    }
   }
 
   private expandApplied(st: RunState, value: unknown, applied: Applied[], typeCode: string, loc: Loc): Applied[] {
@@ -403,7 +465,8 @@ export class InstanceValidator {
       for (const t of a.el.types) {
         if (t.code !== typeCode || t.profiles.length === 0) continue;
         const chosen = this.chooseProfile(st, value, t.profiles, typeCode, loc, a.el);
-        for (const p of chosen ? [chosen] : []) {
+        // an extension's definition is looked up (and reported when unknown) by its url
+        for (const p of chosen && (typeCode === 'Extension' || this.requiredProfileUsable(st, chosen, a.el, loc)) ? [chosen] : []) {
           const plan = this.compiler.plan(p);
           if (plan && !applied.some((x) => x.el === plan.root)) {
             out ??= [...applied];
@@ -702,6 +765,7 @@ export class InstanceValidator {
           for (const a of withFacts) this.checkQuantityLimits(st, obj, a.el, loc);
         }
       }
+      if (typeCode === 'Attachment') checkAttachment(this, st, obj, loc);
       if (this.terminology && !isResource) checkBindings(this, st, obj, applied, typeCode, loc, combo);
       evaluateConstraints(this, st, obj, undefined, applied, typeCode, loc, combo);
     }
@@ -868,6 +932,19 @@ export class InstanceValidator {
     const choice = m.slot.el.isChoice ? table.choices.get(m.slot.el.name) : undefined;
     if (choice) {
       const allowed = choice.types.map((t) => choice.name + t.code.charAt(0).toUpperCase() + t.code.slice(1));
+      if (a.el.isRoot && a.el.owner.type === 'Extension' && choice.name === 'value' && a.el.owner.url) {
+        // the extension's definition fixes its value type: report it on the extension, naming it
+        this.report(
+          st,
+          loc,
+          'error',
+          'structure',
+          'choice-type-not-allowed',
+          `The extension ${a.el.owner.canonical} allows ${allowed.join(', ')}, but ${m.name} was found: use the value type its definition gives`,
+          { el: choice },
+        );
+        return;
+      }
       this.report(
         st,
         loc.child(m.name, obj, m.hasValue ? m.name : '_' + m.name),
@@ -885,7 +962,7 @@ export class InstanceValidator {
     if (checks.length === 0) return;
     for (const el of checks) {
       let count = 0;
-      for (let i = 0; i < members.length; i++) if (members[i]!.slots.slots[t]?.el === el) count += members[i]!.values.length;
+      for (let i = 0; i < members.length; i++) if (members[i]!.slots.counted[t] === el) count += members[i]!.values.length;
       const path = el.path;
       if (count < el.min) {
         this.report(st, loc, 'error', 'required', 'cardinality-min', `${path}: minimum required = ${el.min}, but only found ${count}`, { el });
@@ -981,7 +1058,11 @@ function memberSlots(combo: Combination, tables: ChildTable[], name: string): Me
         chain[i] = prev.some((x) => x.el === a.el) ? prev : Object.freeze([...prev, a]) as Applied[];
       }
     }
-    m = { slots, tables, adds, chain, type, primitive: type !== undefined && isPrimitiveCode(type) };
+    // the element a member counts towards in each table's cardinality: a choice present with a type
+    // the table does not allow still counts as present (the type is reported on its own)
+    const counted: (ElementPlan | undefined)[] = new Array(tables.length);
+    for (let i = 0; i < tables.length; i++) counted[i] = slots[i]?.el ?? (slot?.el.isChoice ? tables[i]!.choices.get(slot.el.name) : undefined);
+    m = { slots, tables, adds, chain, counted, type, primitive: type !== undefined && isPrimitiveCode(type) };
     if (tables === combo.tables) combo.members.set(name, m);
   }
   return m;
@@ -1035,7 +1116,8 @@ function typeRef(code: string): TypeRef {
 }
 
 function cardinalityChecks(table: ChildTable): ElementPlan[] {
-  return (table.cardinalityChecks ??= table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0))));
+  // a single-valued choice can still be given twice (valueString and valueBoolean)
+  return (table.cardinalityChecks ??= table.elements.filter((e) => e.min > 0 || (e.max !== Infinity && (e.isArray || e.max === 0 || e.isChoice))));
 }
 
 function slicedElements(table: ChildTable): ElementPlan[] {

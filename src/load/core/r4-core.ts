@@ -47,6 +47,30 @@ export function coreInfo(location: string): SourceInfo {
   };
 }
 
+/**
+ * Corrections to the published R4 core definitions, applied as they are read (the cache key
+ * carries CORRECTIONS so that a cache written before a correction is rebuilt). The HL7 Java
+ * validator loads R4 core with the same corrections.
+ */
+const CORRECTIONS = 1;
+const VITALSIGNS = 'http://hl7.org/fhir/StructureDefinition/vitalsigns';
+
+function correct(r: Record<string, any>): void {
+  // The vital signs profiles bind Observation.component.value[x] to ucum-vitals-common as
+  // required, which applies a unit value set to every type of the choice (a CodeableConcept
+  // component, a unit such as L/min for an O2 flow rate): the R4 profiles are wrong here, so
+  // the binding is taken as extensible.
+  if (r.resourceType === 'StructureDefinition' && r.type === 'Observation' && (r.url === VITALSIGNS || r.baseDefinition === VITALSIGNS)) {
+    for (const part of [r.snapshot, r.differential]) {
+      for (const ed of (part?.element ?? []) as Record<string, any>[]) {
+        if (ed.path === 'Observation.component.value[x]' && ed.binding?.valueSet === 'http://hl7.org/fhir/ValueSet/ucum-vitals-common|4.0.1' && ed.binding.strength === 'required') {
+          ed.binding.strength = 'extensible';
+        }
+      }
+    }
+  }
+}
+
 /** Read all core resources from the npm package (slow path: ~70 MB of JSON). */
 export function readCoreResources(): { info: SourceInfo; items: { meta: ResourceMeta; resource: Record<string, any> }[] } {
   const { dir } = definitionsDir();
@@ -60,6 +84,7 @@ export function readCoreResources(): { info: SourceInfo; items: { meta: Resource
       const key = `${r.resourceType}|${r.url ?? r.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
+      correct(r);
       items.push({ meta: metaOf(r, file), resource: r });
     }
   }
@@ -69,7 +94,7 @@ export function readCoreResources(): { info: SourceInfo; items: { meta: Resource
 /** The cached core, building the cache on first use. */
 export function openCore(store: DefinitionStore): { stored: StoredSource; fromCache: boolean } {
   const { dir, version } = definitionsDir();
-  const key = hashKey('r4-core', version, dir);
+  const key = hashKey('r4-core', version, dir, String(CORRECTIONS));
   const cached = store.open(key);
   if (cached) return { stored: cached, fromCache: true };
   const { info, items } = readCoreResources();

@@ -1,0 +1,33 @@
+/**
+ * FHIR XML → JSON model: character data as XML defines it.
+ */
+import { describe, expect, it } from 'vitest';
+import { plainEngine } from '../../test/support/engine.js';
+import { parseFhirXml } from './xml.js';
+
+describe('parseFhirXml', () => {
+  it('decodes character references in attribute values (&#39; &#x27; &#160;)', async () => {
+    const e = await plainEngine();
+    const text =
+      '<Patient xmlns="http://hl7.org/fhir"><name><family value="O&#39;Brien"/><given value="Zo&#x27;e&#160;Ann"/></name></Patient>';
+    const r = parseFhirXml(text, e.validator.compiler);
+    expect(r.issues).toEqual([]);
+    const name = (r.value as { name: { family: string; given: string[] }[] }).name[0]!;
+    expect(name.family).toBe("O'Brien");
+    expect(name.given[0]).toBe("Zo'e\u00a0Ann");
+  });
+
+  it('decodes each reference once: &amp;#39; stays the text "&#39;"', async () => {
+    const e = await plainEngine();
+    const text = '<Patient xmlns="http://hl7.org/fhir"><name><family value="a&amp;#39;b&#38;lt;c"/></name></Patient>';
+    const r = parseFhirXml(text, e.validator.compiler);
+    expect((r.value as { name: { family: string }[] }).name[0]!.family).toBe('a&#39;b&lt;c');
+  });
+
+  it('still refuses HTML named entities', async () => {
+    const e = await plainEngine();
+    const r = parseFhirXml('<Patient xmlns="http://hl7.org/fhir"><name><family value="a&nbsp;b"/></name></Patient>', e.validator.compiler);
+    expect(r.value).toBeUndefined();
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'xml-entity' });
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Bindings: additional bindings (R5's binding.additional, used in R4 profiles as an extension).
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine, type Engine } from '../engine.js';
+import { TEST_CACHE } from '../../test/support/engine.js';
+
+const VS = 'http://example.org/ValueSet/obs-kinds';
+const valueSet = {
+  resourceType: 'ValueSet',
+  url: VS,
+  version: '1.0.0',
+  name: 'ObsKinds',
+  status: 'active',
+  compose: { include: [{ system: 'http://example.org/CodeSystem/kinds', concept: [{ code: 'a' }, { code: 'b' }] }] },
+};
+const additional = (purpose: string, usage = false) => ({
+  url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.binding.additional',
+  extension: [
+    { url: 'purpose', valueCode: purpose },
+    { url: 'valueSet', valueCanonical: VS },
+    ...(usage ? [{ url: 'usage', valueUsageContext: { code: { system: 'http://terminology.hl7.org/CodeSystem/usage-context-type', code: 'focus' }, valueCodeableConcept: { text: 'x' } } }] : []),
+  ],
+});
+const profile = (id: string, ext: Record<string, unknown>) => ({
+  resourceType: 'StructureDefinition',
+  url: `http://example.org/StructureDefinition/${id}`,
+  version: '1.0.0',
+  name: id.replace(/-/g, ''),
+  status: 'active',
+  fhirVersion: '4.0.1',
+  kind: 'resource',
+  abstract: false,
+  type: 'Observation',
+  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Observation',
+  derivation: 'constraint',
+  differential: { element: [{ id: 'Observation.code', path: 'Observation.code', binding: { strength: 'example', valueSet: 'http://hl7.org/fhir/ValueSet/observation-codes', extension: [ext] } }] },
+});
+
+let engine: Promise<Engine> | undefined;
+function getEngine(): Promise<Engine> {
+  if (!engine) {
+    const dir = mkdtempSync(join(tmpdir(), 'bars-bindings-'));
+    writeFileSync(join(dir, 'ValueSet-obs-kinds.json'), JSON.stringify(valueSet));
+    for (const [id, ext] of [
+      ['ab-required', additional('required')],
+      ['ab-maximum', additional('maximum')],
+      ['ab-required-usage', additional('required', true)],
+    ] as const) {
+      writeFileSync(join(dir, `StructureDefinition-${id}.json`), JSON.stringify(profile(id, ext)));
+    }
+    engine = createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [dir] });
+  }
+  return engine;
+}
+const obs = (id: string, code: string) => ({
+  resourceType: 'Observation',
+  meta: { profile: [`http://example.org/StructureDefinition/${id}`] },
+  status: 'final',
+  code: { coding: [{ system: 'http://example.org/CodeSystem/kinds', code }] },
+});
+const errors = (r: { issues: { severity: string; ruleId: string; expression?: string }[] }) =>
+  r.issues.filter((i) => i.severity === 'error').map((i) => `${i.ruleId} @ ${i.expression}`);
+
+describe('additional bindings', () => {
+  it("purpose 'required': a code outside the value set is an error, one inside passes", async () => {
+    const e = await getEngine();
+    expect(errors(await e.validate(JSON.stringify(obs('ab-required', 'a'))))).toEqual([]);
+    const bad = await e.validate(JSON.stringify(obs('ab-required', 'z')));
+    expect(errors(bad)).toEqual(['binding-required @ Observation.code']);
+    expect(bad.issues.find((i) => i.ruleId === 'binding-required')!.message).toContain('additional binding');
+  });
+
+  it('guidance purposes and bindings limited to a usage context are not enforced', async () => {
+    const e = await getEngine();
+    expect(errors(await e.validate(JSON.stringify(obs('ab-maximum', 'z'))))).toEqual([]);
+    expect(errors(await e.validate(JSON.stringify(obs('ab-required-usage', 'z'))))).toEqual([]);
+  });
+});
