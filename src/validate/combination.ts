@@ -23,6 +23,8 @@ export interface MemberSlots {
   chain: Applied[][];
   /** Per table: the element the member counts towards for cardinality. */
   counted: (ElementPlan | undefined)[];
+  /** Per table: the index of that element in the table's cardinality checks, or -1. */
+  checkAt: number[];
   /** The member's type (a choice member's chosen type), undefined when it has several. */
   type?: string;
   primitive: boolean;

@@ -960,9 +960,17 @@ export class InstanceValidator {
   private checkCardinality(st: RunState, table: ChildTable, t: number, members: Member[], loc: Loc): void {
     const checks = cardinalityChecks(table);
     if (checks.length === 0) return;
-    for (const el of checks) {
-      let count = 0;
-      for (let i = 0; i < members.length; i++) if (members[i]!.slots.counted[t] === el) count += members[i]!.values.length;
+    // counts per checked element, in one pass over the members (safe to share: nothing recurses in here)
+    if (counts.length < checks.length) counts = new Int32Array(checks.length * 2);
+    counts.fill(0, 0, checks.length);
+    for (let i = 0; i < members.length; i++) {
+      const k = members[i]!.slots.checkAt[t]!;
+      if (k >= 0) counts[k] += members[i]!.values.length;
+    }
+    for (let k = 0; k < checks.length; k++) {
+      const el = checks[k]!;
+      const count = counts[k]!;
+      if (count >= el.min && count <= el.max) continue;
       const path = el.path;
       if (count < el.min) {
         this.report(st, loc, 'error', 'required', 'cardinality-min', `${path}: minimum required = ${el.min}, but only found ${count}`, { el });
@@ -1061,8 +1069,13 @@ function memberSlots(combo: Combination, tables: ChildTable[], name: string): Me
     // the element a member counts towards in each table's cardinality: a choice present with a type
     // the table does not allow still counts as present (the type is reported on its own)
     const counted: (ElementPlan | undefined)[] = new Array(tables.length);
-    for (let i = 0; i < tables.length; i++) counted[i] = slots[i]?.el ?? (slot?.el.isChoice ? tables[i]!.choices.get(slot.el.name) : undefined);
-    m = { slots, tables, adds, chain, counted, type, primitive: type !== undefined && isPrimitiveCode(type) };
+    const checkAt: number[] = new Array(tables.length);
+    for (let i = 0; i < tables.length; i++) {
+      const c = slots[i]?.el ?? (slot?.el.isChoice ? tables[i]!.choices.get(slot.el.name) : undefined);
+      counted[i] = c;
+      checkAt[i] = c ? cardinalityChecks(tables[i]!).indexOf(c) : -1;
+    }
+    m = { slots, tables, adds, chain, counted, checkAt, type, primitive: type !== undefined && isPrimitiveCode(type) };
     if (tables === combo.tables) combo.members.set(name, m);
   }
   return m;
@@ -1114,6 +1127,9 @@ function typeRef(code: string): TypeRef {
   }
   return t;
 }
+
+/** Scratch counts for checkCardinality. */
+let counts = new Int32Array(64);
 
 function cardinalityChecks(table: ChildTable): ElementPlan[] {
   // a single-valued choice can still be given twice (valueString and valueBoolean)
