@@ -3,6 +3,7 @@
  * with the BaRS layer on and off, side by side with @medplum/core's validateResource on
  * the same JSON inputs (base R4 only: Medplum knows nothing of UK Core or BaRS).
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../src/engine.js';
@@ -82,4 +83,9 @@ export async function benchValidate(corpus: string, cacheDir: string): Promise<v
   };
   report('BaRS layer overhead', `${((ratio(1, 0) - 1) * 100).toFixed(1)}% per bundle (median over inputs; p50 ${p50s[0]!.toFixed(3)} → ${p50s[1]!.toFixed(3)} ms; target ≤ 20%)`);
   report('speed-up vs Medplum', `${ratio(2, 0).toFixed(1)}× per bundle (median over inputs; target ≥ 3×)`);
+
+  // memory, in a process of its own (this one also holds Medplum's definitions)
+  const tsx = join(import.meta.dirname, '..', 'node_modules', '.bin', 'tsx');
+  const mem = JSON.parse(execFileSync(tsx, [join(import.meta.dirname, 'validate-child.ts'), corpus, cacheDir, '20'], { encoding: 'utf8' })) as { validations: number; afterLoadKb: number; maxRssKb: number };
+  report('validate peak RSS (own process, R4 + UK Core + BaRS, BaRS layer)', `${(mem.maxRssKb / 1024).toFixed(0)} MB after ${mem.validations} validations (${(mem.afterLoadKb / 1024).toFixed(0)} MB once loaded)`);
 }
