@@ -15,7 +15,7 @@ const PAGES = {
   cancellation: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Cancellation.page.md',
   fhirUsage: 'Core/1-5-0/BaRS-FHIR-Usage/Index.page.md',
   errors: 'Core/1-5-0/Error-Handling/Overview.page.md',
-  tkw: 'Build/Testing-and-Environments',
+  tkw: 'Build/Testing-and-Environments/TKW.page.md',
 };
 
 const EVENTS = new Set(['servicerequest-request', 'servicerequest-response', 'booking-request', 'booking-response']);
@@ -182,11 +182,12 @@ export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: read
     const focus = resolveEntry(msg, str(rec(arr(h.focus)[0])?.reference));
     const booking = payload.startsWith('booking');
     const wantType = booking ? 'Appointment' : 'ServiceRequest';
-    const wantStatus = booking ? 'cancelled' : 'revoked';
+    // a referral is withdrawn as 'revoked' (no longer needed) or 'entered-in-error' (sent in error)
+    const wantStatus = booking ? ['cancelled'] : ['revoked', 'entered-in-error'];
     if (!focus || focus.resource.resourceType !== wantType) {
       sink.add([...hp, 'focus'], 'error', 'business-rule', 'BARS-CORE-12', `A ${booking ? 'booking' : 'referral'} cancellation must focus on the ${wantType} being cancelled`, { guidePage: PAGES.cancellation });
-    } else if (focus.resource.status !== wantStatus) {
-      sink.add(['entry', focus.index, 'resource', 'status'], 'error', 'value', 'BARS-CORE-12', `The cancelled ${wantType} must have status '${wantStatus}', found '${String(focus.resource.status)}'`, {
+    } else if (!wantStatus.includes(String(focus.resource.status))) {
+      sink.add(['entry', focus.index, 'resource', 'status'], 'error', 'value', 'BARS-CORE-12', `The cancelled ${wantType} must have status ${wantStatus.map((w) => `'${w}'`).join(' or ')}, found '${String(focus.resource.status)}'`, {
         guidePage: PAGES.cancellation,
       });
     }
@@ -198,7 +199,10 @@ export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: read
     if (e.resource.resourceType === 'Patient') {
       const official = arr(e.resource.name).filter((n) => rec(n)?.use === 'official').length;
       if (official !== 1) {
-        sink.add(base, 'error', 'business-rule', 'BARS-CORE-16', `A Patient in a BaRS message must have exactly one name with use 'official', found ${official}`, { guidePage: PAGES.tkw });
+        sink.add(base, 'error', 'business-rule', 'BARS-CORE-16', `A Patient in a BaRS message must have exactly one name with use 'official', found ${official}`, {
+          guidePage: PAGES.tkw,
+          rule: 'TKW RS-PATIENT-RESO-NAME / BS-PATIENT-RESO-NAME-OFFI',
+        });
       }
     }
   }
@@ -219,7 +223,7 @@ export function checkMessageContent(msg: BarsMessage, sink: IssueSink): void {
 
 function checkCodingDisplay(coding: Json, path: (string | number)[], sink: IssueSink): void {
   if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
-    sink.add([...path], 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw });
+    sink.add([...path], 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw, rule: 'TKW RS-CODE-DISPLAY' });
   }
 }
 

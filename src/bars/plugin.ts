@@ -1,8 +1,8 @@
 /**
  * The BaRS layer, run after the FHIR validation of each input: content negotiation against
  * the MessageDefinition, Application and payload detection, the guide's necessity rules,
- * the Core rules, NHS numbers and error responses. Every issue says which Application,
- * payload, rule and guide page it comes from.
+ * the Core rules and the rules TKW assurance checks (tkw-rules.ts), NHS numbers and error
+ * responses. Every issue says which Application, payload, rule and guide page it comes from.
  */
 import { howToProvide } from '../load/known-packages.js';
 import type { ValidationIssue } from '../model/issue.js';
@@ -16,6 +16,7 @@ import { analyseMessage, barsMarkers, IssueSink, rec, type Json } from './messag
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
 import { loadNecessityRules, type PayloadRules } from './rules/necessity.js';
+import { checkTkwRules } from './tkw-rules.js';
 
 export interface BarsOptions {
   /** Force the Application (APP1…APP8) instead of detecting it. */
@@ -99,12 +100,13 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         );
       }
 
+      const table = detection.application && detection.payload ? rules.find((p) => p.application === detection.application && p.payload === detection.payload) : undefined;
       checkCoreRules(msg, sink, ctx.issues, detection.payload);
       checkMessageContent(msg, sink);
+      checkTkwRules(msg, sink, { application: detection.application, payload: detection.payload, table });
 
       // the guide's necessity tables for this Application payload
       if (detection.application && detection.payload) {
-        const table = rules.find((p) => p.application === detection.application && p.payload === detection.payload);
         if (table) applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
         else {
           sink.add([], 'information', 'informational', 'bars-necessity-none', `The BaRS guide has no necessity table for ${detection.application} ${detection.payload}: only the profiles and Core rules were applied`);
