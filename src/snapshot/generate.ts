@@ -606,6 +606,19 @@ class Generator {
           ed.type = clone(v as NonNullable<ElementDefinition['type']>);
           break;
         }
+        case 'min': {
+          // a profile can only tighten: an instance must still conform to the base
+          if (typeof v === 'number' && ed.min !== undefined && v < ed.min) {
+            this.msg('error', `${d.id ?? d.path}: min ${v} is lower than its base min ${ed.min}; the base's min is kept`, d.id ?? d.path);
+          } else target[k] = v;
+          break;
+        }
+        case 'max': {
+          if (typeof v === 'string' && ed.max !== undefined && widerMax(v, ed.max)) {
+            this.msg('error', `${d.id ?? d.path}: max "${v}" is wider than its base max "${ed.max}"; the base's max is kept`, d.id ?? d.path);
+          } else target[k] = v;
+          break;
+        }
         default: {
           if (k.startsWith('fixed') || k.startsWith('pattern')) {
             // one fixed/pattern at a time
@@ -683,6 +696,13 @@ function stripLastSlice(id: string): string {
   const seg = id.slice(lastDot + 1);
   const colon = seg.indexOf(':');
   return colon < 0 ? id : id.slice(0, lastDot + 1) + seg.slice(0, colon);
+}
+
+/** Is max `a` wider than max `b`? */
+function widerMax(a: string, b: string): boolean {
+  if (b === '*') return false;
+  if (a === '*') return true;
+  return Number(a) > Number(b);
 }
 
 function narrowerMax(a: string, b: string | undefined): boolean {
