@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ElementDefinition, StructureDefinition } from '../compile/fhir-types.js';
+import { howToProvide } from '../load/known-packages.js';
 
 /** Changes whenever this generator's code changes, so cached snapshots never outlive it. */
 export const GENERATOR_VERSION: string = (() => {
@@ -229,7 +230,7 @@ export function generateSnapshot(sd: StructureDefinition, ctx: SnapshotContext):
   }
   const base = ctx.structureWithSnapshot(baseUrl);
   if (!base || !base.snapshot?.element?.length) {
-    throw new SnapshotError(`Cannot generate the snapshot of ${sd.url}: its base ${baseUrl} was not found (or has no snapshot)`);
+    throw new SnapshotError(`Cannot generate the snapshot of ${sd.url}: its base ${baseUrl} was not found (or has no snapshot). ${howToProvide(baseUrl)}`);
   }
   const gen = new Generator(sd, base, ctx, messages);
   const elements = gen.run(diff);
