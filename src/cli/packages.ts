@@ -70,7 +70,11 @@ async function list(argv: string[], io: IO): Promise<number> {
       io.stdout.write(`  ${c.url}${c.version ? '|' + c.version : ''}: using ${c.used.source.info.name}#${c.used.source.info.version}, also in ${c.others.map((o) => `${o.source.info.name}#${o.source.info.version}`).join(', ')}\n`);
     }
   }
-  for (const d of loaded.defs.diagnostics.filter((d) => d.severity !== 'information')) io.stderr.write(`bars: ${d.severity}: ${d.message}\n`);
+  // conflicts and missing default packages are listed above already
+  const shown = new Set(['canonical-conflict', 'default-package-missing']);
+  for (const d of loaded.defs.diagnostics.filter((d) => d.severity !== 'information' && !shown.has(d.code))) {
+    io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file}${d.line ? `:${d.line}:${d.column}` : ''})` : ''}\n`);
+  }
   return 0;
 }
 

@@ -155,6 +155,19 @@ describe('packages from a registry', () => {
     expect(registry.requests).toEqual([]);
   });
 
+  it('takes the registry from BARS_FHIR_REGISTRY when no option is given', async () => {
+    const old = process.env.BARS_FHIR_REGISTRY;
+    process.env.BARS_FHIR_REGISTRY = registry.url;
+    try {
+      const loaded = await load({ igs: ['example.b#1.1.0'], packageCache: join(tmp, 'cache-registry-env'), offline: false });
+      expect(loaded.locator.registry).toBe(registry.url);
+      expect(loaded.defs.sources.at(-1)!.info).toMatchObject({ name: 'example.b', version: '1.1.0', kind: 'registry' });
+    } finally {
+      if (old === undefined) delete process.env.BARS_FHIR_REGISTRY;
+      else process.env.BARS_FHIR_REGISTRY = old;
+    }
+  });
+
   it('resolves `latest` against the registry', async () => {
     const loaded = await load({ igs: ['example.b#latest'], packageCache: join(tmp, 'cache-registry-latest'), registry: registry.url, offline: false });
     expect(loaded.defs.hasSource('example.b', '1.1.0')).toBe(true);
