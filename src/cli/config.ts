@@ -3,7 +3,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import { parseJson } from '../parse/json.js';
 import { UsageError } from './inputs.js';
 
 export interface ProjectConfig {
@@ -52,20 +53,105 @@ export function loadConfig(explicit?: string): { config: ProjectConfig; path?: s
     if (explicit) throw new UsageError(`--config ${explicit}: no such file`);
     return { config: {} };
   }
-  let data: unknown;
+  let text: string;
   try {
-    data = JSON.parse(readFileSync(path, 'utf8'));
+    text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`${path} is not valid JSON: ${(e as Error).message}`);
+    throw new UsageError(`Cannot read ${path}: ${(e as Error).message}`);
   }
-  const ajv = new Ajv({ allErrors: true });
-  const validate = ajv.compile(CONFIG_SCHEMA);
+  // our own parser: every problem with its line and column, and each member's position for the schema errors
+  const parsed = parseJson(text);
+  const syntax = parsed.issues.filter((i) => i.severity === 'fatal' || i.severity === 'error');
+  if (syntax.length) {
+    throw new UsageError(`${path} is not valid JSON:\n  ${syntax.map((i) => `${path}:${i.line}:${i.column}: ${i.message}`).join('\n  ')}`);
+  }
+  const data = parsed.value;
+  const validate = schemaValidator();
   if (!validate(data)) {
     const msgs = validate.errors!.map((e) => {
-      const extra = e.keyword === 'additionalProperties' ? ` "${(e.params as { additionalProperty: string }).additionalProperty}"` : '';
-      return `${e.instancePath || '(top level)'} ${e.message}${extra}`;
+      const at = positionOf(parsed, e.instancePath, e.keyword === 'additionalProperties' ? (e.params as { additionalProperty: string }).additionalProperty : undefined);
+      return `${path}${at ? `:${at.line}:${at.column}` : ''}: ${describeError(e, data)}`;
     });
-    throw new UsageError(`${path} is not a valid bars.config.json:\n  ${msgs.join('\n  ')}`);
+    throw new UsageError(`${path} is not a valid bars.config.json:\n  ${msgs.join('\n  ')}\nAllowed keys: ${Object.keys(CONFIG_SCHEMA.properties).join(', ')}.`);
   }
   return { config: data as ProjectConfig, path };
+}
+
+let compiled: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  compiled ??= new Ajv({ allErrors: true }).compile(CONFIG_SCHEMA);
+  return compiled;
+}
+
+/** `/igs/1` → `igs[1]` (how a reader names the place). */
+export function pointerToPath(pointer: string): string {
+  if (!pointer) return '(top level)';
+  return pointer
+    .split('/')
+    .slice(1)
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .reduce((acc, seg) => (/^\d+$/.test(seg) ? `${acc}[${seg}]` : acc ? `${acc}.${seg}` : seg), '');
+}
+
+function valueAt(data: unknown, pointer: string): unknown {
+  let v = data;
+  for (const seg of pointer.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[seg.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return v;
+}
+
+function describeError(e: ErrorObject, data: unknown): string {
+  const where = pointerToPath(e.instancePath);
+  const value = JSON.stringify(valueAt(data, e.instancePath));
+  const p = e.params as Record<string, unknown>;
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String(p.additionalProperty);
+      const keys = Object.keys(CONFIG_SCHEMA.properties);
+      const near = keys.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k.toLowerCase(), key.toLowerCase()) <= 2);
+      return `unknown key "${key}"${e.instancePath ? ` in ${where}` : ''}${near ? `: did you mean "${near}"?` : ''}`;
+    }
+    case 'enum':
+      return `${where} is ${value}: use one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'pattern':
+      return `${where} is ${value}: ${PATTERN_HELP[e.schemaPath.split('/').slice(-2, -1)[0] ?? ''] ?? `it must match ${String(p.pattern)}`}`;
+    case 'type':
+      return `${where} is ${value}: it must be ${p.type === 'array' ? 'an array' : `a ${String(p.type)}`}`;
+    default:
+      return `${where} ${e.message ?? 'is not valid'}`;
+  }
+}
+
+const PATTERN_HELP: Record<string, string> = {
+  tx: 'give the terminology server as an http(s) URL',
+  registry: 'give the registry as an http(s) URL',
+  application: 'use APP1 … APP8',
+  items: 'each profile is a canonical URL (https://…)',
+};
+
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** Line and column of the value at a JSON pointer (or of one of its keys). */
+function positionOf(parsed: ReturnType<typeof parseJson>, pointer: string, key?: string): { line: number; column: number } | undefined {
+  const segs = pointer.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  if (key !== undefined) segs.push(key);
+  let parent: unknown;
+  let v: unknown = parsed.value;
+  let last: string | number | undefined;
+  for (const seg of segs) {
+    if (!v || typeof v !== 'object') return undefined;
+    parent = v;
+    last = Array.isArray(v) ? Number(seg) : seg;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  if (parent === undefined || last === undefined) return undefined;
+  return parsed.locations.positionOf(parent as object, last);
 }

@@ -50,6 +50,11 @@ export async function main(argv: string[]): Promise<number> {
       io.stdout.write(e.text);
       return 0;
     }
+    // node:util parseArgs: an unknown or malformed option is the user's slip, not a bug
+    if (typeof (e as NodeJS.ErrnoException)?.code === 'string' && (e as NodeJS.ErrnoException).code!.startsWith('ERR_PARSE_ARGS_')) {
+      io.stderr.write(`bars: ${(e as Error).message}\nRun "bars --help" for the commands and their options.\n`);
+      return 2;
+    }
     if (e instanceof UsageError) {
       io.stderr.write(`bars: ${e.message}\n`);
       return 2;

@@ -1,7 +1,7 @@
 /**
  * `bars packages list` and `bars packages add`.
  */
-import { createReadStream, existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadDefinitions } from '../load/load.js';
@@ -31,6 +31,7 @@ async function list(argv: string[], io: IO): Promise<number> {
     options: {
       ig: { type: 'string', multiple: true },
       'package-cache': { type: 'string' },
+      registry: { type: 'string' },
       offline: { type: 'boolean' },
       json: { type: 'boolean' },
     },
@@ -38,7 +39,9 @@ async function list(argv: string[], io: IO): Promise<number> {
   const loaded = await loadDefinitions({
     igs: values.ig ?? [],
     packageCache: values['package-cache'],
-    offline: values.offline ?? true,
+    registry: values.registry,
+    // listing shows what is there: it downloads only when a --registry is given
+    offline: values.offline ?? values.registry === undefined,
     defaultPackages: values.ig?.length ? undefined : BARS_PACKAGE_SET,
   });
   const rows = loaded.defs.sources.map((s) => {
@@ -67,7 +70,11 @@ async function list(argv: string[], io: IO): Promise<number> {
       io.stdout.write(`  ${c.url}${c.version ? '|' + c.version : ''}: using ${c.used.source.info.name}#${c.used.source.info.version}, also in ${c.others.map((o) => `${o.source.info.name}#${o.source.info.version}`).join(', ')}\n`);
     }
   }
-  for (const d of loaded.defs.diagnostics.filter((d) => d.severity !== 'information')) io.stderr.write(`bars: ${d.severity}: ${d.message}\n`);
+  // conflicts and missing default packages are listed above already
+  const shown = new Set(['canonical-conflict', 'default-package-missing']);
+  for (const d of loaded.defs.diagnostics.filter((d) => d.severity !== 'information' && !shown.has(d.code))) {
+    io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file}${d.line ? `:${d.line}:${d.column}` : ''})` : ''}\n`);
+  }
   return 0;
 }
 
@@ -75,13 +82,13 @@ async function add(argv: string[], io: IO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { as: { type: 'string' }, 'package-cache': { type: 'string' }, offline: { type: 'boolean' } },
+    options: { as: { type: 'string' }, 'package-cache': { type: 'string' }, registry: { type: 'string' }, offline: { type: 'boolean' } },
   });
   const what = positionals[0];
-  if (!what) throw new UsageError('bars packages add <tgz|folder|name#version> [--as name#version]');
-  const locator = new PackageLocator({ packageCache: values['package-cache'], offline: values.offline });
+  if (!what) throw new UsageError('bars packages add <tgz|folder|name#version> [--as name#version] [--package-cache <dir>] [--registry <url>] [--offline]');
+  const locator = new PackageLocator({ packageCache: values['package-cache'], registry: values.registry, offline: values.offline });
   const as = values.as ? parsePackageId(values.as) : undefined;
-  if (values.as && !as) throw new UsageError(`--as ${values.as}: expected name#version`);
+  if (values.as && (!as || as.version === 'latest')) throw new UsageError(`--as ${values.as}: expected name#version`);
   const path = resolve(what);
   if (existsSync(path) && statSync(path).isFile() && /\.(tgz|tar\.gz)$/i.test(path)) {
     const dir = await unpackTgz(path, defaultCacheDir());
@@ -96,44 +103,80 @@ async function add(argv: string[], io: IO): Promise<number> {
   if (existsSync(path) && statSync(path).isDirectory()) {
     const content = packageContentDir(path);
     if (content) {
-      // an unpacked package: pack its folder into the cache as is
+      // an unpacked package: its content folder (wherever package.json is) becomes <cache>/<name>#<version>/package
       const pkg = readPackageJson(join(content, 'package.json'));
       const name = as?.name ?? pkg?.name;
       const version = as?.version ?? pkg?.version;
       if (!name || !version) throw new UsageError(`${what}: package.json has no name/version; give --as name#version`);
-      const tar = await import('tar');
-      const stream = tar.c({ gzip: true, cwd: resolve(content, '..'), portable: true }, [content.endsWith('package') ? 'package' : '.']);
-      const target = await locator.addTarball(name, version, stream as unknown as NodeJS.ReadableStream as never);
+      const target = placeInCache(locator.cacheDir, name, version, (dir) => {
+        cpSync(content, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
+        if (as) writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, name, version }, null, 2));
+      });
       io.stdout.write(`added ${name}#${version} to ${target}\n`);
       return 0;
     }
     // an IG source folder (JSON/XML, any depth): convert to a package of JSON resources
     const store = new DefinitionStore(defaultCacheDir());
-    const core = await loadDefinitions({ cacheDir: undefined, dependencies: false });
+    const core = await loadDefinitions({ dependencies: false });
     const compiler = new PlanCompiler(new SnapshotService(core.defs, store));
     const { source, diagnostics } = loadIgFolder(path, store, compiler);
+    if (source.entries.length === 0) {
+      throw new UsageError(`${what} contains no FHIR package (package/package.json) and no conformance resources (StructureDefinition, ValueSet, CodeSystem...) in JSON or XML`);
+    }
     const name = as?.name ?? source.info.name;
     const version = as?.version ?? source.info.version;
-    const dir = join(locator.cacheDir, `${name}#${version}`, 'package');
-    mkdirSync(dir, { recursive: true });
     const counts = new Map<string, number>();
-    for (const e of source.entries) {
-      const r = source.read(e);
-      const file = `${e.resourceType}-${(e.id ?? e.name ?? 'resource').replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
-      writeFileSync(join(dir, file), JSON.stringify(r, null, 2));
-      counts.set(e.resourceType, (counts.get(e.resourceType) ?? 0) + 1);
-    }
-    writeFileSync(
-      join(dir, 'package.json'),
-      JSON.stringify({ name, version, fhirVersions: source.info.fhirVersions ?? ['4.0.1'], dependencies: source.info.dependencies }, null, 2),
-    );
-    for (const d of diagnostics.filter((x) => x.severity !== 'information')) io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
-    io.stdout.write(`added ${name}#${version} to ${dir} (${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')})\n`);
+    const target = placeInCache(locator.cacheDir, name, version, (dir) => {
+      const files: Record<string, unknown>[] = [];
+      const used = new Set<string>();
+      for (const e of source.entries) {
+        const r = source.read(e);
+        const stem = `${e.resourceType}-${(e.id ?? e.name ?? 'resource').replace(/[^A-Za-z0-9.-]/g, '_')}`;
+        let file = `${stem}.json`;
+        for (let i = 2; used.has(file); i++) file = `${stem}-${i}.json`;
+        used.add(file);
+        writeFileSync(join(dir, file), JSON.stringify(r, null, 2));
+        counts.set(e.resourceType, (counts.get(e.resourceType) ?? 0) + 1);
+        files.push({ filename: file, resourceType: e.resourceType, id: e.id, url: e.url, version: e.version, kind: e.kind, type: e.sdType });
+      }
+      writeFileSync(
+        join(dir, 'package.json'),
+        JSON.stringify({ name, version, fhirVersions: source.info.fhirVersions ?? ['4.0.1'], dependencies: source.info.dependencies }, null, 2),
+      );
+      // the package index other FHIR tools (IG publisher, SUSHI, fhir-package-loader) read
+      writeFileSync(join(dir, '.index.json'), JSON.stringify({ 'index-version': 1, files }, null, 2));
+    });
+    for (const d of diagnostics.filter((x) => x.severity !== 'information')) io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file}${d.line ? `:${d.line}:${d.column}` : ''})` : ''}\n`);
+    io.stdout.write(`added ${name}#${version} to ${target} (${[...counts].map(([t, n]) => `${n} ${t}`).join(', ')})\n`);
     return 0;
   }
   const id = parsePackageId(what);
-  if (!id) throw new UsageError(`${what}: not a file, folder or package id (name#version)`);
+  if (!id || !isPackageLike(what)) throw new UsageError(`${what}: not a .tgz, a folder or a package id (name#version)`);
   const found = await locator.locate(id.name, id.version);
   io.stdout.write(`${found.downloaded ? 'downloaded' : 'already cached'}: ${id.name}#${found.version} in ${found.path}\n`);
   return 0;
+}
+
+function isPackageLike(s: string): boolean {
+  return s.includes('#') || s.includes('@') || s.includes('.');
+}
+
+/**
+ * Write a package into `<cache>/<name>#<version>/package` through a temporary folder, so that
+ * a package added again replaces the old one completely and a failure leaves nothing half-written.
+ */
+function placeInCache(cacheDir: string, name: string, version: string, fill: (packageDir: string) => void): string {
+  const target = join(cacheDir, `${name}#${version}`);
+  const tmp = `${target}.tmp-${process.pid}`;
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(join(tmp, 'package'), { recursive: true });
+  try {
+    fill(join(tmp, 'package'));
+    rmSync(target, { recursive: true, force: true });
+    renameSync(tmp, target);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+  return target;
 }

@@ -1,7 +1,7 @@
 /**
  * `bars validate <files|folders|globs…>`
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
@@ -16,6 +16,7 @@ import { applySuppressions, loadSuppressions } from './suppress.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { toolVersion } from './version.js';
 import { Progress } from './progress.js';
+import { missingPackageNote } from './missing-packages.js';
 
 export const VALIDATE_HELP = `Usage: bars validate <files|folders|globs...> [options]
 
@@ -107,7 +108,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
   if (v.help) throw new HelpRequested(VALIDATE_HELP);
   const { config, path: configPath } = loadConfig(v.config);
   const base = configPath ? dirname(configPath) : process.cwd();
-  const rel = (p: string): string => (/^[a-z][a-z0-9+.-]*:\/\//i.test(p) || /#/.test(p) ? p : resolveIfPath(base, p));
+  const rel = (p: string): string => configIg(base, p);
   const formats = (v.format ?? config.format ?? 'text').split(',').map((f) => f.trim()) as OutputFormat[];
   for (const f of formats) {
     if (!(f in renderers) && f !== 'text') throw new UsageError(`--format ${f}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
@@ -131,7 +132,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     suppress: v.suppress ?? (config.suppress ? resolve(base, config.suppress) : undefined),
     tx: v.tx ?? config.tx,
     offline: v.offline ?? config.offline ?? false,
-    packageCache: v['package-cache'] ?? config.packageCache,
+    packageCache: v['package-cache'] ?? (config.packageCache ? resolve(base, config.packageCache) : undefined),
     registry: v.registry ?? config.registry,
     cacheDir: v['no-cache'] ? false : v['cache-dir'],
     unknownExtensions: ue as ValidateArgs['unknownExtensions'],
@@ -144,8 +145,13 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
   return args;
 }
 
-function resolveIfPath(base: string, p: string): string {
-  return /^[A-Za-z0-9._-]+#/.test(p) ? p : resolve(base, p);
+/** An `igs` entry of bars.config.json: a package id stays as it is, a path is relative to the config file. */
+export function configIg(base: string, p: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(p)) return p;
+  const asPath = resolve(base, p);
+  // name#version, or a bare package name (latest), unless a file of that name sits beside the config
+  if (/^[A-Za-z0-9][A-Za-z0-9._-]*([#@][A-Za-z0-9._+-]+)?$/.test(p) && (p.includes('#') || p.includes('@') || !existsSync(asPath))) return p;
+  return asPath;
 }
 
 export class HelpRequested extends Error {
@@ -259,9 +265,11 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
       startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
       packages: engine.loaded.defs.sourceInfos().map((s) => ({ name: s.name, version: s.version, kind: s.kind, location: s.location })),
       options: { igs: args.igs, profiles: args.profiles, failOn: args.failOn, tx: args.tx ?? null, application: args.application ?? null },
-      diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, message: d.message, hint: d.hint, file: d.file })),
+      diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, hint: d.hint, file: d.file })),
     },
   };
+  const note = missingPackageNote(engine.loaded.missingDefaults, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
+  if (note) result.run!.notes = [note];
   const failing = results.some((r) =>
     r.issues.some((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || (args.failOn === 'warning' && i.severity === 'warning'))),
   );
@@ -284,13 +292,13 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
   const { result } = out;
   // loading problems go to stderr (never into the machine-readable stdout)
   const diags = result.run?.diagnostics ?? [];
-  const important = diags.filter((d) => d.severity !== 'information');
+  // the missing BaRS package set is explained once, after the run, by the note below
+  const important = diags.filter((d) => d.severity !== 'information' && !(d.code === 'default-package-missing' && result.run?.notes?.length));
   if (important.length && !args.quiet) {
     for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
     if (important.length > 10) io.stderr.write(`bars: … and ${important.length - 10} more loading messages\n`);
   }
-  const engineNotes = (result.run as { notes?: string[] } | undefined)?.notes;
-  if (engineNotes) for (const n of engineNotes) io.stderr.write(`bars: ${n}\n`);
+  for (const n of result.run?.notes ?? []) io.stderr.write(`bars: ${n}\n`);
 
   for (const f of args.formats) {
     const render = renderers[f];

@@ -17,7 +17,7 @@ import { PackageLocator, parsePackageId } from './sources/package-cache.js';
 import { readResourceFile } from './sources/resource-file.js';
 import { unpackTgz } from './sources/tgz.js';
 import { metaOf, DEFINITION_TYPES } from './meta.js';
-import { LoadError, type LoadDiagnostic, type LoadedSource, type SourceKind } from './types.js';
+import { LoadError, type DefinitionEntry, type LoadDiagnostic, type LoadedSource, type SourceKind } from './types.js';
 
 export interface LoadOptions {
   /** `--ig` values: `name#version`, a .tgz, an unpacked package, an IG source folder or one resource file. */
@@ -80,11 +80,41 @@ export async function loadDefinitions(options: LoadOptions = {}): Promise<Loaded
       } catch (e) {
         if (!(e instanceof LoadError)) throw e;
         missingDefaults.push({ ...p, reason: e.message, hint: e.hint });
+        defs.diagnostics.push({
+          severity: 'warning',
+          code: 'default-package-missing',
+          message: `${p.name}#${p.version}${p.why ? ` (${p.why})` : ''} is not loaded, so profiles from it cannot be checked: ${e.message}`,
+          hint: e.hint,
+        });
       }
     }
   }
   for (const ig of igs) await loader.loadIg(ig);
+  reportConflicts(defs);
   return { defs, structures, compiler, store, locator, missingDefaults, timings: { totalMs: performance.now() - t0 } };
+}
+
+const label = (e: DefinitionEntry): string => `${e.source.info.name}#${e.source.info.version}${e.file ? ` (${e.file})` : ''}`;
+
+/**
+ * Two different definitions claiming one canonical url|version: only one can be used, so the
+ * run says which and where the other is. The toolkit's own copies (message-definitions/) being
+ * superseded by a loaded package is expected, and only noted.
+ */
+function reportConflicts(defs: DefinitionSet): void {
+  for (const c of defs.conflicts()) {
+    const all = [c.used, ...c.others];
+    const expected = c.others.every((o) => o.source.info.kind === 'project');
+    defs.diagnostics.push({
+      severity: expected ? 'information' : 'warning',
+      code: 'canonical-conflict',
+      message:
+        `${c.used.resourceType} ${c.url}${c.version ? `|${c.version}` : ''} is defined ${all.length} times: ` +
+        `using ${label(c.used)}, ignoring ${c.others.map(label).join(', ')}.`,
+      file: c.used.source.info.location,
+      hint: 'Load only one of them, or give the definitions different versions (url|version).',
+    });
+  }
 }
 
 class SourceLoader {

@@ -58,7 +58,9 @@ export interface RunResult {
     startedAt: string;
     packages: { name: string; version: string; kind: string; location: string }[];
     options?: Record<string, unknown>;
-    diagnostics?: { severity: string; message: string; hint?: string; file?: string }[];
+    diagnostics?: { severity: string; code?: string; message: string; hint?: string; file?: string }[];
+    /** Run-level notes (e.g. which profiles could not be checked because their packages are missing). */
+    notes?: string[];
   };
 }
 

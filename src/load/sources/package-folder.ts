@@ -48,7 +48,10 @@ export function loadPackageFolder(
   const cached = store.open(key);
   if (cached) {
     const extra = cached.extra as StoredExtra | undefined;
-    return { source: sourceFromStore(cached, true), diagnostics: extra?.diagnostics ?? [] };
+    // the stored content is the same whichever way the folder was reached this time (a package
+    // downloaded once is read from the package cache afterwards): say how it was reached now
+    const info: SourceInfo = { ...cached.info, kind, location };
+    return { source: sourceFromStore({ ...cached, info }, true), diagnostics: extra?.diagnostics ?? [] };
   }
   const info: SourceInfo = {
     name: pkg.name ?? 'unnamed-package',

@@ -1,0 +1,178 @@
+/**
+ * `bars snapshot <url|file>` run as a user runs it (the built CLI): the StructureDefinition with
+ * its snapshot as JSON on stdout, problems on stderr, exit codes 0 / 1 / 2. And what `bars
+ * validate` says when the BaRS package set is missing, or bars.config.json is wrong.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli.js';
+import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
+import { cleanup, profile, putInCache, tempDir, writePackage } from '../../test/support/packages.js';
+import { BARS_PACKAGE_SET } from '../bars/package-set.js';
+
+const tmp = tempDir('bars-cli-snapshot-');
+const home = join(tmp, 'home');
+mkdirSync(home, { recursive: true });
+afterAll(() => cleanup(tmp));
+
+const URL_BASE = 'http://example.org/StructureDefinition/cli-base';
+const URL_CHILD = 'http://example.org/StructureDefinition/cli-child';
+const ig = writePackage(join(tmp, 'ig'), {
+  name: 'example.cli',
+  version: '1.0.0',
+  resources: [profile({ url: URL_BASE, elements: [{ id: 'Patient.name', path: 'Patient.name', min: 1 }] })],
+});
+const childFile = join(tmp, 'child.json');
+writeFileSync(childFile, JSON.stringify(profile({ url: URL_CHILD, base: URL_BASE, elements: [{ id: 'Patient.gender', path: 'Patient.gender', min: 1 }] }), null, 2));
+
+type Snap = { url: string; snapshot: { element: { id: string; min: number; max: string; short?: string }[] } };
+const element = (sd: Snap, id: string) => sd.snapshot.element.find((e) => e.id === id);
+
+describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
+  if (!HAS_BUILD) it.skip(BUILD_SKIP_REASON, () => {});
+
+  it('<url> --ig: the loaded definition with a generated snapshot, as JSON on stdout', async () => {
+    const r = await bars(['snapshot', URL_BASE, '--ig', ig], { home });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const sd = JSON.parse(r.stdout) as Snap;
+    expect(sd.url).toBe(URL_BASE);
+    expect(sd.snapshot.element[0]!.id).toBe('Patient');
+    expect(element(sd, 'Patient.name')!.min).toBe(1);
+  });
+
+  it('<file> --ig: a profile file whose base is in the IG', async () => {
+    const r = await bars(['snapshot', childFile, '--ig', ig], { home });
+    expect(r.code).toBe(0);
+    const sd = JSON.parse(r.stdout) as Snap;
+    expect(sd.url).toBe(URL_CHILD);
+    expect([element(sd, 'Patient.name')!.min, element(sd, 'Patient.gender')!.min]).toEqual([1, 1]);
+  });
+
+  it('<file> in FHIR XML', async () => {
+    const xml = join(tmp, 'xml-profile.xml');
+    writeFileSync(
+      xml,
+      '<StructureDefinition xmlns="http://hl7.org/fhir"><url value="http://example.org/StructureDefinition/xml"/><name value="Xml"/><status value="draft"/><kind value="resource"/><abstract value="false"/><type value="Observation"/><baseDefinition value="http://hl7.org/fhir/StructureDefinition/Observation"/><derivation value="constraint"/><differential><element id="Observation.valueQuantity"><path value="Observation.valueQuantity"/><min value="1"/></element></differential></StructureDefinition>',
+    );
+    const r = await bars(['snapshot', xml], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    expect(r.code).toBe(0);
+    const sd = JSON.parse(r.stdout) as Snap & { snapshot: { element: { type?: { code: string }[] }[] } };
+    const v = sd.snapshot.element.find((e) => e.id === 'Observation.value[x]')!;
+    expect(v).toMatchObject({ min: 1, type: [{ code: 'Quantity' }] });
+  });
+
+  it('a published snapshot is printed as published', async () => {
+    const file = join(tmp, 'published.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ ...profile({ url: 'http://example.org/StructureDefinition/pub' }), snapshot: { element: [{ id: 'Patient', path: 'Patient', min: 0, max: '*', short: 'kept as is' }] } }),
+    );
+    const r = await bars(['snapshot', file], { home });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Snap).snapshot.element).toEqual([{ id: 'Patient', path: 'Patient', min: 0, max: '*', short: 'kept as is' }]);
+  });
+
+  it('errors in the differential: the snapshot is printed, the errors named on stderr, exit code 1', async () => {
+    const file = join(tmp, 'typo.json');
+    writeFileSync(file, JSON.stringify(profile({ url: 'http://example.org/StructureDefinition/typo', elements: [{ id: 'Patient.nmae', path: 'Patient.nmae', min: 1 }] })));
+    const r = await bars(['snapshot', file], { home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('"nmae" is not an element of Patient');
+    expect((JSON.parse(r.stdout) as Snap).url).toBe('http://example.org/StructureDefinition/typo');
+  });
+
+  it('a base that is not loaded: exit code 2, naming the base and how to load it', async () => {
+    const r = await bars(['snapshot', childFile], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`its base ${URL_BASE} was not found`);
+    expect(r.stderr).toContain('--ig');
+    expect(looksLikeStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('an unknown url: exit code 2 with what to load; without --ig the missing BaRS set is named', async () => {
+    const r = await bars(['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('no StructureDefinition https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage in the loaded definitions');
+    expect(r.stderr).toContain('not loaded: uk.nhsdigital.bars.r4#1.20.0-alpha');
+    expect(r.stderr).toContain('package uk.nhsdigital.bars.r4');
+    expect(looksLikeStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('without --ig, uses the BaRS package set from the cache', async () => {
+    const cache = join(tmp, 'bars-cache');
+    const url = 'https://fhir.nhs.uk/StructureDefinition/BARSPatient-cli';
+    putInCache(cache, { name: BARS_PACKAGE_SET[0]!.name, version: BARS_PACKAGE_SET[0]!.version, resources: [profile({ url })] });
+    const r = await bars(['snapshot', url, '--offline'], { home, env: { FHIR_PACKAGE_CACHE: cache } });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Snap).url).toBe(url);
+  });
+
+  it('usage errors: exit code 2', async () => {
+    for (const args of [['snapshot'], ['snapshot', 'a', 'b'], ['snapshot', 'x', '--nope']]) {
+      const r = await bars(args, { home });
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(looksLikeStackTrace(r.stderr), args.join(' ')).toBe(false);
+    }
+  });
+});
+
+describe.skipIf(!HAS_BUILD || !HAS_CORPUS)('bars snapshot with the corpus', () => {
+  if (!HAS_CORPUS) it.skip(CORPUS_SKIP_REASON, () => {});
+
+  it('a BaRS profile, its base chain resolved across the UK Core and BaRS folders', async () => {
+    const r = await bars(
+      ['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSMessageHeader-booking-request', '--ig', corpusPath('ukcore-stu3'), '--ig', corpusPath('bars')],
+      { home },
+    );
+    expect(r.code).toBe(0);
+    const sd = JSON.parse(r.stdout) as Snap & { baseDefinition: string };
+    expect(sd.baseDefinition).toBe('https://fhir.hl7.org.uk/StructureDefinition/UKCore-MessageHeader');
+    expect(sd.snapshot.element.length).toBeGreaterThan(50);
+    expect(sd.snapshot.element[0]!.id).toBe('MessageHeader');
+  });
+});
+
+describe.skipIf(!HAS_BUILD)('bars validate: loading problems', () => {
+  if (!HAS_BUILD) it.skip(BUILD_SKIP_REASON, () => {});
+
+  it('without the BaRS package set: validates what it can, then names the unchecked profiles and how to provide them', async () => {
+    const input = join(tmp, 'patient.json');
+    writeFileSync(
+      input,
+      JSON.stringify({ resourceType: 'Patient', id: 'p', meta: { profile: ['https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient'] }, gender: 'female' }),
+    );
+    const r = await bars(['validate', input, '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    expect(r.code).toBe(0); // a warning, not an error: the rest was validated
+    expect(r.stderr).toContain(`bars: the pinned BaRS package set is not complete: uk.nhsdigital.bars.r4#1.20.0-alpha, fhir.r4.ukcore.stu3.currentbuild#latest are not in the FHIR package cache (${join(tmp, 'empty')}) and the run is offline.`);
+    expect(r.stderr).toContain('from fhir.r4.ukcore.stu3.currentbuild#latest: https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient');
+    expect(r.stderr).toContain('bars packages add <path/to/uk.nhsdigital.bars.r4-1.20.0-alpha.tgz | unpacked package folder>');
+    // said once, at the end, not also as loading warnings
+    expect(r.stderr.match(/is not loaded, so profiles from it cannot be checked/g)).toBeNull();
+    const json = await bars(['validate', input, '--offline', '--format', 'json'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    expect((JSON.parse(json.stdout) as { run: { notes: string[] } }).run.notes[0]).toContain('UKCore-Patient');
+  });
+
+  it('a wrong bars.config.json: exit code 2, the key and its position', async () => {
+    const dir = join(tmp, 'project');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'bars.config.json'), '{\n  "igz": ["x"]\n}\n');
+    writeFileSync(join(dir, 'in.json'), '{"resourceType": "Patient"}');
+    const r = await bars(['validate', 'in.json'], { home, cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`${join(dir, 'bars.config.json')}:2:3: unknown key "igz": did you mean "igs"?`);
+    expect(looksLikeStackTrace(r.stderr)).toBe(false);
+  });
+
+  it('an IG that cannot be loaded: exit code 2, naming it and how to provide it', async () => {
+    const input = join(tmp, 'patient.json');
+    const r = await bars(['validate', input, '--ig', 'example.not.cached#1.0.0', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('bars: cannot load definitions: FHIR package example.not.cached#1.0.0 is not in the package cache');
+    expect(r.stderr).toContain('bars packages add <path/to/example.not.cached-1.0.0.tgz');
+    expect(looksLikeStackTrace(r.stderr)).toBe(false);
+  });
+});
