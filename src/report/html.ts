@@ -98,7 +98,7 @@ function ruleLink(ruleId: string, guidePage?: string): string {
 function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets: number): string {
   const out: string[] = [];
   const c = counts(r.issues);
-  const what = [r.resourceType ?? 'unknown', r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...r.profiles].filter(Boolean).join(' · ');
+  const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...r.profiles].filter(Boolean).join(' · ');
   out.push(
     `<tbody class="file" id="file-${idx}" data-file="${esc(r.file)}"><tr class="group ${r.valid ? 'pass' : 'fail-error'}"><th colspan="2">${r.valid ? 'PASS' : 'FAIL'} <span class="file-name">${esc(r.file)}</span></th><td>${esc(what)} — ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}, ${c.information} information${c.suppressed ? `, ${c.suppressed} suppressed` : ''}</td></tr>`,
   );

@@ -7,7 +7,7 @@
  *              "issues":[{"severity","code","message","expression","line","column","ruleId","source"}]}],
  *  "summary":{"files","valid","errors","warnings","information","durationMs"}}
  */
-import type { BarsContext, IssueType, Severity } from '../model/issue.js';
+import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model/issue.js';
 
 export interface ResultIssue {
   severity: Severity;
@@ -35,6 +35,24 @@ export interface FileResult {
   /** The BaRS Application and payload the file was validated as, when the BaRS layer ran. */
   bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string };
   durationMs?: number;
+  /**
+   * `--request`: which part of an HTTP exchange this result is. The request part (`req.http`) holds
+   * the request line, header and token issues, located in the file; the body part (`req.http#body`)
+   * the body's, with lines and columns counted within the body (`start`: where it begins in the file).
+   */
+  http?: {
+    part: 'request' | 'body';
+    form?: string;
+    method?: string;
+    url?: string;
+    /** `POST /$process-message`, `token request`; null when the path is not a BaRS endpoint. */
+    operation?: string | null;
+    /** Request part: the name of its body's result. */
+    body?: string;
+    /** Body part: the name of its request's result. */
+    request?: string;
+    start?: { line: number; column: number };
+  };
 }
 
 export interface RunSummary {
@@ -60,6 +78,24 @@ export interface RunResult {
     options?: Record<string, unknown>;
     diagnostics?: { severity: string; message: string; hint?: string; file?: string }[];
   };
+}
+
+/** A validation issue in the JSON contract's shape (nulls, not absent fields). */
+export function toResultIssue(i: ValidationIssue): ResultIssue {
+  const r: ResultIssue = {
+    severity: i.severity,
+    code: i.code,
+    message: i.message,
+    expression: i.expression ?? null,
+    line: i.line ?? null,
+    column: i.column ?? null,
+    ruleId: i.ruleId,
+    source: i.source ?? null,
+  };
+  if (i.elementId) r.elementId = i.elementId;
+  if (i.bars) r.bars = i.bars;
+  if (i.suppressed) r.suppressed = i.suppressed;
+  return r;
 }
 
 export function summarise(results: FileResult[], durationMs: number): RunSummary {

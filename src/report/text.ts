@@ -28,7 +28,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     const shown = r.issues.filter((i) => !opts.quiet || (i.severity === 'error' || i.severity === 'fatal') && !i.suppressed).filter((i) => opts.information !== false || i.severity !== 'information');
     if (opts.quiet && shown.length === 0) continue;
     const head = r.valid ? paint('green', 'PASS') : paint('red', 'FAIL');
-    const what = [r.resourceType ?? 'unknown', r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
+    const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
     lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${r.profiles.length ? ' · ' + r.profiles.join(', ') : ''})`)}`);
     for (const i of shown) lines.push(renderIssue(r, i, paint));
     if (shown.length) lines.push('');
