@@ -80,6 +80,20 @@ export interface RunResult {
   };
 }
 
+/**
+ * Where an issue is in the file on disk. `--request` results are named `req.http#body`,
+ * `x.har#entries[1]`…; a body's lines count within the body, so they move by where the body
+ * starts in the request file (unknown for a HAR postData.text: then no line).
+ */
+export function diskPosition(r: FileResult, i: { line: number | null; column: number | null }): { file: string; line: number | null; column: number | null } {
+  if (!r.http) return { file: r.file, line: i.line, column: i.column };
+  const file = r.file.replace(/#.*$/, '');
+  if (r.http.part === 'request') return { file, line: i.line, column: i.column };
+  const s = r.http.start;
+  if (!s || i.line === null) return { file, line: null, column: null };
+  return { file, line: s.line + i.line - 1, column: i.column === null ? null : i.line === 1 ? s.column + i.column - 1 : i.column };
+}
+
 /** A validation issue in the JSON contract's shape (nulls, not absent fields). */
 export function toResultIssue(i: ValidationIssue): ResultIssue {
   const r: ResultIssue = {

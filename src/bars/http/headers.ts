@@ -222,7 +222,10 @@ export const RESOURCE_HEADERS: ResourceHeader[] = [
       const out: ReturnType<ResourceHeader['content']> = [];
       const ids = arr(r.identifier);
       const ods = ids.findIndex((i) => i.system === ODS_SYSTEM && typeof i.value === 'string' && i.value !== '');
-      if (ods < 0) out.push({ severity: 'error', path: 'Organization.identifier', message: `The Organization has no ODS code (identifier with system ${ODS_SYSTEM}): the guide says it shall include the ODS code of the organisation making the request` });
+      if (ods < 0) {
+        const empty = ids.some((i) => i.system === ODS_SYSTEM);
+        out.push({ severity: 'error', path: 'Organization.identifier', message: `The Organization has ${empty ? `an identifier with system ${ODS_SYSTEM} but no value` : `no ODS code (identifier with system ${ODS_SYSTEM})`}: the guide says it shall include the ODS code of the organisation making the request` });
+      }
       if (typeof r.name !== 'string' || r.name.trim() === '') out.push({ severity: 'error', path: 'Organization.name', message: 'The Organization has no name: the guide says it shall include the human-readable name of the organisation making the request' });
       return out;
     },

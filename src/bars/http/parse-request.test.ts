@@ -57,6 +57,14 @@ describe('raw HTTP', () => {
     expect(bad.issues).toMatchObject([{ severity: 'warning', ruleId: 'BARS-HTTP-01', line: 2, expression: 'header:Content-Length' }]);
   });
 
+  it('a chunked body is de-chunked; one that is not in chunks is an error', () => {
+    const ok = parseRequestInput('POST /x HTTP/1.1\nTransfer-Encoding: chunked\n\n4\r\n{"a"\r\n3\r\n:1}\r\n0\r\n\r\n', 'c.http').requests[0]!;
+    expect(ok.body!.text).toBe('{"a":1}');
+    expect(ok.body!.start).toBeUndefined();
+    const bad = parseRequestInput('POST /x HTTP/1.1\nTransfer-Encoding: chunked\n\n{"a":1}\n', 'c.http').requests[0]!;
+    expect(bad.issues).toMatchObject([{ severity: 'error', ruleId: 'BARS-HTTP-01', line: 2 }]);
+  });
+
   it('an empty file is a fatal error', () => {
     expect(parseRequestInput('  \n', 'e.http').issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'BARS-HTTP-01' });
   });
@@ -87,6 +95,12 @@ describe('HAR', () => {
     expect(requests[0]!.headers.map((h) => h.name)).toEqual(['accept']);
     expect(requests[0]!.headers[0]!.pos?.line).toBeGreaterThan(1);
     expect(requests[1]!.body).toMatchObject({ label: 'c.har#log.entries[1].request.postData.text', mimeType: 'application/fhir+json', text: '{"resourceType":"Bundle"}' });
+  });
+
+  it('takes a form body from postData.params, and a base64 postData.text', () => {
+    const h = (postData: object): string => JSON.stringify({ log: { entries: [{ request: { method: 'POST', url: 'https://x/oauth2/token', headers: [], postData } }] } });
+    expect(parseRequestInput(h({ mimeType: 'application/x-www-form-urlencoded', params: [{ name: 'grant_type', value: 'client_credentials' }, { name: 'a', value: 'b c' }] }), 't.har').requests[0]!.body!.text).toBe('grant_type=client_credentials&a=b+c');
+    expect(parseRequestInput(h({ mimeType: 'application/fhir+json', encoding: 'base64', text: Buffer.from('{"x":1}').toString('base64') }), 't.har').requests[0]!.body!.text).toBe('{"x":1}');
   });
 
   it('picks one entry; an entry that is not there is a clear error', () => {

@@ -210,8 +210,31 @@ function parseBlock(text: string, lines: { text: string; offset: number }[], fro
       if (body.trim() !== '') req.body = { text: body, label: `${name}#body`, start: loc.lineColumn(startOff) };
     }
   }
+  dechunk(req);
   checkContentLength(req);
   return req;
+}
+
+/** A capture of a chunked body holds the chunk sizes too: take them out, or say the capture is broken. */
+function dechunk(req: HttpRequest): void {
+  const te = req.headers.find((h) => h.name.toLowerCase() === 'transfer-encoding');
+  if (!te || !/\bchunked\b/i.test(te.value) || !req.body) return;
+  let rest = req.body.text;
+  let out = '';
+  for (;;) {
+    const m = /^([0-9a-fA-F]+)(;[^\r\n]*)?\r?\n/.exec(rest);
+    if (!m) {
+      req.issues.push(issue('error', 'Transfer-Encoding is chunked but the body is not in chunks (a hex size line before each chunk, 0 at the end): the capture is incomplete, or the header is wrong', te.pos, `header:${te.name}`, 'structure'));
+      return;
+    }
+    const size = parseInt(m[1]!, 16);
+    rest = rest.slice(m[0].length);
+    if (size === 0) break;
+    out += rest.slice(0, size);
+    rest = rest.slice(size).replace(/^\r?\n/, '');
+  }
+  // line numbers now count within the de-chunked body, not the file
+  req.body = { text: out, label: req.body.label };
 }
 
 function checkContentLength(req: HttpRequest): void {

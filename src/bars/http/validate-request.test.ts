@@ -106,6 +106,8 @@ describe('headers (BARS-HTTP-05…14)', () => {
     expect(find(await post({ contentType: 'application/json' }), 'BARS-HTTP-05').message).toMatch(/"application\/json" is not a media type this endpoint accepts/);
     expect(find(await post({ contentType: 'application/fhir+json; charset=iso-8859-1' }), 'BARS-HTTP-05').message).toMatch(/must be UTF-8/);
     expect(find(await post({ contentType: undefined }), 'BARS-HTTP-05').message).toMatch(/Content-Type header is missing/);
+    expect(find(await post({ contentType: 'application/fhir+json; fhirVersion=3.0' }), 'BARS-HTTP-05').message).toMatch(/BaRS is FHIR R4/);
+    expect(errs((await post({ contentType: 'application/fhir+json; charset=UTF-8; fhirVersion=4.0' })).issues)).toEqual([]);
     const xml = await one(B.rawHttp({ method: 'POST', url: PROCESS, headers: processHeaders(), body: B.barsMessageText('APP3-referral-request', 'xml') }));
     expect(find(xml, 'BARS-HTTP-05').message).toMatch(/says application\/fhir\+json but the body is XML/);
     const xmlOk = await one(B.rawHttp({ method: 'POST', url: PROCESS, headers: processHeaders({ contentType: 'application/fhir+xml' }), body: B.barsMessageText('APP3-referral-request', 'xml') }));
@@ -119,6 +121,7 @@ describe('headers (BARS-HTTP-05…14)', () => {
     expect(find(await get({ accept: 'application/fhir+json' }), 'BARS-HTTP-06', 'warning').message).toMatch(/no version parameter/);
     expect(find(await get({ accept: 'application/fhir+json; version=one' }), 'BARS-HTTP-06', 'error').message).toMatch(/not a version number/);
     expect(find(await get({ accept: '*/*' }), 'BARS-HTTP-06', 'warning').message).toMatch(/names no FHIR media type/);
+    expect(find(await get({ accept: 'application/fhir+json; version=1.0.0; charset=utf-16' }), 'BARS-HTTP-06', 'error').message).toMatch(/FHIR content is UTF-8/);
     expect(errs((await get({ accept: 'application/fhir+xml;q=0.9, application/fhir+json; version=1.2.0' })).issues)).toEqual([]);
   });
 
@@ -141,6 +144,11 @@ describe('headers (BARS-HTTP-05…14)', () => {
     const shape = await raw(B.b64({ value: 2000072489, system: 'dos service' }));
     expect(shape.issues.filter((i) => i.ruleId === 'BARS-HTTP-08').map((i) => i.expression)).toEqual(['header:NHSD-Target-Identifier/value', 'header:NHSD-Target-Identifier/system']);
     expect(find(await raw(B.b64({ system: 'https://fhir.nhs.uk/Id/dos-service-id' })), 'BARS-HTTP-08').message).toMatch(/has no "value"/);
+    const extra = await raw(B.b64({ value: '2000072489', system: 'https://fhir.nhs.uk/Id/dos-service-id', use: 'official' }));
+    expect(errs(extra.issues)).toEqual([]);
+    expect(find(extra, 'BARS-HTTP-08', 'warning').message).toMatch(/has "use" besides value and system/);
+    const unpadded = await raw(B.b64({ value: '2000072489', system: 'https://fhir.nhs.uk/Id/dos-service-id' }).replace(/=+$/, ''));
+    expect(find(unpadded, 'BARS-HTTP-08', 'warning').message).toMatch(/no '=' padding/);
     expect(find(await get({ target: undefined }), 'BARS-HTTP-08').message).toMatch(/NHSD-Target-Identifier header is missing/);
     const metadata = await get({ target: undefined }, `${B.API_BASE}/metadata`);
     expect(metadata.issues.filter((i) => i.ruleId === 'BARS-HTTP-08')).toEqual([]);
@@ -223,6 +231,18 @@ describe('headers (BARS-HTTP-05…14)', () => {
       expect.stringMatching(/reason "update" but .* "new"/),
     ]);
     expect(errs(mismatch.issues)).toEqual([]);
+  });
+});
+
+describe('a newer API specification', () => {
+  it('a header it requires that no check knows is still required (presence)', async () => {
+    const { deriveApiTable } = await import('./openapi.js');
+    const api = deriveApiTable(
+      "openapi: 3.0.0\ninfo: {title: T, version: '2.0.0'}\npaths:\n  /metadata:\n    get:\n      parameters:\n        - {name: NHSD-New-Header, in: header, required: true, schema: {type: string}}\n      responses: {'200': {description: ok}}\n",
+      'new.yaml',
+    );
+    const r = await one(B.rawHttp({ method: 'GET', url: `${B.API_BASE}/metadata`, headers: B.barsHeaders() }), { api });
+    expect(find(r, 'BARS-HTTP-04').message).toMatch(/NHSD-New-Header header is missing: the API specification requires it on GET \/metadata/);
   });
 });
 
