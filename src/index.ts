@@ -5,12 +5,18 @@
  *   const validator = await createValidator({ igs: ['uk.nhsdigital.bars.r4#1.20.0-alpha'] });
  *   const { valid, issues, outcome } = await validator.validate(bundle);
  */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { JSONWebKeySet } from 'jose';
 import type { Resource } from './compile/fhir-types.js';
-import { createEngine, type EngineOptions, type ValidateOptions, type ValidationResult } from './engine.js';
+import { createEngine, type Engine, type EngineOptions, type ValidateOptions, type ValidationResult } from './engine.js';
+import type { RequestObject } from './bars/http/parse-request.js';
+import type { RequestCheckOptions, RequestValidation } from './bars/http/validate-request.js';
 
 export type { EngineOptions as ValidatorOptions, ValidateOptions, ValidationResult } from './engine.js';
 export type { ValidationIssue, Severity, IssueType } from './model/issue.js';
 export type { LoadDiagnostic } from './load/types.js';
+export type { RequestObject } from './bars/http/parse-request.js';
+export type { CheckedRequest, RequestValidation } from './bars/http/validate-request.js';
 
 export interface Validator {
   /**
@@ -40,10 +46,43 @@ export async function createValidator(options: CreateValidatorOptions = {}): Pro
     plugins.push(...(await barsPlugins({ application: b.application, messageDefinitions: b.messageDefinitions ?? [] })));
   }
   const engine = await createEngine({ ...engineOptions, plugins });
-  return {
+  const validator: Validator = {
     validate: (input, opts) => engine.validate(input, opts),
     get diagnostics() {
       return engine.diagnostics;
     },
   };
+  engines.set(validator, engine);
+  return validator;
+}
+
+const engines = new WeakMap<Validator, Engine>();
+
+export interface ValidateRequestOptions extends Pick<RequestCheckOptions, 'name' | 'entry' | 'now' | 'profiles'> {
+  /** Verify the JWT client assertion's signature with this JSON Web Key Set (your registered JWKS)… */
+  jwks?: JSONWebKeySet;
+  /** …or with this public key (PEM text or a KeyObject). */
+  publicKey?: string | KeyObject;
+  /** Check paths against this copy of the BaRS OpenAPI specification instead of the shipped table. */
+  openapi?: string;
+}
+
+/**
+ * Check a BaRS HTTP request before sending it: the path and method against the BaRS API
+ * specification, the headers (X-Request-ID, NHSD-Target-Identifier, the NHSD-* FHIR resources,
+ * Authorization, Accept, Content-Type…), the signed JWT of a token request, then the body with
+ * the validator. The request is an object `{ method, url, headers, body }` (body: text, bytes or
+ * a resource), or raw HTTP / HAR / JSON text. Never throws on bad input.
+ */
+export async function validateRequest(validator: Validator, request: RequestObject | string | Uint8Array, options: ValidateRequestOptions = {}): Promise<RequestValidation> {
+  const engine = engines.get(validator);
+  if (!engine) throw new TypeError('validateRequest needs a validator made by createValidator()');
+  const http = await import('./bars/http/validate-request.js');
+  const { loadApiTable } = await import('./bars/http/openapi.js');
+  const { jwks, publicKey, openapi, ...rest } = options;
+  const keys =
+    jwks || publicKey
+      ? { jwks, publicKey: typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey, source: [jwks && 'the JWKS given', publicKey && 'the public key given'].filter(Boolean).join(' and ') }
+      : undefined;
+  return http.validateRequest(engine, request, { ...rest, keys, api: loadApiTable(openapi) });
 }

@@ -14,6 +14,11 @@ export class UsageError extends Error {
 
 const SKIP = new Set(['node_modules', '.git', 'dist', 'fsh-generated']);
 
+/** Files a folder walk validates. *.request.json are HTTP requests as JSON ({method, url, headers, body}), for --request. */
+function isResourceFile(n: string): boolean {
+  return /\.(json|xml)$/i.test(n) && n !== 'package.json' && n !== 'package-lock.json' && !n.endsWith('.schema.json') && !n.endsWith('.request.json');
+}
+
 function walk(dir: string, out: string[]): void {
   let names: string[];
   try {
@@ -32,7 +37,7 @@ function walk(dir: string, out: string[]): void {
     }
     if (st.isDirectory()) {
       if (!SKIP.has(n)) walk(p, out);
-    } else if (/\.(json|xml)$/i.test(n) && n !== 'package.json' && n !== 'package-lock.json' && !n.endsWith('.schema.json')) out.push(p);
+    } else if (isResourceFile(n)) out.push(p);
   }
 }
 

@@ -6,9 +6,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
 import { LoadError } from '../load/types.js';
-import type { ValidationIssue } from '../model/issue.js';
 import { toOperationOutcome } from '../report/outcome.js';
-import { summarise, type FileResult, type ResultIssue, type RunResult } from '../report/result.js';
+import { summarise, toResultIssue, type FileResult, type RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
 import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
@@ -42,7 +41,15 @@ Options:
   --config <file>           project config (default ./bars.config.json)
   --application <APPn>      BaRS: validate as this Application
   --message-definition <f>  BaRS: the receiver's MessageDefinition (repeatable)
-  --request <file>          BaRS: validate an HTTP request (raw HTTP, HAR entry or JSON) and its body
+  --request <file>[#n]      BaRS: validate an HTTP request (raw HTTP, a HAR file or JSON {method, url,
+                            headers, body}) and its body; #n picks one HAR entry (repeatable)
+  --openapi <file>          the BaRS OpenAPI spec to check paths against (default: the table the
+                            toolkit derives from booking-and-referral.yaml)
+  --jwt <file>              check a signed JWT client assertion on its own (repeatable)
+  --jwks <file>             verify JWT signatures with this JSON Web Key Set
+  --public-key <pem>        verify JWT signatures with this public key or certificate
+  --now <date-time>         check token lifetimes as of this time (default: when the request was
+                            sent, from a HAR entry or the Date header, else now)
   --no-bars                 plain FHIR validation, without the BaRS layer
 
 Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning), 2 usage or loading failure.
@@ -66,7 +73,13 @@ export interface ValidateArgs {
   unknownExtensions?: 'warning' | 'error' | 'ignore';
   application?: string;
   messageDefinitions: string[];
-  request?: string;
+  /** --request files (`file` or `file#n` for one HAR entry). */
+  requests: string[];
+  openapi?: string;
+  jwts: string[];
+  jwks?: string;
+  publicKey?: string;
+  now?: string;
   bars: boolean;
 }
 
@@ -96,7 +109,12 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
         config: { type: 'string' },
         application: { type: 'string' },
         'message-definition': { type: 'string', multiple: true },
-        request: { type: 'string' },
+        request: { type: 'string', multiple: true },
+        openapi: { type: 'string' },
+        jwt: { type: 'string', multiple: true },
+        jwks: { type: 'string' },
+        'public-key': { type: 'string' },
+        now: { type: 'string' },
         'no-bars': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -138,10 +156,17 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     unknownExtensions: ue as ValidateArgs['unknownExtensions'],
     application: app?.toUpperCase(),
     messageDefinitions: v['message-definition'] ?? (config.messageDefinitions ?? []).map((p) => resolve(base, p)),
-    request: v.request,
+    requests: v.request ?? [],
+    openapi: v.openapi,
+    jwts: v.jwt ?? [],
+    jwks: v.jwks,
+    publicKey: v['public-key'],
+    now: v.now,
     bars: v['no-bars'] !== true,
   };
-  if (args.inputs.length === 0 && !args.request) throw new UsageError('No input: give files, folders or globs to validate (e.g. bars validate fixtures/)');
+  if (args.inputs.length === 0 && args.requests.length === 0 && args.jwts.length === 0) {
+    throw new UsageError('No input: give files, folders or globs to validate (e.g. bars validate fixtures/), or --request <file>');
+  }
   return args;
 }
 
@@ -158,23 +183,6 @@ export class HelpRequested extends Error {
   constructor(readonly text: string) {
     super('help');
   }
-}
-
-function toResultIssue(i: ValidationIssue): ResultIssue {
-  const r: ResultIssue = {
-    severity: i.severity,
-    code: i.code,
-    message: i.message,
-    expression: i.expression ?? null,
-    line: i.line ?? null,
-    column: i.column ?? null,
-    ruleId: i.ruleId,
-    source: i.source ?? null,
-  };
-  if (i.elementId) r.elementId = i.elementId;
-  if (i.bars) r.bars = i.bars;
-  if (i.suppressed) r.suppressed = i.suppressed;
-  return r;
 }
 
 /** Plugins (the BaRS layer) are attached by the caller. */
@@ -204,6 +212,16 @@ async function barsPlugins(args: ValidateArgs): Promise<import('../validate/run.
   }
 }
 
+/** The HTTP checks are loaded only when asked for (jose, the API table); bad options are usage errors. */
+async function requestOptions(args: ValidateArgs) {
+  const mod = await import('../bars/http/validate-request.js');
+  try {
+    return { mod, setup: mod.requestSetup({ openapi: args.openapi, jwks: args.jwks, publicKey: args.publicKey, now: args.now }) };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 export interface RunOutput {
   result: RunResult;
   exitCode: number;
@@ -213,7 +231,8 @@ export interface RunOutput {
 export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine): Promise<RunOutput> {
   const t0 = performance.now();
   const files = await expandInputs(args.inputs);
-  if (files.length === 0 && !args.request) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
+  const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
+  if (files.length === 0 && !http) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
   const suppressions = args.suppress ? loadSuppressions(args.suppress) : [];
   const engine = await makeEngine(args);
   const progress = new Progress(files.length);
@@ -248,13 +267,9 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
     progress.tick(file);
   }
   progress.done();
-  if (args.request) {
-    const httpModule = '../bars/http/validate-request.js';
-    const mod = (await import(httpModule).catch(() => undefined)) as
-      | { validateRequestFile?: (e: Engine, file: string, a: ValidateArgs) => Promise<FileResult> }
-      | undefined;
-    if (!mod?.validateRequestFile) throw new UsageError('--request is not available in this build');
-    results.push(await mod.validateRequestFile(engine, args.request, args));
+  if (http) {
+    for (const r of args.requests) results.push(...(await http.mod.validateRequestFile(engine, r, { ...http.setup, profiles: args.profiles })));
+    for (const j of args.jwts) results.push(await http.mod.validateJwtFile(j, { keys: http.setup.keys, now: http.setup.now }));
   }
   if (suppressions.length) applySuppressions(results, suppressions, args.suppress!);
   const result: RunResult = {
@@ -264,7 +279,7 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
     run: {
       startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
       packages: engine.loaded.defs.sourceInfos().map((s) => ({ name: s.name, version: s.version, kind: s.kind, location: s.location })),
-      options: { igs: args.igs, profiles: args.profiles, failOn: args.failOn, tx: args.tx ?? null, application: args.application ?? null },
+      options: { igs: args.igs, profiles: args.profiles, failOn: args.failOn, tx: args.tx ?? null, application: args.application ?? null, ...(args.requests.length ? { requests: args.requests } : {}) },
       diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, hint: d.hint, file: d.file })),
     },
   };

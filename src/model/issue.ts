@@ -44,6 +44,8 @@ export interface BarsContext {
   payload?: string;
   rule?: string;
   guidePage?: string;
+  /** Where in the BaRS API specification (OpenAPI) the rule comes from, as a JSON pointer (`#/paths/~1$process-message/post`). */
+  spec?: string;
 }
 
 export interface ValidationIssue {

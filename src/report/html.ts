@@ -7,7 +7,7 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { checksOf, counts, guideUrl, ruleSummaries, type Verdict } from './checks.js';
-import type { FileResult, ResultIssue, RunResult } from './result.js';
+import { diskPosition, type FileResult, type ResultIssue, type RunResult } from './result.js';
 
 export interface HtmlOptions {
   /** Read the validated files to show the offending lines (default true). */
@@ -98,11 +98,11 @@ function ruleLink(ruleId: string, guidePage?: string): string {
 function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets: number): string {
   const out: string[] = [];
   const c = counts(r.issues);
-  const what = [r.resourceType ?? 'unknown', r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...r.profiles].filter(Boolean).join(' · ');
+  const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...r.profiles].filter(Boolean).join(' · ');
   out.push(
     `<tbody class="file" id="file-${idx}" data-file="${esc(r.file)}"><tr class="group ${r.valid ? 'pass' : 'fail-error'}"><th colspan="2">${r.valid ? 'PASS' : 'FAIL'} <span class="file-name">${esc(r.file)}</span></th><td>${esc(what)} — ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}, ${c.information} information${c.suppressed ? `, ${c.suppressed} suppressed` : ''}</td></tr>`,
   );
-  const lines = sources.lines(r.file);
+  const lines = sources.lines(diskPosition(r, { line: null, column: null }).file);
   let snippets = 0;
   for (const check of checksOf(r)) {
     const first = check.issues[0]!;
@@ -113,8 +113,9 @@ function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets:
     for (const i of check.issues) {
       const key = i.suppressed ? 'suppressed' : i.severity === 'fatal' ? 'error' : i.severity;
       let snippet = '';
-      if (lines && i.line && (key === 'error' || key === 'warning') && snippets < maxSnippets) {
-        snippet = snippetHtml(lines, i.line);
+      const at = diskPosition(r, i);
+      if (lines && at.line && (key === 'error' || key === 'warning') && snippets < maxSnippets) {
+        snippet = snippetHtml(lines, at.line);
         snippets++;
       }
       const where = [i.line ? `${esc(r.file)}:${i.line}${i.column ? ':' + i.column : ''}` : '', i.expression ? `<code>${esc(i.expression)}</code>` : ''].filter(Boolean).join('<br>');

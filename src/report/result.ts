@@ -7,7 +7,7 @@
  *              "issues":[{"severity","code","message","expression","line","column","ruleId","source"}]}],
  *  "summary":{"files","valid","errors","warnings","information","durationMs"}}
  */
-import type { BarsContext, IssueType, Severity } from '../model/issue.js';
+import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model/issue.js';
 
 export interface ResultIssue {
   severity: Severity;
@@ -35,6 +35,24 @@ export interface FileResult {
   /** The BaRS Application and payload the file was validated as, when the BaRS layer ran. */
   bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string };
   durationMs?: number;
+  /**
+   * `--request`: which part of an HTTP exchange this result is. The request part (`req.http`) holds
+   * the request line, header and token issues, located in the file; the body part (`req.http#body`)
+   * the body's, with lines and columns counted within the body (`start`: where it begins in the file).
+   */
+  http?: {
+    part: 'request' | 'body';
+    form?: string;
+    method?: string;
+    url?: string;
+    /** `POST /$process-message`, `token request`; null when the path is not a BaRS endpoint. */
+    operation?: string | null;
+    /** Request part: the name of its body's result. */
+    body?: string;
+    /** Body part: the name of its request's result. */
+    request?: string;
+    start?: { line: number; column: number };
+  };
 }
 
 export interface RunSummary {
@@ -62,6 +80,38 @@ export interface RunResult {
     /** Run-level notes (e.g. which profiles could not be checked because their packages are missing). */
     notes?: string[];
   };
+}
+
+/**
+ * Where an issue is in the file on disk. `--request` results are named `req.http#body`,
+ * `x.har#entries[1]`…; a body's lines count within the body, so they move by where the body
+ * starts in the request file (unknown for a HAR postData.text: then no line).
+ */
+export function diskPosition(r: FileResult, i: { line: number | null; column: number | null }): { file: string; line: number | null; column: number | null } {
+  if (!r.http) return { file: r.file, line: i.line, column: i.column };
+  const file = r.file.replace(/#.*$/, '');
+  if (r.http.part === 'request') return { file, line: i.line, column: i.column };
+  const s = r.http.start;
+  if (!s || i.line === null) return { file, line: null, column: null };
+  return { file, line: s.line + i.line - 1, column: i.column === null ? null : i.line === 1 ? s.column + i.column - 1 : i.column };
+}
+
+/** A validation issue in the JSON contract's shape (nulls, not absent fields). */
+export function toResultIssue(i: ValidationIssue): ResultIssue {
+  const r: ResultIssue = {
+    severity: i.severity,
+    code: i.code,
+    message: i.message,
+    expression: i.expression ?? null,
+    line: i.line ?? null,
+    column: i.column ?? null,
+    ruleId: i.ruleId,
+    source: i.source ?? null,
+  };
+  if (i.elementId) r.elementId = i.elementId;
+  if (i.bars) r.bars = i.bars;
+  if (i.suppressed) r.suppressed = i.suppressed;
+  return r;
 }
 
 export function summarise(results: FileResult[], durationMs: number): RunSummary {

@@ -5,7 +5,7 @@
  */
 import { relative, sep } from 'node:path';
 import { guideUrl, ruleSummaries } from './checks.js';
-import type { ResultIssue, RunResult } from './result.js';
+import { diskPosition, type ResultIssue, type RunResult } from './result.js';
 
 const LEVEL: Record<string, 'error' | 'warning' | 'note'> = { fatal: 'error', error: 'error', warning: 'warning', information: 'note' };
 
@@ -19,17 +19,20 @@ export function renderSarif(result: RunResult, options: { root?: string } = {}):
   };
   const results = result.results.flatMap((r) =>
     r.issues.map((i: ResultIssue) => {
+      // --request bodies: positions in the request file, or the body's own line when it cannot be placed there
+      const at = diskPosition(r, i);
       const region: Record<string, number> = {};
-      if (i.line) region.startLine = i.line;
-      if (i.line && i.column) region.startColumn = i.column;
+      if (at.line) region.startLine = at.line;
+      if (at.line && at.column) region.startColumn = at.column;
+      const bodyLine = !at.line && i.line && r.http?.part === 'body' ? ` (line ${i.line} of the request body)` : '';
       return {
         ruleId: i.ruleId,
         ruleIndex: index.get(i.ruleId)!,
         level: LEVEL[i.severity] ?? 'note',
-        message: { text: i.message + (i.expression ? ` (at ${i.expression})` : '') },
+        message: { text: i.message + (i.expression ? ` (at ${i.expression})` : '') + bodyLine },
         locations: [
           {
-            physicalLocation: { artifactLocation: { uri: uri(r.file) }, ...(i.line ? { region } : {}) },
+            physicalLocation: { artifactLocation: { uri: uri(at.file) }, ...(at.line ? { region } : {}) },
             ...(i.expression ? { logicalLocations: [{ fullyQualifiedName: i.expression, kind: 'element' }] } : {}),
           },
         ],

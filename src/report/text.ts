@@ -28,8 +28,10 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     const shown = r.issues.filter((i) => !opts.quiet || (i.severity === 'error' || i.severity === 'fatal') && !i.suppressed).filter((i) => opts.information !== false || i.severity !== 'information');
     if (opts.quiet && shown.length === 0) continue;
     const head = r.valid ? paint('green', 'PASS') : paint('red', 'FAIL');
-    const what = [r.resourceType ?? 'unknown', r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
-    lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${r.profiles.length ? ' · ' + r.profiles.join(', ') : ''})`)}`);
+    const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
+    // a request body's lines are counted within the body: say where it starts in the file
+    const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
+    lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${r.profiles.length ? ' · ' + r.profiles.join(', ') : ''}${within})`)}`);
     for (const i of shown) lines.push(renderIssue(r, i, paint));
     if (shown.length) lines.push('');
   }
