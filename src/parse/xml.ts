@@ -126,6 +126,12 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
       'xml-entity',
     );
   }
+  // XML 1.0 allows no control characters but tab, CR and LF, anywhere (the library lets some through)
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.exec(text);
+  if (control) {
+    const hex = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return fatal(`Invalid XML: the character U+${hex} is not allowed anywhere in XML (not even as &#x${hex};): remove it`, control.index);
+  }
   // long values are swapped out while the library works (see xml-guard.ts)
   const shrunk = shrinkLongRuns(text);
   const forParser = shrunk?.text ?? text;
