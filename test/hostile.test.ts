@@ -305,6 +305,37 @@ describe('long values (library)', () => {
   });
 });
 
+describe('many problems in one file (library)', () => {
+  const keys = (n: number, f: (i: number) => string): string => Array.from({ length: n }, (_, i) => f(i)).join(',\n');
+
+  it('300 000 duplicate keys: no stack overflow (issues were spread into one call), one issue per key name', async () => {
+    const r = await validate(`{"resourceType": "Patient",\n${keys(300_000, () => '"id": "a"')}}`);
+    expect(r.issues.filter((i) => i.ruleId === 'json-duplicate-key')).toHaveLength(1);
+  });
+
+  it('200 000 trailing commas: every one parsed past, the list capped with a note', async () => {
+    const r = await validate(`{"resourceType": "Patient", "name": [\n${keys(200_000, () => '{"family": "a",}')}]}`);
+    expect(r.issues.filter((i) => i.ruleId === 'json-syntax')).toHaveLength(5000);
+    const note = r.issues.find((i) => i.ruleId === 'issues-truncated');
+    expect(note).toMatchObject({ severity: 'warning', code: 'too-costly' });
+    expect(note!.message).toMatch(/More than 5000 issues: the rest were not listed/);
+  });
+
+  it('150 000 unknown elements in one object: 5000 listed, located, in seconds (it was quadratic: minutes)', async () => {
+    const t0 = performance.now();
+    const r = await validate(`{"resourceType": "Patient",\n${keys(150_000, (i) => `"x${i}": ${i}`)}}`);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+    const unknown = r.issues.filter((i) => i.ruleId === 'unknown-element');
+    expect(unknown).toHaveLength(5000);
+    expect(unknown[4999]).toMatchObject({ expression: 'Patient.x4999', line: 5001, column: 1 });
+  });
+
+  it('100 000 repetitions of an element: validated, not refused', async () => {
+    const r = await validate(`{"resourceType": "Patient", "telecom": [\n${keys(100_000, (i) => `{"system": "phone", "value": "${i}"}`)}]}`);
+    expect(r.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal')).toEqual([]);
+  });
+});
+
 describe('hostile files through the bars command', () => {
   let dir: string;
   const files: Record<string, string | Uint8Array> = {

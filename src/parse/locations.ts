@@ -23,6 +23,7 @@ export class LocationIndex {
   private readonly members = new Map<object, (string | number)[]>();
   /** parent → key → original number text, kept where JSON numbers would lose precision (1.50, 1e2). */
   private readonly numbers = new WeakMap<object, Map<string | number, string>>();
+  private readonly big = new WeakMap<object, Map<string, number>>();
   private lineStarts: number[] | undefined;
 
   constructor(
@@ -38,7 +39,10 @@ export class LocationIndex {
       this.members.set(parent, m);
     }
     if (Array.isArray(parent)) m[key as number] = offset;
-    else m.push(key, offset);
+    else {
+      m.push(key, offset);
+      this.big.get(parent)?.set(key as string, offset);
+    }
   }
 
   /**
@@ -63,8 +67,21 @@ export class LocationIndex {
     const m = this.members.get(parent);
     if (!m) return undefined;
     if (Array.isArray(parent)) return typeof key === 'number' ? (m[key] as number | undefined) : undefined;
+    if (m.length > 64) return this.bigObject(parent, m).get(key as string);
     for (let i = m.length - 2; i >= 0; i -= 2) if (m[i] === key) return m[i + 1] as number;
     return undefined;
+  }
+
+  /** An object with many members gets a map on its first lookup (a scan per lookup is quadratic when each member has an issue). */
+  private bigObject(parent: object, m: (string | number)[]): Map<string, number> {
+    let map = this.big.get(parent);
+    if (!map) {
+      map = new Map();
+      // a later pair for the same key wins
+      for (let i = 0; i < m.length; i += 2) map.set(m[i] as string, m[i + 1] as number);
+      this.big.set(parent, map);
+    }
+    return map;
   }
 
   /** The number as written in the source, when it differs from JavaScript's rendering. */

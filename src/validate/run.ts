@@ -86,7 +86,8 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     }
     format = fmt;
     const parsed = fmt === 'json' ? parseJson(text) : parseFhirXml(text, validator.compiler);
-    issues.push(...parsed.issues);
+    // a loop, not push(...): a file with 300 000 duplicate keys has as many parse issues, more than a call can take as arguments
+    for (const i of parsed.issues) issues.push(i);
     resource = parsed.value;
     locations = parsed.locations;
     if (resource === undefined) return { profiles: [], valid: false, issues: sortIssues(issues), format, locations };

@@ -102,6 +102,11 @@ export class InstanceValidator {
     message: string,
     source?: { plan?: StructurePlan; el?: ElementPlan },
   ): void {
+    // past the limit nothing more is listed: skip the work (locating 300 000 unknown elements one by one took minutes)
+    if (st.issues.length >= st.maxIssues) {
+      st.truncated = true;
+      return;
+    }
     const pos = loc.position(st.locations);
     const issue: ValidationIssue = {
       severity,
@@ -995,7 +1000,7 @@ export class InstanceValidator {
     for (const el of sliced) {
       const values: Value[] = [];
       for (const m of members) {
-        if (m.slots.slots[t]?.el === el) values.push(...m.values);
+        if (m.slots.slots[t]?.el === el) for (const x of m.values) values.push(x); // not push(...): sliced arrays can be huge
       }
       matchSlices(this, st, el, values, loc);
     }
