@@ -7,11 +7,13 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bars, ROOT } from './support/cli.js';
+import { bars, barsAsync, ROOT } from './support/cli.js';
 import { plainEngine } from './support/engine.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'src/report/result.schema.json'), 'utf8'));
@@ -360,5 +362,58 @@ describe('several formats with --output-dir', () => {
     const txt = readFileSync(join(out, 'bars-report.txt'), 'utf8');
     expect(txt).toContain(`${UNKNOWN_ELEMENT}:4:3`);
     expect(txt).not.toMatch(/\x1b\[/);
+  });
+});
+
+describe('--tx', () => {
+  const VS_URL = 'http://example.org/ValueSet/findings';
+  const obs = (code: string) => ({ resourceType: 'Observation', meta: { profile: ['http://example.org/StructureDefinition/obs-findings'] }, status: 'final', code: { coding: [{ system: 'http://snomed.info/sct', code }] } });
+
+  beforeAll(() => {
+    write(p('ig-tx/ValueSet-findings.json'), {
+      resourceType: 'ValueSet', url: VS_URL, version: '1.0.0', name: 'Findings', status: 'active',
+      compose: { include: [{ system: 'http://snomed.info/sct', filter: [{ property: 'concept', op: 'is-a', value: '404684003' }] }] },
+    });
+    write(p('ig-tx/StructureDefinition-obs-findings.json'), {
+      ...profile('obs-findings', 'Observation', { id: 'Observation.code', path: 'Observation.code', binding: { strength: 'required', valueSet: VS_URL } }),
+    });
+    write(p('tx/good.json'), obs('22298006'));
+    write(p('tx/bad.json'), obs('999'));
+  });
+
+  it('without it, SNOMED CT codes are information "not validated offline"; with it, the server decides; a server that is down is a note, not a failure', async () => {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      const code = new URL(req.url!, 'http://x').searchParams.get('code')!;
+      seen.push(code);
+      const ok = code === '22298006';
+      res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(
+        JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: 'result', valueBoolean: ok }, ...(ok ? [] : [{ name: 'message', valueString: `Unknown code '${code}' (test server)` }])] }),
+      );
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const tx = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+    const args = ['validate', p('tx'), '--ig', p('ig-tx'), '--no-bars', '--format', 'json'];
+    const issue = (r: { json?: any }, file: string, ruleId: string) =>
+      r.json.results.find((x: { file: string }) => x.file.endsWith(file)).issues.find((i: { ruleId: string }) => i.ruleId === ruleId);
+    try {
+      const offline = await barsAsync(args);
+      expect(offline.status).toBe(0);
+      expect(issue(offline, 'bad.json', 'binding-not-checked')).toMatchObject({ severity: 'information', message: expect.stringMatching(/SNOMED CT code '999' is not validated offline/) });
+      expect(seen).toEqual([]);
+      // online, with the server (no disk cache, so the server is asked every run)
+      const online = await barsAsync([...args, '--tx', tx, '--no-cache'], { offline: false });
+      expect(online.status).toBe(1);
+      expect(issue(online, 'bad.json', 'binding-required')).toMatchObject({ severity: 'error', message: expect.stringMatching(/Unknown code '999' \(test server\)/) });
+      expect(issue(online, 'good.json', 'binding-required')).toBeUndefined();
+      expect(seen.sort()).toEqual(['22298006', '999']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
+    // the server gone: the offline verdict, saying the server could not be reached
+    const down = await barsAsync([...args, '--tx', tx, '--no-cache'], { offline: false });
+    expect(down.status).toBe(0);
+    expect(issue(down, 'bad.json', 'binding-not-checked').message).toMatch(new RegExp(`terminology server ${tx.replace(/[.]/g, '\\.')} could not be reached \\(connection refused\\)`));
   });
 });

@@ -2,7 +2,7 @@
  * Running the real `bars` command (bin/bars.js → dist/) as a child process, as a supplier's CI
  * does, with its exit code, output, wall time and peak memory.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -43,36 +43,54 @@ export interface CliOptions {
   offline?: boolean;
 }
 
-/** `bars <args>`; validate runs get --offline and the shared test cache unless told otherwise. */
-export function bars(args: string[], opts: CliOptions = {}): CliRun {
+function command(args: string[], opts: CliOptions): string[] {
   assertBuilt();
   const extra = opts.offline === false || args[0] !== 'validate' ? [] : ['--offline', '--cache-dir', TEST_CACHE];
-  const t0 = performance.now();
-  const r = spawnSync(process.execPath, ['--require', maxRssPreload(), BIN, ...args, ...extra], {
-    cwd: opts.cwd ?? ROOT,
-    encoding: 'utf8',
-    timeout: opts.timeoutMs ?? 60_000,
-    maxBuffer: 256 * 1024 * 1024,
-    env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...opts.env },
-  });
-  const ms = performance.now() - t0;
-  const m = /\n@@maxrss (\d+)\n/.exec(r.stderr ?? '');
-  const stderr = (r.stderr ?? '').replace(/\n@@maxrss \d+\n/, '');
+  return ['--require', maxRssPreload(), BIN, ...args, ...extra];
+}
+
+function spawnOptions(opts: CliOptions) {
+  return { cwd: opts.cwd ?? ROOT, env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...opts.env } };
+}
+
+function result(status: number | null, stdoutText: string, stderrText: string, ms: number, timedOut: boolean): CliRun {
+  const m = /\n@@maxrss (\d+)\n/.exec(stderrText);
   let json: unknown;
   try {
-    json = JSON.parse(r.stdout);
+    json = JSON.parse(stdoutText);
   } catch {
     json = undefined;
   }
-  return {
-    status: r.status,
-    stdout: r.stdout ?? '',
-    stderr,
-    ms,
-    maxRssMB: m ? Number(m[1]) / 1024 : NaN,
-    json,
-    timedOut: (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM',
-  };
+  return { status, stdout: stdoutText, stderr: stderrText.replace(/\n@@maxrss \d+\n/, ''), ms, maxRssMB: m ? Number(m[1]) / 1024 : NaN, json, timedOut };
+}
+
+/** `bars <args>`; validate runs get --offline and the shared test cache unless told otherwise. */
+export function bars(args: string[], opts: CliOptions = {}): CliRun {
+  const t0 = performance.now();
+  const r = spawnSync(process.execPath, command(args, opts), { ...spawnOptions(opts), encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT' || r.signal === 'SIGTERM';
+  return result(r.status, r.stdout ?? '', r.stderr ?? '', performance.now() - t0, timedOut);
+}
+
+/** The same without blocking this process (needed when the test itself serves HTTP to the CLI). */
+export function barsAsync(args: string[], opts: CliOptions = {}): Promise<CliRun> {
+  const t0 = performance.now();
+  return new Promise((resolveRun) => {
+    const child = spawn(process.execPath, command(args, opts), spawnOptions(opts));
+    let out = '';
+    let err = '';
+    let timedOut = false;
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGTERM');
+    }, opts.timeoutMs ?? 60_000);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolveRun(result(code, out, err, performance.now() - t0, timedOut));
+    });
+  });
 }
 
 let checked = false;
