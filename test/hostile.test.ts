@@ -127,7 +127,8 @@ describe('JavaScript property names as keys (library)', () => {
   const names = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf'];
   const before = Object.getOwnPropertyNames(Object.prototype).sort();
   const check = (issues: ValidationIssue[], where: string[]): void => {
-    const unknown = issues.filter((i) => i.ruleId === 'unknown-element' || i.ruleId === 'xml-unknown-attribute').map((i) => i.expression);
+    // (in an Extension, "valueOf" reads as value[x] of a type "Of": not allowed there either)
+    const unknown = issues.filter((i) => ['unknown-element', 'xml-unknown-attribute', 'choice-type-not-allowed'].includes(i.ruleId)).map((i) => i.expression);
     for (const w of where) expect(unknown, `${w} reported as unknown`).toContain(w);
     expect(issues.filter((i) => i.severity === 'fatal')).toEqual([]);
     // nothing reached a prototype
@@ -145,6 +146,20 @@ describe('JavaScript property names as keys (library)', () => {
       ...names.map((n) => `Patient.${n}`),
       ...names.map((n) => `Patient.name[0].${n}`),
       ...names.map((n) => `Patient.contact[0].name.${n}`),
+    ]);
+  });
+
+  it('inside Bundle entries, contained resources and extensions too', async () => {
+    const bad = JSON.stringify(Object.fromEntries(names.map((n) => [n, { polluted: 'yes' }]))).slice(1, -1);
+    const patient = `{"resourceType": "Patient", ${bad}, "contained": [{"resourceType": "Organization", ${bad}}], "extension": [{"url": "https://fhir.supplier.nhs.uk/x", "valueString": "v", ${bad}}]}`;
+    const text = `{"resourceType": "Bundle", "type": "collection", ${bad}, "entry": [{"fullUrl": "urn:uuid:2f9d6a3c-5b1e-4c8a-9f00-0a1b2c3d4e5f", "resource": ${patient}, ${bad}}]}`;
+    const r = await validate(text);
+    check(r.issues, [
+      ...names.map((n) => `Bundle.${n}`),
+      ...names.map((n) => `Bundle.entry[0].${n}`),
+      ...names.map((n) => `Bundle.entry[0].resource.${n}`),
+      ...names.map((n) => `Bundle.entry[0].resource.contained[0].${n}`),
+      ...names.map((n) => `Bundle.entry[0].resource.extension[0].${n}`),
     ]);
   });
 
@@ -328,6 +343,18 @@ describe('many problems in one file (library)', () => {
     const unknown = r.issues.filter((i) => i.ruleId === 'unknown-element');
     expect(unknown).toHaveLength(5000);
     expect(unknown[4999]).toMatchObject({ expression: 'Patient.x4999', line: 5001, column: 1 });
+  });
+
+  it('a 1 MB property name or number is quoted in messages, not copied: they stay short', async () => {
+    const key = await validate(`{"resourceType": "Patient", "${'k'.repeat(1_000_000)}": 1}`);
+    const i = key.issues.find((x) => x.ruleId === 'unknown-element')!;
+    expect(i.message).toMatch(/Unknown element "k{100}…\(1000000 characters\)/);
+    expect(i.message.length).toBeLessThan(300);
+    expect(i.expression!.length).toBeLessThan(300);
+    const num = await validate(`{"resourceType": "Observation", "status": "final", "code": {"text": "x"}, "valueInteger": ${'9'.repeat(1_000_000)}}`);
+    const n = num.issues.find((x) => x.expression === 'Observation.valueInteger')!;
+    expect(n.severity).toBe('error');
+    expect(n.message.length).toBeLessThan(500);
   });
 
   it('100 000 repetitions of an element: validated, not refused', async () => {
