@@ -77,6 +77,14 @@ describe('malformed, truncated and empty input (library)', () => {
     expect(i.message).toMatch(/closing tag/i);
   });
 
+  it('an unknown resource type in XML is reported once, at its element', async () => {
+    const r = await validate('<Patinet xmlns="http://hl7.org/fhir">\n  <id value="x"/>\n</Patinet>');
+    const u = r.issues.filter((i) => i.ruleId === 'unknown-resource-type');
+    expect(u).toHaveLength(1);
+    expect(u[0]).toMatchObject({ severity: 'error', line: 1, column: 1 });
+    expect(u[0]!.message).toMatch(/Unknown resource type "Patinet"/);
+  });
+
   it('text that is neither JSON nor XML says what was expected', async () => {
     const i = (await validate('hello, world')).issues[0]!;
     expect(i).toMatchObject({ severity: 'fatal', ruleId: 'input-format' });

@@ -287,13 +287,7 @@ class Converter {
     if (path === undefined) this.locations.rootOffset = offset;
     const plan = this.compiler.typePlan(local);
     if (!plan || plan.kind !== 'resource') {
-      this.issue(
-        'error',
-        `Unknown resource type "${local}": not a FHIR R4 resource (check the spelling and the root element name)`,
-        offset,
-        'unknown-resource-type',
-        here,
-      );
+      // the validator reports the unknown type (with a suggestion) at this element: saying it here too doubled it
       // keep the content so that other checks can still say something about it
       this.fillGeneric(obj, node, qname, scope, depth + 1, here);
       return obj;
