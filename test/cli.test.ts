@@ -5,7 +5,7 @@
  * published schema (src/report/result.schema.json). The OperationOutcome output is itself
  * validated by the toolkit's own engine.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bars, barsAsync, ROOT } from './support/cli.js';
+import { TEST_CACHE } from './support/engine.js';
 import { plainEngine } from './support/engine.js';
 
 const schema = JSON.parse(readFileSync(join(ROOT, 'src/report/result.schema.json'), 'utf8'));
@@ -136,6 +137,21 @@ describe('exit codes', () => {
     expect(r.stderr).toMatch(/--suppress .*suppress-nojust\.json: every suppression needs a "justification" saying why the issue is acceptable \(at \/suppressions\/0\)/);
     const short = write(p('suppress-short.json'), { suppressions: [{ ruleId: 'unknown-element', justification: 'ok' }] });
     expect(bars(['validate', UNKNOWN_ELEMENT, '--suppress', short]).stderr).toMatch(/justification is too short/);
+  });
+});
+
+describe('a reader that stops early (bars validate … | head)', () => {
+  it('no EPIPE stack trace, and the exit code still tells whether the files are valid', async () => {
+    // a report far bigger than a pipe buffer, so that most of it is written after the reader has gone
+    const big = write(p('many-unknown.json'), `{"resourceType": "Patient", ${Array.from({ length: 3000 }, (_, i) => `"x${i}": 1`).join(', ')}}`);
+    bars(['validate', VALID]); // the build check
+    const child = spawn(process.execPath, [join(ROOT, 'bin/bars.js'), 'validate', big, '--format', 'json', '--no-bars', '--offline', '--cache-dir', TEST_CACHE], { cwd: ROOT });
+    let err = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((ok) => child.on('close', ok));
+    expect(err).not.toMatch(/EPIPE|Unhandled 'error' event|\n\s+at /);
+    expect(code).toBe(1);
   });
 });
 
