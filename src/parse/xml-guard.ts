@@ -2,8 +2,8 @@
  * Guards around fast-xml-parser for inputs it handles badly: long values and deep nesting.
  *
  * fast-xml-parser (validator and parser) builds text and attribute values one character at a
- * time, so a 50 MB base64 attachment or narrative costs 2 GB and 20 s, and about 100 MB
- * exhausts the heap and kills the process. Before parsing, every run longer than
+ * time, so a 50 MB base64 attachment or narrative cost 2 GB and 20 s, and 120 MB took 80 s and
+ * 4.4 GB, at the edge of Node's heap limit. Before parsing, every run longer than
  * LONG_RUN characters is swapped for a short placeholder; after parsing, the placeholders are
  * put back and the parser's offsets moved to where they are in the original text. What the
  * parser no longer sees (a '<' in an attribute value, a bare '&') is checked here instead.
@@ -31,10 +31,7 @@ export interface ShrunkXml {
 
 const REFERENCE = /&(?!(?:amp|lt|gt|quot|apos|#[0-9]+|#x[0-9A-Fa-f]+);)/g;
 
-/**
- * Swap long runs for placeholders; undefined when the document has none (the usual case:
- * the text is scanned only when it is longer than one run).
- */
+/** Swap long runs for placeholders; undefined when the document has none (the usual case). */
 export function shrinkLongRuns(xml: string, min = LONG_RUN): ShrunkXml | undefined {
   if (xml.length < min) return undefined;
   const runs: { start: number; end: number; kind: 'text' | 'attribute' }[] = [];
@@ -45,14 +42,10 @@ export function shrinkLongRuns(xml: string, min = LONG_RUN): ShrunkXml | undefin
     const textEnd = lt < 0 ? n : lt;
     if (textEnd - i >= min) runs.push({ start: i, end: textEnd, kind: 'text' });
     if (lt < 0) break;
-    const skipTo = (close: string, from: number): number => {
-      const e = xml.indexOf(close, from);
-      return e < 0 ? n : e + close.length;
-    };
-    if (xml.startsWith('<!--', lt)) i = skipTo('-->', lt + 4);
-    else if (xml.startsWith('<![CDATA[', lt)) i = skipTo(']]>', lt + 9);
-    else if (xml.startsWith('<?', lt)) i = skipTo('?>', lt + 2);
-    else if (xml.startsWith('<!', lt)) i = skipTo('>', lt + 2);
+    if (xml.startsWith('<!--', lt)) i = after(xml, '-->', lt + 4);
+    else if (xml.startsWith('<![CDATA[', lt)) i = after(xml, ']]>', lt + 9);
+    else if (xml.startsWith('<?', lt)) i = after(xml, '?>', lt + 2);
+    else if (xml.startsWith('<!', lt)) i = after(xml, '>', lt + 2);
     else {
       // a tag: to its '>', stepping over quoted attribute values
       let j = lt + 1;
@@ -131,6 +124,12 @@ export function shrinkLongRuns(xml: string, min = LONG_RUN): ShrunkXml | undefin
       return hit ? (originals[Number(hit[1])] ?? value) : value;
     },
   };
+}
+
+/** Just past the next `close` from `from` (the end of the text when there is none). */
+function after(xml: string, close: string, from: number): number {
+  const e = xml.indexOf(close, from);
+  return e < 0 ? xml.length : e + close.length;
 }
 
 type XNode = Record<string | symbol, unknown>;
@@ -214,14 +213,10 @@ export function firstElementDeeperThan(xml: string, limit: number): number | und
   while (i < n) {
     const lt = xml.indexOf('<', i);
     if (lt < 0) return undefined;
-    const skipTo = (close: string, from: number): number => {
-      const e = xml.indexOf(close, from);
-      return e < 0 ? n : e + close.length;
-    };
-    if (xml.startsWith('<!--', lt)) i = skipTo('-->', lt + 4);
-    else if (xml.startsWith('<![CDATA[', lt)) i = skipTo(']]>', lt + 9);
-    else if (xml.startsWith('<?', lt)) i = skipTo('?>', lt + 2);
-    else if (xml.startsWith('<!', lt)) i = skipTo('>', lt + 2);
+    if (xml.startsWith('<!--', lt)) i = after(xml, '-->', lt + 4);
+    else if (xml.startsWith('<![CDATA[', lt)) i = after(xml, ']]>', lt + 9);
+    else if (xml.startsWith('<?', lt)) i = after(xml, '?>', lt + 2);
+    else if (xml.startsWith('<!', lt)) i = after(xml, '>', lt + 2);
     else {
       let j = lt + 1;
       while (j < n) {
