@@ -7,7 +7,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -391,5 +391,6 @@ describe('$validate-code on a terminology server (--tx)', () => {
     const again = await (await make()).validate(obs('999'));
     expect(again.valid).toBe(false);
     expect(requests).toHaveLength(2);
+    rmSync(cacheDir, { recursive: true, force: true });
   }, 120_000);
 });
