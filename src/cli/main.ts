@@ -18,7 +18,23 @@ Usage:
   bars --version
 `;
 
+/**
+ * A reader that stops early (`bars validate … | head`) closes the pipe: the rest of the report
+ * has nowhere to go, which is no failure of the run, so the write error is dropped and the exit
+ * code still says whether the files are valid (Node would otherwise crash with an EPIPE trace).
+ */
+function ignoreClosedPipes(): void {
+  for (const s of [process.stdout, process.stderr]) {
+    if (s.listenerCount('error') > 0) continue;
+    s.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE' || e.code === 'ERR_STREAM_DESTROYED') return;
+      throw e;
+    });
+  }
+}
+
 export async function main(argv: string[]): Promise<number> {
+  ignoreClosedPipes();
   const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true };
   const [cmd, ...rest] = argv;
   try {

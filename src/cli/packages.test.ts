@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli.js';
+import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
 import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { cleanup, codeSystem, localRegistry, profile, putInCache, tempDir, tinyTgz, writePackage, type LocalRegistry } from '../../test/support/packages.js';
 import { BARS_PACKAGE_SET } from '../bars/package-set.js';

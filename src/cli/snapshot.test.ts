@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli.js';
+import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
 import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { cleanup, profile, putInCache, tempDir, writePackage } from '../../test/support/packages.js';
 import { BARS_PACKAGE_SET } from '../bars/package-set.js';

@@ -136,6 +136,11 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
   const ue = (v['unknown-extensions'] ?? config.unknownExtensions) as string | undefined;
   if (ue && !['warning', 'error', 'ignore'].includes(ue)) throw new UsageError(`--unknown-extensions ${ue}: use warning, error or ignore`);
   if (formats.length > 1 && v.output) throw new UsageError('--output takes one format; with several formats use --output-dir');
+  // several reports one after the other on stdout would be unreadable by any of their consumers
+  if (formats.length > 1 && !v['output-dir']) {
+    throw new UsageError(`--format ${formats.join(',')}: several formats need --output-dir <dir> (each is written to <dir>/bars-report.<ext>); give one format to write to stdout`);
+  }
+  if (v.output && v['output-dir']) throw new UsageError('--output and --output-dir together: use --output for one format, --output-dir for several');
   const app = v.application ?? config.application;
   if (app && !/^APP[1-8]$/i.test(app)) throw new UsageError(`--application ${app}: use APP1 … APP8`);
   const args: ValidateArgs = {

@@ -79,7 +79,7 @@ describe('parseJson', () => {
   it('caps nesting depth with a clear fatal issue instead of overflowing the stack', () => {
     const deep = '['.repeat(10_000) + ']'.repeat(10_000);
     const r = parseJson(deep);
-    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-syntax' });
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-depth' });
     expect(r.issues[0]!.message).toMatch(/nested more than/);
   });
 });

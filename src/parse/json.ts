@@ -25,6 +25,7 @@ class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
+    readonly ruleId = 'json-syntax',
   ) {
     super(message);
   }
@@ -52,7 +53,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
 
   /** A problem the parser can step over: report it (located) and carry on, as the HL7 validator does. */
   const recoverable = (message: string, offset: number, where?: string): void => {
-    const lc = lineColumnOf(text, offset);
+    const lc = locations.lineColumn(offset);
     issues.push({
       severity: 'error',
       code: 'structure',
@@ -64,8 +65,8 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     });
   };
 
-  const fail = (message: string, offset = pos): never => {
-    throw new JsonSyntaxError(message, offset);
+  const fail = (message: string, offset = pos, ruleId?: string): never => {
+    throw new JsonSyntaxError(message, offset, ruleId);
   };
 
   const skipWs = (): void => {
@@ -203,6 +204,16 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     }
   };
 
+  /**
+   * A container is complete: keep where its members are. The list is copied to its exact size,
+   * since a list grown by push keeps room for 17 or more entries, and one such list per object
+   * made the positions of a 50 MB Bundle cost more memory than the Bundle.
+   */
+  const closed = <T extends object>(container: T, offsets: (string | number)[]): T => {
+    locations.trackMembers(container, offsets.slice());
+    return container;
+  };
+
   const parseValue = (parent: object, key: string | number, depth: number): unknown => {
     const c = text.charCodeAt(pos);
     switch (c) {
@@ -226,7 +237,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
   };
 
   const parseObject = (depth: number): Record<string, unknown> => {
-    if (depth > maxDepth) fail(`JSON is nested more than ${maxDepth} levels deep`);
+    if (depth > maxDepth) fail(`JSON is nested more than ${maxDepth} levels deep: no FHIR resource needs that; flatten the content`, pos, 'json-depth');
     const obj: Record<string, unknown> = {};
     pos++;
     skipWs();
@@ -235,7 +246,6 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       return obj;
     }
     const offsets: (string | number)[] = [];
-    locations.trackMembers(obj, offsets);
     let seen: Set<string> | undefined;
     let count = 0;
     for (;;) {
@@ -261,7 +271,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       if (count > 16 && !seen) seen = new Set(Object.keys(obj));
       const dup = seen ? seen.has(key) : Object.prototype.hasOwnProperty.call(obj, key);
       if (dup) {
-        const lc = lineColumnOf(text, keyOffset);
+        const lc = locations.lineColumn(keyOffset);
         issues.push({
           severity: 'error',
           code: 'structure',
@@ -292,14 +302,14 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
           recoverable('Trailing comma before "}" is not allowed in JSON: remove it', comma);
           pos++;
           flushComment();
-          return obj;
+          return closed(obj, offsets);
         }
         continue;
       }
       if (c === 125) {
         pos++;
         flushComment();
-        return obj;
+        return closed(obj, offsets);
       }
       if (c === 34) {
         recoverable(`A comma is missing in the JSON after the value of "${key}"`, pos);
@@ -314,7 +324,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
   };
 
   const parseArray = (depth: number): unknown[] => {
-    if (depth > maxDepth) fail(`JSON is nested more than ${maxDepth} levels deep`);
+    if (depth > maxDepth) fail(`JSON is nested more than ${maxDepth} levels deep: no FHIR resource needs that; flatten the content`, pos, 'json-depth');
     const arr: unknown[] = [];
     pos++;
     skipWs();
@@ -323,7 +333,6 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
       return arr;
     }
     const offsets: number[] = [];
-    locations.trackMembers(arr, offsets);
     for (;;) {
       const i = arr.length;
       offsets.push(pos);
@@ -338,13 +347,13 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
         if (text.charCodeAt(pos) === 93) {
           recoverable('Trailing comma before "]" is not allowed in JSON: remove it', comma);
           pos++;
-          return arr;
+          return closed(arr, offsets);
         }
         continue;
       }
       if (c === 93) {
         pos++;
-        return arr;
+        return closed(arr, offsets);
       }
       if (c === 34 || c === 123 || c === 91 || c === 45 || (c >= 48 && c <= 57) || c === 116 || c === 102 || c === 110) {
         recoverable('A comma is missing in the JSON between two items of an array', pos);
@@ -373,14 +382,16 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     const lc = lineColumnOf(text, e.offset);
     // the file does not parse, so there is no element to point at: the line and column locate
     // it (as in the HL7 validator); where the parser was is told in the message
-    const near = expression();
+    // deep nesting makes the path as long as the file: keep its two ends
+    let near = expression();
+    if (near.length > 200) near = `${near.slice(0, 80)} … ${near.slice(-80)}`;
     issues.push({
       severity: 'fatal',
       code: 'structure',
       message: `Invalid JSON: ${e.message}${near ? ` (in ${near})` : ''}`,
       line: lc.line,
       column: lc.column,
-      ruleId: 'json-syntax',
+      ruleId: e.ruleId,
     });
     value = undefined;
   }

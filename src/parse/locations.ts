@@ -16,10 +16,14 @@ export class LocationIndex {
    * parent → where its members start in the text: for an array, the offset of each item by
    * index; for an object, flat [key, offset, key, offset...] pairs (a later pair for the same
    * key wins). One small array per container: no map per object, searched only to report.
+   * A Map rather than a WeakMap: the index lives exactly as long as the parsed value, and
+   * millions of weak keys (a 50 MB Bundle) made insertion and garbage collection several
+   * seconds slower.
    */
-  private readonly members = new WeakMap<object, (string | number)[]>();
+  private readonly members = new Map<object, (string | number)[]>();
   /** parent → key → original number text, kept where JSON numbers would lose precision (1.50, 1e2). */
   private readonly numbers = new WeakMap<object, Map<string | number, string>>();
+  private readonly big = new WeakMap<object, Map<string, number>>();
   private lineStarts: number[] | undefined;
 
   constructor(
@@ -35,12 +39,15 @@ export class LocationIndex {
       this.members.set(parent, m);
     }
     if (Array.isArray(parent)) m[key as number] = offset;
-    else m.push(key, offset);
+    else {
+      m.push(key, offset);
+      this.big.get(parent)?.set(key as string, offset);
+    }
   }
 
   /**
-   * Hand over the member list of a container as the parser fills it: item offsets by index for
-   * an array, [key, offset] pairs for an object (see `members`).
+   * Hand over the member list of a finished container: item offsets by index for an array,
+   * [key, offset] pairs for an object (see `members`).
    */
   trackMembers(parent: object, list: (string | number)[]): void {
     this.members.set(parent, list);
@@ -60,8 +67,21 @@ export class LocationIndex {
     const m = this.members.get(parent);
     if (!m) return undefined;
     if (Array.isArray(parent)) return typeof key === 'number' ? (m[key] as number | undefined) : undefined;
+    if (m.length > 64) return this.bigObject(parent, m).get(key as string);
     for (let i = m.length - 2; i >= 0; i -= 2) if (m[i] === key) return m[i + 1] as number;
     return undefined;
+  }
+
+  /** An object with many members gets a map on its first lookup (a scan per lookup is quadratic when each member has an issue). */
+  private bigObject(parent: object, m: (string | number)[]): Map<string, number> {
+    let map = this.big.get(parent);
+    if (!map) {
+      map = new Map();
+      // a later pair for the same key wins
+      for (let i = 0; i < m.length; i += 2) map.set(m[i] as string, m[i + 1] as number);
+      this.big.set(parent, map);
+    }
+    return map;
   }
 
   /** The number as written in the source, when it differs from JavaScript's rendering. */

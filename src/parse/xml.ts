@@ -14,6 +14,7 @@ import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import type { ElementPlan, TypeRef } from '../compile/plan.js';
 import type { ValidationIssue } from '../model/issue.js';
 import { LocationIndex, lineColumnOf } from './locations.js';
+import { firstElementDeeperThan, offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from './xml-guard.js';
 
 export const FHIR_NS = 'http://hl7.org/fhir';
 export const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -27,6 +28,40 @@ export interface XmlParseResult {
 type XNode = Record<string, unknown>;
 
 const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+
+const MAX_DEPTH = 500;
+
+/**
+ * JavaScript's special property names are legal XML names. fast-xml-parser refuses a whole
+ * document that uses __proto__, constructor or prototype, and renames toString and the like,
+ * so they are marked on the way in and read back as written: a supplier then sees "unknown
+ * element constructor" at its line, and no input can reach an object's prototype.
+ */
+const RESERVED_NAMES = new Set([
+  '__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'valueOf',
+  '__defineGetter__', '__defineSetter__', '__lookupGetter__', '__lookupSetter__',
+]);
+const RESERVED_MARK = '#reserved-';
+
+// the library may pass a name through twice: marking must be idempotent
+function escapeReserved(name: string): string {
+  if (name.startsWith(RESERVED_MARK)) return name;
+  return RESERVED_NAMES.has(name.slice(name.indexOf(':') + 1)) ? RESERVED_MARK + name : name;
+}
+
+function unescapeName(name: string): string {
+  return name.startsWith(RESERVED_MARK) ? name.slice(RESERVED_MARK.length) : name;
+}
+
+/** obj[key] as an own property only, so that "constructor" is not Object and "__proto__" not the prototype. */
+function ownValue(obj: Record<string, unknown>, key: string): unknown {
+  return Object.hasOwn(obj, key) ? obj[key] : undefined;
+}
+
+function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
+  else obj[key] = value;
+}
 
 const parser = new XMLParser({
   preserveOrder: true,
@@ -43,9 +78,13 @@ const parser = new XMLParser({
   ignoreDeclaration: true,
   ignorePiTags: true,
   commentPropName: '#comment',
+  transformTagName: escapeReserved,
+  transformAttributeName: escapeReserved,
+  // the library's default (100) refuses deep but sound resources (nested Questionnaire items)
+  maxNestedTags: MAX_DEPTH,
+  // no callbacks use the element path: building its string for every value costs seconds on big files
+  jPath: false,
 });
-
-const MAX_DEPTH = 500;
 
 /** Resource types whose XML is converted with a structural guess when no plan is known. */
 export interface XmlConvertOptions {
@@ -87,32 +126,58 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
       'xml-entity',
     );
   }
-  const check = XMLValidator.validate(text, { allowBooleanAttributes: false });
+  // XML 1.0 allows no control characters but tab, CR and LF, anywhere (the library lets some through)
+  const control = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/.exec(text);
+  if (control) {
+    const hex = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return fatal(`Invalid XML: the character U+${hex} is not allowed anywhere in XML (not even as &#x${hex};): remove it`, control.index);
+  }
+  // long values are swapped out while the library works (see xml-guard.ts)
+  const shrunk = shrinkLongRuns(text);
+  const forParser = shrunk?.text ?? text;
+  const check = XMLValidator.validate(forParser, { allowBooleanAttributes: false });
   if (check !== true) {
-    const { line, col, msg } = check.err;
-    issues.push({
-      severity: 'fatal',
-      code: 'structure',
-      message: `Invalid XML: ${msg}`,
-      line,
-      column: col,
-      ruleId: 'xml-syntax',
-    });
-    return { value: undefined, locations, issues };
+    const { line, col, msg, code } = check.err;
+    let offset = offsetOfLineColumn(forParser, line, col);
+    if (shrunk) offset = shrunk.original(offset);
+    // the library lists unclosed elements as a JSON array: say what happened instead
+    const unclosed = code === 'InvalidXml' && /^Invalid '\[/.test(msg) ? [...msg.matchAll(/"([^"]+)"/g)].map((m) => `<${m[1]}>`) : undefined;
+    if (unclosed) {
+      return fatal(
+        `Invalid XML: the file ends before ${unclosed.length === 1 ? `the element ${unclosed[0]} is` : `the elements ${unclosed.join(', ')} are`} closed (is the file truncated?)`,
+        text.length,
+      );
+    }
+    return fatal(`Invalid XML: ${readable(msg)}`, offset);
+  }
+  if (shrunk?.problems.length) {
+    const p = shrunk.problems[0]!;
+    return fatal(`Invalid XML: ${p.message}`, p.offset);
   }
 
   let doc: XNode[];
   try {
-    doc = parser.parse(text) as XNode[];
+    doc = parser.parse(forParser) as XNode[];
   } catch (e) {
-    return fatal(`Invalid XML: ${(e as Error).message}`, 0);
+    const msg = (e as Error).message;
+    if (/nested/i.test(msg)) {
+      const at = firstElementDeeperThan(text, MAX_DEPTH);
+      return fatal(`XML is nested more than ${MAX_DEPTH} levels deep: no FHIR resource needs that; flatten the content`, at ?? 0, 'xml-depth');
+    }
+    return fatal(`Invalid XML: ${readable(msg)}`, 0);
   }
+  if (shrunk) restoreLongRuns(doc, shrunk, META, true);
   const rootNode = doc.find((n) => elementName(n) !== undefined);
   if (!rootNode) return fatal('No root element found: expected a FHIR resource element', 0);
 
   const conv = new Converter(text, compiler, locations, issues);
   const value = conv.resourceFromElement(rootNode, new Map(), 0);
   return { value, locations, issues };
+}
+
+/** Control characters in a library message, written so they can be seen. */
+function readable(msg: string): string {
+  return msg.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 const orderCache = new WeakMap<ChildTable, Map<ElementPlan, number>>();
@@ -135,7 +200,16 @@ function elementName(n: XNode): string | undefined {
 }
 
 function attrsOf(n: XNode): Record<string, string> {
-  return (n[':@'] as Record<string, string> | undefined) ?? {};
+  const attrs = n[':@'] as Record<string, string> | undefined;
+  if (!attrs) return {};
+  let out: Record<string, string> | undefined;
+  for (const k of Object.keys(attrs)) {
+    if (!k.startsWith(RESERVED_MARK)) continue;
+    out ??= Object.assign(Object.create(null) as Record<string, string>, attrs);
+    delete out[k];
+    Object.defineProperty(out, unescapeName(k), { value: attrs[k], enumerable: true, writable: true, configurable: true });
+  }
+  return out ?? attrs;
 }
 
 function childrenOf(n: XNode, name: string): XNode[] {
@@ -166,7 +240,8 @@ function withScope(scope: Scope, attrs: Record<string, string>): Scope {
   return next ?? scope;
 }
 
-function splitQName(qname: string, scope: Scope): { local: string; ns: string | undefined } {
+function splitQName(escaped: string, scope: Scope): { local: string; ns: string | undefined } {
+  const qname = unescapeName(escaped);
   const colon = qname.indexOf(':');
   if (colon < 0) return { local: qname, ns: scope.get('') };
   return { local: qname.slice(colon + 1), ns: scope.get(qname.slice(0, colon)) };
@@ -199,8 +274,8 @@ class Converter {
       this.issue(
         'fatal',
         ns
-          ? `Wrong namespace "${ns}" on <${qname}>: FHIR XML elements must be in the namespace ${FHIR_NS}`
-          : `<${qname}> has no namespace: FHIR XML elements must be in the namespace ${FHIR_NS} (add xmlns="${FHIR_NS}")`,
+          ? `Wrong namespace "${ns}" on <${unescapeName(qname)}>: FHIR XML elements must be in the namespace ${FHIR_NS}`
+          : `<${unescapeName(qname)}> has no namespace: FHIR XML elements must be in the namespace ${FHIR_NS} (add xmlns="${FHIR_NS}")`,
         offset,
         'xml-namespace',
         here,
@@ -212,13 +287,7 @@ class Converter {
     if (path === undefined) this.locations.rootOffset = offset;
     const plan = this.compiler.typePlan(local);
     if (!plan || plan.kind !== 'resource') {
-      this.issue(
-        'error',
-        `Unknown resource type "${local}": not a FHIR R4 resource (check the spelling and the root element name)`,
-        offset,
-        'unknown-resource-type',
-        here,
-      );
+      // the validator reports the unknown type (with a suggestion) at this element: saying it here too doubled it
       // keep the content so that other checks can still say something about it
       this.fillGeneric(obj, node, qname, scope, depth + 1, here);
       return obj;
@@ -280,7 +349,7 @@ class Converter {
       if (ns !== FHIR_NS && !isXhtml) {
         this.issue(
           'error',
-          `Element <${cname}> in ${path} is in namespace "${ns ?? '(none)'}": FHIR XML elements must be in ${FHIR_NS}`,
+          `Element <${unescapeName(cname)}> in ${path} is in namespace "${ns ?? '(none)'}": FHIR XML elements must be in ${FHIR_NS}`,
           coffset,
           'xml-namespace',
           cpath,
@@ -369,10 +438,10 @@ class Converter {
     multiple: boolean,
   ): void {
     if (multiple) {
-      let arr = obj[name] as unknown[] | undefined;
+      let arr = ownValue(obj, name) as unknown[] | undefined;
       if (!Array.isArray(arr)) {
         arr = [];
-        obj[name] = arr;
+        setOwn(obj, name, arr);
         this.locations.setMember(obj, name, offset);
         arrays.set(name, 0);
       }
@@ -535,9 +604,9 @@ class Converter {
         this.fillGeneric(o, child, cname, cscope, depth + 1, `${path}.${local}`);
         v = o;
       }
-      const existing = obj[local];
+      const existing = ownValue(obj, local);
       if (existing === undefined) {
-        obj[local] = v;
+        setOwn(obj, local, v);
         this.locations.setMember(obj, local, coffset);
       } else if (Array.isArray(existing) && this.locations.offsetOf(existing, 0) !== undefined) {
         this.locations.setMember(existing, existing.length, coffset);
@@ -546,7 +615,7 @@ class Converter {
         const arr = [existing, v];
         this.locations.setMember(arr, 0, this.locations.offsetOf(obj, local) ?? coffset);
         this.locations.setMember(arr, 1, coffset);
-        obj[local] = arr;
+        setOwn(obj, local, arr);
       }
     }
   }

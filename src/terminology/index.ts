@@ -7,7 +7,7 @@
 import { packageHintFor } from '../load/known-packages.js';
 import type { DefinitionSet } from '../load/definitions.js';
 import { CodeSystems, checkGrammarSystem, findConcept, NOT_OFFLINE, normaliseDisplay } from './codesystems.js';
-import { ValueSetCompiler, type Membership } from './valuesets.js';
+import { ValueSetCompiler, type ExpansionEntry, type Membership } from './valuesets.js';
 
 export type CodeCheck = 'valid' | 'invalid' | 'unknown';
 
@@ -123,7 +123,11 @@ export class TerminologyService {
     }
     const concept = findConcept(cs, code);
     if (!concept) {
-      if (cs.content !== 'complete') return { result: 'unknown', message: `'${code}' is not in the local copy of ${system} (${cs.content})` };
+      if (cs.content !== 'complete') {
+        // R4 core has stubs (content not-present) of SNOMED CT and others
+        if (NOT_OFFLINE[system]) return { result: 'unknown', systemNotOffline: true, message: `${NOT_OFFLINE[system]} codes are not validated offline` };
+        return { result: 'unknown', message: `'${code}' is not in the local copy of ${system} (${cs.content})` };
+      }
       return { result: 'invalid', message: `Unknown code '${code}' in the code system ${system}${cs.version ? ` version ${cs.version}` : ''}` };
     }
     const r: CodeResult = { result: 'valid' };
@@ -131,23 +135,18 @@ export class TerminologyService {
     return r;
   }
 
-  expand(valueSet: string): { system: string; code: string; display?: string }[] | undefined {
-    const entry = this.defs.resolve(valueSet, 'ValueSet');
-    if (!entry) return undefined;
-    const vs = this.defs.read<Record<string, any>>(entry);
-    const out: { system: string; code: string; display?: string }[] = [];
-    for (const inc of vs.compose?.include ?? []) {
-      if (!inc.system || inc.valueSet || inc.filter) return undefined;
-      if (inc.concept) for (const c of inc.concept) out.push({ system: inc.system, code: c.code, display: c.display });
-      else {
-        const cs = this.codeSystems.get(inc.system);
-        if (!cs || cs.content !== 'complete') return undefined;
-        for (const c of cs.concepts.values()) out.push({ system: inc.system, code: c.code, display: c.display });
-      }
-    }
-    const excluded = new Set<string>();
-    for (const exc of vs.compose?.exclude ?? []) for (const c of exc.concept ?? []) excluded.add(`${exc.system}|${c.code}`);
-    return out.filter((c) => !excluded.has(`${c.system}|${c.code}`));
+  /**
+   * The codes of a value set, expanded locally: includes, excludes, imports and filters on the
+   * loaded code systems. undefined when it cannot be expanded offline (a system that is not
+   * loaded or only partly, such as SNOMED CT or a fragment).
+   */
+  expand(valueSet: string): ExpansionEntry[] | undefined {
+    const compiled = this.valueSets.get(valueSet);
+    if (!compiled) return undefined;
+    const candidates = this.valueSets.candidates(valueSet);
+    if (!candidates) return undefined;
+    // the membership test applies the filters and excludes, exactly as validation does
+    return [...candidates.values()].filter((c) => compiled.test(c.system, c.code).result === 'valid');
   }
 
   private localValidateCode(valueSet: string, coding: Coding): CodeResult {
@@ -225,7 +224,7 @@ export class TerminologyService {
         this.options.cache?.writeBlob('tx', key, r);
         return r;
       },
-      (e: Error) => ({ ...local, message: `${local.message ?? ''}; the terminology server ${server} could not be reached (${e.message})` }),
+      (e: Error) => ({ ...local, message: `${local.message ?? ''}; the terminology server ${server} could not be reached (${whyUnreachable(e, this.options.timeoutMs ?? 10_000)})` }),
     );
     this.remote.set(url, p);
     return p;
@@ -238,12 +237,36 @@ async function fetchParameters(url: string, timeoutMs: number): Promise<{ name: 
   try {
     const res = await fetch(url, { headers: { Accept: 'application/fhir+json' }, signal: ctrl.signal });
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    const body = (await res.json()) as { resourceType?: string; parameter?: { name: string; valueBoolean?: boolean; valueString?: string }[] };
+    let body: { resourceType?: string; parameter?: { name: string; valueBoolean?: boolean; valueString?: string }[] };
+    try {
+      body = (await res.json()) as typeof body;
+    } catch {
+      throw new Error(`its answer is not JSON (Content-Type ${res.headers.get('content-type') ?? 'none'})`);
+    }
     if (body.resourceType !== 'Parameters') throw new Error(`expected Parameters, got ${body.resourceType ?? 'something else'}`);
     return body.parameter ?? [];
   } finally {
     clearTimeout(t);
   }
+}
+
+/** fetch's errors say "fetch failed" or "This operation was aborted": say what happened. */
+function whyUnreachable(e: Error, timeoutMs: number): string {
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return `no answer within ${timeoutMs / 1000} s`;
+  const code = (e.cause as { code?: string } | undefined)?.code;
+  const known: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ENOTFOUND: 'host not found',
+    EAI_AGAIN: 'host not found (DNS)',
+    ECONNRESET: 'connection reset',
+    ETIMEDOUT: 'connection timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+    UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate could not be verified',
+  };
+  if (code) return known[code] ?? code;
+  return e.message;
 }
 
 function hash(s: string): string {

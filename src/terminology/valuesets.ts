@@ -10,6 +10,12 @@ export type Membership = { result: 'valid' | 'invalid' | 'unknown'; system?: str
 
 type Test = (system: string | undefined, code: string) => Membership;
 
+export interface ExpansionEntry {
+  system: string;
+  code: string;
+  display?: string;
+}
+
 export interface CompiledValueSet {
   url: string;
   version?: string;
@@ -133,8 +139,9 @@ export class ValueSetCompiler {
           const cs = this.codeSystems.get(system, version);
           if (!cs) return this.unavailable(system, code);
           const concept = findConcept(cs, code);
-          if (!concept) return cs.content === 'complete' ? INVALID : { result: 'unknown', message: incompleteMessage(cs, code) };
-          for (const f of filters) if (!applyFilter(cs, concept.code, f)) return INVALID;
+          if (!concept) return cs.content === 'complete' ? INVALID : this.notInLocalCopy(cs, code);
+          // a partial copy lacks hierarchy and properties: only a complete one can say "no"
+          for (const f of filters) if (!applyFilter(cs, concept.code, f)) return cs.content === 'complete' ? INVALID : this.notInLocalCopy(cs, code);
           return VALID(system);
         };
       } else {
@@ -154,6 +161,57 @@ export class ValueSetCompiler {
     };
   }
 
+  /**
+   * Every code a value set could contain, from its includes (explicit concepts, whole loaded
+   * code systems, imported value sets) or its stored expansion; the membership test then
+   * decides (filters, excludes). undefined when that cannot be known offline: a system that is
+   * not loaded or not complete (SNOMED CT, a fragment), a grammar-based one (UCUM), a cycle.
+   */
+  candidates(canonical: string, seen = new Set<string>()): Map<string, ExpansionEntry> | undefined {
+    const url = canonical.split('|')[0]!;
+    if (seen.has(url)) return undefined;
+    seen.add(url);
+    const out = new Map<string, ExpansionEntry>();
+    const entry = this.defs.resolve(canonical, 'ValueSet');
+    if (!entry) {
+      const system = this.codeSystems.systemForValueSet(url);
+      return system ? this.wholeSystem(system, undefined, out) : undefined;
+    }
+    const vs = this.defs.read<Record<string, any>>(entry);
+    const includes = vs.compose?.include;
+    if (!Array.isArray(includes)) {
+      const contains = flattenContainsWithDisplay(vs.expansion?.contains);
+      if (contains.length === 0) return undefined;
+      for (const c of contains) out.set(`${c.system}|${c.code}`, c);
+      return out;
+    }
+    for (const inc of includes as any[]) {
+      for (const imported of Array.isArray(inc.valueSet) ? inc.valueSet : []) {
+        const more = typeof imported === 'string' ? this.candidates(imported, seen) : undefined;
+        if (!more) return undefined;
+        for (const [k, c] of more) out.set(k, c);
+      }
+      if (typeof inc.system !== 'string') continue;
+      const version = typeof inc.version === 'string' ? inc.version : undefined;
+      if (Array.isArray(inc.concept) && inc.concept.length) {
+        const cs = this.codeSystems.get(inc.system, version);
+        for (const c of inc.concept) {
+          if (typeof c?.code !== 'string') continue;
+          const display = typeof c.display === 'string' ? c.display : cs ? findConcept(cs, c.code)?.display : undefined;
+          out.set(`${inc.system}|${c.code}`, { system: inc.system, code: c.code, ...(display !== undefined ? { display } : {}) });
+        }
+      } else if (!this.wholeSystem(inc.system, version, out)) return undefined;
+    }
+    return out;
+  }
+
+  private wholeSystem(system: string, version: string | undefined, out: Map<string, ExpansionEntry>): Map<string, ExpansionEntry> | undefined {
+    const cs = this.codeSystems.get(system, version);
+    if (!cs || cs.content !== 'complete') return undefined;
+    for (const c of cs.concepts.values()) out.set(`${system}|${c.code}`, { system, code: c.code, ...(c.display !== undefined ? { display: c.display } : {}) });
+    return out;
+  }
+
   /** Whole code system membership. */
   systemTest(system: string, code: string, given?: string, version?: string): Membership {
     if (given !== undefined && given !== system) return INVALID;
@@ -163,7 +221,12 @@ export class ValueSetCompiler {
     if (!cs) return this.unavailable(system, code);
     const c = findConcept(cs, code);
     if (c) return VALID(system);
-    return cs.content === 'complete' ? INVALID : { result: 'unknown', message: incompleteMessage(cs, code) };
+    return cs.content === 'complete' ? INVALID : this.notInLocalCopy(cs, code);
+  }
+
+  /** R4 core carries stubs of SNOMED CT, LOINC…: for those, say "not validated offline" as when there is no copy. */
+  private notInLocalCopy(cs: CodeSystemIndex, code: string): Membership {
+    return NOT_OFFLINE[cs.url] ? this.unavailable(cs.url, code) : { result: 'unknown', message: incompleteMessage(cs, code) };
   }
 
   private unavailable(system: string, code: string): Membership {
@@ -185,6 +248,14 @@ function flattenContains(list: any[] | undefined, out: { system: string; code: s
   for (const c of list ?? []) {
     if (typeof c?.system === 'string' && typeof c?.code === 'string') out.push({ system: c.system, code: c.code });
     flattenContains(c?.contains, out);
+  }
+  return out;
+}
+
+function flattenContainsWithDisplay(list: any[] | undefined, out: ExpansionEntry[] = []): ExpansionEntry[] {
+  for (const c of list ?? []) {
+    if (typeof c?.system === 'string' && typeof c?.code === 'string') out.push({ system: c.system, code: c.code, ...(typeof c.display === 'string' ? { display: c.display } : {}) });
+    flattenContainsWithDisplay(c?.contains, out);
   }
   return out;
 }

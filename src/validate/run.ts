@@ -65,7 +65,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
   let text = input.text;
   if (input.bytes) {
     if (input.bytes.length > maxBytes) {
-      return failed(`The input is ${(input.bytes.length / 1048576).toFixed(1)} MB, more than the ${(maxBytes / 1048576).toFixed(0)} MB limit; split it or raise --max-size`, 'input-too-large');
+      return failed(`The input is ${(input.bytes.length / 1048576).toFixed(1)} MB, more than the ${(maxBytes / 1048576).toFixed(0)} MB limit: split it into smaller files`, 'input-too-large');
     }
     const d = decodeUtf8(input.bytes);
     if (d.text === undefined) return { profiles: [], valid: false, issues: [d.issue!], format: 'json' };
@@ -86,7 +86,8 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     }
     format = fmt;
     const parsed = fmt === 'json' ? parseJson(text) : parseFhirXml(text, validator.compiler);
-    issues.push(...parsed.issues);
+    // a loop, not push(...): a file with 300 000 duplicate keys has as many parse issues, more than a call can take as arguments
+    for (const i of parsed.issues) issues.push(i);
     resource = parsed.value;
     locations = parsed.locations;
     if (resource === undefined) return { profiles: [], valid: false, issues: sortIssues(issues), format, locations };

@@ -66,6 +66,9 @@ export class RunState {
   ) {}
 
   add(issue: ValidationIssue): void {
+    // messages and locations quote the input: a 1 MB key or number must not make a 1 MB message
+    if (issue.message.length > 400) issue.message = shortenRuns(issue.message);
+    if (issue.expression && issue.expression.length > 400) issue.expression = shortenRuns(issue.expression);
     const key = `${issue.severity}|${issue.ruleId}|${issue.expression ?? ''}|${issue.message}`;
     if (this.seen.has(key)) return;
     this.seen.add(key);
@@ -79,6 +82,11 @@ export class RunState {
   get frame(): ResourceFrame | undefined {
     return this.frames[this.frames.length - 1];
   }
+}
+
+/** Every run of 200+ characters without a space or quote, cut to its start and its length. */
+export function shortenRuns(s: string): string {
+  return s.replace(/[^\s"'`]{200,}/g, (run) => `${run.slice(0, 100)}…(${run.length} characters)`);
 }
 
 const RESOURCE_CODES = new Set(['Resource', 'DomainResource']);
@@ -102,6 +110,11 @@ export class InstanceValidator {
     message: string,
     source?: { plan?: StructurePlan; el?: ElementPlan },
   ): void {
+    // past the limit nothing more is listed: skip the work (locating 300 000 unknown elements one by one took minutes)
+    if (st.issues.length >= st.maxIssues) {
+      st.truncated = true;
+      return;
+    }
     const pos = loc.position(st.locations);
     const issue: ValidationIssue = {
       severity,
@@ -995,7 +1008,7 @@ export class InstanceValidator {
     for (const el of sliced) {
       const values: Value[] = [];
       for (const m of members) {
-        if (m.slots.slots[t]?.el === el) values.push(...m.values);
+        if (m.slots.slots[t]?.el === el) for (const x of m.values) values.push(x); // not push(...): sliced arrays can be huge
       }
       matchSlices(this, st, el, values, loc);
     }

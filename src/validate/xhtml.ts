@@ -9,6 +9,7 @@
  * XML syntax is left to fast-xml-parser; this module only walks the parsed tree.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from '../parse/xml-guard.js';
 
 export interface XhtmlProblem {
   severity: 'error' | 'warning';
@@ -97,6 +98,8 @@ const parser = new XMLParser({
   htmlEntities: false,
   captureMetaData: true,
   maxNestedTags: MAX_DEPTH,
+  // no callbacks use the element path: building its string for every value costs seconds on big files
+  jPath: false,
 });
 const META = XMLParser.getMetaDataSymbol();
 
@@ -164,15 +167,25 @@ class Walker {
       );
       return this.finish(heuristicContent(div));
     }
-    const valid = XMLValidator.validate(div, { allowBooleanAttributes: false });
+    // long texts and attribute values (data: images) are swapped out while the library works
+    const shrunk = shrinkLongRuns(div);
+    const forParser = shrunk?.text ?? div;
+    const valid = XMLValidator.validate(forParser, { allowBooleanAttributes: false });
     if (valid !== true) {
       const { line, col, msg } = valid.err;
-      this.add('xhtml-syntax', `the narrative is not well-formed XHTML (line ${line}, column ${col}): ${msg}`);
+      const where = shrunk ? this.where(shrunk.original(offsetOfLineColumn(forParser, line, col))) : `line ${line}, column ${col}`;
+      this.add('xhtml-syntax', `the narrative is not well-formed XHTML (${where}): ${msg}`);
+      return this.finish(heuristicContent(div));
+    }
+    if (shrunk?.problems.length) {
+      const p = shrunk.problems[0]!;
+      this.add('xhtml-syntax', `the narrative is not well-formed XHTML (${this.where(p.offset)}): ${p.message}`);
       return this.finish(heuristicContent(div));
     }
     let nodes: XNode[];
     try {
-      nodes = parser.parse(div) as XNode[];
+      nodes = parser.parse(forParser) as XNode[];
+      if (shrunk) restoreLongRuns(nodes, shrunk, META as unknown as symbol, false);
     } catch (e) {
       const msg = (e as Error).message;
       this.add(
