@@ -93,6 +93,21 @@ export function expressionOf(root: string, path: (string | number)[]): string {
   return e;
 }
 
+const CONTEXT_KEYS = ['application', 'payload', 'rule', 'guidePage', 'spec'] as const;
+
+/**
+ * The sink's context with a rule's own fields on top, unset fields left out. Built field by
+ * field: object spread of two small objects per issue showed in profiles of the BaRS layer.
+ */
+function merged(context: BarsContext, extra: Partial<BarsContext>): BarsContext {
+  const out: BarsContext = {};
+  for (const k of CONTEXT_KEYS) {
+    const v = k in extra ? extra[k] : context[k];
+    if (v !== undefined) out[k] = v;
+  }
+  return out;
+}
+
 /** Builds issues located in the message, tagged with the BaRS context. */
 export class IssueSink {
   readonly issues: ValidationIssue[] = [];
@@ -112,7 +127,7 @@ export class IssueSink {
       expression: expressionOf(rootType, path),
       ruleId,
       source: 'BaRS',
-      bars: { ...this.context, ...extra },
+      bars: merged(this.context, extra),
     };
     if (pos) {
       issue.line = pos.line;

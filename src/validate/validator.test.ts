@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, type Engine } from '../engine.js';
+import { shortenRuns } from './validator.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 
 const QTY_URL = 'http://example.org/StructureDefinition/obs-quantity';
@@ -167,5 +168,23 @@ describe('a value that fits none of its allowed profiles', () => {
   it('a value that fits one of them raises nothing', async () => {
     const patient = { resourceType: 'Patient', meta: { profile: [PAT_NAMES] }, name: [{ given: ['Jo'] }] };
     expect(errors(await (await getEngine()).validate(JSON.stringify(patient)))).toEqual([]);
+  });
+});
+
+describe('long runs in messages are shortened (shortenRuns)', () => {
+  const byRegex = (s: string): string => s.replace(/[^\s"'`]{200,}/g, (r) => `${r.slice(0, 100)}…(${r.length} characters)`);
+  it('gives what the plain regex gives, with and without long runs', () => {
+    const pieces = ['a', 'bcd', ' ', '"', "'", '`', '\t', '\u00a0', '\u2003', '\ufeff', 'x'.repeat(150), 'y'.repeat(199), 'z'.repeat(200), 'w'.repeat(450), '€'];
+    let seed = 7;
+    const rand = (n: number): number => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let t = 0; t < 500; t++) {
+      let s = '';
+      const parts = 1 + rand(12);
+      for (let i = 0; i < parts; i++) s += pieces[rand(pieces.length)];
+      expect(shortenRuns(s)).toBe(byRegex(s));
+    }
+    expect(shortenRuns('q'.repeat(250))).toBe(`${'q'.repeat(100)}…(250 characters)`);
+    const plain = `word ${'p'.repeat(199)} word`;
+    expect(shortenRuns(plain)).toBe(plain);
   });
 });

@@ -86,7 +86,21 @@ export class RunState {
 
 /** Every run of 200+ characters without a space or quote, cut to its start and its length. */
 export function shortenRuns(s: string): string {
-  return s.replace(/[^\s"'`]{200,}/g, (run) => `${run.slice(0, 100)}…(${run.length} characters)`);
+  // A linear scan first: the regex alone retries up to 200 characters at every position, and
+  // long messages (allowed-value lists, slice reports) are common enough for that to show.
+  let run = 0;
+  let found = false;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    // whitespace as \s sees it (the ASCII ones, NBSP and the Unicode spaces), and quotes
+    if (c === 32 || (c >= 9 && c <= 13) || c === 34 || c === 39 || c === 96 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff) run = 0;
+    else if (++run >= 200) {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return s;
+  return s.replace(/[^\s"'`]{200,}/g, (r) => `${r.slice(0, 100)}…(${r.length} characters)`);
 }
 
 const RESOURCE_CODES = new Set(['Resource', 'DomainResource']);

@@ -33,7 +33,32 @@ const CONTEXT: Record<string, string> = {
   'dom-4': 'DomainResource',
   'dom-5': 'DomainResource',
   'dom-6': 'DomainResource',
+  'per-1': 'Period',
+  'bdl-1': 'Bundle',
+  'bdl-2': 'Bundle',
+  'bdl-3': 'Bundle',
+  'bdl-4': 'Bundle',
+  'bdl-9': 'Bundle',
+  'bdl-10': 'Bundle',
+  'bdl-11': 'Bundle',
+  'bdl-12': 'Bundle',
+  'pat-1': 'Patient.contact',
+  'qrs-1': 'QuestionnaireResponse.item',
+  'que-1': 'Questionnaire.item',
+  'que-2': 'Questionnaire',
+  'que-5': 'Questionnaire.item',
+  'que-10': 'Questionnaire.item',
+  'que-12': 'Questionnaire.item',
+  'con-4': 'Condition',
+  'ppc-2': 'Consent',
+  'ppc-3': 'Consent',
+  'obs-7': 'Observation',
+  'prr-1': 'ServiceRequest',
+  'cpl-3': 'CarePlan.activity',
 };
+
+/** Contexts evaluated on the resource itself (%resource is the node). */
+const RESOURCE_CONTEXTS = new Set(['DomainResource', 'Bundle', 'Organization', 'InsurancePlan', 'Questionnaire', 'Condition', 'Consent', 'Observation', 'ServiceRequest']);
 
 /** Every distinct constraint of the R4 core whose expression has a hot equivalent. */
 function hotConstraints(): { key: string; expression: string; context: string }[] {
@@ -85,21 +110,25 @@ function instances(): Json[] {
 /** The nodes a constraint applies to, found by shape (the context names a type or an element path). */
 function nodesFor(context: string, resource: Json): Json[] {
   const out: Json[] = [];
-  const visit = (n: unknown, key: string | undefined, depth: number): void => {
+  // rt: the type of the nearest enclosing resource (item of a Questionnaire or of a QuestionnaireResponse)
+  const visit = (n: unknown, key: string | undefined, depth: number, rt: string): void => {
     if (depth > 40 || !n || typeof n !== 'object') return;
     if (Array.isArray(n)) {
-      for (const x of n) visit(x, key, depth + 1);
+      for (const x of n) visit(x, key, depth + 1, rt);
       return;
     }
     const o = n as Json;
-    if (applies(context, o, key)) out.push(o);
-    for (const [k, v] of Object.entries(o)) visit(v, k, depth + 1);
+    const here = typeof o.resourceType === 'string' ? o.resourceType : rt;
+    if (applies(context, o, key, rt)) out.push(o);
+    for (const [k, v] of Object.entries(o)) visit(v, k, depth + 1, here);
   };
-  visit(resource, undefined, 0);
+  visit(resource, undefined, 0, '');
   return out;
 }
 
-function applies(context: string, o: Json, key: string | undefined): boolean {
+const PERIOD_KEYS = new Set(['period', 'effectivePeriod', 'performedPeriod', 'onsetPeriod', 'abatementPeriod', 'occurrencePeriod', 'validityPeriod', 'valuePeriod', 'whenHandled', 'billablePeriod', 'servicedPeriod', 'timingPeriod', 'boundsPeriod', 'executionPeriod', 'validityPeriod', 'actualPeriod']);
+
+function applies(context: string, o: Json, key: string | undefined, rt: string): boolean {
   switch (context) {
     case 'Bundle':
       return o.resourceType === 'Bundle';
@@ -111,22 +140,32 @@ function applies(context: string, o: Json, key: string | undefined): boolean {
       return key === 'extension' || key === 'modifierExtension';
     case 'ContactPoint':
       return key === 'telecom';
-    case 'Organization':
-    case 'InsurancePlan':
-      return o.resourceType === context;
-    default:
+    case 'Period':
+      return key !== undefined && PERIOD_KEYS.has(key) && !('resourceType' in o);
+    case 'Patient.contact':
+      return key === 'contact' && rt === 'Patient';
+    case 'Questionnaire.item':
+    case 'QuestionnaireResponse.item':
+      return key === 'item' && rt === context.split('.')[0];
+    case 'CarePlan.activity':
+      return key === 'activity' && rt === 'CarePlan';
+    case 'DomainResource':
       // DomainResource invariants (dom-*): every resource but the abstract bases
       return typeof o.resourceType === 'string' && o.resourceType !== 'Bundle' && o.resourceType !== 'Parameters' && o.resourceType !== 'Binary';
+    default:
+      return o.resourceType === context;
   }
 }
 
 /** Members the hot invariants read: the ones worth mutating. */
-const READ = new Set(['fullUrl', 'resource', 'request', 'response', 'type', 'entry', 'value', 'system', 'name', 'identifier', 'reference', 'contained', 'text', 'extension', 'meta']);
+const READ = new Set(['fullUrl', 'resource', 'request', 'response', 'type', 'entry', 'value', 'system', 'name', 'identifier', 'reference', 'contained', 'text', 'extension', 'meta',
+  'start', 'end', 'total', 'search', 'timestamp', 'telecom', 'address', 'organization', 'answer', 'item', 'linkId', 'maxLength', 'enableWhen', 'enableBehavior', 'answerValueSet', 'answerOption',
+  'clinicalStatus', 'patient', 'scope', 'component', 'code', 'orderDetail', 'detail']);
 
 /** Copies of a node that hit the edges the hand-written code must get right (or decline). */
 function mutants(o: Json): Json[] {
   const out: Json[] = [o];
-  const keys = Object.keys(o).filter((k) => READ.has(k) || k.startsWith('value'));
+  const keys = Object.keys(o).filter((k) => READ.has(k) || k.startsWith('value') || k.startsWith('abatement'));
   for (const k of keys) {
     const { [k]: _drop, ...without } = o;
     out.push(without);
@@ -135,9 +174,25 @@ function mutants(o: Json): Json[] {
     out.push({ ...o, [k]: 42 });
     out.push({ ...o, ['_' + k]: { extension: [{ url: 'http://example.org/x', valueString: 'x' }] } });
   }
-  for (const k of ['fullUrl', 'value', 'system', 'name', 'identifier', 'reference', 'contained', 'text', 'extension', 'valueString']) {
+  const ARRAYS = new Set(['identifier', 'contained', 'extension', 'telecom', 'address', 'answer', 'item', 'enableWhen', 'answerOption', 'orderDetail', 'scope', 'component']);
+  const OBJECTS = new Set(['organization', 'patient', 'detail', 'code', 'clinicalStatus', 'search', 'request', 'response']);
+  for (const k of ['fullUrl', 'value', 'system', 'name', 'identifier', 'reference', 'contained', 'text', 'extension', 'valueString', 'start', 'end', 'total', 'timestamp', 'telecom', 'address',
+    'organization', 'answer', 'item', 'linkId', 'maxLength', 'enableWhen', 'answerValueSet', 'answerOption', 'abatementDateTime', 'patient', 'scope', 'component', 'code', 'orderDetail', 'detail']) {
     if (k in o) continue;
-    out.push({ ...o, [k]: k === 'identifier' || k === 'contained' || k === 'extension' ? [{ value: 'x' }] : 'x' });
+    out.push({ ...o, [k]: ARRAYS.has(k) ? [{ value: 'x', linkId: 'x' }] : OBJECTS.has(k) ? { text: 'x' } : k === 'total' || k === 'maxLength' ? 1 : k === 'start' || k === 'end' ? '2020-01-01' : 'x' });
+  }
+  if ('type' in o) for (const t of ['searchset', 'history', 'batch', 'transaction', 'batch-response', 'message', 'document', 'collection', 'group', 'display', 'choice', 'string']) out.push({ ...o, type: t });
+  if (typeof o.start === 'string') out.push({ ...o, end: '1999-01-01' }, { ...o, end: o.start }, { ...o, end: '2999' });
+  if (typeof o.end === 'string') out.push({ ...o, start: '1999-01-01T10:00:00Z' }, { ...o, start: '2999-12' });
+  if (Array.isArray(o.enableWhen)) out.push({ ...o, enableWhen: [...o.enableWhen, ...o.enableWhen, ...o.enableWhen] });
+  if (Array.isArray(o.item)) {
+    const first = o.item[0] as Json | undefined;
+    out.push({ ...o, item: [...o.item, { linkId: first?.linkId ?? 'dup', type: 'display' }, { linkId: first?.linkId ?? 'dup', type: 'display' }] }, { ...o, item: [null] }, { ...o, item: [{ linkId: 42, type: 'display' }] });
+  }
+  if (Array.isArray(o.entry) && o.entry.length) {
+    out.push({ ...o, entry: [...o.entry].reverse() }, { ...o, entry: o.entry.map((e: Json) => ({ ...e, request: { method: 'POST', url: 'Patient' } })) });
+    out.push({ ...o, entry: o.entry.map((e: Json) => ({ ...e, response: { status: '200' } })) }, { ...o, entry: o.entry.map((e: Json) => ({ ...e, search: { mode: 'match' } })) });
+    out.push({ ...o, entry: [{ fullUrl: 'urn:uuid:1' }, ...o.entry] }, { ...o, entry: [{ resource: { id: 'x' } }, ...o.entry] });
   }
   if (typeof o.fullUrl === 'string') out.push({ ...o, fullUrl: o.fullUrl + '/_history/2' });
   if (typeof o.reference === 'string') out.push({ ...o, reference: '#' + o.reference }, { ...o, reference: '#' }, { ...o, reference: '' });
@@ -151,7 +206,9 @@ describe('hand-written invariants agree with fhirpath.js', () => {
 
   it('covers the hot invariants of the R4 core', () => {
     // ele-1 is checked inline elsewhere; these are the per-resource/per-element ones
-    expect(constraints.map((c) => c.key).sort()).toEqual(expect.arrayContaining(['bdl-5', 'bdl-7', 'bdl-8', 'cpt-2', 'dom-2', 'dom-3', 'dom-4', 'dom-5', 'dom-6', 'ext-1', 'org-1', 'ref-1']));
+    expect(constraints.map((c) => c.key).sort()).toEqual(
+      expect.arrayContaining(['bdl-5', 'bdl-7', 'bdl-8', 'cpt-2', 'dom-2', 'dom-3', 'dom-4', 'dom-5', 'dom-6', 'ext-1', 'org-1', 'ref-1', 'per-1', 'bdl-1', 'bdl-12', 'que-2', 'pat-1']),
+    );
   });
 
   for (const c of constraints) {
@@ -172,6 +229,30 @@ describe('hand-written invariants agree with fhirpath.js', () => {
         { resourceType: 'Organization', name: 'x', telecom: [{ system: 'phone', value: '1' }] },
         { resourceType: 'InsurancePlan', name: 'x' },
         { resourceType: 'InsurancePlan', id: 'p', identifier: [{ system: 'urn:x', value: 'a' }], text: { status: 'generated', div: '<div xmlns="http://www.w3.org/1999/xhtml">x</div>' } },
+        { resourceType: 'Bundle', type: 'message', entry: [{ fullUrl: 'urn:uuid:1', resource: { resourceType: 'MessageHeader' } }, { fullUrl: 'urn:uuid:2', resource: { resourceType: 'Patient' } }] },
+        { resourceType: 'Bundle', type: 'document', timestamp: '2020-01-01T00:00:00Z', identifier: { system: 'urn:x', value: '1' }, entry: [{ resource: { resourceType: 'Composition' } }] },
+        { resourceType: 'Bundle', type: 'searchset', total: 1, entry: [{ search: { mode: 'match' }, resource: { resourceType: 'Patient' } }] },
+        { resourceType: 'Bundle', type: 'transaction', entry: [{ request: { method: 'POST', url: 'Patient' }, resource: { resourceType: 'Patient' } }] },
+        { resourceType: 'Bundle', type: 'transaction-response', entry: [{ response: { status: '201' } }] },
+        { resourceType: 'Patient', contact: [{ name: { text: 'x' } }, { telecom: [{ system: 'phone', value: '1' }] }, { relationship: [{ text: 'x' }] }, { organization: { reference: 'Organization/1' } }], period: { start: '2020' } },
+        {
+          resourceType: 'Questionnaire', status: 'active',
+          item: [
+            { linkId: 'g', type: 'group', item: [{ linkId: 'a', type: 'string', maxLength: 10 }, { linkId: 'b', type: 'choice', answerOption: [{ valueString: 'x' }] }] },
+            { linkId: 'd', type: 'display' },
+            { linkId: 'e', type: 'boolean', enableWhen: [{ question: 'a', operator: 'exists', answerBoolean: true }, { question: 'b', operator: 'exists', answerBoolean: true }, { question: 'g', operator: 'exists', answerBoolean: true }], enableBehavior: 'all' },
+            { linkId: 'f', type: 'display', maxLength: 3, answerValueSet: 'http://example.org/vs' },
+          ],
+        },
+        { resourceType: 'QuestionnaireResponse', status: 'completed', item: [{ linkId: 'a', answer: [{ valueString: 'x' }] }, { linkId: 'g', item: [{ linkId: 'b' }] }, { linkId: 'c', answer: [{ valueString: 'x' }], item: [{ linkId: 'd' }] }] },
+        { resourceType: 'Condition', subject: { reference: 'Patient/1' }, abatementDateTime: '2020', clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'resolved' }] } },
+        { resourceType: 'Condition', subject: { reference: 'Patient/1' }, abatementString: 'x' },
+        { resourceType: 'Consent', status: 'active', scope: { coding: [{ system: 'something', code: 'research' }] }, category: [{ text: 'x' }] },
+        { resourceType: 'Consent', status: 'active', patient: { reference: 'Patient/1' }, scope: { coding: [{ system: 'something', code: 'patient-privacy' }] }, category: [{ text: 'x' }] },
+        { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '1' }] }, valueString: 'x', component: [{ code: { coding: [{ system: 'http://loinc.org', code: '1' }] } }] },
+        { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://loinc.org', code: '1' }] }, component: [{ code: { coding: [{ system: 'http://loinc.org', code: '2' }] } }] },
+        { resourceType: 'ServiceRequest', status: 'active', intent: 'order', subject: { reference: 'Patient/1' }, orderDetail: [{ text: 'x' }] },
+        { resourceType: 'CarePlan', status: 'active', intent: 'plan', subject: { reference: 'Patient/1' }, activity: [{ reference: { reference: 'Appointment/1' } }, { detail: { status: 'scheduled' } }, { detail: { status: 'scheduled' }, reference: { reference: 'Appointment/1' } }] },
       ];
       for (const r of [...seeds, ...all]) {
         // a sample of each instance's nodes keeps fhirpath.js' share of the run to seconds
@@ -180,7 +261,7 @@ describe('hand-written invariants agree with fhirpath.js', () => {
         for (let n = 0; n < nodes.length; n += step) {
           const node = nodes[n]!;
           for (const m of mutants(node)) {
-            const env: FhirPathEnv = { resource: c.context === 'DomainResource' || c.context === 'Bundle' || c.context === 'Organization' ? m : r, rootResource: r, context: m };
+            const env: FhirPathEnv = { resource: RESOURCE_CONTEXTS.has(c.context) ? m : r, rootResource: r, context: m };
             compared++;
             const mine = hot(m, env);
             if (mine === null) continue;
