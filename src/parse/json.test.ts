@@ -61,6 +61,16 @@ describe('parseJson', () => {
     expect(r.issues[0]!.message).toMatch(/\(in Patient\.name\[0\]\.given\)$/);
   });
 
+  it('reads property names right when they look alike to the name cache (same length and ends)', () => {
+    // axcd / aycd / a\u0078cd share length and first, middle and last characters
+    const r = parseJson('{"axcd": 1, "nested": {"aycd": 2, "axcd": 3}, "list": [{"aycd": 4}, {"axcd": 5, "a\\u0078cd2": 6}]}');
+    expect(r.issues).toEqual([]);
+    expect(r.value).toEqual({ axcd: 1, nested: { aycd: 2, axcd: 3 }, list: [{ aycd: 4 }, { axcd: 5, axcd2: 6 }] });
+    // a duplicate found through the cache is still a duplicate
+    const d = parseJson('{"aycd": 1, "axcd": 2, "aycd": 3}');
+    expect(d.issues.map((i) => i.ruleId)).toEqual(['json-duplicate-key']);
+  });
+
   it('keeps __proto__ as data and never touches the prototype chain', () => {
     const r = parseJson('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"x": 1}}}');
     const v = r.value as Record<string, unknown>;

@@ -33,6 +33,10 @@ class JsonSyntaxError extends Error {
 
 const DEFAULT_MAX_DEPTH = 500;
 
+/** Property names seen lately, by a hash of their length and three characters (see parseKey). */
+const KEY_CACHE_MASK = 1023;
+const keyCache: (string | undefined)[] = new Array(KEY_CACHE_MASK + 1).fill(undefined);
+
 export function parseJson(text: string, options: JsonParseOptions = {}): JsonParseResult {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const locations = new LocationIndex(text);
@@ -174,6 +178,31 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     return fail('Unterminated string', start - 1);
   };
 
+  /**
+   * A property name. FHIR JSON repeats a few hundred names (system, code, reference...): a small
+   * cache hands back the same string for each, so no new string is cut per member and every
+   * property store meets a name V8 has already internalised.
+   */
+  const parseKey = (): string => {
+    const start = pos + 1;
+    let end = start;
+    while (end < len) {
+      const c = text.charCodeAt(end);
+      if (c === 34) break;
+      if (c === 92 || c < 32) return parseString();
+      end++;
+    }
+    if (end >= len) return parseString();
+    const n = end - start;
+    const h = (n * 31 + text.charCodeAt(start) * 7 + text.charCodeAt(end - 1) * 3 + text.charCodeAt(start + (n >> 1))) & KEY_CACHE_MASK;
+    const hit = keyCache[h];
+    pos = end + 1;
+    if (hit !== undefined && hit.length === n && text.startsWith(hit, start)) return hit;
+    const key = text.slice(start, end);
+    keyCache[h] = key;
+    return key;
+  };
+
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
   const parseNumber = (parent: object, key: string | number): number => {
@@ -251,7 +280,7 @@ export function parseJson(text: string, options: JsonParseOptions = {}): JsonPar
     for (;;) {
       const keyOffset = pos;
       let key: string;
-      if (text.charCodeAt(pos) === 34) key = parseString();
+      if (text.charCodeAt(pos) === 34) key = parseKey();
       else {
         // an unquoted property name: report it, read it, go on
         const m = /^[A-Za-z_$][A-Za-z0-9_$]*/.exec(text.slice(pos, pos + 200));
