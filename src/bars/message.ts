@@ -143,14 +143,18 @@ export class IssueSink {
  * message would drown a plain FHIR message in false errors. Any one marker is enough: an
  * NHS England event or reason code, a definition or profile under fhir.nhs.uk, a BaRS use case.
  */
-export function barsMarkers(msg: BarsMessage): string[] {
-  const found: string[] = [];
-  const nhs = (u: string | undefined): boolean => !!u && /^https:\/\/fhir\.nhs\.uk\//.test(u);
-  if (nhs(msg.eventSystem)) found.push(`eventCoding ${msg.eventSystem}`);
-  if (nhs(msg.definition)) found.push(`definition ${msg.definition}`);
-  if (msg.useCases.length) found.push('BaRS use-case category');
-  const profiles = [msg.bundle, ...msg.entries.map((e) => e.resource)].flatMap((r) => arr(rec(rec(r)?.meta)?.profile)).map(str);
-  const barsProfile = profiles.find((p) => nhs(p) || /BARS/i.test(p ?? ''));
-  if (barsProfile) found.push(`meta.profile ${barsProfile}`);
-  return found;
+export function hasBarsMarker(msg: BarsMessage): boolean {
+  if (isNhsUrl(msg.eventSystem) || isNhsUrl(msg.definition) || msg.useCases.length) return true;
+  for (const r of [msg.bundle, ...msg.entries.map((e) => e.resource)]) {
+    for (const p of arr(rec(rec(r)?.meta)?.profile)) {
+      const s = str(p);
+      if (isNhsUrl(s) || /BARS/i.test(s ?? '')) return true;
+    }
+  }
+  return false;
 }
+
+function isNhsUrl(u: string | undefined): boolean {
+  return !!u && u.startsWith('https://fhir.nhs.uk/');
+}
+

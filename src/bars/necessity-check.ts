@@ -144,16 +144,77 @@ export function applyNecessityRules(
     { resource: msg.bundle, path: [] },
     ...msg.entries.map((e) => ({ resource: e.resource, path: ['entry', e.index, 'resource'] as (string | number)[] })),
   ];
-  const seen = new Set<string>();
   const countByType = new Map<string, number>();
   for (const t of targets) countByType.set(String(t.resource.resourceType), (countByType.get(String(t.resource.resourceType)) ?? 0) + 1);
   const where = `${payload.application} ${payload.payload}`;
   const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
-    const path = pathOf(node);
-    const key = `${ruleId}|${path.join('.')}|${message}`;
-    if (seen.has(key)) return;
-    seen.add(key);
-    sink.add(path, severity, code, ruleId, message, rule.extra);
+    // a repeat (two rows of one table on one element) is dropped by the plugin's dedupe
+    sink.add(pathOf(node), severity, code, ruleId, message, rule.extra);
+  };
+  const applyRule = (c: PreparedRule, parents: readonly Node[]): void => {
+    const rule = c.rule;
+    // most rules only test presence: the nodes are collected for the few that look at values
+    const fixedTargets: Node[] | undefined = c.checkFixed ? [] : undefined;
+    // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
+    const presence = c.presence!;
+    const needNodes = c.checkFixed || rule.necessity === 'MUST NOT' || rule.necessity === 'SHOULD NOT';
+    for (const p of parents) {
+      const children = needNodes ? step([p], presence) : undefined;
+      const present = children ? children.length > 0 : hasChild(p, presence);
+      if (fixedTargets) for (const x of children!) fixedTargets.push(x);
+      switch (rule.necessity) {
+        case 'MUST':
+          if (!present && !rule.contentOnly) {
+            if (rule.condition) {
+              report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
+            } else {
+              report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
+            }
+          }
+          break;
+        case 'SHOULD':
+          if (!present) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
+          break;
+        case 'MUST NOT':
+          for (const x of children!) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
+          break;
+        case 'SHOULD NOT':
+          for (const x of children!) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
+          break;
+        default:
+          break;
+      }
+    }
+    // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
+    const governedByDefinition = opts.definitionKnown === true && c.eventRule;
+    if (fixedTargets && fixedTargets.length > 0 && !governedByDefinition) {
+      // displays are human text: the terminology check judges them exactly, the table only by case-insensitive match
+      const fixed = rule.fixedValue!;
+      const anyMatch = fixedTargets.some((n) => {
+        const v = valueText(n.value);
+        return c.display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
+      });
+      if (!anyMatch) {
+        const found = fixedTargets.map((n) => valueText(n.value)).filter((x) => x !== undefined);
+        report(
+          c,
+          fixedTargets[0]!,
+          'error',
+          'value',
+          'bars-necessity-fixed',
+          `${rule.path} must be '${rule.fixedValue}' (FIXED VALUE in the ${where} guidance), but is ${found.length ? found.map((f) => `'${f}'`).join(', ') : 'not a simple value'}`,
+        );
+      }
+    }
+  };
+  // down the section's tree of paths: each parent element is reached once, and a branch the
+  // resource does not have (no Patient.contact) skips every rule below it
+  const visit = (tree: RuleTree, nodes: readonly Node[]): void => {
+    for (const c of tree.rules) applyRule(c, nodes);
+    for (const child of tree.children) {
+      const next = step(nodes, child.seg!);
+      if (next.length) visit(child, next);
+    }
   };
   for (const t of targets) {
     const section = sectionFor(payload.resources, t.resource, compiler);
@@ -162,93 +223,9 @@ export function applyNecessityRules(
     // contradicts every fixed value of that description is another resource the table does not cover
     if ((countByType.get(String(t.resource.resourceType)) ?? 0) > 1 && contradictsFixedValues(section, t.resource, compiler)) continue;
     const prepared = prepareSection(section, payload, compiler);
-    // parents reached by a path prefix, shared by the rules of this resource (Patient.contact.* rules
-    // walk Patient.contact once)
-    const memo = new Map<string, Node[]>();
-    const root: Node[] = [{ value: t.resource, parent: undefined, key: '', index: -1, base: t.path }];
-    const parentsOf = (segs: Segment[], prefixKeys: string[]): Node[] => {
-      if (segs.length === 1) return root;
-      // the rule's own parent first: rules come in runs under one parent
-      const own = memo.get(prefixKeys[segs.length - 2]!);
-      if (own) return own;
-      let nodes = root;
-      for (let i = 0; i < segs.length - 1; i++) {
-        const key = prefixKeys[i]!;
-        let hit = memo.get(key);
-        if (!hit) {
-          hit = step(nodes, segs[i]!);
-          memo.set(key, hit);
-        }
-        nodes = hit;
-        if (nodes.length === 0) break;
-      }
-      memo.set(prefixKeys[segs.length - 2]!, nodes);
-      return nodes;
-    };
-    for (const c of prepared) {
-      const segs = c.segs;
-      if (segs === null) {
-        outcome.unresolved.push(c.rule);
-        continue;
-      }
-      if (segs.length === 0) continue;
-      const rule = c.rule;
-      outcome.applied++;
-      const parents = parentsOf(segs, c.prefixKeys);
-      if (parents.length === 0 && rule.fixedValue === null) continue;
-      const fixedTargets: Node[] = [];
-      for (const p of parents) {
-        // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
-        const presence = c.presence!;
-        const needNodes = c.checkFixed || rule.necessity === 'MUST NOT' || rule.necessity === 'SHOULD NOT';
-        const children = needNodes ? step([p], presence) : undefined;
-        const present = children ? children.length > 0 : hasChild(p, presence);
-        if (c.checkFixed) for (const x of children!) fixedTargets.push(x);
-        switch (rule.necessity) {
-          case 'MUST':
-            if (!present && !rule.contentOnly) {
-              if (rule.condition) {
-                report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
-              } else {
-                report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
-              }
-            }
-            break;
-          case 'SHOULD':
-            if (!present) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
-            break;
-          case 'MUST NOT':
-            for (const x of children!) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
-            break;
-          case 'SHOULD NOT':
-            for (const x of children!) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
-            break;
-          default:
-            break;
-        }
-      }
-      // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
-      const governedByDefinition = opts.definitionKnown === true && c.eventRule;
-      if (c.checkFixed && fixedTargets.length > 0 && !governedByDefinition) {
-        // displays are human text: the terminology check judges them exactly, the table only by case-insensitive match
-        const fixed = rule.fixedValue!;
-        const anyMatch = fixedTargets.some((n) => {
-          const v = valueText(n.value);
-          return c.display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
-        });
-        if (!anyMatch) {
-          const found = fixedTargets.map((n) => valueText(n.value)).filter((x) => x !== undefined);
-          report(
-            c,
-            fixedTargets[0]!,
-            'error',
-            'value',
-            'bars-necessity-fixed',
-            `${rule.path} must be '${rule.fixedValue}' (FIXED VALUE in the ${where} guidance), but is ${found.length ? found.map((f) => `'${f}'`).join(', ') : 'not a simple value'}`,
-          );
-        }
-      }
-    }
+    outcome.applied += prepared.applied;
+    for (const r of prepared.unresolved) outcome.unresolved.push(r);
+    visit(prepared.tree, [{ value: t.resource, parent: undefined, key: '', index: -1, base: t.path }]);
   }
   return outcome;
 }
@@ -258,8 +235,6 @@ interface PreparedRule {
   rule: NecessityRule;
   /** The resolved path; null when the path does not resolve against the definitions. */
   segs: Segment[] | null;
-  /** Memo keys of the path prefixes (segs[0..i]). */
-  prefixKeys: string[];
   presence?: Segment;
   extra: { rule: string; guidePage: string };
   /** What a violation of the rule's necessity says (the same for every message). */
@@ -270,20 +245,34 @@ interface PreparedRule {
   eventRule: boolean;
 }
 
-const preparedSections = new WeakMap<ResourceSection, PreparedRule[]>();
+/**
+ * A section's rules arranged by path: a node per parent element path (Patient, Patient.contact,
+ * Patient.contact.name), holding the rules that test presence on that parent's elements.
+ */
+interface RuleTree {
+  /** The step from the parent node (absent at the root: the resource itself). */
+  seg?: Segment;
+  /** In table order, so that of two rows saying the same thing the first is the one reported. */
+  rules: PreparedRule[];
+  children: RuleTree[];
+}
 
-function prepareSection(section: ResourceSection, payload: PayloadRules, compiler: PlanCompiler): PreparedRule[] {
-  let list = preparedSections.get(section);
-  if (list) return list;
-  list = section.rules.map((rule) => {
+interface PreparedSection {
+  tree: RuleTree;
+  /** Rules applied to each resource of the section (resolved, with a path). */
+  applied: number;
+  /** Rules whose path does not resolve against the definitions. */
+  unresolved: NecessityRule[];
+}
+
+const preparedSections = new WeakMap<ResourceSection, PreparedSection>();
+
+function prepareSection(section: ResourceSection, payload: PayloadRules, compiler: PlanCompiler): PreparedSection {
+  const done = preparedSections.get(section);
+  if (done) return done;
+  const list = section.rules.map((rule): PreparedRule => {
     const compiled = compileRule(compiler, rule);
     const segs = compiled?.segs ?? null;
-    const prefixKeys: string[] = [];
-    let key = '';
-    for (const seg of segs ?? []) {
-      key += (seg.choice ? '*' : '.') + seg.key;
-      prefixKeys.push(key);
-    }
     // sub-extension urls (relative, e.g. RequesterCDSSsoftware) are fixed by the extension's own
     // definition, which the profile validation already enforces; the guide's copies of them
     // sometimes differ in case, so only absolute URLs are checked here
@@ -302,7 +291,6 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       rule,
       message,
       segs,
-      prefixKeys,
       presence: compiled?.presence,
       extra: { rule: rule.id, guidePage: `${payload.guidePage}#L${rule.line}` },
       checkFixed: rule.fixedValue !== null && !extensionUrlRule,
@@ -310,8 +298,34 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       eventRule: /^MessageHeader\.eventCoding\./i.test(rule.path),
     };
   });
-  preparedSections.set(section, list);
-  return list;
+  const tree: RuleTree = { rules: [], children: [] };
+  const nodes = new Map<string, RuleTree>();
+  let applied = 0;
+  const unresolved: NecessityRule[] = [];
+  for (const c of list) {
+    if (c.segs === null) {
+      unresolved.push(c.rule);
+      continue;
+    }
+    if (c.segs.length === 0) continue;
+    applied++;
+    let node = tree;
+    let key = '';
+    for (const seg of c.segs.slice(0, -1)) {
+      key += (seg.choice ? '*' : '.') + seg.key;
+      let child = nodes.get(key);
+      if (!child) {
+        child = { seg, rules: [], children: [] };
+        nodes.set(key, child);
+        node.children.push(child);
+      }
+      node = child;
+    }
+    node.rules.push(c);
+  }
+  const prepared: PreparedSection = { tree, applied, unresolved };
+  preparedSections.set(section, prepared);
+  return prepared;
 }
 
 interface CompiledRule {

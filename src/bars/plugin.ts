@@ -12,7 +12,7 @@ import type { PluginContext, ValidationPlugin } from '../validate/run.js';
 import { RunState } from '../validate/validator.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
 import { checkCoreRules, checkErrorOutcome, checkMessageContent, checkNhsNumbers } from './core-rules.js';
-import { analyseMessage, barsMarkers, IssueSink, rec, type Json } from './message.js';
+import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
 import { loadNecessityRules, type PayloadRules } from './rules/necessity.js';
@@ -49,7 +49,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.validator.compiler);
       rules ??= loadNecessityRules();
       const msg = analyseMessage(r);
-      if (!options.application && options.messageDefinitions.length === 0 && barsMarkers(msg).length === 0) {
+      if (!options.application && options.messageDefinitions.length === 0 && !hasBarsMarker(msg)) {
         const sink = sinkFor();
         sink.add([], 'information', 'informational', 'bars-not-bars-message', 'Nothing in this message marks it as BaRS (no NHS England event code, definition, profile or use case), so it was validated as plain FHIR. Use --application APPn to apply the BaRS rules anyway.');
         return dedupe(ctx.issues, sink.issues);

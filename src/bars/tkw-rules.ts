@@ -80,17 +80,24 @@ export interface TkwRuleContext {
 
 type Path = (string | number)[];
 
+const rowLinesCache = new WeakMap<PayloadRules, Map<string, number>>();
+
+/** A payload table's rows by lower-cased path (the first row of a path wins, in section order), made once per table. */
+function rowLines(table: PayloadRules): Map<string, number> {
+  let m = rowLinesCache.get(table);
+  if (!m) {
+    m = new Map();
+    for (const section of table.resources) for (const r of section.rules) if (!m.has(r.path.toLowerCase())) m.set(r.path.toLowerCase(), r.line);
+    rowLinesCache.set(table, m);
+  }
+  return m;
+}
+
 export function checkTkwRules(msg: BarsMessage, sink: IssueSink, ctx: TkwRuleContext): void {
   const { application, payload } = ctx;
   const of = (type: string): MessageEntry[] => msg.entries.filter((e) => e.resource.resourceType === type);
   const base = (e: MessageEntry): Path => ['entry', e.index, 'resource'];
-  const rowOf = (path: string): number | undefined => {
-    for (const section of ctx.table?.resources ?? []) {
-      const row = section.rules.find((r) => r.path.toLowerCase() === path.toLowerCase());
-      if (row) return row.line;
-    }
-    return undefined;
-  };
+  const rowOf = (path: string): number | undefined => (ctx.table ? rowLines(ctx.table).get(path.toLowerCase()) : undefined);
   const guideRow = (path: string, fallback: string): string => {
     const line = rowOf(path);
     return line === undefined ? fallback : `${ctx.table!.guidePage}#L${line}`;
