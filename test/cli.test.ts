@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { constraintProfile } from './support/profiles.js';
 import { bars, barsAsync, ROOT } from './support/cli.js';
 import { TEST_CACHE } from './support/engine.js';
 import { plainEngine } from './support/engine.js';
@@ -37,20 +38,7 @@ const write = (path: string, data: unknown): string => {
   return path;
 };
 
-const profile = (id: string, type: string, element: Record<string, unknown>) => ({
-  resourceType: 'StructureDefinition',
-  url: `http://example.org/StructureDefinition/${id}`,
-  version: '1.0.0',
-  name: id.replace(/-/g, ''),
-  status: 'active',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type,
-  baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`,
-  derivation: 'constraint',
-  differential: { element: [element] },
-});
+const profile = (id: string, type: string, element: Record<string, unknown>) => constraintProfile(id, type, [element]);
 const PATIENT_PROFILE = 'http://example.org/StructureDefinition/patient-with-birthdate';
 const OBS_PROFILE = 'http://example.org/StructureDefinition/observation-with-subject';
 

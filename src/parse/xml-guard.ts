@@ -42,31 +42,13 @@ export function shrinkLongRuns(xml: string, min = LONG_RUN): ShrunkXml | undefin
     const textEnd = lt < 0 ? n : lt;
     if (textEnd - i >= min) runs.push({ start: i, end: textEnd, kind: 'text' });
     if (lt < 0) break;
-    if (xml.startsWith('<!--', lt)) i = after(xml, '-->', lt + 4);
-    else if (xml.startsWith('<![CDATA[', lt)) i = after(xml, ']]>', lt + 9);
-    else if (xml.startsWith('<?', lt)) i = after(xml, '?>', lt + 2);
-    else if (xml.startsWith('<!', lt)) i = after(xml, '>', lt + 2);
-    else {
-      // a tag: to its '>', stepping over quoted attribute values
-      let j = lt + 1;
-      while (j < n) {
-        const c = xml.charCodeAt(j);
-        if (c === 62 /* > */) break;
-        if (c === 34 /* " */ || c === 39 /* ' */) {
-          const q = xml.indexOf(c === 34 ? '"' : "'", j + 1);
-          if (q < 0) {
-            j = n;
-            break;
-          }
-          if (q - (j + 1) >= min) runs.push({ start: j + 1, end: q, kind: 'attribute' });
-          j = q + 1;
-          continue;
-        }
-        if (c === 60 /* < */) break; // malformed: left to the validator
-        j++;
-      }
-      i = j + 1;
-    }
+    const skipped = afterNonTag(xml, lt);
+    if (skipped !== undefined) i = skipped;
+    else
+      i =
+        tagEnd(xml, lt, (start, end) => {
+          if (end - start >= min) runs.push({ start, end, kind: 'attribute' });
+        }) + 1;
   }
   if (runs.length === 0) return undefined;
 
@@ -213,29 +195,50 @@ export function firstElementDeeperThan(xml: string, limit: number): number | und
   while (i < n) {
     const lt = xml.indexOf('<', i);
     if (lt < 0) return undefined;
-    if (xml.startsWith('<!--', lt)) i = after(xml, '-->', lt + 4);
-    else if (xml.startsWith('<![CDATA[', lt)) i = after(xml, ']]>', lt + 9);
-    else if (xml.startsWith('<?', lt)) i = after(xml, '?>', lt + 2);
-    else if (xml.startsWith('<!', lt)) i = after(xml, '>', lt + 2);
-    else {
-      let j = lt + 1;
-      while (j < n) {
-        const c = xml.charCodeAt(j);
-        if (c === 62) break;
-        if (c === 34 || c === 39) {
-          const q = xml.indexOf(c === 34 ? '"' : "'", j + 1);
-          j = q < 0 ? n : q + 1;
-          continue;
-        }
-        j++;
-      }
-      if (xml.charCodeAt(lt + 1) === 47 /* / */) depth--;
-      else if (xml.charCodeAt(j - 1) !== 47) {
-        depth++;
-        if (depth > limit) return lt;
-      }
-      i = j + 1;
+    const skipped = afterNonTag(xml, lt);
+    if (skipped !== undefined) {
+      i = skipped;
+      continue;
     }
+    const j = tagEnd(xml, lt);
+    if (xml.charCodeAt(lt + 1) === 47 /* / */) depth--;
+    else if (xml.charCodeAt(j - 1) !== 47) {
+      depth++;
+      if (depth > limit) return lt;
+    }
+    i = j + 1;
   }
   return undefined;
+}
+
+/** Where scanning goes on after the comment, CDATA section, processing instruction or declaration at `lt`; undefined when `lt` opens a tag. */
+function afterNonTag(xml: string, lt: number): number | undefined {
+  if (xml.startsWith('<!--', lt)) return after(xml, '-->', lt + 4);
+  if (xml.startsWith('<![CDATA[', lt)) return after(xml, ']]>', lt + 9);
+  if (xml.startsWith('<?', lt)) return after(xml, '?>', lt + 2);
+  if (xml.startsWith('<!', lt)) return after(xml, '>', lt + 2);
+  return undefined;
+}
+
+/**
+ * The end of the tag opened at `lt`: its '>', a stray '<' (malformed: left to the parser to
+ * report) or the end of the text; quoted attribute values are stepped over, each handed to
+ * `onValue` as [start, end) without its quotes.
+ */
+function tagEnd(xml: string, lt: number, onValue?: (start: number, end: number) => void): number {
+  const n = xml.length;
+  let j = lt + 1;
+  while (j < n) {
+    const c = xml.charCodeAt(j);
+    if (c === 62 /* > */ || c === 60 /* < */) return j;
+    if (c === 34 /* " */ || c === 39 /* ' */) {
+      const q = xml.indexOf(c === 34 ? '"' : "'", j + 1);
+      if (q < 0) return n;
+      onValue?.(j + 1, q);
+      j = q + 1;
+      continue;
+    }
+    j++;
+  }
+  return n;
 }

@@ -11,6 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine, type Engine } from '../engine.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 import { TerminologyService, type TerminologyCache } from './index.js';
@@ -85,20 +86,7 @@ const valueSets = [
   valueSet('dmd-medicines', { include: [{ system: DMD }] }),
 ];
 
-const profile = (id: string, path: string, strength: string, vs: string) => ({
-  resourceType: 'StructureDefinition',
-  url: `http://example.org/StructureDefinition/${id}`,
-  version: '1.0.0',
-  name: id.replace(/-/g, ''),
-  status: 'active',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type: 'Observation',
-  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Observation',
-  derivation: 'constraint',
-  differential: { element: [{ id: path, path, binding: { strength, valueSet: vs } }] },
-});
+const profile = (id: string, path: string, strength: string, vs: string) => constraintProfile(id, 'Observation', [{ id: path, path, binding: { strength, valueSet: vs } }]);
 const BOUND = ['required', 'extensible', 'preferred'].map((s) => profile(`obs-${s}`, 'Observation.code', s, VS('explicit')));
 const SNOMED_BOUND = profile('obs-snomed', 'Observation.code', 'required', VS('snomed-findings'));
 

@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine, type Engine } from '../engine.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 
@@ -25,20 +26,8 @@ const additional = (purpose: string, usage = false) => ({
     ...(usage ? [{ url: 'usage', valueUsageContext: { code: { system: 'http://terminology.hl7.org/CodeSystem/usage-context-type', code: 'focus' }, valueCodeableConcept: { text: 'x' } } }] : []),
   ],
 });
-const profile = (id: string, ext: Record<string, unknown>) => ({
-  resourceType: 'StructureDefinition',
-  url: `http://example.org/StructureDefinition/${id}`,
-  version: '1.0.0',
-  name: id.replace(/-/g, ''),
-  status: 'active',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type: 'Observation',
-  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Observation',
-  derivation: 'constraint',
-  differential: { element: [{ id: 'Observation.code', path: 'Observation.code', binding: { strength: 'example', valueSet: 'http://hl7.org/fhir/ValueSet/observation-codes', extension: [ext] } }] },
-});
+const profile = (id: string, ext: Record<string, unknown>) =>
+  constraintProfile(id, 'Observation', [{ id: 'Observation.code', path: 'Observation.code', binding: { strength: 'example', valueSet: 'http://hl7.org/fhir/ValueSet/observation-codes', extension: [ext] } }]);
 
 let engine: Promise<Engine> | undefined;
 function getEngine(): Promise<Engine> {

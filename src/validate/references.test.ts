@@ -5,6 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine } from '../engine.js';
 import { plainEngine, TEST_CACHE } from '../../test/support/engine.js';
 
@@ -88,25 +89,10 @@ describe('references inside a Bundle', () => {
 });
 
 describe('aggregation: where a profile allows the target to be held', () => {
-  const profile = {
-    resourceType: 'StructureDefinition',
-    url: 'http://example.org/StructureDefinition/prov-bundled',
-    version: '1.0.0',
-    name: 'ProvBundled',
-    status: 'active',
-    fhirVersion: '4.0.1',
-    kind: 'resource',
-    abstract: false,
-    type: 'Provenance',
-    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Provenance',
-    derivation: 'constraint',
-    differential: {
-      element: [
-        { id: 'Provenance.target', path: 'Provenance.target', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Patient'], aggregation: ['bundled'] }] },
-        { id: 'Provenance.location', path: 'Provenance.location', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Location'], aggregation: ['referenced'] }] },
-      ],
-    },
-  };
+  const profile = constraintProfile('prov-bundled', 'Provenance', [
+    { id: 'Provenance.target', path: 'Provenance.target', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Patient'], aggregation: ['bundled'] }] },
+    { id: 'Provenance.location', path: 'Provenance.location', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Location'], aggregation: ['referenced'] }] },
+  ]);
   let engine: ReturnType<typeof createEngine> | undefined;
   const getEngine = () => {
     if (!engine) {

@@ -6,32 +6,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine, type Engine } from '../engine.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 
 const URL = 'http://example.org/StructureDefinition/typed-bundle';
-const profile = {
-  resourceType: 'StructureDefinition',
-  url: URL,
-  version: '1.0.0',
-  name: 'TypedBundle',
-  status: 'active',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type: 'Bundle',
-  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Bundle',
-  derivation: 'constraint',
-  differential: {
-    element: [
-      { id: 'Bundle.entry', path: 'Bundle.entry', slicing: { discriminator: [{ type: 'type', path: 'resource' }], rules: 'closed' } },
-      { id: 'Bundle.entry:patient', path: 'Bundle.entry', sliceName: 'patient', min: 1, max: '1' },
-      { id: 'Bundle.entry:patient.resource', path: 'Bundle.entry.resource', type: [{ code: 'Patient' }] },
-      { id: 'Bundle.entry:obs', path: 'Bundle.entry', sliceName: 'obs', min: 0, max: '*' },
-      { id: 'Bundle.entry:obs.resource', path: 'Bundle.entry.resource', type: [{ code: 'Observation' }] },
-    ],
-  },
-};
+const profile = constraintProfile(URL, 'Bundle', [
+  { id: 'Bundle.entry', path: 'Bundle.entry', slicing: { discriminator: [{ type: 'type', path: 'resource' }], rules: 'closed' } },
+  { id: 'Bundle.entry:patient', path: 'Bundle.entry', sliceName: 'patient', min: 1, max: '1' },
+  { id: 'Bundle.entry:patient.resource', path: 'Bundle.entry.resource', type: [{ code: 'Patient' }] },
+  { id: 'Bundle.entry:obs', path: 'Bundle.entry', sliceName: 'obs', min: 0, max: '*' },
+  { id: 'Bundle.entry:obs.resource', path: 'Bundle.entry.resource', type: [{ code: 'Observation' }] },
+]);
 
 let engine: Promise<Engine> | undefined;
 function getEngine(): Promise<Engine> {

@@ -6,40 +6,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine, type Engine } from '../engine.js';
 import { shortenRuns } from './validator.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 
 const QTY_URL = 'http://example.org/StructureDefinition/obs-quantity';
-const qtyProfile = {
-  resourceType: 'StructureDefinition',
-  url: QTY_URL,
-  version: '1.0.0',
-  name: 'ObsQuantity',
-  status: 'active',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type: 'Observation',
-  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Observation',
-  derivation: 'constraint',
-  differential: { element: [{ id: 'Observation.value[x]', path: 'Observation.value[x]', min: 1, type: [{ code: 'Quantity' }] }] },
-};
+const qtyProfile = constraintProfile(QTY_URL, 'Observation', [{ id: 'Observation.value[x]', path: 'Observation.value[x]', min: 1, type: [{ code: 'Quantity' }] }]);
 
-const sd = (url: string, type: string, element: Record<string, unknown>[]) => ({
-  resourceType: 'StructureDefinition',
-  url,
-  version: '1.0.0',
-  name: url.slice(url.lastIndexOf('/') + 1).replace(/-/g, ''),
-  status: 'active',
-  fhirVersion: '4.0.1',
-  kind: 'resource',
-  abstract: false,
-  type,
-  baseDefinition: `http://hl7.org/fhir/StructureDefinition/${type}`,
-  derivation: 'constraint',
-  differential: { element },
-});
+const sd = constraintProfile;
 const PAT_URL = 'http://example.org/StructureDefinition/pat-gender';
 const MISSING = 'http://example.org/StructureDefinition/not-loaded';
 const patProfile = sd(PAT_URL, 'Patient', [
