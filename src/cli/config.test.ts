@@ -90,6 +90,9 @@ describe('bars.config.json', () => {
         messageDefinitions: ['./receiver/md.json'],
         suppress: 'suppressions.json',
         packageCache: '.fhir-packages',
+        openapi: 'spec/bars-openapi.yaml',
+        jwks: './keys/receiver.jwks',
+        publicKey: 'keys/receiver.pem',
       }),
     );
     const cwd = process.cwd();
@@ -100,10 +103,14 @@ describe('bars.config.json', () => {
       expect(a.messageDefinitions).toEqual([join(dir, 'receiver/md.json')]);
       expect(a.suppress).toBe(join(dir, 'suppressions.json'));
       expect(a.packageCache).toBe(join(dir, '.fhir-packages'));
+      expect(a.openapi).toBe(join(dir, 'spec/bars-openapi.yaml'));
+      expect(a.jwks).toBe(join(dir, 'keys/receiver.jwks'));
+      expect(a.publicKey).toBe(join(dir, 'keys/receiver.pem'));
       // command-line options win over the file
-      const b = parseValidateArgs(['--config', p, '--ig', 'other#1.0.0', '--package-cache', 'here', 'input.json']);
+      const b = parseValidateArgs(['--config', p, '--ig', 'other#1.0.0', '--package-cache', 'here', '--jwks', 'mine.jwks', 'input.json']);
       expect(b.igs).toEqual(['other#1.0.0']);
       expect(b.packageCache).toBe('here');
+      expect(b.jwks).toBe('mine.jwks');
     } finally {
       process.chdir(cwd);
     }

@@ -23,6 +23,12 @@ export interface ProjectConfig {
   application?: string;
   messageDefinitions?: string[];
   format?: string;
+  /** For --request: the BaRS OpenAPI spec to check paths against, as --openapi. */
+  openapi?: string;
+  /** For --request / --jwt: a JSON Web Key Set to verify JWT signatures, as --jwks. */
+  jwks?: string;
+  /** For --request / --jwt: a PEM public key or certificate, as --public-key. */
+  publicKey?: string;
 }
 
 export const CONFIG_SCHEMA = {
@@ -43,6 +49,9 @@ export const CONFIG_SCHEMA = {
     application: { type: 'string', pattern: '^APP[1-8]$' },
     messageDefinitions: { type: 'array', items: { type: 'string' } },
     format: { type: 'string' },
+    openapi: { type: 'string', minLength: 1 },
+    jwks: { type: 'string', minLength: 1 },
+    publicKey: { type: 'string', minLength: 1 },
   },
 } as const;
 

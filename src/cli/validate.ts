@@ -162,10 +162,10 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     application: app?.toUpperCase(),
     messageDefinitions: v['message-definition'] ?? (config.messageDefinitions ?? []).map((p) => resolve(base, p)),
     requests: v.request ?? [],
-    openapi: v.openapi,
+    openapi: v.openapi ?? (config.openapi ? resolve(base, config.openapi) : undefined),
     jwts: v.jwt ?? [],
-    jwks: v.jwks,
-    publicKey: v['public-key'],
+    jwks: v.jwks ?? (config.jwks ? resolve(base, config.jwks) : undefined),
+    publicKey: v['public-key'] ?? (config.publicKey ? resolve(base, config.publicKey) : undefined),
     now: v.now,
     bars: v['no-bars'] !== true,
   };
