@@ -3,11 +3,10 @@
  * loop so `node --cpu-prof --import tsx bench/profile-validate.ts <corpus>` shows where time goes.
  * BARS=1 adds the BaRS layer; ROUNDS sets the loop count.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createEngine } from '../src/engine.js';
 import { barsPlugins } from '../src/bars/plugin.js';
-import { parseFhirXml } from '../src/parse/xml.js';
+import { barsMessageInputs } from './util.js';
 
 const corpus = resolve(process.argv[2] ?? '../shared/corpus');
 const engine = await createEngine({
@@ -15,13 +14,7 @@ const engine = await createEngine({
   offline: true,
   plugins: process.env.BARS === '1' ? await barsPlugins({ messageDefinitions: [] }) : undefined,
 });
-const dir = join(corpus, 'bars', 'Examples');
-const inputs: string[] = [];
-for (const f of readdirSync(dir).sort()) {
-  if (!f.endsWith('.xml')) continue;
-  const r = parseFhirXml(readFileSync(join(dir, f), 'utf8'), engine.loaded.compiler).value as { resourceType?: string; type?: string } | undefined;
-  if (r?.resourceType === 'Bundle' && r.type === 'message') inputs.push(JSON.stringify(r));
-}
+const inputs = barsMessageInputs(corpus, engine.loaded.compiler).map((i) => i.json);
 const rounds = Number(process.env.ROUNDS ?? 60);
 for (let i = 0; i < 3; i++) for (const j of inputs) await engine.validate(j);
 // batches of 10 rounds; the fastest batch is the least disturbed by other work on the machine

@@ -1,4 +1,27 @@
 /** Small helpers shared by the benchmarks. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PlanCompiler } from '../src/compile/compiler.js';
+import { parseFhirXml } from '../src/parse/xml.js';
+
+export interface BenchInput {
+  name: string;
+  /** The Bundle as JSON text (what a supplier's system sends). */
+  json: string;
+  entries: number;
+}
+
+/** The official BaRS message examples (published as XML), as JSON text: the benchmarks' inputs. */
+export function barsMessageInputs(corpus: string, compiler: PlanCompiler): BenchInput[] {
+  const dir = join(corpus, 'bars', 'Examples');
+  const inputs: BenchInput[] = [];
+  for (const f of readdirSync(dir).sort()) {
+    if (!f.endsWith('.xml')) continue;
+    const r = parseFhirXml(readFileSync(join(dir, f), 'utf8'), compiler).value as { resourceType?: string; type?: string; entry?: unknown[] } | undefined;
+    if (r?.resourceType === 'Bundle' && r.type === 'message') inputs.push({ name: f, json: JSON.stringify(r), entries: r.entry?.length ?? 0 });
+  }
+  return inputs;
+}
 
 export function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;

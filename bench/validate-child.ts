@@ -3,22 +3,15 @@
  * Medplum's definitions): the engine with R4 core + UK Core STU3 + BaRS and the BaRS layer,
  * every official BaRS message validated `rounds` times.
  */
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { barsPlugins } from '../src/bars/plugin.js';
 import { createEngine } from '../src/engine.js';
-import { parseFhirXml } from '../src/parse/xml.js';
+import { barsMessageInputs } from './util.js';
 
 const [corpus, cacheDir, roundsArg] = process.argv.slice(2) as [string, string, string];
 const engine = await createEngine({ igs: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')], cacheDir, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }) });
 const afterLoadKb = process.resourceUsage().maxRSS;
-const dir = join(corpus, 'bars', 'Examples');
-const inputs: string[] = [];
-for (const f of readdirSync(dir).sort()) {
-  if (!f.endsWith('.xml')) continue;
-  const r = parseFhirXml(readFileSync(join(dir, f), 'utf8'), engine.loaded.compiler).value as { resourceType?: string; type?: string } | undefined;
-  if (r?.resourceType === 'Bundle' && r.type === 'message') inputs.push(JSON.stringify(r));
-}
+const inputs = barsMessageInputs(corpus, engine.loaded.compiler).map((i) => i.json);
 const rounds = Number(roundsArg ?? 20);
 let n = 0;
 const t = performance.now();

@@ -4,27 +4,17 @@
  * the same JSON inputs (base R4 only: Medplum knows nothing of UK Core or BaRS).
  */
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createEngine } from '../src/engine.js';
-import { parseFhirXml } from '../src/parse/xml.js';
 import { barsPlugins } from '../src/bars/plugin.js';
-import { percentile, report } from './util.js';
+import { barsMessageInputs, percentile, report } from './util.js';
 
 export async function benchValidate(corpus: string, cacheDir: string): Promise<void> {
   const igs = [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')];
   const plain = await createEngine({ igs, cacheDir, offline: true });
   const withBars = await createEngine({ igs, cacheDir, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }) });
 
-  // the official BaRS message examples, as JSON text (they are published as XML)
-  const dir = join(corpus, 'bars', 'Examples');
-  const inputs: { name: string; json: string; entries: number }[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.xml')) continue;
-    const parsed = parseFhirXml(readFileSync(join(dir, f), 'utf8'), plain.loaded.compiler);
-    const r = parsed.value as { resourceType?: string; type?: string; entry?: unknown[] } | undefined;
-    if (r?.resourceType === 'Bundle' && r.type === 'message') inputs.push({ name: f, json: JSON.stringify(r), entries: r.entry?.length ?? 0 });
-  }
+  const inputs = barsMessageInputs(corpus, plain.loaded.compiler);
   const sizes = inputs.map((i) => i.entries).sort((a, b) => a - b);
   console.log(`inputs: ${inputs.length} BaRS message bundles from the official examples, ${sizes[0]}–${sizes[sizes.length - 1]} entries (median ${sizes[sizes.length >> 1]}), ${(inputs.reduce((a, i) => a + i.json.length, 0) / inputs.length / 1024).toFixed(1)} KB average`);
 
