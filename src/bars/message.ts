@@ -5,7 +5,10 @@
 import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import type { PluginContext } from '../validate/run.js';
 
-export type Json = Record<string, unknown>;
+import { arr, rec, str, type Json } from '../model/json.js';
+
+// the BaRS layer reads messages with the shared JSON helpers; re-exported for its modules
+export { arr, rec, str, type Json };
 
 export interface MessageEntry {
   index: number;
@@ -28,18 +31,6 @@ export interface BarsMessage {
 export const USE_CASE_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/usecases-categories-bars';
 export const EVENT_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/message-events-bars';
 export const REASON_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/message-reason-bars';
-
-export function rec(v: unknown): Json | undefined {
-  return v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined;
-}
-
-export function arr(v: unknown): unknown[] {
-  return Array.isArray(v) ? v : [];
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
 
 export function analyseMessage(bundle: Json): BarsMessage {
   const entries: MessageEntry[] = [];

@@ -4,8 +4,7 @@
  */
 import type { Bundle } from '../compile/fhir-types.js';
 import { toOperationOutcome } from '../report/outcome.js';
-import type { ResultIssue, RunResult } from '../report/result.js';
-import type { ValidationIssue } from '../model/issue.js';
+import { fromResultIssue, type RunResult } from '../report/result.js';
 import { renderHtml } from '../report/html.js';
 import { renderJunit } from '../report/junit.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -13,23 +12,9 @@ import { renderSarif } from '../report/sarif.js';
 
 export type OutputFormat = 'text' | 'json' | 'outcome' | 'html' | 'junit' | 'sarif' | 'markdown';
 
-function asIssues(list: ResultIssue[]): ValidationIssue[] {
-  return list.map((i) => ({
-    severity: i.severity,
-    code: i.code,
-    message: i.message,
-    expression: i.expression ?? undefined,
-    line: i.line ?? undefined,
-    column: i.column ?? undefined,
-    ruleId: i.ruleId,
-    source: i.source ?? undefined,
-    suppressed: i.suppressed,
-  }));
-}
-
 /** One input: an OperationOutcome; several: a collection Bundle of OperationOutcomes. */
 export function renderOutcome(result: RunResult): string {
-  const outcomes = result.results.map((r, i) => toOperationOutcome(asIssues(r.issues), { id: `result-${i + 1}`, file: r.file }));
+  const outcomes = result.results.map((r, i) => toOperationOutcome(r.issues.map(fromResultIssue), { id: `result-${i + 1}`, file: r.file }));
   if (outcomes.length === 1) return JSON.stringify(outcomes[0], null, 2) + '\n';
   const bundle: Bundle = {
     resourceType: 'Bundle',

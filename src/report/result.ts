@@ -114,6 +114,21 @@ export function toResultIssue(i: ValidationIssue): ResultIssue {
   return r;
 }
 
+/** Back from the JSON contract's shape (a saved result being rendered again): what OperationOutcome needs. */
+export function fromResultIssue(i: ResultIssue): ValidationIssue {
+  return {
+    severity: i.severity,
+    code: i.code,
+    message: i.message,
+    expression: i.expression ?? undefined,
+    line: i.line ?? undefined,
+    column: i.column ?? undefined,
+    ruleId: i.ruleId,
+    source: i.source ?? undefined,
+    suppressed: i.suppressed,
+  };
+}
+
 export function summarise(results: FileResult[], durationMs: number): RunSummary {
   const s: RunSummary = { files: results.length, valid: 0, errors: 0, warnings: 0, information: 0, durationMs: Math.round(durationMs), suppressed: 0, fatal: 0 };
   for (const r of results) {

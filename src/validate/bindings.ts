@@ -5,6 +5,7 @@
  */
 import type { ElementPlan } from '../compile/plan.js';
 import type { IssueType, Severity } from '../model/issue.js';
+import { str } from '../model/json.js';
 import type { CodeResult } from '../terminology/index.js';
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
@@ -117,10 +118,6 @@ export function checkBindings(
       st.pending.push(result.then((r) => reportResult(v, st, r, b, shown, value, typeCode, loc)));
     } else reportResult(v, st, result, b, shown, value, typeCode, loc);
   }
-}
-
-function str(x: unknown): string | undefined {
-  return typeof x === 'string' ? x : undefined;
 }
 
 function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Binding, shown: string, value: unknown, typeCode: string, loc: Loc): void {

@@ -153,7 +153,7 @@ function checkPlacement(
     return;
   }
   const problems: Problem[] = [];
-  const dynamic = placementProblems(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentObject, problems);
+  const dynamic = placementProblems(v, st, plan, parentType, parentEl, parentExtUrl, isModifierExtension, parentObject, problems);
   for (const p of problems) report(v, st, p, p.onParent ? parentLoc : loc, loc);
   // a verdict that needed the instance (a fhirpath context) is worked out again every time
   if (!known) byParent.set(key, { problems, dynamic });
@@ -172,17 +172,16 @@ function placementProblems(
   v: InstanceValidator,
   st: RunState,
   plan: StructurePlan,
-  loc: Loc,
   parentType: string,
-  parentApplied: Applied[],
+  parentEl: Applied['el'] | undefined,
+  /** The url of the extension this one sits in (for extension-of-extension contexts). */
+  parentExtUrl: string | undefined,
   isModifierExtension: boolean,
   parentObject: object | undefined,
   out: Problem[],
 ): boolean {
-  void loc;
-  const root = plan.root.def;
   // modifier or not, as defined
-  const definedModifier = root.isModifier === true || plan.root.children.some((c) => c.name === 'modifierExtension' && false);
+  const definedModifier = plan.root.def.isModifier === true;
   if (definedModifier && !isModifierExtension) {
     out.push({ severity: 'error', ruleId: 'extension-modifier-misplaced', message: `The extension ${plan.canonical} must not be used as an extension (it's a modifierExtension): put it in modifierExtension`, onParent: false });
   } else if (!definedModifier && isModifierExtension) {
@@ -191,16 +190,13 @@ function placementProblems(
   const contexts = plan.sd.context ?? [];
   if (contexts.length === 0) return false;
   const parentPaths = new Set<string>();
-  const parentEl = parentApplied[0]?.el;
   parentPaths.add(parentType);
   if (parentEl) {
     parentPaths.add(parentEl.path);
     const basePath = parentEl.def.base?.path;
     if (basePath) parentPaths.add(basePath);
   }
-  // the parent's own extension url (for extension-of-extension contexts)
   // an extension used inside another extension (on it, or on its value) has that extension as context
-  const parentExtUrl = parentApplied.find((a) => a.el.owner.type === 'Extension' && a.el.owner.url !== EXT_BASE)?.el.owner.url;
   const ancestors = typeAncestors(v, parentType);
   let dynamic = false;
   for (const c of contexts) {

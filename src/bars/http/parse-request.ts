@@ -5,6 +5,7 @@
  * a problem with a header is reported at that header's line.
  */
 import type { ValidationIssue } from '../../model/issue.js';
+import { rec, type Json } from '../../model/json.js';
 import { parseJson } from '../../parse/json.js';
 import { LocationIndex, type LineColumn } from '../../parse/locations.js';
 import { decodeUtf8 } from '../../parse/text.js';
@@ -258,8 +259,6 @@ function checkContentLength(req: HttpRequest): void {
 
 // ---------------------------------------------------------------- JSON: HAR or {method, url, headers, body}
 
-type Json = Record<string, unknown>;
-const rec = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Json) : undefined);
 
 function parseJsonInput(text: string, name: string, options: ParseOptions): ParsedInput {
   const parsed = parseJson(text);

@@ -3,6 +3,7 @@
  * their exact R4 expression text: they cost a few property reads instead of a FHIRPath
  * evaluation. `hot.test.ts` proves each equal to fhirpath.js on real and mutated instances.
  */
+import { rec } from '../../model/json.js';
 import type { FhirPathEnv } from './native.js';
 
 export type HotFn = (node: unknown, env: FhirPathEnv) => boolean | undefined;
@@ -20,9 +21,6 @@ function wrongShape(v: unknown): boolean {
   return v === null || Array.isArray(v);
 }
 
-function rec(node: unknown): Record<string, unknown> | undefined {
-  return node && typeof node === 'object' && !Array.isArray(node) ? (node as Record<string, unknown>) : undefined;
-}
 
 /**
  * A fast evaluator for `expression`, or undefined. A returned function may itself return

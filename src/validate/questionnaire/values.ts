@@ -3,8 +3,9 @@
  * choice-typed values (`value[x]`, `answer[x]`), extensions, FHIR dates and base64 sizes.
  */
 import { createRequire } from 'node:module';
+import { str, type Json } from '../../model/json.js';
 
-export type Json = Record<string, unknown>;
+export { str, type Json };
 export type Path = (string | number)[];
 
 export const EXT = {
@@ -37,10 +38,6 @@ export function isObj(v: unknown): v is Json {
 
 export function objs(v: unknown): Json[] {
   return Array.isArray(v) ? v.filter(isObj) : [];
-}
-
-export function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
 }
 
 /** A choice element such as value[x]: the JSON key, the FHIR type and the value. */
