@@ -4,6 +4,7 @@
  * mismatch → error. A child rule applies only where its parent element is present.
  */
 import type { PlanCompiler } from '../compile/compiler.js';
+import { truncate } from '../model/text.js';
 import type { NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
 import { arr, rec, type BarsMessage, type IssueSink, type Json } from './message.js';
 
@@ -257,6 +258,9 @@ interface RuleTree {
   children: RuleTree[];
 }
 
+/** How much of the guide's guidance or condition text a message quotes. */
+const GUIDANCE_CHARS = 160;
+
 interface PreparedSection {
   tree: RuleTree;
   /** Rules applied to each resource of the section (resolved, with a path). */
@@ -278,11 +282,11 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
     // sometimes differ in case, so only absolute URLs are checked here
     const extensionUrlRule = /\.url$/.test(rule.path) && /extension\.url$/i.test(rule.path) && !/^[a-z]+:\/\//i.test(rule.fixedValue ?? '');
     const where = `${payload.application} ${payload.payload}`;
-    const guidance = rule.guidance ? `: ${truncate(rule.guidance)}` : '';
+    const guidance = rule.guidance ? `: ${truncate(rule.guidance, GUIDANCE_CHARS)}` : '';
     const message =
       rule.necessity === 'MUST'
         ? rule.condition
-          ? `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition)}" — check whether it applies to this message`
+          ? `${rule.path} MUST be populated when the guide's condition holds (${where}): "${truncate(rule.condition, GUIDANCE_CHARS)}" — check whether it applies to this message`
           : `${rule.path} MUST be populated (${where}, guide row "${rule.rawPath}")${guidance}`
         : rule.necessity === 'SHOULD'
           ? `${rule.path} SHOULD be populated (${where}, guide row "${rule.rawPath}")${guidance}`
@@ -359,10 +363,6 @@ function choiceVariant(compiler: PlanCompiler, path: string): Segment | undefine
 function valueText(v: unknown): string | undefined {
   if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
   return undefined;
-}
-
-function truncate(s: string, n = 160): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
 
 function contradictsFixedValues(section: ResourceSection, resource: Json, compiler: PlanCompiler): boolean {

@@ -6,6 +6,7 @@
  * issue, the offending payload lines, links to the guide, and the artefact versions used.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { truncate } from '../model/text.js';
 import { checksOf, counts, guideUrl, ruleSummaries, type Verdict } from './checks.js';
 import { diskPosition, type FileResult, type ResultIssue, type RunResult } from './result.js';
 
@@ -163,10 +164,6 @@ class SourceCache {
     this.cache.set(file, lines);
     return lines;
   }
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? s.slice(0, n - 1) + '…' : s;
 }
 
 const CSS = `

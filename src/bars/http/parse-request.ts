@@ -5,6 +5,7 @@
  * a problem with a header is reported at that header's line.
  */
 import type { ValidationIssue } from '../../model/issue.js';
+import { truncate } from '../../model/text.js';
 import { rec, type Json } from '../../model/json.js';
 import { parseJson } from '../../parse/json.js';
 import { LocationIndex, type LineColumn } from '../../parse/locations.js';
@@ -450,8 +451,4 @@ function jsonValueEnd(text: string, start: number): number | undefined {
     }
   }
   return undefined;
-}
-
-function truncate(s: string, n: number): string {
-  return s.length > n ? `${s.slice(0, n - 1)}…` : s;
 }
