@@ -3,7 +3,7 @@
  * rules/core/core-rules.json with their guide pages).
  */
 import type { ValidationIssue } from '../model/issue.js';
-import { arr, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json } from './message.js';
+import { arr, entriesOf, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json } from './message.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from './nhs-number.js';
 
 const PAGES = {
@@ -149,15 +149,15 @@ export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: read
   // 10 use-case category on requests
   if ((payload === 'referral-request' || payload === 'validation-request' || payload === 'booking-request') && msg.useCases.length === 0) {
     const where = payload === 'booking-request' ? 'Appointment.serviceCategory' : 'ServiceRequest.category';
-    const target = msg.entries.find((e) => e.resource.resourceType === (payload === 'booking-request' ? 'Appointment' : 'ServiceRequest'));
+    const target = entriesOf(msg, payload === 'booking-request' ? 'Appointment' : 'ServiceRequest')[0];
     sink.add(target ? ['entry', target.index, 'resource'] : hp, 'error', 'required', 'BARS-CORE-10', `${where} must carry a BaRS use-case category (https://fhir.nhs.uk/CodeSystem/usecases-categories-bars, e.g. a1t1): it tells the receiver which use case the request is for`, {
       guidePage: PAGES.useCases,
     });
   }
 
   // 11 booking ↔ referral linkage
-  const serviceRequests = msg.entries.filter((e) => e.resource.resourceType === 'ServiceRequest');
-  for (const a of msg.entries.filter((e) => e.resource.resourceType === 'Appointment')) {
+  const serviceRequests = entriesOf(msg, 'ServiceRequest');
+  for (const a of entriesOf(msg, 'Appointment')) {
     const basedOn = arr(a.resource.basedOn).map((x) => str(rec(x)?.reference));
     if (serviceRequests.length && payload !== 'booking-request') {
       const linked = basedOn.some((r) => serviceRequests.includes(resolveEntry(msg, r)!));

@@ -19,6 +19,8 @@ export interface MessageEntry {
 export interface BarsMessage {
   bundle: Json;
   entries: MessageEntry[];
+  /** The entries by resource type, in message order (the rules ask "the Patients", "the first ServiceRequest"). */
+  byType: Map<string, MessageEntry[]>;
   header?: MessageEntry;
   eventSystem?: string;
   eventCode?: string;
@@ -38,7 +40,14 @@ export function analyseMessage(bundle: Json): BarsMessage {
     const r = rec(rec(e)?.resource);
     if (r) entries.push({ index, fullUrl: str(rec(e)?.fullUrl), resource: r });
   });
-  const header = entries.find((e) => e.resource.resourceType === 'MessageHeader');
+  const byType = new Map<string, MessageEntry[]>();
+  for (const e of entries) {
+    const t = String(e.resource.resourceType);
+    const list = byType.get(t);
+    if (list) list.push(e);
+    else byType.set(t, [e]);
+  }
+  const header = byType.get('MessageHeader')?.[0];
   const h = header?.resource;
   const event = rec(h?.eventCoding);
   const reason = arr(rec(h?.reason)?.coding).map(rec).find((c) => c?.system === REASON_SYSTEM) ?? rec(arr(rec(h?.reason)?.coding)[0]);
@@ -58,6 +67,7 @@ export function analyseMessage(bundle: Json): BarsMessage {
   return {
     bundle,
     entries,
+    byType,
     header,
     eventSystem: str(event?.system),
     eventCode: str(event?.code),
@@ -65,6 +75,13 @@ export function analyseMessage(bundle: Json): BarsMessage {
     definition: str(h?.definition),
     useCases,
   };
+}
+
+const NONE: readonly MessageEntry[] = Object.freeze([]);
+
+/** The message's entries holding resources of this type, in message order. */
+export function entriesOf(msg: BarsMessage, type: string): readonly MessageEntry[] {
+  return msg.byType.get(type) ?? NONE;
 }
 
 /** Resolve a reference from one entry to another (fullUrl, then Type/id). */

@@ -7,7 +7,7 @@
  * requirement only TKW makes → warning, and the message says TKW fails it.
  */
 import type { PayloadRules } from './rules/necessity.js';
-import { arr, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json, type MessageEntry } from './message.js';
+import { arr, entriesOf, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json, type MessageEntry } from './message.js';
 
 const TKW_PAGE = 'Build/Testing-and-Environments/TKW.page.md';
 const CONTACT_RANK = 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ContactRank';
@@ -95,7 +95,7 @@ function rowLines(table: PayloadRules): Map<string, number> {
 
 export function checkTkwRules(msg: BarsMessage, sink: IssueSink, ctx: TkwRuleContext): void {
   const { application, payload } = ctx;
-  const of = (type: string): MessageEntry[] => msg.entries.filter((e) => e.resource.resourceType === type);
+  const of = (type: string): readonly MessageEntry[] => entriesOf(msg, type);
   const base = (e: MessageEntry): Path => ['entry', e.index, 'resource'];
   const rowOf = (path: string): number | undefined => (ctx.table ? rowLines(ctx.table).get(path.toLowerCase()) : undefined);
   const guideRow = (path: string, fallback: string): string => {
