@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseJson } from './json.js';
+import { parseJson, parseJsonFully, parseWellFormed, type JsonParseResult } from './json.js';
 
 describe('parseJson', () => {
   it('parses values and keeps member positions', () => {
@@ -91,5 +93,91 @@ describe('parseJson', () => {
     const r = parseJson(deep);
     expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-depth' });
     expect(r.issues[0]!.message).toMatch(/nested more than/);
+  });
+});
+
+/** Every member's position and every kept number text, in document order, as comparable lines. */
+function positions(r: JsonParseResult): string[] {
+  const out: string[] = [];
+  const visit = (v: unknown): void => {
+    if (v === null || typeof v !== 'object') return;
+    const keys: (string | number)[] = Array.isArray(v) ? v.map((_, i) => i) : Object.keys(v);
+    for (const k of keys) {
+      const p = r.locations.positionOf(v, k);
+      out.push(`${String(k)} ${p?.line}:${p?.column} ${r.locations.rawNumber(v, k) ?? ''}`);
+      visit((v as Record<string | number, unknown>)[k]);
+    }
+  };
+  visit(r.value);
+  return out;
+}
+
+function jsonFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? jsonFiles(p) : f.endsWith('.json') ? [p] : [];
+  });
+}
+
+describe('parseJson fast path (JSON.parse, then a scan for positions)', () => {
+  const samples: Record<string, string> = {
+    pretty: '{\n  "resourceType": "Patient",\n  "name": [ { "family": "Smith", "given": ["A", "B"] } ],\n\t"active" : true\r\n}',
+    compact: '{"a":[1,2.50,-0,1e2,12345678901234567890,0.1],"b":{"c":null,"d":false,"e":"x\\\"y\\\\"},"f":[]}',
+    escapes: '{"s": "quote \\" and backslash \\\\", "t": "\\u00e9\\n", "u": {}}',
+    bom: '\ufeff{"resourceType": "Basic"}',
+    scalars: '  "just a string"  ',
+    proto: '{"__proto__": {"x": 1}, "constructor": 2}',
+  };
+  it('gives the same value, positions and number texts as the full parser', () => {
+    for (const [name, text] of Object.entries(samples)) {
+      const fast = parseWellFormed(text);
+      expect(fast, name).toBeDefined();
+      const full = parseJsonFully(text);
+      expect(fast!.value, name).toEqual(full.value);
+      expect(fast!.issues, name).toEqual(full.issues);
+      expect(positions(fast!), name).toEqual(positions(full));
+      expect(fast!.locations.rootOffset, name).toBe(full.locations.rootOffset);
+    }
+  });
+
+  it('agrees with the full parser on every JSON fixture', () => {
+    const root = join(import.meta.dirname, '..', '..', 'fixtures');
+    let compared = 0;
+    for (const f of jsonFiles(root)) {
+      const text = readFileSync(f, 'utf8');
+      const fast = parseWellFormed(text);
+      const full = parseJsonFully(text);
+      if (!fast) {
+        // only text the fast path must not take: it is not plain JSON, or has something JSON.parse hides
+        expect(full.issues.length, f).toBeGreaterThan(0);
+        continue;
+      }
+      compared++;
+      expect(full.issues, f).toEqual([]);
+      expect(fast.value, f).toEqual(full.value);
+      expect(positions(fast), f).toEqual(positions(full));
+    }
+    expect(compared).toBeGreaterThan(50);
+  });
+
+  it('hands over to the full parser for whatever JSON.parse would hide or reject', () => {
+    for (const text of [
+      '{"a": 1, "a": 2}', // duplicate: JSON.parse keeps the last silently
+      '{"a": 1, "b": 2, "a": 3}',
+      '{"a": 1,}',
+      '{"a": 1 // comment\n}',
+      '',
+      '['.repeat(600) + ']'.repeat(600), // deeper than allowed
+    ]) {
+      expect(parseWellFormed(text), text.slice(0, 40)).toBeUndefined();
+      expect(parseJson(text).issues.length, text.slice(0, 40)).toBeGreaterThan(0);
+    }
+    // valid JSON the scan cannot follow member by member: the full parser reads it, without complaint
+    for (const text of ['{"b": 1, "1": 2}' /* JSON.parse puts integer-like names first */, '{"\\u0061": 1}' /* an escaped name */]) {
+      expect(parseWellFormed(text), text).toBeUndefined();
+      const r = parseJson(text);
+      expect(r.issues, text).toEqual([]);
+      expect(positions(r), text).toEqual(positions(parseJsonFully(text)));
+    }
   });
 });

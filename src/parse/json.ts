@@ -1,10 +1,15 @@
 /**
  * A strict JSON parser that keeps the position of every member.
  *
- * JSON.parse would be faster but silently keeps the last of duplicate keys, loses the
- * position of everything and throws on the first error with a character offset only.
- * Suppliers need `file:line:col` for each problem, so we parse ourselves: one pass,
- * no recursion limit surprises (depth is capped and reported), `__proto__` kept as data.
+ * JSON.parse alone silently keeps the last of duplicate keys, loses the position of
+ * everything and throws on the first error with a character offset only. Suppliers need
+ * `file:line:col` for each problem, so:
+ * - well-formed JSON (nearly every payload) takes the fast path: JSON.parse builds the value
+ *   natively, then one scan of the text guided by that value records where each member is
+ *   and notices anything JSON.parse hides (a duplicate key, a number it would reformat, deep
+ *   nesting); on any surprise it gives up and the full parser below runs instead;
+ * - everything else goes through our own parser: one pass, every problem located, recovery
+ *   where the HL7 validator recovers, depth capped and reported, `__proto__` kept as data.
  */
 import type { ValidationIssue } from '../model/issue.js';
 import { LocationIndex, lineColumnOf } from './locations.js';
@@ -38,6 +43,138 @@ const KEY_CACHE_MASK = 1023;
 const keyCache: (string | undefined)[] = new Array(KEY_CACHE_MASK + 1).fill(undefined);
 
 export function parseJson(text: string, options: JsonParseOptions = {}): JsonParseResult {
+  return parseWellFormed(text, options.maxDepth ?? DEFAULT_MAX_DEPTH) ?? parseJsonFully(text, options);
+}
+
+/**
+ * The fast path: JSON.parse, then member positions from a scan of the text that follows the
+ * parsed value. Undefined when the text is not plain well-formed JSON (the full parser then
+ * reports what is wrong), has a duplicate key, a key JSON.parse reorders (integer-like names),
+ * an escaped key, or nests deeper than allowed.
+ */
+export function parseWellFormed(text: string, maxDepth = DEFAULT_MAX_DEPTH): JsonParseResult | undefined {
+  const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let value: unknown;
+  try {
+    value = JSON.parse(start ? text.slice(start) : text);
+  } catch {
+    return undefined;
+  }
+  const locations = new LocationIndex(text);
+  const len = text.length;
+  let pos = start;
+
+  const skipWs = (): void => {
+    while (pos < len) {
+      const c = text.charCodeAt(pos);
+      if (c === 32 || c === 10 || c === 13 || c === 9) pos++;
+      else return;
+    }
+  };
+  // pos at the opening quote; the text is valid JSON, so the closing quote is the first one
+  // not escaped (preceded by an even number of backslashes)
+  const skipString = (): void => {
+    let from = pos + 1;
+    for (;;) {
+      const q = text.indexOf('"', from);
+      let b = q - 1;
+      while (text.charCodeAt(b) === 92) b--;
+      if (((q - 1 - b) & 1) === 0) {
+        pos = q + 1;
+        return;
+      }
+      from = q + 1;
+    }
+  };
+
+  /** Follow `v` through the text from pos; false at the first thing the full parser must see to. */
+  const follow = (v: unknown, parent: object, key: string | number, depth: number): boolean => {
+    const c = text.charCodeAt(pos);
+    if (c === 123) {
+      if (depth >= maxDepth || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+      const obj = v as Record<string, unknown>;
+      const keys = Object.keys(obj);
+      const offsets: (string | number)[] = new Array(keys.length * 2);
+      pos++;
+      for (let i = 0; i < keys.length; i++) {
+        skipWs();
+        if (i > 0) {
+          if (text.charCodeAt(pos) !== 44) return false;
+          pos++;
+          skipWs();
+        }
+        const k = keys[i]!;
+        // the name as written must be exactly this key, unescaped (else: duplicate, reordered or escaped)
+        if (text.charCodeAt(pos) !== 34 || text.charCodeAt(pos + 1 + k.length) !== 34 || !text.startsWith(k, pos + 1)) return false;
+        offsets[i * 2] = k;
+        offsets[i * 2 + 1] = pos;
+        pos += k.length + 2;
+        skipWs();
+        pos++; // the colon
+        skipWs();
+        if (!follow(obj[k], obj, k, depth + 1)) return false;
+      }
+      skipWs();
+      if (text.charCodeAt(pos) !== 125) return false; // more members than keys: a duplicate
+      pos++;
+      locations.trackMembers(obj, offsets);
+      return true;
+    }
+    if (c === 91) {
+      if (depth >= maxDepth || !Array.isArray(v)) return false;
+      const offsets: number[] = new Array(v.length);
+      pos++;
+      for (let i = 0; i < v.length; i++) {
+        skipWs();
+        if (i > 0) {
+          pos++; // the comma
+          skipWs();
+        }
+        offsets[i] = pos;
+        if (!follow(v[i], v, i, depth + 1)) return false;
+      }
+      skipWs();
+      pos++; // the closing bracket
+      locations.trackMembers(v, offsets);
+      return true;
+    }
+    if (c === 34) {
+      skipString();
+      return true;
+    }
+    if (c === 116 || c === 110) {
+      pos += 4;
+      return true;
+    }
+    if (c === 102) {
+      pos += 5;
+      return true;
+    }
+    // a number: keep its text when JavaScript would write it differently (1.50, 1e2, -0, 2^53+)
+    const from = pos;
+    let plain = c !== 45;
+    while (pos < len) {
+      const d = text.charCodeAt(pos);
+      if (d >= 48 && d <= 57) pos++;
+      else if (d === 45 || d === 43 || d === 46 || d === 101 || d === 69) {
+        plain = false;
+        pos++;
+      } else break;
+    }
+    if (!plain || pos - from > 15) {
+      const raw = text.slice(from, pos);
+      if (String(v) !== raw) locations.setRawNumber(parent, key, raw);
+    }
+    return true;
+  };
+
+  skipWs();
+  locations.rootOffset = pos;
+  return follow(value, { root: undefined }, 'root', 0) ? { value, locations, issues: [] } : undefined;
+}
+
+/** The full parser: every problem reported and located, recovering where it can. */
+export function parseJsonFully(text: string, options: JsonParseOptions = {}): JsonParseResult {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const locations = new LocationIndex(text);
   const issues: ValidationIssue[] = [];

@@ -45,12 +45,61 @@ const VALID: CodeResult = Object.freeze({ result: 'valid' }) as CodeResult;
 /** Answers kept per service (the definitions never change once loaded); cleared when this many. */
 const MAX_CACHED = 50_000;
 
+const SYSTEM_SCOPE = '\u0000system';
+
+interface CachedAnswer {
+  system: string | undefined;
+  version: string | undefined;
+  display: string | undefined;
+  result: CodeResult;
+}
+
+/**
+ * Answers by scope (value set url), then code, then the rest compared in place: no key string
+ * is built per lookup (concatenating five strings and hashing the result cost more than the
+ * answer it found).
+ */
+class AnswerCache {
+  private readonly byScope = new Map<string, Map<string, CachedAnswer[]>>();
+  private size = 0;
+
+  get(scope: string, coding: Coding): CodeResult | undefined {
+    const list = this.byScope.get(scope)?.get(coding.code);
+    if (!list) return undefined;
+    for (let i = 0; i < list.length; i++) {
+      const a = list[i]!;
+      if (a.system === coding.system && a.version === coding.version && a.display === coding.display) return a.result;
+    }
+    return undefined;
+  }
+
+  set(scope: string, coding: Coding, result: CodeResult): void {
+    if (this.size >= MAX_CACHED) {
+      this.byScope.clear();
+      this.size = 0;
+    }
+    let codes = this.byScope.get(scope);
+    if (!codes) {
+      codes = new Map();
+      this.byScope.set(scope, codes);
+    }
+    let list = codes.get(coding.code);
+    if (!list) {
+      list = [];
+      codes.set(coding.code, list);
+    }
+    // shared between callers from now on: nobody may change it
+    list.push({ system: coding.system, version: coding.version, display: coding.display, result: Object.freeze(result) });
+    this.size++;
+  }
+}
+
 export class TerminologyService {
   private readonly codeSystems: CodeSystems;
   private readonly valueSets: ValueSetCompiler;
   private readonly remote: Map<string, Promise<CodeResult>> = new Map();
-  /** Local answers by value set / system, code and display: payloads repeat the same codes. */
-  private readonly answers = new Map<string, CodeResult>();
+  /** Local answers by value set (or system), code, system, version and display: payloads repeat the same codes. */
+  private readonly answers = new AnswerCache();
 
   constructor(
     private readonly defs: DefinitionSet,
@@ -61,11 +110,10 @@ export class TerminologyService {
   }
 
   validateCode(valueSet: string, coding: Coding): CodeResult | Promise<CodeResult> {
-    const key = `v\u0000${valueSet}\u0000${coding.system ?? ''}\u0000${coding.version ?? ''}\u0000${coding.code}\u0000${coding.display ?? '\u0001'}`;
-    let local = this.answers.get(key);
+    let local = this.answers.get(valueSet, coding);
     if (!local) {
       local = this.localValidateCode(valueSet, coding);
-      this.remember(key, local);
+      this.answers.set(valueSet, coding, local);
     }
     if (local.result === 'unknown' && this.options.txServer) return this.remoteValidate(valueSet, coding, local);
     return local;
@@ -96,19 +144,13 @@ export class TerminologyService {
   }
 
   validateCodeInSystem(coding: Coding & { system: string }): CodeResult {
-    const key = `s\u0000${coding.system}\u0000${coding.version ?? ''}\u0000${coding.code}\u0000${coding.display ?? '\u0001'}`;
-    let r = this.answers.get(key);
+    // a system's own answers sit beside the value sets' under a name no value set url can have
+    let r = this.answers.get(SYSTEM_SCOPE, coding);
     if (!r) {
       r = this.codeInSystem(coding);
-      this.remember(key, r);
+      this.answers.set(SYSTEM_SCOPE, coding, r);
     }
     return r;
-  }
-
-  private remember(key: string, r: CodeResult): void {
-    if (this.answers.size >= MAX_CACHED) this.answers.clear();
-    // shared between callers from now on: nobody may change it
-    this.answers.set(key, Object.freeze(r));
   }
 
   private codeInSystem(coding: Coding & { system: string }): CodeResult {
