@@ -93,21 +93,26 @@ export function parseWellFormed(text: string, maxDepth = DEFAULT_MAX_DEPTH): Jso
     if (c === 123) {
       if (depth >= maxDepth || v === null || typeof v !== 'object' || Array.isArray(v)) return false;
       const obj = v as Record<string, unknown>;
-      const keys = Object.keys(obj);
-      const offsets: (string | number)[] = new Array(keys.length * 2);
+      // for-in, not Object.keys: JSON.parse's objects have no inherited enumerable names, and
+      // walking V8's enumeration cache makes no array per object
+      let n = 0;
+      for (const k in obj) if (Object.prototype.hasOwnProperty.call(obj, k)) n++;
+      const offsets: (string | number)[] = new Array(n * 2);
       pos++;
-      for (let i = 0; i < keys.length; i++) {
+      let i = 0;
+      for (const k in obj) {
+        if (!Object.prototype.hasOwnProperty.call(obj, k)) continue;
         skipWs();
         if (i > 0) {
           if (text.charCodeAt(pos) !== 44) return false;
           pos++;
           skipWs();
         }
-        const k = keys[i]!;
         // the name as written must be exactly this key, unescaped (else: duplicate, reordered or escaped)
         if (text.charCodeAt(pos) !== 34 || text.charCodeAt(pos + 1 + k.length) !== 34 || !text.startsWith(k, pos + 1)) return false;
         offsets[i * 2] = k;
         offsets[i * 2 + 1] = pos;
+        i++;
         pos += k.length + 2;
         skipWs();
         pos++; // the colon

@@ -90,38 +90,43 @@ export function checkBindings(
     bindings = bindingsOf(combo.applied);
     combo.bindings = bindings;
   }
-  for (const b of bindings) {
+  for (let i = 0; i < bindings.length; i++) {
+    const b = bindings[i]!;
     if (b.strength === 'example') continue;
     let result: CodeResult | Promise<CodeResult> | undefined;
-    let shown = '';
     if (typeof value === 'string' && (typeCode === 'code' || typeCode === 'string' || typeCode === 'uri')) {
       result = term.validateCode(b.valueSet, { code: value });
-      shown = `'${value}'`;
     } else if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
       if (typeCode === 'Coding') {
         if (typeof o.code !== 'string') continue;
         result = term.validateCode(b.valueSet, { system: str(o.system), version: str(o.version), code: o.code, display: str(o.display) });
-        shown = `${str(o.system) ?? ''}#${o.code}`;
       } else if (typeCode === 'CodeableConcept') {
         if (!Array.isArray(o.coding) || o.coding.length === 0) continue; // text only: nothing to check
         result = term.validateCodeableConcept(b.valueSet, o as never);
-        shown = (o.coding as Record<string, unknown>[]).map((c) => `${str(c?.system) ?? ''}#${str(c?.code) ?? ''}`).join(', ');
       } else if (typeCode === 'Quantity') {
         if (typeof o.code !== 'string') continue;
         result = term.validateCode(b.valueSet, { system: str(o.system), code: o.code });
-        shown = `${str(o.system) ?? ''}#${o.code}`;
       }
     }
     if (!result) continue;
     if (result instanceof Promise) {
-      st.pending.push(result.then((r) => reportResult(v, st, r, b, shown, value, typeCode, loc)));
-    } else reportResult(v, st, result, b, shown, value, typeCode, loc);
+      st.pending.push(result.then((r) => reportResult(v, st, r, b, value, typeCode, loc)));
+    } else if (result.result !== 'valid' || result.display) reportResult(v, st, result, b, value, typeCode, loc);
   }
 }
 
-function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Binding, shown: string, value: unknown, typeCode: string, loc: Loc): void {
+/** The code(s) as a message quotes them; only built when there is something to report. */
+function shownCode(value: unknown, typeCode: string): string {
+  if (typeof value === 'string') return `'${value}'`;
+  const o = value as Record<string, unknown>;
+  if (typeCode === 'CodeableConcept') return (o.coding as Record<string, unknown>[]).map((c) => `${str(c?.system) ?? ''}#${str(c?.code) ?? ''}`).join(', ');
+  return `${str(o.system) ?? ''}#${String(o.code)}`;
+}
+
+function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Binding, value: unknown, typeCode: string, loc: Loc): void {
   const vs = b.valueSet;
+  const shown = r.result === 'valid' ? '' : shownCode(value, typeCode);
   if (r.result === 'invalid') {
     const [severity, tail]: [Severity, string] =
       b.strength === 'required'

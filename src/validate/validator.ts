@@ -520,7 +520,9 @@ export class InstanceValidator {
       const raw = typeof value === 'number' && loc.container && loc.key !== undefined ? st.locations?.rawNumber(loc.container, loc.key) : undefined;
       // Resource.id is typed as a plain string in R4's definitions, but it must be a valid id
       const code = typeCode === 'System.String' && loc.name === 'id' && el0?.def.base?.path === 'Resource.id' ? 'id' : typeCode;
-      for (const p of checkPrimitive(code, value, raw === undefined && st.format === 'json' ? undefined : { raw, format: st.format })) {
+      const problems = checkPrimitive(code, value, raw === undefined && st.format === 'json' ? undefined : { raw, format: st.format });
+      for (let i = 0; i < problems.length; i++) {
+        const p = problems[i]!;
         this.report(st, loc, p.severity, p.ruleId === 'primitive-json-type' ? 'structure' : 'value', p.ruleId, p.message, { el: el0 });
       }
       if (typeCode === 'xhtml' && typeof value === 'string') {
@@ -694,16 +696,14 @@ export class InstanceValidator {
     if (st.truncated) return;
     const tables = this.tablesOf(combo, applied, typeCode);
     const base = tables[0]!;
-    const keys = Object.keys(obj);
-    if (keys.length === 0 && !isResource) {
-      this.report(st, loc, 'error', 'structure', 'empty-object', `${loc.name} is an empty object: leave it out, or give it content (FHIR does not allow empty elements)`, {
-        el: applied[0]?.el,
-      });
-    }
-
-    // group the members by element: name → values (primitives carry their `_name` companion)
+    // group the members by element: name → values (primitives carry their `_name` companion);
+    // for-in rather than Object.keys: same own names in the same order, without a new array per object
     const members: Member[] = [];
-    for (const key of keys) {
+    let keyCount = 0;
+    for (const key in obj) {
+      // (the hasOwnProperty call in a for-in is one V8 answers from the enumeration cache)
+      if (!Object.prototype.hasOwnProperty.call(obj, key)) continue;
+      keyCount++;
       if (isResource && key === 'resourceType') continue;
       if (primitiveExt && key === 'value') {
         this.report(st, loc.child('value', obj, key), 'error', 'structure', 'unknown-element', `"value" is not allowed in _${loc.name}: the primitive value goes in "${loc.name}" itself`);
@@ -730,6 +730,12 @@ export class InstanceValidator {
         m.value = obj[key];
         m.hasValue = true;
       }
+    }
+
+    if (keyCount === 0 && !isResource) {
+      this.report(st, loc, 'error', 'structure', 'empty-object', `${loc.name} is an empty object: leave it out, or give it content (FHIR does not allow empty elements)`, {
+        el: applied[0]?.el,
+      });
     }
 
     // JSON shape per member and the list of values, each starting with its base definition
@@ -825,7 +831,6 @@ export class InstanceValidator {
     const el = m.slot.el;
     const t = m.slots.type ?? '';
     const primitive = m.slots.primitive;
-    const out: Value[] = [];
     const name = m.name;
     if (!primitive && m.hasExt) {
       this.report(st, loc.child('_' + name, obj, '_' + name), 'error', 'structure', 'unknown-element', `_${name} is only allowed for primitive elements; ${name} is a ${t}`, { el });
@@ -844,8 +849,7 @@ export class InstanceValidator {
           { el },
         );
         // still check the value itself
-        out.push(new Value(loc, name, -1, obj, name, arr, Array.isArray(ext) ? undefined : ext));
-        return out;
+        return [new Value(loc, name, -1, obj, name, arr, Array.isArray(ext) ? undefined : ext)];
       }
       if (m.hasExt && ext !== undefined && !Array.isArray(ext)) {
         this.report(st, loc.child('_' + name, obj, '_' + name), 'error', 'structure', 'json-array-expected', `_${name} must be an array aligned with ${name}`, { el });
@@ -867,6 +871,10 @@ export class InstanceValidator {
         );
       }
       const n = Math.max(values.length, exts.length);
+      if (n === 0) return EMPTY_VALUES;
+      // sized up front: a list grown by push starts with room for 16 or more
+      const out: Value[] = new Array(n);
+      let k = 0;
       for (let i = 0; i < n; i++) {
         const v = values[i];
         const e = exts[i];
@@ -881,8 +889,9 @@ export class InstanceValidator {
           this.report(st, loc.child(name, container, i, i), 'error', 'structure', 'null-value', `${name}[${i}] is null: remove it from the array`, { el });
           continue;
         }
-        out.push(new Value(loc, name, i, container, i, v === null ? undefined : v, e === null ? undefined : e));
+        out[k++] = new Value(loc, name, i, container, i, v === null ? undefined : v, e === null ? undefined : e);
       }
+      if (k < n) out.length = k;
       return out;
     }
     // single-valued element
@@ -897,15 +906,13 @@ export class InstanceValidator {
         { el },
       );
       const arr = m.value as unknown[];
-      arr.forEach((v, i) => out.push(new Value(loc, name, i, arr, i, v, undefined)));
-      return out;
+      return arr.map((v, i) => new Value(loc, name, i, arr, i, v, undefined));
     }
     if (m.hasValue && m.value === null) {
       this.report(st, loc.child(name, obj, name), 'error', 'structure', 'null-value', `${name} is null: leave the property out instead`, { el });
-      if (!m.hasExt) return out;
+      if (!m.hasExt) return EMPTY_VALUES;
     }
-    out.push(new Value(loc, name, -1, obj, m.hasValue ? name : '_' + name, m.value === null ? undefined : m.value, m.ext));
-    return out;
+    return [new Value(loc, name, -1, obj, m.hasValue ? name : '_' + name, m.value === null ? undefined : m.value, m.ext)];
   }
 
   private reportUnknown(
@@ -1066,7 +1073,7 @@ export class Value extends Loc {
   }
 }
 
-const EMPTY_VALUES: Value[] = [];
+const EMPTY_VALUES = Object.freeze([]) as unknown as Value[];
 
 /** A member name's slot in every table of a combination, looked up once per combination. */
 function memberSlots(combo: Combination, tables: ChildTable[], name: string): MemberSlots {
