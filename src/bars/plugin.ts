@@ -121,16 +121,21 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
 }
 
 function dedupe(existing: readonly ValidationIssue[], added: ValidationIssue[]): ValidationIssue[] {
-  // only BaRS issues can repeat a BaRS issue (their rule ids are the layer's own)
-  const seen = new Set<string>();
-  for (const i of existing) if (i.source === 'BaRS') seen.add(`${i.ruleId}|${i.expression}|${i.message}`);
+  // only BaRS issues can repeat a BaRS issue (their rule ids are the layer's own); keyed by rule,
+  // then location, then message, rather than by one string joined per issue (the messages are long)
+  const seen = new Map<string, Map<string, Set<string>>>();
+  const firstTime = (i: ValidationIssue): boolean => {
+    let byExpression = seen.get(i.ruleId ?? '');
+    if (!byExpression) seen.set(i.ruleId ?? '', (byExpression = new Map()));
+    let messages = byExpression.get(i.expression ?? '');
+    if (!messages) byExpression.set(i.expression ?? '', (messages = new Set()));
+    if (messages.has(i.message)) return false;
+    messages.add(i.message);
+    return true;
+  };
+  for (const i of existing) if (i.source === 'BaRS') firstTime(i);
   const out: ValidationIssue[] = [];
-  for (const i of added) {
-    const k = `${i.ruleId}|${i.expression}|${i.message}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
-    out.push(i);
-  }
+  for (const i of added) if (firstTime(i)) out.push(i);
   return out;
 }
 
