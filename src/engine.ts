@@ -101,10 +101,15 @@ export class Engine {
       typeof input === 'string' ? { text: input, name: opts.name } : input instanceof Uint8Array ? { bytes: input, name: opts.name } : { resource: input, name: opts.name },
       { profiles, plugins: this.options.plugins, maxIssues: this.options.maxIssues },
     );
+    const issues = instance.issues;
+    let outcome: OperationOutcome | undefined;
     return {
       valid: instance.valid,
-      issues: instance.issues,
-      outcome: toOperationOutcome(instance.issues, { file: opts.name }),
+      issues,
+      // built on first use: a pre-send check that only reads `valid` and `issues` never pays for it
+      get outcome(): OperationOutcome {
+        return (outcome ??= toOperationOutcome(issues, { file: opts.name }));
+      },
       resourceType: instance.resourceType,
       profiles: instance.profiles,
       instance,

@@ -22,6 +22,9 @@ describe('createValidator', () => {
     expect(bad.expression).toBe('Patient.birthDate');
     expect(r.outcome.resourceType).toBe('OperationOutcome');
     expect(r.outcome.issue.some((i) => i.expression?.includes('Patient.birthDate'))).toBe(true);
+    // built on first use, then the same object; still part of the result when it is serialised
+    expect(r.outcome).toBe(r.outcome);
+    expect((JSON.parse(JSON.stringify(r)) as { outcome: unknown }).outcome).toEqual(r.outcome);
   });
 
   it('accepts JSON text, FHIR XML text and bytes, with line numbers from the text', async () => {

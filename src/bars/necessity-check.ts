@@ -365,16 +365,43 @@ function valueText(v: unknown): string | undefined {
   return undefined;
 }
 
+/** A section's FIXED VALUE rules with their resolved paths (the ones sectionFor and contradictsFixedValues compare). */
+interface FixedRule {
+  fixedValue: string;
+  segs: Segment[];
+  /** meta and id values say nothing about which resource the section describes. */
+  identity: boolean;
+}
+
+const fixedRulesOf = new WeakMap<ResourceSection, FixedRule[]>();
+
+function fixedRules(section: ResourceSection, compiler: PlanCompiler): FixedRule[] {
+  let list = fixedRulesOf.get(section);
+  if (!list) {
+    list = [];
+    for (const r of section.rules) {
+      if (r.fixedValue === null) continue;
+      const segs = resolveRulePath(compiler, r.path);
+      if (segs) list.push({ fixedValue: r.fixedValue, segs, identity: /^[A-Za-z]+\.(meta|id)\b/.test(r.path) });
+    }
+    fixedRulesOf.set(section, list);
+  }
+  return list;
+}
+
+/** The values at a rule's path in a resource, as text. */
+function valuesAt(resource: Json, segs: Segment[]): (string | undefined)[] {
+  let nodes: Node[] = [{ value: resource, parent: undefined, key: '', index: -1 }];
+  for (const seg of segs) nodes = step(nodes, seg);
+  return nodes.map((n) => valueText(n.value));
+}
+
 function contradictsFixedValues(section: ResourceSection, resource: Json, compiler: PlanCompiler): boolean {
   let present = 0;
   let matched = 0;
-  for (const r of section.rules) {
-    if (r.fixedValue === null || /^[A-Za-z]+\.(meta|id)\b/.test(r.path)) continue;
-    const segs = resolveRulePath(compiler, r.path);
-    if (!segs) continue;
-    let nodes: Node[] = [{ value: resource, parent: undefined, key: '', index: -1 }];
-    for (const seg of segs) nodes = step(nodes, seg);
-    const values = nodes.map((n) => valueText(n.value)).filter((v) => v !== undefined);
+  for (const r of fixedRules(section, compiler)) {
+    if (r.identity) continue;
+    const values = valuesAt(resource, r.segs).filter((v) => v !== undefined);
     if (values.length === 0) continue;
     present++;
     if (values.includes(r.fixedValue)) matched++;
@@ -382,10 +409,21 @@ function contradictsFixedValues(section: ResourceSection, resource: Json, compil
   return present > 0 && matched === 0;
 }
 
+const sectionsByType = new WeakMap<ResourceSection[], Map<unknown, ResourceSection[]>>();
+
 /** The table section for a resource: by type, preferring the section whose profile the resource claims. */
 function sectionFor(sections: ResourceSection[], resource: Json, compiler: PlanCompiler): ResourceSection | undefined {
-  const type = resource.resourceType;
-  const candidates = sections.filter((s) => s.resourceType === type);
+  let byType = sectionsByType.get(sections);
+  if (!byType) {
+    byType = new Map();
+    for (const s of sections) {
+      const list = byType.get(s.resourceType);
+      if (list) list.push(s);
+      else byType.set(s.resourceType, [s]);
+    }
+    sectionsByType.set(sections, byType);
+  }
+  const candidates = byType.get(resource.resourceType) ?? [];
   if (candidates.length <= 1) return candidates[0];
   const claimed = arr(rec(resource.meta)?.profile);
   const byProfile = candidates.find((s) => s.profile && claimed.includes(s.profile));
@@ -395,14 +433,7 @@ function sectionFor(sections: ResourceSection[], resource: Json, compiler: PlanC
   let bestScore = -1;
   for (const s of candidates) {
     let score = 0;
-    for (const r of s.rules) {
-      if (r.fixedValue === null) continue;
-      const segs = resolveRulePath(compiler, r.path);
-      if (!segs) continue;
-      let nodes: Node[] = [{ value: resource, parent: undefined, key: '', index: -1 }];
-      for (const seg of segs) nodes = step(nodes, seg);
-      if (nodes.some((n) => valueText(n.value) === r.fixedValue)) score++;
-    }
+    for (const r of fixedRules(s, compiler)) if (valuesAt(resource, r.segs).includes(r.fixedValue)) score++;
     if (score > bestScore) {
       best = s;
       bestScore = score;

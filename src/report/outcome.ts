@@ -8,6 +8,11 @@ import type { ValidationIssue } from '../model/issue.js';
 
 const EXT = 'http://hl7.org/fhir/StructureDefinition/';
 
+const LINE_URL = `${EXT}operationoutcome-issue-line`;
+const COL_URL = `${EXT}operationoutcome-issue-col`;
+const SOURCE_URL = `${EXT}operationoutcome-issue-source`;
+const MESSAGE_ID_URL = `${EXT}operationoutcome-message-id`;
+
 export function toOperationOutcome(issues: readonly ValidationIssue[], opts: { id?: string; file?: string } = {}): OperationOutcome {
   const oo: OperationOutcome = { resourceType: 'OperationOutcome', issue: [] };
   if (opts.id) oo.id = opts.id;
@@ -17,10 +22,10 @@ export function toOperationOutcome(issues: readonly ValidationIssue[], opts: { i
   }
   for (const i of issues) {
     const extension: { url: string; valueInteger?: number; valueString?: string; valueCode?: string }[] = [];
-    if (i.line !== undefined) extension.push({ url: `${EXT}operationoutcome-issue-line`, valueInteger: i.line });
-    if (i.column !== undefined) extension.push({ url: `${EXT}operationoutcome-issue-col`, valueInteger: i.column });
-    if (i.source) extension.push({ url: `${EXT}operationoutcome-issue-source`, valueString: i.source });
-    extension.push({ url: `${EXT}operationoutcome-message-id`, valueString: i.ruleId });
+    if (i.line !== undefined) extension.push({ url: LINE_URL, valueInteger: i.line });
+    if (i.column !== undefined) extension.push({ url: COL_URL, valueInteger: i.column });
+    if (i.source) extension.push({ url: SOURCE_URL, valueString: i.source });
+    extension.push({ url: MESSAGE_ID_URL, valueString: i.ruleId });
     const issue: OperationOutcome['issue'][number] = {
       extension,
       severity: i.severity,
