@@ -106,17 +106,6 @@ function step(nodes: readonly Node[], seg: Segment): Node[] {
   return out;
 }
 
-/** Does `step([n], seg)` find anything? Without building the nodes. */
-function hasChild(n: Node, seg: Segment): boolean {
-  const o = rec(n.value);
-  if (!o) return false;
-  if (!seg.choice) return isPresent(o[seg.key]);
-  for (const k in o) {
-    if (k.length > seg.key.length && k.startsWith(seg.key) && isUpper(k.charCodeAt(seg.key.length)) && isPresent(o[k])) return true;
-  }
-  return false;
-}
-
 function isPresent(v: unknown): boolean {
   if (v === undefined || v === null) return false;
   if (!Array.isArray(v)) return true;
@@ -152,17 +141,17 @@ export function applyNecessityRules(
     // a repeat (two rows of one table on one element) is dropped by the plugin's dedupe
     sink.add(pathOf(node), severity, code, ruleId, message, rule.extra);
   };
+  // the rules that look at the values themselves (FIXED VALUE, MUST NOT, SHOULD NOT); presence
+  // alone is tested in visit, from the tree's packed arrays
   const applyRule = (c: PreparedRule, parents: readonly Node[]): void => {
     const rule = c.rule;
-    // most rules only test presence: the nodes are collected for the few that look at values
     const fixedTargets: Node[] | undefined = c.checkFixed ? [] : undefined;
     // "answer.valueString MUST": any answer value satisfies presence (the value type is the profile's business)
     const presence = c.presence!;
-    const needNodes = c.checkFixed || rule.necessity === 'MUST NOT' || rule.necessity === 'SHOULD NOT';
     for (const p of parents) {
-      const children = needNodes ? step([p], presence) : undefined;
-      const present = children ? children.length > 0 : hasChild(p, presence);
-      if (fixedTargets) for (const x of children!) fixedTargets.push(x);
+      const children = step([p], presence);
+      const present = children.length > 0;
+      if (fixedTargets) for (const x of children) fixedTargets.push(x);
       switch (rule.necessity) {
         case 'MUST':
           if (!present && !rule.contentOnly) {
@@ -177,10 +166,10 @@ export function applyNecessityRules(
           if (!present) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
           break;
         case 'MUST NOT':
-          for (const x of children!) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
+          for (const x of children) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
           break;
         case 'SHOULD NOT':
-          for (const x of children!) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
+          for (const x of children) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
           break;
         default:
           break;
@@ -211,7 +200,25 @@ export function applyNecessityRules(
   // down the section's tree of paths: each parent element is reached once, and a branch the
   // resource does not have (no Patient.contact) skips every rule below it
   const visit = (tree: RuleTree, nodes: readonly Node[]): void => {
-    for (const c of tree.rules) applyRule(c, nodes);
+    const { kinds, presenceKeys, presenceChoice } = tree;
+    for (let i = 0; i < kinds.length; i++) {
+      const kind = kinds[i]!;
+      if (kind === SKIP) continue;
+      if (kind === FULL) {
+        applyRule(tree.rules[i]!, nodes);
+        continue;
+      }
+      const key = presenceKeys[i]!;
+      const choice = presenceChoice[i] === 1;
+      for (let j = 0; j < nodes.length; j++) {
+        const p = nodes[j]!;
+        if (hasMember(p.value, key, choice)) continue;
+        const c = tree.rules[i]!;
+        if (kind === MUST) report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
+        else if (kind === MUST_CONDITIONAL) report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
+        else report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
+      }
+    }
     for (const child of tree.children) {
       const next = step(nodes, child.seg!);
       if (next.length) visit(child, next);
@@ -255,7 +262,57 @@ interface RuleTree {
   seg?: Segment;
   /** In table order, so that of two rows saying the same thing the first is the one reported. */
   rules: PreparedRule[];
+  /**
+   * What each rule needs, packed beside the rules so that the common case (a presence test that
+   * passes) reads two small arrays and the instance, not the rule objects: a message carries a
+   * few hundred rules, and touching each rule's objects showed as cache misses once the FHIR
+   * validation before had filled the caches.
+   */
+  kinds: Uint8Array;
+  presenceKeys: string[];
+  presenceChoice: Uint8Array;
   children: RuleTree[];
+}
+
+/** RuleTree.kinds: what applying a rule takes. */
+const SKIP = 0; // MAY, or a MUST about content only, with no FIXED VALUE: nothing to test
+const MUST = 1;
+const MUST_CONDITIONAL = 2;
+const SHOULD = 3;
+const FULL = 4; // FIXED VALUE, MUST NOT, SHOULD NOT: the nodes themselves are needed
+
+function kindOf(c: PreparedRule): number {
+  const n = c.rule.necessity;
+  if (c.checkFixed || n === 'MUST NOT' || n === 'SHOULD NOT') return FULL;
+  if (n === 'MUST') return c.rule.contentOnly ? SKIP : c.rule.condition ? MUST_CONDITIONAL : MUST;
+  if (n === 'SHOULD') return SHOULD;
+  return SKIP;
+}
+
+/** Pack a tree node's rules (see RuleTree.kinds). */
+function pack(tree: RuleTree): void {
+  const n = tree.rules.length;
+  tree.kinds = new Uint8Array(n);
+  tree.presenceKeys = new Array(n);
+  tree.presenceChoice = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = tree.rules[i]!;
+    tree.kinds[i] = kindOf(c);
+    tree.presenceKeys[i] = c.presence!.key;
+    tree.presenceChoice[i] = c.presence!.choice ? 1 : 0;
+  }
+  for (const child of tree.children) pack(child);
+}
+
+/** Is a member of this name (or, for a choice, of this prefix) present in the value? */
+function hasMember(value: unknown, key: string, choice: boolean): boolean {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const o = value as Record<string, unknown>;
+  if (!choice) return isPresent(o[key]);
+  for (const k in o) {
+    if (k.length > key.length && k.startsWith(key) && isUpper(k.charCodeAt(key.length)) && isPresent(o[k])) return true;
+  }
+  return false;
 }
 
 /** How much of the guide's guidance or condition text a message quotes. */
@@ -270,6 +327,7 @@ interface PreparedSection {
 }
 
 const preparedSections = new WeakMap<ResourceSection, PreparedSection>();
+const EMPTY_KINDS = new Uint8Array(0);
 
 function prepareSection(section: ResourceSection, payload: PayloadRules, compiler: PlanCompiler): PreparedSection {
   const done = preparedSections.get(section);
@@ -302,7 +360,7 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       eventRule: /^MessageHeader\.eventCoding\./i.test(rule.path),
     };
   });
-  const tree: RuleTree = { rules: [], children: [] };
+  const tree: RuleTree = { rules: [], children: [], kinds: EMPTY_KINDS, presenceKeys: [], presenceChoice: EMPTY_KINDS };
   const nodes = new Map<string, RuleTree>();
   let applied = 0;
   const unresolved: NecessityRule[] = [];
@@ -319,7 +377,7 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       key += (seg.choice ? '*' : '.') + seg.key;
       let child = nodes.get(key);
       if (!child) {
-        child = { seg, rules: [], children: [] };
+        child = { seg, rules: [], children: [], kinds: EMPTY_KINDS, presenceKeys: [], presenceChoice: EMPTY_KINDS };
         nodes.set(key, child);
         node.children.push(child);
       }
@@ -327,6 +385,7 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
     }
     node.rules.push(c);
   }
+  pack(tree);
   const prepared: PreparedSection = { tree, applied, unresolved };
   preparedSections.set(section, prepared);
   return prepared;
