@@ -3,6 +3,7 @@
  * rules/core/core-rules.json with their guide pages).
  */
 import type { ValidationIssue } from '../model/issue.js';
+import type { CollectedValue } from '../validate/run.js';
 import { arr, entriesOf, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json } from './message.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from './nhs-number.js';
 
@@ -209,34 +210,39 @@ export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: read
   // 15 every Coding has a display (TKW): with the NHS numbers, in checkMessageContent
 }
 
+/** The Identifiers and Codings of an instance, as the FHIR walk met them (ValidationPlugin.collects). */
+export interface TypedValues {
+  identifiers: readonly CollectedValue[];
+  codings: readonly CollectedValue[];
+}
+
 /**
- * Rules about values anywhere in a message, in one walk: 13 NHS numbers, and 15 every Coding
- * has a display (TKW; only for messages with a MessageHeader, as the other Core rules).
+ * Rules about values anywhere in a message: 13 NHS numbers, and 15 every Coding has a display
+ * (TKW; only for messages with a MessageHeader, as the other Core rules). The values come from
+ * the FHIR walk, which knows their types: no second walk of the message.
  */
-export function checkMessageContent(msg: BarsMessage, sink: IssueSink): void {
-  const codings = msg.header !== undefined;
-  walk(msg.bundle, [], (node, path) => {
-    checkNhsNumber(node, path, sink);
-    if (codings && isCoding(path)) checkCodingDisplay(node, path, sink);
-  });
+export function checkMessageContent(msg: BarsMessage, sink: IssueSink, values: TypedValues): void {
+  checkNhsNumbers(values, sink);
+  if (msg.header === undefined) return;
+  for (const c of values.codings) if (isCodingMember(c.name)) checkCodingDisplay(c, sink);
 }
 
-function checkCodingDisplay(coding: Json, path: (string | number)[], sink: IssueSink): void {
+function checkCodingDisplay(c: CollectedValue, sink: IssueSink): void {
+  const coding = c.value;
   if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
-    sink.add([...path], 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw, rule: 'TKW RS-CODE-DISPLAY' });
+    sink.add(c.path(), 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw, rule: 'TKW RS-CODE-DISPLAY' });
   }
 }
 
-function checkNhsNumber(node: Json, path: (string | number)[], sink: IssueSink): void {
-  if (node.system === NHS_NUMBER_SYSTEM && typeof node.value === 'string') {
-    const problem = nhsNumberProblem(node.value);
-    if (problem) sink.add([...path, 'value'], 'error', 'value', 'BARS-CORE-13', problem, { guidePage: PAGES.fhirUsage });
+/** NHS numbers anywhere in a resource (Identifiers with the NHS number system). */
+export function checkNhsNumbers(values: Pick<TypedValues, 'identifiers'>, sink: IssueSink): void {
+  for (const id of values.identifiers) {
+    const node = id.value;
+    if (node.system === NHS_NUMBER_SYSTEM && typeof node.value === 'string') {
+      const problem = nhsNumberProblem(node.value);
+      if (problem) sink.add([...id.path(), 'value'], 'error', 'value', 'BARS-CORE-13', problem, { guidePage: PAGES.fhirUsage });
+    }
   }
-}
-
-/** NHS numbers anywhere in a resource (identifiers with the NHS number system); message Bundles get this from checkCoreRules. */
-export function checkNhsNumbers(root: Json, sink: IssueSink): void {
-  walk(root, [], (node, path) => checkNhsNumber(node, path, sink));
 }
 
 /** An error response must be coded from the BaRS error code system. */
@@ -263,33 +269,9 @@ export function checkErrorOutcome(oo: Json, sink: IssueSink): void {
 }
 
 /**
- * Visit every object under node. `path` is one shared stack, valid only during the callback:
- * a callback that keeps it must copy it (most never do, so no array is built per node).
+ * The Codings TKW's display rule covers: those in `coding`, `eventCoding` or another `…Coding`
+ * member (not Meta.tag / Meta.security, nor Codings under other names such as Signature.type).
  */
-function walk(node: unknown, path: (string | number)[], fn: (n: Json, p: (string | number)[]) => void, depth = 0): void {
-  if (depth > 60 || !node || typeof node !== 'object') return;
-  if (Array.isArray(node)) {
-    for (let i = 0; i < node.length; i++) {
-      path.push(i);
-      walk(node[i], path, fn, depth + 1);
-      path.pop();
-    }
-    return;
-  }
-  fn(node as Json, path);
-  for (const k in node as Json) {
-    const v = (node as Json)[k];
-    if (v && typeof v === 'object') {
-      path.push(k);
-      walk(v, path, fn, depth + 1);
-      path.pop();
-    }
-  }
-}
-
-/** Is the object at this path a Coding (in `coding`, `eventCoding` or another `…Coding` member)? */
-function isCoding(p: (string | number)[]): boolean {
-  const last = p[p.length - 1];
-  const parentKey = typeof last === 'number' ? p[p.length - 2] : last;
-  return parentKey === 'coding' || parentKey === 'eventCoding' || (typeof parentKey === 'string' && parentKey.endsWith('Coding'));
+function isCodingMember(name: string): boolean {
+  return name === 'coding' || name === 'eventCoding' || name.endsWith('Coding');
 }

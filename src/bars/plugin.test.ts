@@ -68,3 +68,22 @@ describe('BaRS error responses', () => {
     expect(r.issues.filter((i) => i.ruleId === 'BARS-CORE-14')).toEqual([]);
   });
 });
+
+describe('values the FHIR walk collects for the BaRS layer (Identifiers, Codings)', () => {
+  it('checks NHS numbers in a resource on its own, in its contained resources and in identifier-typed extensions', async () => {
+    const e = await barsEngine();
+    const bad = '9449306622'; // wrong check digit
+    const patient = {
+      resourceType: 'Patient',
+      identifier: [{ system: 'https://fhir.nhs.uk/Id/nhs-number', value: bad }],
+      contained: [{ resourceType: 'RelatedPerson', id: 'rp', patient: { identifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: bad } } }],
+      extension: [{ url: 'http://example.org/ext', valueIdentifier: { system: 'https://fhir.nhs.uk/Id/nhs-number', value: bad } }],
+    };
+    const r = await e.validate(JSON.stringify(patient));
+    expect(r.issues.filter((i) => i.ruleId === 'BARS-CORE-13').map((i) => i.expression).sort()).toEqual([
+      'Patient.contained[0].patient.identifier.value',
+      'Patient.extension[0].valueIdentifier.value',
+      'Patient.identifier[0].value',
+    ]);
+  });
+});

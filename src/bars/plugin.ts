@@ -30,6 +30,8 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
   let rules: PayloadRules[] | undefined;
   const plugin: ValidationPlugin = {
     name: 'bars',
+    // NHS numbers and coding displays are checked on the values the FHIR walk meets
+    collects: ['Identifier', 'Coding'],
     check(ctx: PluginContext): ValidationIssue[] {
       const r = ctx.resource;
       const sinkFor = (application?: string, payload?: string): IssueSink => new IssueSink(ctx, { application, payload });
@@ -43,7 +45,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       }
       if (r.resourceType !== 'Bundle' || r.type !== 'message') {
         const sink = sinkFor();
-        checkNhsNumbers(r, sink);
+        checkNhsNumbers({ identifiers: ctx.collected('Identifier') }, sink);
         return dedupe(ctx.issues, sink.issues);
       }
       receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.validator.compiler);
@@ -102,7 +104,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
 
       const table = detection.application && detection.payload ? rules.find((p) => p.application === detection.application && p.payload === detection.payload) : undefined;
       checkCoreRules(msg, sink, ctx.issues, detection.payload);
-      checkMessageContent(msg, sink);
+      checkMessageContent(msg, sink, { identifiers: ctx.collected('Identifier'), codings: ctx.collected('Coding') });
       checkTkwRules(msg, sink, { application: detection.application, payload: detection.payload, table });
 
       // the guide's necessity tables for this Application payload

@@ -36,7 +36,21 @@ export interface InstanceResult {
 /** Something that adds checks after the FHIR validation (the BaRS layer is one). */
 export interface ValidationPlugin {
   name: string;
+  /**
+   * FHIR types (e.g. Identifier, Coding) whose values the plugin wants: the FHIR walk, which
+   * knows each value's type, records them as it goes (ctx.collected), so the plugin need not
+   * walk the instance again nor guess types from member names.
+   */
+  collects?: readonly string[];
   check(ctx: PluginContext): ValidationIssue[] | Promise<ValidationIssue[]>;
+}
+
+/** A value the FHIR walk met, and its path from the root (['entry', 2, 'resource', 'identifier', 0]). */
+export interface CollectedValue {
+  value: Record<string, unknown>;
+  /** The member name it is the value of (for an array item, the array's name). */
+  name: string;
+  path(): (string | number)[];
 }
 
 export interface PluginContext {
@@ -48,6 +62,8 @@ export interface PluginContext {
   positionOf(path: (string | number)[]): { line: number; column: number } | undefined;
   /** Facts a plugin wants in the result (the BaRS layer puts the Application and payload here). */
   info: Record<string, unknown>;
+  /** The values of a type the plugin collects (see ValidationPlugin.collects), in walk order. */
+  collected(type: string): CollectedValue[];
 }
 
 export interface RunOptions {
@@ -108,6 +124,8 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
   const r = resource as Record<string, unknown>;
   const rt = typeof r.resourceType === 'string' ? r.resourceType : undefined;
   const st = new RunState(locations, format === 'xml' ? 'xml' : 'json', options.maxIssues ?? 5000);
+  const collect = new Set((options.plugins ?? []).flatMap((p) => p.collects ?? []));
+  if (collect.size) st.collect = collect;
   for (const i of issues) st.add(i);
   validator.validateResource(st, r, Loc.root(rt ?? 'Resource'), options.profiles ?? []);
   if (st.pending.length) await Promise.all(st.pending);
@@ -129,6 +147,11 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
       validator,
       positionOf: (path) => positionOfPath(locations, r, path),
       info,
+      collected: (type) => {
+        const out: CollectedValue[] = [];
+        for (const [value, loc] of st.collected.get(type) ?? []) out.push({ value: value as Record<string, unknown>, name: loc.name, path: () => pathOfLoc(loc) });
+        return out;
+      },
     });
     all = all.concat(extra);
   }
@@ -169,6 +192,16 @@ export function sortIssues(issues: ValidationIssue[]): ValidationIssue[] {
 /** Code-unit order: stable on every machine, and far cheaper than localeCompare's collation. */
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The keys/indexes from the root to a location of the walk (the root's own name left out). */
+function pathOfLoc(loc: Loc): (string | number)[] {
+  const out: (string | number)[] = [];
+  for (let l: Loc | undefined = loc; l && l.parent; l = l.parent) {
+    if (l.index >= 0) out.push(l.index);
+    out.push(l.name);
+  }
+  return out.reverse();
 }
 
 /** Position of a path of keys/indexes from the root value. */

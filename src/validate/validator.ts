@@ -56,6 +56,12 @@ export class RunState {
   readonly pending: Promise<void>[] = [];
   /** (resource, profile) pairs already checked for reference targets. */
   readonly conformance = new Map<object, Map<string, boolean>>();
+  /**
+   * Values of these types met by the walk, for plugins that asked for them (ValidationPlugin.collects):
+   * type → value → where it is. Only the main walk collects (conformance checks run in states of their own).
+   */
+  collect: ReadonlySet<string> | undefined;
+  readonly collected = new Map<string, Map<object, Loc>>();
   private readonly seen = new Set<string>();
   truncated = false;
 
@@ -694,6 +700,11 @@ export class InstanceValidator {
     combo: Combination = combinationOf(applied, typeCode),
   ): void {
     if (st.truncated) return;
+    if (st.collect !== undefined && !primitiveExt && st.collect.has(typeCode)) {
+      let values = st.collected.get(typeCode);
+      if (!values) st.collected.set(typeCode, (values = new Map()));
+      if (!values.has(obj)) values.set(obj, loc);
+    }
     const tables = this.tablesOf(combo, applied, typeCode);
     const base = tables[0]!;
     // group the members by element: name → values (primitives carry their `_name` companion);
