@@ -30,4 +30,16 @@ describe('parseFhirXml', () => {
     expect(r.value).toBeUndefined();
     expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'xml-entity' });
   });
+
+  it('a value written as an element is reported on the primitive it belongs to; other attributes written as elements on themselves', async () => {
+    const e = await plainEngine();
+    const text =
+      '<Observation xmlns="http://hl7.org/fhir">\n<status><value>final</value></status>\n<extension><url>http://example.org/x</url><valueString value="a"/></extension>\n</Observation>';
+    const r = parseFhirXml(text, e.validator.compiler);
+    const found = r.issues.filter((i) => i.ruleId === 'xml-attribute-expected').map((i) => [i.expression, i.line]);
+    expect(found).toEqual([
+      ['Observation.status', 2],
+      ['Observation.extension.url', 3],
+    ]);
+  });
 });

@@ -376,7 +376,12 @@ class Converter {
       const code = type?.code ?? (el.contentReference ? 'BackboneElement' : 'Element');
       const multiple = el.isArray;
       if (el.xmlAttr) {
-        this.issue('error', `${local} must be written as an XML attribute, not as an element`, coffset, 'xml-attribute-expected', cpath);
+        // a primitive's value has no FHIRPath of its own: the problem is the primitive element's
+        if (local === 'value' && code.startsWith('System.')) {
+          this.issue('error', `The value of ${path} must be written as an attribute (value="…"), not as a <value> element`, coffset, 'xml-attribute-expected', path);
+        } else {
+          this.issue('error', `${local} must be written as an XML attribute, not as an element`, coffset, 'xml-attribute-expected', cpath);
+        }
         continue;
       }
       if (code === 'xhtml') {
