@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
 import { createEngine } from '../engine.js';
-import { barsPlugins } from './plugin.js';
+import { barsPlugins, dedupe } from './plugin.js';
+import type { ValidationIssue } from '../model/issue.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 
 const plainMessage = {
@@ -85,5 +86,22 @@ describe('values the FHIR walk collects for the BaRS layer (Identifiers, Codings
       'Patient.extension[0].valueIdentifier.value',
       'Patient.identifier[0].value',
     ]);
+  });
+});
+
+describe('dedupe of BaRS issues', () => {
+  const issue = (ruleId: string, expression: string, message: string, source = 'BaRS'): ValidationIssue => ({ severity: 'warning', code: 'required', ruleId, expression, message, source });
+  it('drops an issue saying again what an earlier one said (same rule, location and message), and nothing else', () => {
+    const m = 'Patient.telecom SHOULD be populated';
+    const added = [
+      issue('bars-necessity-should', 'Bundle.entry[1].resource', m),
+      issue('bars-necessity-should', 'Bundle.entry[1].resource', m), // a second table row saying the same
+      issue('bars-necessity-should', 'Bundle.entry[2].resource', m), // another resource
+      issue('bars-necessity-must', 'Bundle.entry[1].resource', m), // another rule
+      issue('bars-necessity-should', 'Bundle.entry[1].resource', 'Patient.address SHOULD be populated'),
+      issue('BARS-CORE-13', 'Bundle.entry[3].resource.identifier[0].value', 'bad check digit'),
+    ];
+    const existing = [issue('BARS-CORE-13', 'Bundle.entry[3].resource.identifier[0].value', 'bad check digit'), issue('bars-necessity-must', 'Bundle.entry[1].resource', m, 'http://x/sd|1')];
+    expect(dedupe(existing, added)).toEqual([added[0], added[2], added[3], added[4]]);
   });
 });

@@ -73,12 +73,12 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
 
       // content negotiation
       if (found.md) {
+        let bundleIndex: BundleIndex | undefined; // one for the message, however many entries are checked
         checkAgainstDefinition(msg, found.md, sink, {
           validateAgainst: (entryIndex, profile) => {
             if (!ctx.validator.compiler.plan(profile)) return false;
             const st = new RunState(ctx.locations, 'json', 1000);
-            const bundleIndex = new BundleIndex(r);
-            st.bundles.push(bundleIndex);
+            st.bundles.push((bundleIndex ??= new BundleIndex(r)));
             const entries = r.entry as unknown[];
             const loc = Loc.root('Bundle').child('entry', entries, entryIndex, entryIndex).child('resource', entries[entryIndex] as object, 'resource');
             st.frames.push({ resource: r, loc: Loc.root('Bundle'), root: r });
@@ -122,17 +122,20 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
   return [plugin];
 }
 
-function dedupe(existing: readonly ValidationIssue[], added: ValidationIssue[]): ValidationIssue[] {
-  // only BaRS issues can repeat a BaRS issue (their rule ids are the layer's own); keyed by rule,
-  // then location, then message, rather than by one string joined per issue (the messages are long)
-  const seen = new Map<string, Map<string, Set<string>>>();
+/** The BaRS issues of `added` that neither `existing` (its BaRS issues) nor an earlier one of `added` already says. */
+export function dedupe(existing: readonly ValidationIssue[], added: ValidationIssue[]): ValidationIssue[] {
+  // only BaRS issues can repeat a BaRS issue (their rule ids are the layer's own). Keyed by the
+  // message, which a rule shares between its issues, then rule and location compared in place:
+  // no key string is joined per issue, and no map per rule or location
+  const seen = new Map<string, ValidationIssue[]>();
   const firstTime = (i: ValidationIssue): boolean => {
-    let byExpression = seen.get(i.ruleId ?? '');
-    if (!byExpression) seen.set(i.ruleId ?? '', (byExpression = new Map()));
-    let messages = byExpression.get(i.expression ?? '');
-    if (!messages) byExpression.set(i.expression ?? '', (messages = new Set()));
-    if (messages.has(i.message)) return false;
-    messages.add(i.message);
+    const same = seen.get(i.message);
+    if (!same) {
+      seen.set(i.message, [i]);
+      return true;
+    }
+    for (const o of same) if (o.ruleId === i.ruleId && o.expression === i.expression) return false;
+    same.push(i);
     return true;
   };
   for (const i of existing) if (i.source === 'BaRS') firstTime(i);
