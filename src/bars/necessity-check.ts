@@ -99,9 +99,7 @@ function step(nodes: readonly Node[], seg: Segment): Node[] {
       pushValue(out, n, seg.key, o[seg.key]);
       continue;
     }
-    for (const k in o) {
-      if (k.length > seg.key.length && k.startsWith(seg.key) && isUpper(k.charCodeAt(seg.key.length))) pushValue(out, n, k, o[k]);
-    }
+    for (const k in o) if (isChoiceMember(k, seg.key)) pushValue(out, n, k, o[k]);
   }
   return out;
 }
@@ -113,7 +111,10 @@ function isPresent(v: unknown): boolean {
   return false;
 }
 
-function isUpper(c: number): boolean {
+/** Is `k` a typed member of the choice `prefix` (valueString for value)? */
+function isChoiceMember(k: string, prefix: string): boolean {
+  if (k.length <= prefix.length || !k.startsWith(prefix)) return false;
+  const c = k.charCodeAt(prefix.length);
   return c >= 65 && c <= 90;
 }
 
@@ -141,6 +142,12 @@ export function applyNecessityRules(
     // a repeat (two rows of one table on one element) is dropped by the plugin's dedupe
     sink.add(pathOf(node), severity, code, ruleId, message, rule.extra);
   };
+  /** A rule's element is missing under p: what its necessity says about that. */
+  const reportMissing = (c: PreparedRule, p: Node): void => {
+    if (c.missing === MUST) report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
+    else if (c.missing === MUST_CONDITIONAL) report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
+    else if (c.missing === SHOULD) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
+  };
   // the rules that look at the values themselves (FIXED VALUE, MUST NOT, SHOULD NOT); presence
   // alone is tested in visit, from the tree's packed arrays
   const applyRule = (c: PreparedRule, parents: readonly Node[]): void => {
@@ -152,28 +159,9 @@ export function applyNecessityRules(
       const children = step([p], presence);
       const present = children.length > 0;
       if (fixedTargets) for (const x of children) fixedTargets.push(x);
-      switch (rule.necessity) {
-        case 'MUST':
-          if (!present && !rule.contentOnly) {
-            if (rule.condition) {
-              report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
-            } else {
-              report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
-            }
-          }
-          break;
-        case 'SHOULD':
-          if (!present) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
-          break;
-        case 'MUST NOT':
-          for (const x of children) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
-          break;
-        case 'SHOULD NOT':
-          for (const x of children) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
-          break;
-        default:
-          break;
-      }
+      if (!present) reportMissing(c, p);
+      else if (rule.necessity === 'MUST NOT') for (const x of children) report(c, x, 'error', 'business-rule', 'bars-necessity-must-not', c.message);
+      else if (rule.necessity === 'SHOULD NOT') for (const x of children) report(c, x, 'warning', 'business-rule', 'bars-necessity-should-not', c.message);
     }
     // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
     const governedByDefinition = opts.definitionKnown === true && c.eventRule;
@@ -212,11 +200,7 @@ export function applyNecessityRules(
       const choice = presenceChoice[i] === 1;
       for (let j = 0; j < nodes.length; j++) {
         const p = nodes[j]!;
-        if (hasMember(p.value, key, choice)) continue;
-        const c = tree.rules[i]!;
-        if (kind === MUST) report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
-        else if (kind === MUST_CONDITIONAL) report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
-        else report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
+        if (!hasMember(p.value, key, choice)) reportMissing(tree.rules[i]!, p);
       }
     }
     for (const child of tree.children) {
@@ -244,6 +228,8 @@ interface PreparedRule {
   /** The resolved path; null when the path does not resolve against the definitions. */
   segs: Segment[] | null;
   presence?: Segment;
+  /** What the rule reports when its element is missing: MUST, MUST_CONDITIONAL, SHOULD or SKIP. */
+  missing: number;
   extra: { rule: string; guidePage: string };
   /** What a violation of the rule's necessity says (the same for every message). */
   message: string;
@@ -281,12 +267,15 @@ const MUST_CONDITIONAL = 2;
 const SHOULD = 3;
 const FULL = 4; // FIXED VALUE, MUST NOT, SHOULD NOT: the nodes themselves are needed
 
+/** What a rule says when its element is missing (SKIP: nothing). */
+function missingKind(rule: NecessityRule): number {
+  if (rule.necessity === 'MUST') return rule.contentOnly ? SKIP : rule.condition ? MUST_CONDITIONAL : MUST;
+  return rule.necessity === 'SHOULD' ? SHOULD : SKIP;
+}
+
 function kindOf(c: PreparedRule): number {
   const n = c.rule.necessity;
-  if (c.checkFixed || n === 'MUST NOT' || n === 'SHOULD NOT') return FULL;
-  if (n === 'MUST') return c.rule.contentOnly ? SKIP : c.rule.condition ? MUST_CONDITIONAL : MUST;
-  if (n === 'SHOULD') return SHOULD;
-  return SKIP;
+  return c.checkFixed || n === 'MUST NOT' || n === 'SHOULD NOT' ? FULL : c.missing;
 }
 
 /** Pack a tree node's rules (see RuleTree.kinds). */
@@ -309,9 +298,7 @@ function hasMember(value: unknown, key: string, choice: boolean): boolean {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
   const o = value as Record<string, unknown>;
   if (!choice) return isPresent(o[key]);
-  for (const k in o) {
-    if (k.length > key.length && k.startsWith(key) && isUpper(k.charCodeAt(key.length)) && isPresent(o[k])) return true;
-  }
+  for (const k in o) if (isChoiceMember(k, key) && isPresent(o[k])) return true;
   return false;
 }
 
@@ -354,6 +341,7 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       message,
       segs,
       presence: compiled?.presence,
+      missing: missingKind(rule),
       extra: { rule: rule.id, guidePage: `${payload.guidePage}#L${rule.line}` },
       checkFixed: rule.fixedValue !== null && !extensionUrlRule,
       display: /\.display$/.test(rule.path),
