@@ -126,7 +126,6 @@ function shownCode(value: unknown, typeCode: string): string {
 
 function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Binding, value: unknown, typeCode: string, loc: Loc): void {
   const vs = b.valueSet;
-  const shown = r.result === 'valid' ? '' : shownCode(value, typeCode);
   if (r.result === 'invalid') {
     const [severity, tail]: [Severity, string] =
       b.strength === 'required'
@@ -141,7 +140,7 @@ function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Bind
       severity,
       code,
       `binding-${b.strength}`,
-      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shown} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.additional ? `additional binding, purpose ${b.strength}` : `${b.strength} binding`}), ${tail}${r.message && !/is not in the value set/.test(r.message) ? `: ${r.message}` : ''}`,
+      `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shownCode(value, typeCode)} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.additional ? `additional binding, purpose ${b.strength}` : `${b.strength} binding`}), ${tail}${r.message && !/is not in the value set/.test(r.message) ? `: ${r.message}` : ''}`,
       { el: b.el },
     );
   } else if (r.result === 'unknown' && (b.strength === 'required' || b.strength === 'extensible')) {
@@ -151,7 +150,7 @@ function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Bind
       'information',
       'informational',
       'binding-not-checked',
-      r.message ?? `The code ${shown} could not be checked against ${vs} offline (pass --tx <terminology server> to check it)`,
+      r.message ?? `The code ${shownCode(value, typeCode)} could not be checked against ${vs} offline (pass --tx <terminology server> to check it)`,
       { el: b.el },
     );
   }
