@@ -11,6 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { rec, type Json } from '../../model/json.js';
 import { rulesDir } from '../rules/necessity.js';
 
 export interface ApiParam {
@@ -55,30 +56,28 @@ export interface ApiTable {
 
 export class OpenApiError extends Error {}
 
-type Obj = Record<string, unknown>;
-const obj = (v: unknown): Obj | undefined => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Obj) : undefined);
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 
 /** `#/components/parameters/X` → the object; external references stay references. */
-function resolveRef(spec: Obj, v: unknown): { value: Obj | undefined; ref?: string } {
-  const o = obj(v);
+function resolveRef(spec: Json, v: unknown): { value: Json | undefined; ref?: string } {
+  const o = rec(v);
   const ref = typeof o?.$ref === 'string' ? o.$ref : undefined;
   if (!ref) return { value: o };
   if (!ref.startsWith('#/')) return { value: undefined, ref };
   let cur: unknown = spec;
-  for (const part of ref.slice(2).split('/')) cur = obj(cur)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
-  return { value: obj(cur), ref };
+  for (const part of ref.slice(2).split('/')) cur = rec(cur)?.[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  return { value: rec(cur), ref };
 }
 
 /** Name of an external schema file reference (`schemas/TargetIdentifier.yaml` → `TargetIdentifier`). */
-function schemaName(spec: Obj, v: unknown): string | undefined {
+function schemaName(spec: Json, v: unknown): string | undefined {
   const { value, ref } = resolveRef(spec, v);
   if (ref && !ref.startsWith('#/')) return ref.replace(/^.*\//, '').replace(/\.ya?ml$|\.json$/, '');
   if (value && typeof value.$ref === 'string') return schemaName(spec, value);
   return ref?.startsWith('#/components/schemas/') ? ref.slice('#/components/schemas/'.length) : undefined;
 }
 
-function readParam(spec: Obj, v: unknown): ApiParam | undefined {
+function readParam(spec: Json, v: unknown): ApiParam | undefined {
   const { value: p, ref } = resolveRef(spec, v);
   if (!p || typeof p.name !== 'string' || (p.in !== 'header' && p.in !== 'query' && p.in !== 'path')) return undefined;
   const out: ApiParam = { name: p.name, in: p.in, required: p.required === true || p.in === 'path' };
@@ -98,24 +97,24 @@ function readParam(spec: Obj, v: unknown): ApiParam | undefined {
 
 /** Derive the request-check table from the text of the BaRS OpenAPI specification (YAML or JSON). */
 export function deriveApiTable(specText: string, file: string, provenance: { repository?: string; commit?: string } = {}): ApiTable {
-  let spec: Obj | undefined;
+  let spec: Json | undefined;
   try {
-    spec = obj(parseYaml(specText, { maxAliasCount: 1000 }));
+    spec = rec(parseYaml(specText, { maxAliasCount: 1000 }));
   } catch (e) {
     throw new OpenApiError(`${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
   }
-  if (!spec || !obj(spec.paths) || (typeof spec.openapi !== 'string' && typeof spec.swagger !== 'string')) {
+  if (!spec || !rec(spec.paths) || (typeof spec.openapi !== 'string' && typeof spec.swagger !== 'string')) {
     throw new OpenApiError(`${file} is not an OpenAPI specification (no "openapi" version and "paths")`);
   }
-  const info = obj(spec.info);
+  const info = rec(spec.info);
   const paths: ApiPath[] = [];
-  for (const [path, item0] of Object.entries(obj(spec.paths)!)) {
+  for (const [path, item0] of Object.entries(rec(spec.paths)!)) {
     const item = resolveRef(spec, item0).value;
     if (!item) continue;
     const shared = (Array.isArray(item.parameters) ? item.parameters : []).map((p) => readParam(spec!, p)).filter((p): p is ApiParam => !!p);
     const operations: ApiOperation[] = [];
     for (const m of METHODS) {
-      const op = obj(item[m]);
+      const op = rec(item[m]);
       if (!op) continue;
       // operation parameters override path-level ones with the same name and location
       const own = (Array.isArray(op.parameters) ? op.parameters : []).map((p) => readParam(spec!, p)).filter((p): p is ApiParam => !!p);
@@ -130,28 +129,28 @@ export function deriveApiTable(specText: string, file: string, provenance: { rep
       if (typeof op.summary === 'string') out.summary = op.summary;
       const rb = resolveRef(spec, op.requestBody).value;
       if (rb) {
-        const content = obj(rb.content) ?? {};
+        const content = rec(rb.content) ?? {};
         const types = Object.keys(content);
         const body: ApiOperation['requestBody'] = { required: rb.required === true, contentTypes: types };
-        const sn = types.map((t) => schemaName(spec!, obj(content[t])?.schema)).find(Boolean);
+        const sn = types.map((t) => schemaName(spec!, rec(content[t])?.schema)).find(Boolean);
         if (sn) body.schema = sn;
         out.requestBody = body;
       }
       const types = new Set<string>();
-      for (const [status, r] of Object.entries(obj(op.responses) ?? {})) {
+      for (const [status, r] of Object.entries(rec(op.responses) ?? {})) {
         if (!/^2/.test(status)) continue;
-        for (const t of Object.keys(obj(resolveRef(spec, r).value?.content) ?? {})) types.add(t);
+        for (const t of Object.keys(rec(resolveRef(spec, r).value?.content) ?? {})) types.add(t);
       }
       out.responseContentTypes = [...types];
       operations.push(out);
     }
     paths.push({ path, operations });
   }
-  const schemes = obj(obj(spec.components)?.securitySchemes) ?? {};
+  const schemes = rec(rec(spec.components)?.securitySchemes) ?? {};
   const security: string[] = [];
   for (const req of Array.isArray(spec.security) ? spec.security : []) {
-    for (const name of Object.keys(obj(req) ?? {})) {
-      const s = obj(schemes[name]);
+    for (const name of Object.keys(rec(req) ?? {})) {
+      const s = rec(schemes[name]);
       security.push(s?.type === 'http' && typeof s.scheme === 'string' ? s.scheme.toLowerCase() : name);
     }
   }
@@ -163,7 +162,7 @@ export function deriveApiTable(specText: string, file: string, provenance: { rep
       sha256: createHash('sha256').update(specText).digest('hex'),
       ...provenance,
     },
-    servers: (Array.isArray(spec.servers) ? spec.servers : []).map((s) => obj(s)?.url).filter((u): u is string => typeof u === 'string'),
+    servers: (Array.isArray(spec.servers) ? spec.servers : []).map((s) => rec(s)?.url).filter((u): u is string => typeof u === 'string'),
     security,
     paths,
   };

@@ -260,7 +260,6 @@ function checkContentLength(req: HttpRequest): void {
 
 // ---------------------------------------------------------------- JSON: HAR or {method, url, headers, body}
 
-
 function parseJsonInput(text: string, name: string, options: ParseOptions): ParsedInput {
   const parsed = parseJson(text);
   const syntax = parsed.issues.filter((i) => i.severity === 'error' || i.severity === 'fatal');
