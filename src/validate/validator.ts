@@ -836,7 +836,6 @@ export class InstanceValidator {
     return tables;
   }
 
-
   /** Turn a member into its list of values, checking the JSON shape (array or not, primitive arrays aligned with `_name`). */
   private memberValues(st: RunState, obj: Record<string, unknown>, m: Member, typeCode: string, loc: Loc): Value[] {
     const el = m.slot.el;

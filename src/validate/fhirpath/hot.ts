@@ -21,7 +21,6 @@ function wrongShape(v: unknown): boolean {
   return v === null || Array.isArray(v);
 }
 
-
 /**
  * A fast evaluator for `expression`, or undefined. A returned function may itself return
  * `null` meaning "not decidable here, use the general evaluator" (e.g. dom-3 with contained resources).
