@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OperationOutcome, Resource } from './compile/fhir-types.js';
-import { BARS_PACKAGE_SET } from './bars/package-set.js';
+import { embeddedPackages, type DefaultPackage } from './load/embedded.js';
 import { loadDefinitions, type LoadedDefinitions, type LoadOptions } from './load/load.js';
 import type { LoadDiagnostic } from './load/types.js';
 import type { ValidationIssue } from './model/issue.js';
@@ -31,8 +31,14 @@ export interface EngineOptions {
   tx?: string;
   /** How to treat extensions whose definition is not loaded (default 'warning'). */
   unknownExtensions?: 'warning' | 'error' | 'ignore';
-  /** Load the pinned BaRS package set when no igs are given (default true). */
+  /**
+   * Load the default packages: the toolkit's embedded BaRS and UK Core set (profiles/packages),
+   * unless `defaultPackages` says otherwise. A package given in `igs` replaces the default one
+   * of the same name. Default true.
+   */
   barsDefaults?: boolean;
+  /** The packages to load by default instead of the embedded set. */
+  defaultPackages?: DefaultPackage[];
   /** Load the toolkit's own profiles/ and message-definitions/ (default true). */
   projectDefinitions?: boolean;
   /** Checks to run after the FHIR validation (the BaRS layer registers here). */
@@ -129,7 +135,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     registry: options.registry,
     offline: options.offline,
     cacheDir: options.cacheDir,
-    defaultPackages: options.barsDefaults === false ? undefined : BARS_PACKAGE_SET,
+    defaultPackages: options.barsDefaults === false ? undefined : (options.defaultPackages ?? embeddedPackages(root)),
     projectFolders,
   };
   const loaded = await loadDefinitions(loadOptions);

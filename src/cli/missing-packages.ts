@@ -1,6 +1,6 @@
 /**
- * When the pinned BaRS package set is not available (offline, not in the package cache), a run
- * still validates what it can. This note says, once per run, which profiles and extensions the
+ * When a default package is not available (an embedded tarball missing or damaged; a package
+ * named by name#version not in the package cache, offline), a run still validates what it can. This note says, once per run, which profiles and extensions the
  * inputs named that could therefore not be checked, and exactly how to provide them.
  */
 import type { LoadedDefinitions } from '../load/load.js';
@@ -29,9 +29,17 @@ export function missingPackageNote(
       if (url && name) unchecked.get(name)?.add(url);
     }
   }
-  const lines = [
-    `the pinned BaRS package set is not complete: ${missing.map((m) => `${m.name}#${m.version}`).join(', ')} ${missing.length === 1 ? 'is' : 'are'} not in the FHIR package cache (${packageCache})${offline ? ' and the run is offline' : ` and could not be downloaded from ${registry}`}.`,
-  ];
+  const embedded = missing.filter((m) => m.embedded);
+  const cached = missing.filter((m) => !m.embedded);
+  const lines: string[] = [];
+  if (embedded.length) {
+    lines.push(`the embedded definition set is not complete: ${embedded.map((m) => `${m.name}#${m.version} (${m.reason})`).join('; ')}.`);
+  }
+  if (cached.length) {
+    lines.push(
+      `the default package set is not complete: ${cached.map((m) => `${m.name}#${m.version}`).join(', ')} ${cached.length === 1 ? 'is' : 'are'} not in the FHIR package cache (${packageCache})${offline ? ' and the run is offline' : ` and could not be downloaded from ${registry}`}.`,
+    );
+  }
   const named = missing.filter((m) => unchecked.get(m.name)!.size > 0);
   if (named.length) {
     lines.push('These profiles and extensions in the inputs were therefore not checked:');
@@ -43,8 +51,10 @@ export function missingPackageNote(
   } else {
     lines.push(`Profiles from ${missing.length === 1 ? 'it' : 'them'} could not be checked (${missing.map((m) => m.why ?? m.name).join('; ')}).`);
   }
+  if (embedded.length) lines.push('Restore profiles/packages/ (git checkout profiles/packages) or rebuild it: npm run build:definitions -- <bars source folder> <ukcore source folder>.');
+  if (cached.length === 0) return lines.join('\n');
   lines.push('Provide them in one of these ways:');
-  for (const m of missing) lines.push(`  • bars packages add <path/to/${m.name}-${m.version === 'latest' ? '<version>' : m.version}.tgz | unpacked package folder>`);
+  for (const m of cached) lines.push(`  • bars packages add <path/to/${m.name}-${m.version === 'latest' ? '<version>' : m.version}.tgz | unpacked package folder>`);
   lines.push(
     '    (copies it into the package cache once; later runs find it there)',
     '  • --ig <.tgz | package folder | IG source folder> for each of them, on every run',

