@@ -8,8 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
 import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
-import { cleanup, profile, putInCache, tempDir, writePackage } from '../../test/support/packages.js';
-import { BARS_PACKAGE_SET } from '../bars/package-set.js';
+import { cleanup, profile, tempDir, writePackage } from '../../test/support/packages.js';
 
 const tmp = tempDir('bars-cli-snapshot-');
 const home = join(tmp, 'home');
@@ -92,22 +91,21 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
     expect(looksLikeStackTrace(r.stderr)).toBe(false);
   });
 
-  it('an unknown url: exit code 2 with what to load; without --ig the missing BaRS set is named', async () => {
-    const r = await bars(['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+  it('an unknown url: exit code 2 with what to load', async () => {
+    const r = await bars(['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSNoSuchProfile', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('no StructureDefinition https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage in the loaded definitions');
-    expect(r.stderr).toContain('not loaded: uk.nhsdigital.bars.r4#1.20.0-alpha');
+    expect(r.stderr).toContain('no StructureDefinition https://fhir.nhs.uk/StructureDefinition/BARSNoSuchProfile in the loaded definitions');
     expect(r.stderr).toContain('package uk.nhsdigital.bars.r4');
     expect(looksLikeStackTrace(r.stderr)).toBe(false);
   });
 
-  it('without --ig, uses the BaRS package set from the cache', async () => {
-    const cache = join(tmp, 'bars-cache');
-    const url = 'https://fhir.nhs.uk/StructureDefinition/BARSPatient-cli';
-    putInCache(cache, { name: BARS_PACKAGE_SET[0]!.name, version: BARS_PACKAGE_SET[0]!.version, resources: [profile({ url })] });
-    const r = await bars(['snapshot', url, '--offline'], { home, env: { FHIR_PACKAGE_CACHE: cache } });
+  it('without --ig, a BaRS profile from the embedded set (empty package cache, offline), with its generated snapshot', async () => {
+    const url = 'https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage';
+    const r = await bars(['snapshot', url, '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(0);
-    expect((JSON.parse(r.stdout) as Snap).url).toBe(url);
+    const sd = JSON.parse(r.stdout) as Snap;
+    expect(sd.url).toBe(url);
+    expect(JSON.stringify(sd)).toContain('https://fhir.hl7.org.uk/StructureDefinition/UKCore-Bundle');
   });
 
   it('usage errors: exit code 2', async () => {

@@ -22,9 +22,12 @@ export function engine(options: EngineOptions = {}): Promise<Engine> {
   return e;
 }
 
-/** R4 core + the toolkit's own definitions, no packages (what a fresh clone has). */
+/**
+ * R4 core + the toolkit's own definitions, without the embedded BaRS/UK Core set: the engine
+ * unit tests and the R4 fixtures are about FHIR itself, and build their own profiles.
+ */
 export function plainEngine(): Promise<Engine> {
-  return engine({});
+  return engine({ barsDefaults: false });
 }
 
 /** With UK Core STU3 and BaRS from the corpus (when present) and the BaRS layer. */

@@ -1,0 +1,131 @@
+/**
+ * The embedded definition set (profiles/packages): what a fresh clone checks with no network,
+ * no FHIR package cache and an empty HOME; that it is what the build script makes from the
+ * public sources, byte for byte; how an explicit package replaces an embedded one.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BUILD_SKIP_REASON, HAS_BUILD, ROOT, bars } from './support/cli-home.js';
+import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from './support/corpus.js';
+import { TEST_CACHE } from './support/engine.js';
+import { cleanup, profile, tempDir } from './support/packages.js';
+import { EMBEDDED_FOLDER, embeddedPackages, type EmbeddedManifest } from '../src/load/embedded.js';
+import { loadDefinitions } from '../src/load/load.js';
+import type { RunResult } from '../src/report/result.js';
+
+const tmp = tempDir('bars-embedded-');
+afterAll(() => cleanup(tmp));
+
+const folder = join(ROOT, EMBEDDED_FOLDER);
+const manifest = JSON.parse(readFileSync(join(folder, 'index.json'), 'utf8')) as EmbeddedManifest;
+
+/** Canonical urls a source folder of FHIR XML defines (examples left out). */
+function sourceUrls(dir: string, out = new Set<string>()): Set<string> {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!/^examples?$/i.test(e.name)) sourceUrls(p, out);
+    } else if (e.name.endsWith('.xml')) {
+      const m = /<url value="([^"]+)"/.exec(readFileSync(p, 'utf8'));
+      if (m) out.add(m[1]!);
+    }
+  }
+  return out;
+}
+
+/** Canonical urls in the embedded tarballs (their .index.json), for when the corpus is absent. */
+function embeddedUrls(): Set<string> {
+  const out = new Set<string>();
+  for (const p of manifest.packages) {
+    const text = gunzipSync(readFileSync(join(folder, p.file))).toString('latin1');
+    for (const m of text.matchAll(/"url":"(https:\/\/fhir\.(?:nhs\.uk|hl7\.org\.uk)\/[^"]+)"/g)) out.add(m[1]!);
+  }
+  return out;
+}
+
+describe('the embedded definition set', () => {
+  it('is what index.json says: files, hashes, names and generated versions, within the size budget', () => {
+    expect(manifest.packages.map((p) => p.name)).toEqual(['fhir.r4.ukcore.stu3.currentbuild', 'uk.nhsdigital.bars.r4']);
+    let total = 0;
+    for (const p of manifest.packages) {
+      const bytes = readFileSync(join(folder, p.file));
+      total += bytes.length;
+      expect(createHash('sha256').update(bytes).digest('hex'), p.file).toBe(p.sha256);
+      expect(p.version).toMatch(/^0\.0\.0-generated\.[0-9a-f]{12}$/);
+      expect(p.provenance.generated).toBe(true);
+      expect(p.provenance.repository).toMatch(/^https:\/\/github\.com\/NHSDigital\//);
+    }
+    expect(readdirSync(folder).filter((f) => f.endsWith('.tgz')).sort()).toEqual(manifest.packages.map((p) => p.file).sort());
+    expect(total).toBeLessThan(15 * 1024 * 1024);
+    const barsPkg = manifest.packages.find((p) => p.name === 'uk.nhsdigital.bars.r4')!;
+    expect(barsPkg.provenance).toMatchObject({ guideRelease: '1.12.0', coreRelease: '1.5.0', licence: { spdx: null, licenceFile: false } });
+    expect(barsPkg.provenance.licence.statement).toContain('Copyright NHS Digital');
+    expect(manifest.packages[0]!.provenance.licence.spdx).toBe('Apache-2.0');
+  });
+
+  it('a package given explicitly under the name the embedded one\'s source declares replaces it, with a note', async () => {
+    const dir = join(tmp, 'ukcore-source');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'UKCore.R4.STU.02.00.00', version: '2.0.0' }));
+    writeFileSync(join(dir, 'p.json'), JSON.stringify(profile({ url: 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient', version: '9.9.9' })));
+    const loaded = await loadDefinitions({ igs: [dir], cacheDir: TEST_CACHE, offline: true, packageCache: join(tmp, 'no-cache'), defaultPackages: embeddedPackages(ROOT) });
+    const names = loaded.defs.sourceInfos().map((s) => `${s.name}#${s.kind}`);
+    expect(names).toEqual(['hl7.fhir.r4.core#embedded-core', 'uk.nhsdigital.bars.r4#embedded', 'UKCore.R4.STU.02.00.00#ig-folder']);
+    const note = loaded.defs.diagnostics.find((d) => d.code === 'embedded-package-replaced')!;
+    expect(note.severity).toBe('information');
+    expect(note.message).toMatch(/^UKCore\.R4\.STU\.02\.00\.00#2\.0\.0 \(.*\) replaces the embedded fhir\.r4\.ukcore\.stu3\.currentbuild#0\.0\.0-generated\./);
+    expect(loaded.defs.resolve('https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient')?.version).toBe('9.9.9');
+    expect(loaded.defs.resolve('https://fhir.hl7.org.uk/StructureDefinition/UKCore-Bundle')).toBeUndefined();
+  });
+});
+
+describe.skipIf(!HAS_BUILD)('a fresh clone: empty HOME, no FHIR_PACKAGE_CACHE, offline', () => {
+  if (!HAS_BUILD) it.skip(BUILD_SKIP_REASON, () => {});
+
+  it('checks the BaRS fixtures against BaRS and UK Core: nothing defined in the sources is left unchecked', { timeout: 180_000 }, async () => {
+    const home = join(tmp, 'home');
+    mkdirSync(home, { recursive: true });
+    const r = await bars(['validate', join(ROOT, 'fixtures', 'bars', 'valid'), '--offline', '--format', 'json'], {
+      home,
+      env: { FHIR_PACKAGE_CACHE: undefined, BARS_CACHE_DIR: undefined, XDG_CACHE_HOME: undefined },
+    });
+    expect(r.stderr).not.toMatch(/not complete|not in the FHIR package cache/);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.results.length).toBeGreaterThan(20);
+    for (const f of result.results) expect(f.valid, f.file).toBe(true);
+    const defined = HAS_CORPUS ? new Set([...sourceUrls(corpusPath('bars')), ...sourceUrls(corpusPath('ukcore-stu3'))]) : embeddedUrls();
+    expect(defined.has('https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage')).toBe(true);
+    const unchecked: string[] = [];
+    for (const f of result.results) {
+      for (const i of f.issues) {
+        if (!['profile-unknown', 'profile-required-unknown', 'extension-unknown', 'code-system-unknown'].includes(i.ruleId)) continue;
+        const url = /(https:\/\/fhir\.(?:nhs\.uk|hl7\.org\.uk)\/[^\s'"|,]+)/.exec(i.message)?.[1];
+        if (url && (i.ruleId !== 'code-system-unknown' || defined.has(url))) unchecked.push(`${f.file}: ${i.ruleId} ${url}`);
+      }
+    }
+    expect(unchecked).toEqual([]);
+    // the run names what it checked against, and where that comes from
+    const used = result.run!.packages.filter((p) => p.kind === 'embedded');
+    expect(used.map((p) => p.name)).toEqual(['fhir.r4.ukcore.stu3.currentbuild', 'uk.nhsdigital.bars.r4']);
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('npm run build:definitions', () => {
+  if (!HAS_CORPUS) it.skip(CORPUS_SKIP_REASON, () => {});
+
+  it('regenerates the committed set byte for byte from the corpus sources', { timeout: 300_000 }, async () => {
+    const { buildDefinitions } = await import('../scripts/build-definitions.js');
+    const out = join(tmp, 'rebuilt');
+    await buildDefinitions({ bars: corpusPath('bars'), ukcore: corpusPath('ukcore-stu3') }, out);
+    const built = readdirSync(out).filter((f) => f !== 'sources.json').sort();
+    expect(built).toEqual(readdirSync(folder).filter((f) => f !== 'sources.json').sort());
+    for (const f of built) {
+      const same = readFileSync(join(out, f)).equals(readFileSync(join(folder, f)));
+      expect(same, `${f} differs from a regeneration: run npm run build:definitions -- ../shared/corpus/bars ../shared/corpus/ukcore-stu3 and commit the result (${statSync(join(out, f)).size} vs ${statSync(join(folder, f)).size} bytes)`).toBe(true);
+    }
+  });
+});
