@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extractGuide } from '../src/bars/rules/extract.js';
+import { extractGuide, guideRelease } from '../src/bars/rules/extract.js';
 import { rulesDir, type RulesIndex } from '../src/bars/rules/necessity.js';
 
 const guide = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'bars-guide'));
@@ -16,7 +16,9 @@ const out = join(rulesDir(), 'necessity');
 mkdirSync(out, { recursive: true });
 for (const f of readdirSync(out)) if (f.endsWith('.json') && f !== 'errata.json') rmSync(join(out, f));
 const { payloads, unreadable } = extractGuide(guide);
-const index: RulesIndex = { files: [], countsByApplication: {}, unreadable };
+const release = guideRelease(guide);
+if (!release) console.warn(`rules:extract: cannot tell which guide release ${guide} is (no release links under Applications/, or no Core/<x-y-z> folder)`);
+const index: RulesIndex = { ...(release ? { release } : {}), files: [], countsByApplication: {}, unreadable };
 for (const p of payloads) {
   const file = `${p.application}-${p.payload}.json`;
   writeFileSync(join(out, file), JSON.stringify(p, null, 2) + '\n');

@@ -2,7 +2,7 @@
  * bars-toolkit: validate FHIR R4 payloads against R4, UK Core and BaRS, offline.
  *
  *   import { createValidator } from 'bars-toolkit';
- *   const validator = await createValidator({ igs: ['uk.nhsdigital.bars.r4#1.20.0-alpha'] });
+ *   const validator = await createValidator(); // R4, plus the embedded UK Core STU3 and BaRS set
  *   const { valid, issues, outcome } = await validator.validate(bundle);
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';

@@ -15,7 +15,7 @@ import { checkCoreRules, checkErrorOutcome, checkMessageContent, checkNhsNumbers
 import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
-import { loadNecessityRules, type PayloadRules } from './rules/necessity.js';
+import { loadNecessityRules, rulesetReleases, type PayloadRules } from './rules/necessity.js';
 import { checkTkwRules } from './tkw-rules.js';
 
 export interface BarsOptions {
@@ -28,8 +28,12 @@ export interface BarsOptions {
 export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugin[]> {
   let receiver: LoadedMessageDefinition[] | undefined;
   let rules: PayloadRules[] | undefined;
+  let rulesets: ReturnType<typeof rulesetReleases> | undefined;
   const plugin: ValidationPlugin = {
     name: 'bars',
+    get rulesets() {
+      return (rulesets ??= rulesetReleases());
+    },
     // NHS numbers and coding displays are checked on the values the FHIR walk meets
     collects: ['Identifier', 'Coding'],
     check(ctx: PluginContext): ValidationIssue[] {

@@ -3,6 +3,7 @@
  * run names no --ig; when they are not there (offline), the run goes on and says what could not
  * be checked. (The toolkit's own default set is embedded: test/embedded-definitions.test.ts.)
  */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_CACHE } from '../../test/support/engine.js';
@@ -96,5 +97,17 @@ describe('default packages by name#version', () => {
     expect(note).not.toContain('example.org');
     expect(note).toContain(`bars packages add <path/to/${BARS.name}-${BARS.version}.tgz | unpacked package folder>`);
     expect(note).toContain('--package-cache <dir> or FHIR_PACKAGE_CACHE');
+  });
+
+  it('an embedded tarball that is damaged: the run goes on, the note says to restore or rebuild the set', async () => {
+    const bad = join(tmp, 'damaged.tgz');
+    writeFileSync(bad, 'not a tarball');
+    const loaded = await loadDefinitions({ cacheDir: TEST_CACHE, offline: true, packageCache: join(tmp, 'none'), defaultPackages: [{ name: 'uk.nhsdigital.bars.r4', version: '0.0.0-generated.x', tgz: bad }] });
+    expect(loaded.missingDefaults).toMatchObject([{ name: 'uk.nhsdigital.bars.r4', embedded: true }]);
+    expect(loaded.missingDefaults[0]!.reason).toContain(`${bad} is damaged`);
+    const note = missingPackageNote(loaded.missingDefaults, [], join(tmp, 'none'), 'https://packages.fhir.org', true)!;
+    expect(note).toContain('the embedded definition set is not complete: uk.nhsdigital.bars.r4#0.0.0-generated.x (');
+    expect(note).toContain('npm run build:definitions');
+    expect(note).not.toContain('bars packages add');
   });
 });

@@ -23,8 +23,9 @@ Validates FHIR R4 resources (JSON or XML). Folders are searched for *.json and *
 
 Options:
   --ig <ig>                 load an IG: name#version, a .tgz, a package or IG source folder, or a
-                            resource file (repeatable). Without --ig the pinned BaRS package set
-                            is used when it is in the FHIR package cache.
+                            resource file (repeatable), on top of the embedded BaRS and UK Core
+                            STU3 set (see bars packages list); a package of the same name
+                            replaces the embedded one.
   --profile <url>           also check every input against this profile (repeatable)
   --format <f[,f...]>       text (default), json, outcome${', html, junit, sarif, markdown'}
   --output <file>           write the (single) format to a file instead of stdout
@@ -277,13 +278,15 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
     for (const j of args.jwts) results.push(await http.mod.validateJwtFile(j, { keys: http.setup.keys, now: http.setup.now }));
   }
   if (suppressions.length) applySuppressions(results, suppressions, args.suppress!);
+  const rulesets = (engine.options.plugins ?? []).flatMap((p) => p.rulesets ?? []);
   const result: RunResult = {
     tool: { name: 'bars-toolkit', version: toolVersion() },
     results,
     summary: summarise(results, performance.now() - t0),
     run: {
       startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
-      packages: engine.loaded.defs.sourceInfos().map((s) => ({ name: s.name, version: s.version, kind: s.kind, location: s.location })),
+      packages: engine.loaded.defs.sourceInfos().map((s) => ({ name: s.name, version: s.version, kind: s.kind, location: s.location, ...(s.provenance ? { provenance: s.provenance } : {}) })),
+      ...(rulesets.length ? { rules: rulesets } : {}),
       options: { igs: args.igs, profiles: args.profiles, failOn: args.failOn, tx: args.tx ?? null, application: args.application ?? null, ...(args.requests.length ? { requests: args.requests } : {}) },
       diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, hint: d.hint, file: d.file })),
     },

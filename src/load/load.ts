@@ -1,5 +1,5 @@
 /**
- * The load stage's entry point: from `--ig` arguments (and the pinned BaRS set) to a
+ * The load stage's entry point: from `--ig` arguments (and the embedded BaRS/UK Core set) to a
  * ready DefinitionSet, with dependencies resolved transitively and every problem turned
  * into a diagnostic that says what to do.
  */
@@ -193,7 +193,7 @@ class SourceLoader {
       }
       throw new LoadError(
         `--ig ${ig}: unsupported file type "${ext || '(none)'}"`,
-        'Give a FHIR package (.tgz), a package or IG source folder, a .json/.xml resource file, or a package id such as uk.nhsdigital.bars.r4#1.20.0-alpha.',
+        'Give a FHIR package (.tgz), a package or IG source folder, a .json/.xml resource file, or a package id such as uk.nhsdigital.bars.r4#1.42.0.',
         ig,
       );
     }

@@ -5,6 +5,7 @@
  * results by file), with what TKW lacks: true severities, FHIRPath and line:col for every
  * issue, the offending payload lines, links to the guide, and the artefact versions used.
  */
+import { describeProvenance } from '../load/embedded.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { truncate } from '../model/text.js';
 import { checksOf, counts, guideUrl, ruleSummaries, type Verdict } from './checks.js';
@@ -88,8 +89,15 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
 
 function rulesetHtml(result: RunResult): string {
   const pkgs = result.run?.packages ?? [];
-  if (pkgs.length === 0) return 'R4 core (hl7.fhir.r4.core 4.0.1)';
-  return `<ul class="packages">${pkgs.map((p) => `<li><code>${esc(p.name)}</code> ${esc(p.version)} <span class="dim">(${esc(p.kind)})</span></li>`).join('')}</ul>`;
+  const rules = result.run?.rules ?? [];
+  const defs =
+    pkgs.length === 0
+      ? 'R4 core (hl7.fhir.r4.core 4.0.1)'
+      : `<ul class="packages">${pkgs.map((p) => `<li><code>${esc(p.name)}</code> ${esc(p.version)} <span class="dim">(${esc(p.kind)})</span>${p.provenance ? `<div class="dim" data-provenance>${esc(describeProvenance(p.provenance))}</div>` : ''}</li>`).join('')}</ul>`;
+  if (rules.length === 0) return defs;
+  const release = (r: (typeof rules)[number]): string =>
+    r.guideRelease ? `BaRS guide release ${r.guideRelease}${r.coreRelease ? ` (Core ${r.coreRelease})` : ''}${r.guideCommit ? `, guide source ${r.guideCommit}` : ''}` : 'release not recorded';
+  return `${defs}<ul class="rulesets">${rules.map((r) => `<li data-ruleset="${esc(r.file)}">${esc(r.name)} <span class="dim">— ${esc(release(r))}</span></li>`).join('')}</ul>`;
 }
 
 function ruleLink(ruleId: string, guidePage?: string): string {

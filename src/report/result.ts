@@ -7,6 +7,8 @@
  *              "issues":[{"severity","code","message","expression","line","column","ruleId","source"}]}],
  *  "summary":{"files","valid","errors","warnings","information","durationMs"}}
  */
+import type { PackageProvenance } from '../load/types.js';
+import type { RulesetInfo } from '../validate/run.js';
 import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model/issue.js';
 
 export interface ResultIssue {
@@ -74,7 +76,9 @@ export interface RunResult {
   /** What the run used: definitions, options, and problems met while loading. */
   run?: {
     startedAt: string;
-    packages: { name: string; version: string; kind: string; location: string }[];
+    packages: { name: string; version: string; kind: string; location: string; provenance?: PackageProvenance }[];
+    /** The rule sets checked beyond the definitions (BaRS necessity, Core, TKW) and the guide release each was taken from. */
+    rules?: RulesetInfo[];
     options?: Record<string, unknown>;
     diagnostics?: { severity: string; code?: string; message: string; hint?: string; file?: string }[];
     /** Run-level notes (e.g. which profiles could not be checked because their packages are missing). */

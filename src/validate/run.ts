@@ -34,8 +34,21 @@ export interface InstanceResult {
 }
 
 /** Something that adds checks after the FHIR validation (the BaRS layer is one). */
+/** A rule set a plugin checks, and the release of the guide it was extracted from (reports show it). */
+export interface RulesetInfo {
+  /** What the rules are, e.g. "BaRS necessity rules". */
+  name: string;
+  /** Where they are kept, relative to the toolkit (e.g. rules/necessity/). */
+  file: string;
+  guideRelease?: string;
+  coreRelease?: string;
+  guideCommit?: string;
+}
+
 export interface ValidationPlugin {
   name: string;
+  /** The rule sets the plugin checks, with the guide release each was taken from. */
+  readonly rulesets?: RulesetInfo[];
   /**
    * FHIR types (e.g. Identifier, Coding) whose values the plugin wants: the FHIR walk, which
    * knows each value's type, records them as it goes (ctx.collected), so the plugin need not

@@ -7,9 +7,9 @@
  * tables that the page indents (and marked therefore reads as code) are tokenised again.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { marked, type Token, type Tokens } from 'marked';
-import type { Necessity, NecessityRule, PayloadRules, ResourceSection, UnreadableRow } from './necessity.js';
+import type { GuideRelease, Necessity, NecessityRule, PayloadRules, ResourceSection, UnreadableRow } from './necessity.js';
 
 const NECESSITY: Record<string, Necessity> = {
   MUST: 'MUST',
@@ -26,6 +26,48 @@ const NECESSITY: Record<string, Necessity> = {
 export interface ExtractResult {
   payloads: PayloadRules[];
   unreadable: UnreadableRow[];
+}
+
+const byVersion = (a: string, b: string): number => {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+};
+
+/**
+ * The release a guide folder is: the overall guide release is the latest one the Applications
+ * pages link to (each Application row names the guide release it belongs to), the Core version
+ * the latest Core/<x-y-z> folder. The guide's commit comes from the corpus README beside it.
+ */
+export function guideRelease(guideRoot: string): GuideRelease | undefined {
+  const versions = new Set<string>();
+  const walk = (dir: string): void => {
+    for (const name of readdirSync(dir)) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (name.endsWith('.md')) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/nhsbookingandreferralstandard\/home\?version=(\d+\.\d+\.\d+)\b/gi)) versions.add(m[1]!);
+      }
+    }
+  };
+  walk(join(guideRoot, 'Applications'));
+  const cores = readdirSync(join(guideRoot, 'Core'))
+    .filter((n) => /^\d+-\d+-\d+$/.test(n))
+    .map((n) => n.replace(/-/g, '.'));
+  const guide = [...versions].sort(byVersion).pop();
+  const core = cores.sort(byVersion).pop();
+  if (!guide || !core) return undefined;
+  const release: GuideRelease = { guideRelease: guide, coreRelease: core };
+  try {
+    const readme = readFileSync(join(dirname(guideRoot), 'README.md'), 'utf8');
+    const row = readme.split('\n').find((l) => l.split('|')[1]?.trim() === `\`${basename(guideRoot)}/\``);
+    const commit = row?.split('|').map((c) => c.trim()).filter(Boolean).pop();
+    if (commit && /^[0-9a-f]{7,40}$/.test(commit)) release.guideCommit = commit;
+  } catch {
+    /* no corpus README: the commit is not known */
+  }
+  return release;
 }
 
 /** All payload pages of all Applications under the guide's Applications folder. */

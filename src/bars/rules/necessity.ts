@@ -68,7 +68,18 @@ export interface UnreadableRow {
   text: string;
 }
 
+/** Which release of the BaRS guide a rule set was extracted from (or written against). */
+export interface GuideRelease {
+  /** The overall guide release, e.g. 1.12.0. */
+  guideRelease: string;
+  /** The BaRS Core version within it, e.g. 1.5.0. */
+  coreRelease: string;
+  /** The commit of the guide source, when known. */
+  guideCommit?: string;
+}
+
 export interface RulesIndex {
+  release?: GuideRelease;
   files: { file: string; application: string; payload: string; rules: number }[];
   countsByApplication: Record<string, number>;
   unreadable: UnreadableRow[];
@@ -85,6 +96,24 @@ export function rulesDir(): string {
 }
 
 let cache: PayloadRules[] | undefined;
+
+/** The guide release each of the toolkit's BaRS rule sets records (rules/**), for reports. */
+export function rulesetReleases(dir = rulesDir()): { name: string; file: string; guideRelease?: string; coreRelease?: string; guideCommit?: string }[] {
+  const sets = [
+    { name: 'BaRS necessity rules (Application payload tables)', file: 'rules/necessity/index.json' },
+    { name: 'BaRS Core rules (BARS-CORE-nn)', file: 'rules/core/core-rules.json' },
+    { name: 'TKW assurance checks map', file: 'rules/tkw/tkw-checks.json' },
+  ];
+  return sets.map((s) => {
+    let release: Partial<GuideRelease> | undefined;
+    try {
+      release = (JSON.parse(readFileSync(join(dir, s.file.slice('rules/'.length)), 'utf8')) as { release?: GuideRelease }).release;
+    } catch {
+      release = undefined;
+    }
+    return { ...s, ...(release ?? {}) };
+  });
+}
 
 export function loadNecessityRules(dir = join(rulesDir(), 'necessity')): PayloadRules[] {
   if (cache && dir === join(rulesDir(), 'necessity')) return cache;
