@@ -14,6 +14,8 @@ import { TEST_CACHE } from './support/engine.js';
 import { cleanup, profile, tempDir } from './support/packages.js';
 import { EMBEDDED_FOLDER, embeddedPackages, type EmbeddedManifest } from '../src/load/embedded.js';
 import { loadDefinitions } from '../src/load/load.js';
+import { createEngine } from '../src/engine.js';
+import { barsPlugins } from '../src/bars/plugin.js';
 import type { RunResult } from '../src/report/result.js';
 
 const tmp = tempDir('bars-embedded-');
@@ -79,6 +81,40 @@ describe('the embedded definition set', () => {
     expect(note.message).toMatch(/^UKCore\.R4\.STU\.02\.00\.00#2\.0\.0 \(.*\) replaces the embedded fhir\.r4\.ukcore\.stu3\.currentbuild#0\.0\.0-generated\./);
     expect(loaded.defs.resolve('https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient')?.version).toBe('9.9.9');
     expect(loaded.defs.resolve('https://fhir.hl7.org.uk/StructureDefinition/UKCore-Bundle')).toBeUndefined();
+  });
+});
+
+describe('a message naming a version that is not loaded', () => {
+  const engine = async () => createEngine({ cacheDir: TEST_CACHE, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }) });
+
+  it('meta.profile url|version: checked against the loaded version, said once per input', async () => {
+    const url = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient';
+    const patient = { resourceType: 'Patient', id: 'p', meta: { profile: [`${url}|9.9.9`] }, gender: 'nonsense' };
+    const r = await (await engine()).validate(JSON.stringify(patient));
+    const notes = r.issues.filter((i) => i.ruleId === 'profile-version-substituted');
+    expect(notes).toHaveLength(1);
+    expect(notes[0]!.severity).toBe('information');
+    expect(notes[0]!.message).toMatch(new RegExp(`^Profile ${url.replace(/[.]/g, '\\.')}\\|9\\.9\\.9 names version 9\\.9\\.9, which is not loaded: checked against version \\S+ from fhir\\.r4\\.ukcore\\.stu3\\.currentbuild#0\\.0\\.0-generated\\.`));
+    expect(r.issues.map((i) => i.ruleId)).not.toContain('profile-unknown');
+    // the profile was applied: its required binding on gender reports the bad code
+    expect(r.valid).toBe(false);
+  });
+
+  it('MessageHeader.definition url|version and the entries\' profiles: one note each, content negotiation still checked', async () => {
+    const msg = JSON.parse(readFileSync(join(ROOT, 'fixtures', 'bars', 'valid', 'APP1-referral-request.json'), 'utf8'));
+    const header = msg.entry[0].resource;
+    header.definition = `${header.definition}|9.9.9`;
+    // every entry's profile, versioned (the Bundle's own is FIXED by the guide's payload table)
+    for (const e of msg.entry) if (e.resource.meta?.profile) e.resource.meta.profile = e.resource.meta.profile.map((p: string) => `${p}|9.9.9`);
+    const r = await (await engine()).validate(JSON.stringify(msg));
+    expect(r.valid).toBe(true);
+    const md = r.issues.filter((i) => i.ruleId === 'bars-md-version-substituted');
+    expect(md).toHaveLength(1);
+    expect(md[0]!.message).toMatch(/^MessageHeader\.definition https:\/\/fhir\.nhs\.uk\/MessageDefinition\/bars-message-servicerequest-request-referral\|9\.9\.9 names version 9\.9\.9, which is not loaded: content negotiation was checked against version \S+ \(uk\.nhsdigital\.bars\.r4#0\.0\.0-generated\./);
+    const profiles = r.issues.filter((i) => i.ruleId === 'profile-version-substituted');
+    expect(profiles.length).toBeGreaterThan(1);
+    expect(new Set(profiles.map((i) => i.message)).size).toBe(profiles.length);
+    expect(r.issues.map((i) => i.ruleId)).not.toContain('bars-md-not-found');
   });
 });
 

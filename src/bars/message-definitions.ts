@@ -35,18 +35,26 @@ export function readMessageDefinitionFiles(files: string[], compiler: PlanCompil
   return out;
 }
 
-/** The definition a message claims: the receiver's own first, then the loaded packages (and the toolkit's). */
-export function findMessageDefinition(canonical: string, receiver: LoadedMessageDefinition[], defs: DefinitionSet): { md?: LoadedMessageDefinition; versionMismatch?: string[] } {
+/**
+ * The definition a message claims: the receiver's own first, then the loaded packages (and the
+ * toolkit's). When the claim names a version that is not loaded but another version of the
+ * same definition is, that one is used and `substitutedFor` says which version was asked for.
+ */
+export function findMessageDefinition(canonical: string, receiver: LoadedMessageDefinition[], defs: DefinitionSet): { md?: LoadedMessageDefinition; substitutedFor?: string } {
   const { url, version } = splitCanonical(canonical);
   const candidates = receiver.filter((m) => m.resource.url === url);
-  const pick = (list: LoadedMessageDefinition[]): LoadedMessageDefinition | undefined =>
-    version ? list.find((m) => m.resource.version === version) : list.sort((a, b) => compareVersions(String(b.resource.version ?? '0'), String(a.resource.version ?? '0')))[0];
-  const fromReceiver = pick(candidates);
+  const latest = (list: LoadedMessageDefinition[]): LoadedMessageDefinition | undefined =>
+    [...list].sort((a, b) => compareVersions(String(b.resource.version ?? '0'), String(a.resource.version ?? '0')))[0];
+  const fromReceiver = version ? candidates.find((m) => m.resource.version === version) : latest(candidates);
   if (fromReceiver) return { md: fromReceiver };
   const entry = defs.resolve(canonical, 'MessageDefinition');
   if (entry) return { md: { resource: defs.read<Json>(entry), origin: `${entry.source.info.name}#${entry.source.info.version}` } };
-  const others = [...candidates.map((c) => String(c.resource.version)), ...defs.entriesFor(url).filter((e) => e.resourceType === 'MessageDefinition').map((e) => String(e.version))];
-  return { versionMismatch: others.length && version ? others : undefined };
+  if (!version) return {};
+  const other = latest(candidates);
+  if (other) return { md: other, substitutedFor: version };
+  const loaded = defs.resolve(url, 'MessageDefinition');
+  if (loaded) return { md: { resource: defs.read<Json>(loaded), origin: `${loaded.source.info.name}#${loaded.source.info.version}` }, substitutedFor: version };
+  return {};
 }
 
 export function useCasesOf(md: Json): string[] {

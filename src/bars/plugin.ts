@@ -76,6 +76,16 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       }
 
       // content negotiation
+      if (found.md && found.substitutedFor) {
+        sink.add(
+          msg.header ? ['entry', msg.header.index, 'resource', 'definition'] : [],
+          'information',
+          'informational',
+          'bars-md-version-substituted',
+          `MessageHeader.definition ${msg.definition} names version ${found.substitutedFor}, which is not loaded: content negotiation was checked against version ${String(found.md.resource.version ?? '(none stated)')} (${found.md.origin})`,
+          { guidePage: CONTENT_NEGOTIATION_PAGE },
+        );
+      }
       if (found.md) {
         let bundleIndex: BundleIndex | undefined; // one for the message, however many entries are checked
         checkAgainstDefinition(msg, found.md, sink, {
@@ -101,7 +111,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
           'warning',
           'not-found',
           'bars-md-not-found',
-          `MessageDefinition ${msg.definition} is not loaded${found.versionMismatch ? ` (versions available: ${found.versionMismatch.join(', ')})` : ''}, so content negotiation (focus resources, counts, profiles, use cases) was not checked. Give the receiver's definition with --message-definition <file>, or ${howToProvide(msg.definition)}`,
+          `MessageDefinition ${msg.definition} is not loaded, so content negotiation (focus resources, counts, profiles, use cases) was not checked. Give the receiver's definition with --message-definition <file>, or ${howToProvide(msg.definition)}`,
           { guidePage: CONTENT_NEGOTIATION_PAGE },
         );
       }

@@ -6,7 +6,7 @@
 import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import { choiceValue } from '../compile/fhir-types.js';
 import { isPrimitiveCode, type ElementPlan, type StructurePlan, type TypeRef } from '../compile/plan.js';
-import type { DefinitionSet } from '../load/definitions.js';
+import { splitCanonical, type DefinitionSet } from '../load/definitions.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import type { LocationIndex } from '../parse/locations.js';
@@ -63,6 +63,8 @@ export class RunState {
   collect: ReadonlySet<string> | undefined;
   readonly collected = new Map<string, Map<object, Loc>>();
   private readonly seen = new Set<string>();
+  /** Versioned canonicals already reported as checked against another loaded version (said once per input). */
+  readonly substituted = new Set<string>();
   truncated = false;
 
   constructor(
@@ -329,6 +331,30 @@ export class InstanceValidator {
     return ok;
   }
 
+  /**
+   * meta.profile naming `url|version` where only another version of the profile is loaded: the
+   * loaded one is used (the embedded set carries one version of each), and the run says which.
+   */
+  private otherVersionPlan(st: RunState, canonical: string, loc: Loc): StructurePlan | undefined {
+    const { url, version } = splitCanonical(canonical);
+    if (!version) return undefined;
+    const entry = this.defs.resolve(url, 'StructureDefinition');
+    const plan = entry && this.compiler.plan(url);
+    if (!entry || !plan) return undefined;
+    if (!st.substituted.has(canonical)) {
+      st.substituted.add(canonical);
+      this.report(
+        st,
+        loc,
+        'information',
+        'informational',
+        'profile-version-substituted',
+        `Profile ${canonical} names version ${version}, which is not loaded: checked against version ${entry.version ?? '(none stated)'} from ${entry.source.info.name}#${entry.source.info.version}`,
+      );
+    }
+    return plan;
+  }
+
   /** Does a value satisfy one element definition (used for slices without discriminators)? */
   conformsToElement(st: RunState, value: unknown, ext: unknown, el: ElementPlan): boolean {
     const s = this.scratch(st);
@@ -340,7 +366,7 @@ export class InstanceValidator {
 
   /** The plan of a profile named by meta.profile / --profile, reporting why when it cannot be used. */
   private profilePlan(st: RunState, url: string, rt: string, loc: Loc): StructurePlan | undefined {
-    const plan = this.compiler.plan(url);
+    const plan = this.compiler.plan(url) ?? this.otherVersionPlan(st, url, loc);
     if (!plan) {
       const failure = this.compiler.failure(url);
       if (failure) {
