@@ -5,15 +5,19 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { benchCli } from './cli.js';
 import { benchLoad } from './load.js';
 import { benchValidate } from './validate.js';
 
+const only = process.argv[2];
+// the command line on one message needs only the repository (the embedded set and a fixture)
+if (!only || only === 'cli') benchCli();
+if (only === 'cli') process.exit(0);
 const corpus = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus');
 if (!existsSync(corpus)) {
   console.log(`bench: ${corpus} not found; the benchmarks need the shared NHS corpus beside the repo.`);
   process.exit(0);
 }
-const only = process.argv[2];
 console.log(`bars-toolkit benchmarks on ${process.version}, ${process.platform}/${process.arch}`);
 if (!only || only === 'load') benchLoad(corpus);
 if (!only || only === 'validate') await benchValidate(corpus, mkdtempSync(join(tmpdir(), 'bars-bench-v-')));
