@@ -68,6 +68,14 @@ describe('the embedded definition set', () => {
     expect(manifest.packages[0]!.provenance.licence.spdx).toBe('Apache-2.0');
   });
 
+  it('the rules (rules/**) and the embedded BaRS package come from the same guide release', () => {
+    const barsPkg = manifest.packages.find((p) => p.name === 'uk.nhsdigital.bars.r4')!;
+    for (const file of ['necessity/index.json', 'core/core-rules.json', 'tkw/tkw-checks.json']) {
+      const { release } = JSON.parse(readFileSync(join(ROOT, 'rules', file), 'utf8')) as { release?: { guideRelease: string; coreRelease: string; guideCommit?: string } };
+      expect(release, file).toMatchObject({ guideRelease: barsPkg.provenance.guideRelease, coreRelease: barsPkg.provenance.coreRelease, guideCommit: barsPkg.provenance.commit });
+    }
+  });
+
   it('a package given explicitly under the name the embedded one\'s source declares replaces it, with a note', async () => {
     const dir = join(tmp, 'ukcore-source');
     mkdirSync(dir, { recursive: true });
