@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { BUILD_SKIP_REASON, HAS_BUILD, ROOT, bars } from './support/cli-home.js';
 import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from './support/corpus.js';
 import { TEST_CACHE } from './support/engine.js';
-import { cleanup, profile, tempDir } from './support/packages.js';
+import { cleanup, profile, tempDir, writePackage } from './support/packages.js';
 import { EMBEDDED_FOLDER, embeddedPackages, type EmbeddedManifest } from '../src/load/embedded.js';
 import { loadDefinitions } from '../src/load/load.js';
 import { createEngine } from '../src/engine.js';
@@ -155,6 +155,26 @@ describe.skipIf(!HAS_BUILD)('a fresh clone: empty HOME, no FHIR_PACKAGE_CACHE, o
     // the run names what it checked against, and where that comes from
     const used = result.run!.packages.filter((p) => p.kind === 'embedded');
     expect(used.map((p) => p.name)).toEqual(['fhir.r4.ukcore.stu3.currentbuild', 'uk.nhsdigital.bars.r4']);
+  });
+});
+
+describe.skipIf(!HAS_BUILD)('bars validate --ig <a package named like an embedded one>', () => {
+  if (!HAS_BUILD) it.skip(BUILD_SKIP_REASON, () => {});
+
+  it('uses it instead of the embedded one, and says so on stderr and in the JSON result', async () => {
+    const home = join(tmp, 'home-ig');
+    mkdirSync(home, { recursive: true });
+    const pkgDir = writePackage(join(tmp, 'bars-1.42.0'), { name: 'uk.nhsdigital.bars.r4', version: '1.42.0', resources: [profile({ url: 'https://fhir.nhs.uk/StructureDefinition/BARS-test-patient' })] });
+    const input = join(tmp, 'patient.json');
+    writeFileSync(input, JSON.stringify({ resourceType: 'Patient', id: 'p', meta: { profile: ['https://fhir.nhs.uk/StructureDefinition/BARS-test-patient'] } }));
+    const r = await bars(['validate', input, '--ig', pkgDir, '--offline', '--format', 'json'], { home });
+    expect(r.code).toBe(0);
+    const embeddedBars = manifest.packages.find((p) => p.name === 'uk.nhsdigital.bars.r4')!;
+    expect(r.stderr).toContain(`bars: note: uk.nhsdigital.bars.r4#1.42.0 (${pkgDir}) replaces the embedded uk.nhsdigital.bars.r4#${embeddedBars.version}.`);
+    const result = JSON.parse(r.stdout) as RunResult;
+    expect(result.run!.packages.map((p) => `${p.name}#${p.version}`)).toContain('uk.nhsdigital.bars.r4#1.42.0');
+    expect(result.run!.packages.map((p) => `${p.name}#${p.version}`)).not.toContain(`uk.nhsdigital.bars.r4#${embeddedBars.version}`);
+    expect(result.results[0]!.issues.map((i) => i.ruleId)).not.toContain('profile-unknown');
   });
 });
 

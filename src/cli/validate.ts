@@ -316,9 +316,11 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
   // loading problems go to stderr (never into the machine-readable stdout)
   const diags = result.run?.diagnostics ?? [];
   // the missing BaRS package set is explained once, after the run, by the note below
-  const important = diags.filter((d) => d.severity !== 'information' && !(d.code === 'default-package-missing' && result.run?.notes?.length));
+  const important = diags.filter(
+    (d) => (d.severity !== 'information' || d.code === 'embedded-package-replaced') && !(d.code === 'default-package-missing' && result.run?.notes?.length),
+  );
   if (important.length && !args.quiet) {
-    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
+    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity === 'information' ? 'note' : d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
     if (important.length > 10) io.stderr.write(`bars: … and ${important.length - 10} more loading messages\n`);
   }
   for (const n of result.run?.notes ?? []) io.stderr.write(`bars: ${n}\n`);

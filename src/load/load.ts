@@ -117,7 +117,6 @@ function replaceEmbedded(defs: DefinitionSet, embedded: Map<LoadedSource, Defaul
       severity: 'information',
       code: 'embedded-package-replaced',
       message: `${other.info.name}#${other.info.version} (${other.info.location}) replaces the embedded ${source.info.name}#${source.info.version}.`,
-      file: other.info.location,
     });
   }
 }
