@@ -315,7 +315,7 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
   const { result } = out;
   // loading problems go to stderr (never into the machine-readable stdout)
   const diags = result.run?.diagnostics ?? [];
-  // the missing BaRS package set is explained once, after the run, by the note below
+  // a missing default package is explained once, after the run, by the note below
   const important = diags.filter(
     (d) => (d.severity !== 'information' || d.code === 'embedded-package-replaced') && !(d.code === 'default-package-missing' && result.run?.notes?.length),
   );
