@@ -131,6 +131,8 @@ export class BarsServe {
     const text = answer.body === undefined ? undefined : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body, null, 2);
     const out: Record<string, string> = { ...echo };
     if (text !== undefined) out['Content-Type'] = answer.contentType ?? FHIR_JSON;
+    // which TKW row (or stateful transition) answered: senders see why they got what they got
+    if (answer.scenario) out['X-Bars-Serve-Scenario'] = answer.scenario;
     try {
       if (record) {
         record.status = answer.status;
