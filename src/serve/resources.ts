@@ -60,9 +60,17 @@ export function shippedMessageDefinitions(): J[] {
     definitions = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as J);
+      .map((f) => withoutEmptyArrays(JSON.parse(readFileSync(join(dir, f), 'utf8')) as J));
   }
   return definitions;
+}
+
+/**
+ * The shipped files carry `allowedResponse: []` where the source has none, and FHIR JSON
+ * forbids empty arrays: served as they are, every answer would fail validation.
+ */
+function withoutEmptyArrays(r: J): J {
+  return Object.fromEntries(Object.entries(r).filter(([, v]) => !(Array.isArray(v) && v.length === 0)));
 }
 
 /** A MessageDefinition serves Application n when one of its workflow use contexts is an `a<n>t…` code. */
@@ -132,8 +140,19 @@ export function slotBundle(variant: string, serviceId: string, base: string, sel
 }
 
 /** The resource a successful request returns, with the scenario's fixed id. */
-export function returnedResource(resourceType: 'Appointment' | 'ServiceRequest', id: string, now: Date, from?: J): J {
-  if (from && from.resourceType === resourceType) return { ...from, id, meta: { ...((from.meta as J | undefined) ?? {}), lastUpdated: now.toISOString() } };
-  if (resourceType === 'Appointment') return { resourceType, id, meta: { lastUpdated: now.toISOString() }, status: 'booked', participant: [{ status: 'accepted', actor: { display: 'bars serve' } }] };
+export function returnedResource(resourceType: 'Appointment' | 'ServiceRequest', id: string, now: Date): J {
+  if (resourceType === 'Appointment') {
+    // a booked appointment has its times (invariant app-3)
+    const start = new Date(Math.ceil(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000);
+    return {
+      resourceType,
+      id,
+      meta: { lastUpdated: now.toISOString() },
+      status: 'booked',
+      start: start.toISOString(),
+      end: new Date(start.getTime() + 15 * 60_000).toISOString(),
+      participant: [{ status: 'accepted', actor: { display: 'bars serve' } }],
+    };
+  }
   return { resourceType, id, meta: { lastUpdated: now.toISOString() }, status: 'active', intent: 'plan', subject: { display: 'bars serve test patient' } };
 }
