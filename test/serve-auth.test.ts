@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as B from '../scripts/fixtures/http-builder.js';
 import { createValidator, type Validator } from '../src/index.js';
 import { barsHeaders } from '../src/probe/requests.js';
+import { fetchToken, runProbe } from '../src/probe/probe.js';
 import { API_BASE_PATH, startServe, type RunningServer } from '../src/serve/server.js';
 import { TEST_CACHE } from './support/engine.js';
 
@@ -95,6 +96,15 @@ describe('API-M style auth', () => {
       expect(r.status, name).toBeLessThan(500);
       expect(r.json.error_description, name).toMatch(message);
     }
+  });
+
+  it('bars probe gets a token with its signed assertion and is let in', async () => {
+    const assertion = await B.clientAssertion(key.privateKey, { kid: 'serve-test-kid', aud: `${srv.url}/oauth2/token`, jti: randomUUID(), now: new Date(clock) });
+    const bearer = await fetchToken(`${srv.url}/oauth2/token`, assertion);
+    const { failed } = await runProbe({ baseUrl: `${srv.url}${API_BASE_PATH}`, suites: ['metadata', 'booking'], validator, token: bearer, timeoutMs: 20_000 });
+    expect(failed).toBe(0);
+    const refused = await runProbe({ baseUrl: `${srv.url}${API_BASE_PATH}`, suites: ['metadata'], validator, timeoutMs: 20_000 });
+    expect(refused.result.results[0]!.issues.map((i) => i.message)).toContainEqual(expect.stringMatching(/expected HTTP 200, the receiver answered 401/));
   });
 
   it('with --auth none there is no token endpoint and no token is needed', async () => {

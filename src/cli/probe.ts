@@ -8,6 +8,7 @@ import { renderText } from '../report/text.js';
 import { renderers } from './formats.js';
 import { UsageError } from './inputs.js';
 import { HelpRequested } from './validate.js';
+import { tlsFetch } from '../probe/tls-fetch.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean };
 
@@ -91,7 +92,12 @@ export async function probeCommand(argv: string[], io: IO): Promise<number> {
   if (!!values.cert !== !!values['cert-key']) throw new UsageError('--cert and --cert-key go together');
   if (values.key && (!values.kid || !values['api-key'])) throw new UsageError('--key needs --kid (the key id in the receiver’s JWKS) and --api-key (iss and sub of the assertion)');
 
-  const fetchImpl = values.cert || values.ca ? await tlsFetch({ cert: values.cert, key: values['cert-key'], ca: values.ca }) : fetch;
+  let fetchImpl: typeof fetch = fetch;
+  try {
+    if (values.cert || values.ca) fetchImpl = tlsFetch({ cert: values.cert, key: values['cert-key'], ca: values.ca });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
   let token = values.token;
   if (values.key) {
     const tokenUrl = values['token-url'] ?? `${baseUrl.origin}/oauth2/token`;
@@ -113,7 +119,7 @@ export async function probeCommand(argv: string[], io: IO): Promise<number> {
   return failed > 0 ? 1 : 0;
 }
 
-function readText(file: string, option: string): string {
+export function readText(file: string, option: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -133,30 +139,3 @@ async function signAssertion(pem: string, kid: string, apiKey: string, tokenUrl:
   return new SignJWT({ iss: apiKey, sub: apiKey, aud: tokenUrl, jti: randomUUID(), exp: now + 240 }).setProtectedHeader({ alg: 'RS512', typ: 'JWT', kid }).sign(key);
 }
 
-/** fetch over node:https with a client certificate and/or a private CA (TLS-MA). */
-async function tlsFetch(o: { cert?: string; key?: string; ca?: string }): Promise<typeof fetch> {
-  const { Agent } = await import('node:https');
-  const { request } = await import('node:https');
-  const agent = new Agent({
-    ...(o.cert ? { cert: readText(o.cert, '--cert'), key: readText(o.key!, '--cert-key') } : {}),
-    ...(o.ca ? { ca: readText(o.ca, '--ca') } : {}),
-  });
-  return (async (input: string | URL | Request, init: RequestInit = {}) => {
-    const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
-    return new Promise<Response>((resolve, reject) => {
-      const req = request(url, { method: init.method ?? 'GET', headers: init.headers as Record<string, string>, agent, signal: init.signal ?? undefined }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers = new Headers();
-          for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) headers.set(k, Array.isArray(v) ? v.join(', ') : v);
-          resolve(new Response(chunks.length ? Buffer.concat(chunks) : null, { status: res.statusCode ?? 0, headers }));
-        });
-        res.on('error', reject);
-      });
-      req.on('error', reject);
-      if (init.body) req.write(init.body as string);
-      req.end();
-    });
-  }) as typeof fetch;
-}
