@@ -94,6 +94,23 @@ describe('bars serve', () => {
     expect(r.status).toBe(404);
   });
 
+  it('answers a valid request asking for XML 406 REC_NOT_ACCEPTABLE: it answers JSON only', async () => {
+    const r = await call('GET', '/metadata', { headers: headers({ accept: 'application/fhir+xml; version=1.0.0' }) });
+    expect(r.status).toBe(406);
+    expect(codeOf(r.json)).toBe('REC_NOT_ACCEPTABLE');
+  });
+
+  it('survives hostile requests: malformed escapes, deep nesting, a body over the limit', async () => {
+    expect((await call('GET', '/ServiceRequest/%E0%A4%A', { headers: headers() })).status).toBe(404);
+    const deep = '['.repeat(100_000) + ']'.repeat(100_000);
+    const d = await call('POST', '/$process-message', { headers: headers({ contentType: 'application/fhir+json', useContext: 'a1t1|referral|servicerequest-request|new' }), body: deep });
+    expect(d.status).toBeGreaterThanOrEqual(400);
+    expect(d.json.resourceType).toBe('OperationOutcome');
+    const big = await fetch(`${srv.url}${API_BASE_PATH}/$process-message`, { method: 'POST', headers: headers({ contentType: 'application/fhir+json' }), body: 'x'.repeat(11 * 1024 * 1024), signal: AbortSignal.timeout(30_000) }).catch((e: Error) => e);
+    if (!(big instanceof Error)) expect(big.status).toBe(413);
+    expect((await call('GET', '/metadata', { headers: headers() })).status).toBe(200);
+  });
+
   it('answers garbage with a 400 OperationOutcome, never a crash', async () => {
     for (const body of ['{', '<Bundle', '\u0000\u0001', '[]', 'null']) {
       const r = await call('POST', '/$process-message', { headers: headers({ contentType: 'application/fhir+json', useContext: 'a1t1|referral|servicerequest-request|new' }), body });

@@ -209,6 +209,11 @@ export class BarsServe {
       return { answer: toAnswer(failure), record };
     }
     record.valid = true;
+    if (!acceptsJson(headerValue(headers, 'Accept'))) {
+      const refused = barsError(406, [{ code: 'REC_NOT_ACCEPTABLE', issue: 'processing', diagnostics: 'bars serve answers application/fhir+json only: send Accept: application/fhir+json (the request itself was valid)' }]);
+      this.store.audit({ organisation, actor, what: `${method} ${path}`, outcome: '406 REC_NOT_ACCEPTABLE' });
+      return { answer: toAnswer(refused), record };
+    }
     const answer = this.scenarioAnswer(checked!, url, headers, organisation, absolute);
     this.store.audit({ organisation, actor, what: `${method} ${path}`, outcome: `${answer.status}${answer.scenario ? ` ${answer.scenario}` : ''}` });
     return { answer, record };
@@ -361,6 +366,16 @@ function scenarioDiagnostics(s: Scenario): string {
 function identifierOfType(facts: ReturnType<typeof messageFacts>, type: string): string | undefined {
   const r = facts.msg.byType.get(type)?.[0]?.resource;
   return str(rec(arr(r?.identifier)[0])?.value);
+}
+
+/** No Accept, or one that takes FHIR JSON (or anything). */
+function acceptsJson(accept: string | undefined): boolean {
+  if (!accept) return true;
+  return accept.split(',').some((part) => {
+    const type = part.split(';')[0]!.trim().toLowerCase();
+    const q = /;\s*q=([\d.]+)/.exec(part)?.[1];
+    return (q === undefined || Number(q) > 0) && ['application/fhir+json', 'application/json', 'application/*', '*/*'].includes(type);
+  });
 }
 
 function headerValue(headers: [string, string][], name: string): string | undefined {
