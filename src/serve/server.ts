@@ -27,6 +27,7 @@ import {
   findReadScenario,
   findSearchScenario,
   findSlotScenario,
+  identifierOf,
   messageFacts,
   statefulEvent,
 } from './scenarios.js';
@@ -290,8 +291,8 @@ export class BarsServe {
           key,
           {
             state: next,
-            appointmentIdentifier: booking ? identifierOfType(facts, 'Appointment') : next === 'initial' ? undefined : current.appointmentIdentifier,
-            serviceRequestIdentifier: booking ? identifierOfType(facts, 'ServiceRequest') : next === 'initial' ? undefined : current.serviceRequestIdentifier,
+            appointmentIdentifier: booking ? identifierOf(facts.msg, 'Appointment') : next === 'initial' ? undefined : current.appointmentIdentifier,
+            serviceRequestIdentifier: booking ? identifierOf(facts.msg, 'ServiceRequest') : next === 'initial' ? undefined : current.serviceRequestIdentifier,
           },
           now,
         );
@@ -361,11 +362,6 @@ function codeOf(e: BarsError): string {
 
 function scenarioDiagnostics(s: Scenario): string {
   return `bars serve answered as TKW does for the scenario "${s.test}" (${s.id}${s.sentinel ? `, sentinel ${s.sentinel}` : ''})`;
-}
-
-function identifierOfType(facts: ReturnType<typeof messageFacts>, type: string): string | undefined {
-  const r = facts.msg.byType.get(type)?.[0]?.resource;
-  return str(rec(arr(r?.identifier)[0])?.value);
 }
 
 /** No Accept, or one that takes FHIR JSON (or anything). */
