@@ -76,6 +76,17 @@ describe('reports and audit', () => {
     }
   });
 
+  it('writes with WAL and synchronous=FULL', () => {
+    const store = new ServeStore(join(dir, 'pragma.db'));
+    try {
+      const db = (store as unknown as { db: { pragma(s: string, o: { simple: true }): unknown } }).db;
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
+    } finally {
+      store.close();
+    }
+  });
+
   it('loses no acknowledged exchange or audit entry when the server is killed with SIGKILL', async () => {
     const db = join(dir, 'killed.db');
     child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support', 'serve-child.ts'), db], { stdio: ['ignore', 'pipe', 'inherit'] });
