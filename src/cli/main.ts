@@ -15,6 +15,8 @@ Usage:
   bars packages add <tgz|folder|name#version>         add a package to the FHIR package cache
   bars snapshot <url|file> [--ig ...]                 print a StructureDefinition with its snapshot
   bars report <result.json> --format html|junit|sarif|markdown   re-render a saved JSON result
+  bars serve [--port N] [--host 127.0.0.1] ...       local BaRS receiver simulator (bars serve --help)
+  bars probe <receiver base URL> [--suite ...]        test a BaRS receiver (bars probe --help)
   bars --version
 `;
 
@@ -47,6 +49,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./snapshot.js')).snapshotCommand(rest, io);
       case 'report':
         return await (await import('./report.js')).reportCommand(rest, io);
+      case 'serve':
+        return await (await import('./serve.js')).serveCommand(rest, io);
+      case 'probe':
+        return await (await import('./probe.js')).probeCommand(rest, io);
       case '--version':
       case '-v':
         io.stdout.write(`bars-toolkit ${toolVersion()}\n`);

@@ -1,0 +1,73 @@
+/**
+ * bars serve under load: $process-message with full validation (HTTP rules + body with the BaRS
+ * layer + the exchange written to SQLite with synchronous=FULL) — throughput, p50/p99 latency,
+ * and the server's RSS as the request count grows. The server runs in its own process (one
+ * core: Node's event loop); the client keeps a few requests in flight.
+ */
+import { fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { processMessageRequest } from '../src/probe/requests.js';
+import { API_BASE_PATH } from '../src/serve/server.js';
+import { mb, percentile, report } from './util.js';
+
+export async function benchServe(corpus: string, total = 2000, concurrency = 4): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'bars-bench-serve-'));
+  const child = fork(join(import.meta.dirname, 'serve-child.ts'), [join(dir, 'serve.db')], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, BARS_BENCH_IGS: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')].join(',') },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ask = <T>(msg: string, key: string): Promise<T> =>
+    new Promise((resolve) => {
+      const on = (m: Record<string, unknown>): void => {
+        if (key in m) {
+          child.off('message', on);
+          resolve(m[key] as T);
+        }
+      };
+      child.on('message', on);
+      if (msg) child.send(msg);
+    });
+  try {
+    const url = await ask<string>('', 'url');
+    const fixture = 'APP5-referral-request';
+    const sample = processMessageRequest(fixture);
+    const entries = (sample.message.entry as unknown[]).length;
+    const send = async (): Promise<number> => {
+      const r = processMessageRequest(fixture);
+      const t = performance.now();
+      const res = await fetch(`${url}${API_BASE_PATH}${r.path}`, { method: 'POST', headers: r.headers, body: r.body, signal: AbortSignal.timeout(30_000) });
+      await res.text();
+      if (res.status !== 200) throw new Error(`bench: the server answered ${res.status}`);
+      return performance.now() - t;
+    };
+    // warm-up: definitions compiled, JIT warm
+    for (let i = 0; i < 20; i++) await send();
+    const latencies: number[] = [];
+    const rss: [number, number][] = [];
+    const checkpoints = new Set([Math.min(1000, total), total]);
+    const t0 = performance.now();
+    let done = 0;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < total) {
+        next++;
+        latencies.push(await send());
+        done++;
+        if (checkpoints.has(done)) rss.push([done, await ask<number>('rss', 'rss')]);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const seconds = (performance.now() - t0) / 1000;
+    latencies.sort((a, b) => a - b);
+    report(`serve $process-message (${entries}-entry message, full validation, ${concurrency} in flight)`, `${(total / seconds).toFixed(0)} requests/s over ${total} requests`);
+    report('serve $process-message latency', `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`);
+    report('serve RSS', rss.map(([n, b]) => `${mb(b)} after ${n} requests`).join(', '));
+  } finally {
+    child.send('stop');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
