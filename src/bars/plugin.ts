@@ -11,7 +11,7 @@ import { Loc } from '../validate/location.js';
 import type { PluginContext, ValidationPlugin } from '../validate/run.js';
 import { RunState } from '../validate/validator.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
-import { checkCoreRules, checkErrorOutcome, checkMessageContent, checkNhsNumbers } from './core-rules.js';
+import { checkCoreRules, checkErrorOutcome, isBarsErrorResponse, checkMessageContent, checkNhsNumbers } from './core-rules.js';
 import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
@@ -37,10 +37,9 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       const sinkFor = (application?: string, payload?: string): IssueSink => new IssueSink(ctx, { application, payload });
       if (r.resourceType === 'OperationOutcome') {
         const sink = sinkFor();
-        // an OperationOutcome is a BaRS error response only if it uses NHS England error codes
-        // or the user says it is BaRS (--application); UK Core's own examples are not
-        const nhsCoded = JSON.stringify(r.issue ?? []).toLowerCase().includes('https://fhir.nhs.uk/');
-        if (options.application || nhsCoded) checkErrorOutcome(r, sink);
+        // an OperationOutcome is a BaRS error response only if it reports an error coded as BaRS
+        // codes errors, or the user says it is BaRS (--application); UK Core's own examples are not
+        if (isBarsErrorResponse(r, options.application !== undefined)) checkErrorOutcome(r, sink);
         return dedupe(ctx.issues, sink.issues);
       }
       if (r.resourceType !== 'Bundle' || r.type !== 'message') {
