@@ -24,6 +24,8 @@ export interface ResultIssue {
   bars?: BarsContext;
   /** Present when a suppression matched: the issue is kept and counted, but does not fail the run. */
   suppressed?: { justification: string; file?: string };
+  /** Issues that echo this one's root cause, left out of the list and counts (same shape, no nesting). */
+  related?: ResultIssue[];
 }
 
 export interface FileResult {
@@ -111,6 +113,7 @@ export function toResultIssue(i: ValidationIssue): ResultIssue {
   if (i.elementId) r.elementId = i.elementId;
   if (i.bars) r.bars = i.bars;
   if (i.suppressed) r.suppressed = i.suppressed;
+  if (i.related?.length) r.related = i.related.map((x) => toResultIssue({ ...x, related: undefined }));
   return r;
 }
 

@@ -155,6 +155,9 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     });
     all = all.concat(extra);
   }
+  // a plugin may file issues under another as its echoes (ValidationIssue.related): out of the list
+  const echoes = new Set(all.flatMap((i) => i.related ?? []));
+  if (echoes.size) all = all.filter((i) => !echoes.has(i));
   const meta = r.meta as Record<string, unknown> | undefined;
   const profiles = [
     ...(meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]).filter((p): p is string => typeof p === 'string') : []),
