@@ -54,6 +54,15 @@ describe.skipIf(!HAS_CORPUS)('echoes are filed under the issue that names the ca
     expect(main.related?.map((x) => x.ruleId)).toEqual(['code-system-unknown']);
   });
 
+  it('no use case on the ServiceRequest: BARS-CORE-10, with the guide row for the use-case coding filed under it', async () => {
+    const b = load('APP3-referral-request');
+    const sr = b.entry[entryOf(b, 'ServiceRequest')].resource;
+    sr.category[0].coding = sr.category[0].coding.filter((c: J) => !c.system.endsWith('usecases-categories-bars'));
+    const issues = await issuesOf(b);
+    expect(issues.filter((x) => x.message.includes('usecases-categories-bars')).map((x) => x.ruleId)).toEqual(['BARS-CORE-10']);
+    expect(issues.find((x) => x.ruleId === 'BARS-CORE-10')!.related?.map((x) => x.ruleId)).toEqual(['bars-necessity-must']);
+  });
+
   it('a mis-cased Reference.type: the reference rule, with the binding miss filed under it', async () => {
     const b = load('APP3-referral-request');
     const sr = entryOf(b, 'ServiceRequest');

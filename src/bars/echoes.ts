@@ -5,7 +5,7 @@
  * run drops them from the list and the counts; the JSON report keeps them on the main issue.
  */
 import type { ValidationIssue } from '../model/issue.js';
-import { arr, rec, str, type IssueSink, type Json } from './message.js';
+import { arr, rec, str, USE_CASE_SYSTEM, type IssueSink, type Json } from './message.js';
 
 interface EchoRule {
   /** Is this issue one that names a root cause? */
@@ -31,6 +31,11 @@ const ECHO_RULES: EchoRule[] = [
   {
     main: (i) => i.ruleId === 'BARS-CORE-04' && (i.expression?.endsWith('.endpoint') ?? false),
     echoes: (m, e) => e.ruleId === 'primitive-format' && e.expression === m.expression,
+  },
+  // no BaRS use case on the ServiceRequest: the guide row for the use-case coding says it again
+  {
+    main: (i) => i.ruleId === 'BARS-CORE-10',
+    echoes: (m, e) => e.ruleId.startsWith('bars-necessity-') && under(e, m.expression!) && e.message.includes(USE_CASE_SYSTEM),
   },
   // a resource put straight into Bundle.entry: every member of it is "unknown in entry", bdl-5 fails,
   // and a MessageDefinition count of its type falls short

@@ -67,3 +67,24 @@ describe.skipIf(!HAS_CORPUS)('necessity semantics (APP1 booking request)', () =>
     expect(withParent.some((i) => i.message.startsWith('Appointment.participant MUST'))).toBe(false);
   });
 });
+
+describe.skipIf(!HAS_CORPUS)('repeated guide rows (one ServiceRequest.category.coding row per code system)', () => {
+  const APP3 = resolve(import.meta.dirname, '../../fixtures/bars/valid/APP3-referral-request.json');
+  const referral = (): Json => JSON.parse(readFileSync(APP3, 'utf8'));
+  const category = (b: Json): Json[] => b.entry.find((e: Json) => e.resource.resourceType === 'ServiceRequest').resource.category;
+  const onCategory = async (b: Json) => (await necessity(b)).filter((i) => i.message.startsWith('ServiceRequest.category'));
+
+  it('each row is matched to the coding carrying its system, not to a position', async () => {
+    const b = referral();
+    category(b)[0].coding.reverse();
+    expect(await onCategory(b)).toEqual([]);
+  });
+
+  it('the coding that is missing is reported once, as missing', async () => {
+    const b = referral();
+    category(b)[0].coding = category(b)[0].coding.filter((c: Json) => !c.system.endsWith('message-category-servicerequest'));
+    const issues = await onCategory(b);
+    expect(issues.map((i) => `${i.severity} ${i.ruleId} ${i.expression}`)).toEqual([expect.stringMatching(/^error bars-necessity-must Bundle\.entry\[\d+\]\.resource\.category\[0\]$/)]);
+    expect(issues[0]!.message).toMatch(/^ServiceRequest\.category\.coding with system 'https:\/\/fhir\.nhs\.uk\/CodeSystem\/message-category-servicerequest' MUST be present .*has system 'https:\/\/fhir\.nhs\.uk\/CodeSystem\/usecases-categories-bars'/);
+  });
+});

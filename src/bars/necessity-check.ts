@@ -165,9 +165,18 @@ export function applyNecessityRules(
     }
     // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
     const governedByDefinition = opts.definitionKnown === true && c.eventRule;
-    if (fixedTargets && fixedTargets.length > 0 && !governedByDefinition) {
+    const group = c.group;
+    if (fixedTargets && fixedTargets.length > 0 && group?.discriminator === c) {
+      // a repeated row (one coding per code system): the repetition carrying this fixed value is missing
+      if (!fixedTargets.some((n) => valueText(n.value) === rule.fixedValue)) reportMissingRepetition(group, parents, fixedTargets);
+      return;
+    }
+    // the other rows of a repeated row's group describe only the repetition that carries its fixed value
+    const checked = fixedTargets && group?.discriminator ? fixedTargets.filter((n) => carriesDiscriminator(group, ancestor(n, c.segs!.length - group.depth))) : fixedTargets;
+    if (checked && checked.length > 0 && !governedByDefinition) {
       // displays are human text: the terminology check judges them exactly, the table only by case-insensitive match
       const fixed = rule.fixedValue!;
+      const fixedTargets = checked;
       const anyMatch = fixedTargets.some((n) => {
         const v = valueText(n.value);
         return c.display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
@@ -184,6 +193,24 @@ export function applyNecessityRules(
         );
       }
     }
+  };
+  /** No repetition of a repeated row carries its fixed value: reported once, as the repetition missing. */
+  const reportMissingRepetition = (group: RowGroup, repetitions: readonly Node[], values: readonly Node[]): void => {
+    const head = group.head;
+    const severity = head.rule.necessity === 'MUST' && !head.rule.condition ? 'error' : head.rule.necessity === 'SHOULD' || head.rule.necessity === 'MUST' ? 'warning' : undefined;
+    if (!severity) return;
+    const d = group.discriminator!.rule;
+    const member = d.path.slice(group.path.length + 1);
+    const found = [...new Set(values.map((n) => valueText(n.value)).filter((x) => x !== undefined))];
+    const guidance = head.rule.guidance ? `: ${truncate(head.rule.guidance, GUIDANCE_CHARS)}` : '';
+    report(
+      head,
+      repetitions[0]!.parent ?? repetitions[0]!,
+      severity,
+      'required',
+      severity === 'error' ? 'bars-necessity-must' : head.rule.necessity === 'MUST' ? 'bars-necessity-must-conditional' : 'bars-necessity-should',
+      `${group.path} with ${member} '${d.fixedValue}' ${severity === 'error' ? 'MUST' : head.rule.necessity} be present (${where}, guide row "${head.rule.rawPath}"${guidance}); the ${group.path.split('.').pop()} present ${found.length === 1 ? 'has' : 'have'} ${member} ${found.map((f) => `'${f}'`).join(', ')}`,
+    );
   };
   // down the section's tree of paths: each parent element is reached once, and a branch the
   // resource does not have (no Patient.contact) skips every rule below it
@@ -237,6 +264,49 @@ interface PreparedRule {
   checkFixed: boolean;
   display: boolean;
   eventRule: boolean;
+  /** The repeated row this rule sits under (e.g. the second ServiceRequest.category.coding row). */
+  group?: RowGroup;
+}
+
+/**
+ * A row the guide repeats for one element (ServiceRequest.category.coding once per code system)
+ * with the rows below it. Each repetition is told apart by a fixed value of a direct child (the
+ * discriminator, e.g. coding.system): the rows apply to the repetition carrying it, not by position.
+ */
+interface RowGroup {
+  path: string;
+  /** Segments in `path` below the resource. */
+  depth: number;
+  head: PreparedRule;
+  discriminator?: PreparedRule;
+}
+
+/** The node `up` levels above `n`. */
+function ancestor(n: Node, up: number): Node {
+  let cur = n;
+  for (let i = 0; i < up && cur.parent; i++) cur = cur.parent;
+  return cur;
+}
+
+function carriesDiscriminator(group: RowGroup, repetition: Node): boolean {
+  const d = group.discriminator!;
+  return step([repetition], d.presence!).some((x) => valueText(x.value) === d.rule.fixedValue);
+}
+
+/** Mark the rules under a repeated row with their group (see RowGroup). */
+function groupRepeatedRows(list: PreparedRule[]): void {
+  const count = new Map<string, number>();
+  for (const c of list) count.set(c.rule.path, (count.get(c.rule.path) ?? 0) + 1);
+  let current: RowGroup | undefined;
+  for (const c of list) {
+    const path = c.rule.path;
+    if (current && path.startsWith(`${current.path}.`)) {
+      c.group = current;
+      if (!current.discriminator && c.checkFixed && c.segs && c.segs.length === current.depth + 1) current.discriminator = c;
+      continue;
+    }
+    current = count.get(path)! > 1 && c.segs ? { path, depth: c.segs.length, head: c } : undefined;
+  }
 }
 
 /**
@@ -348,6 +418,7 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       eventRule: /^MessageHeader\.eventCoding\./i.test(rule.path),
     };
   });
+  groupRepeatedRows(list);
   const tree: RuleTree = { rules: [], children: [], kinds: EMPTY_KINDS, presenceKeys: [], presenceChoice: EMPTY_KINDS };
   const nodes = new Map<string, RuleTree>();
   let applied = 0;
