@@ -18,6 +18,7 @@ import { applyNecessityRules } from './necessity-check.js';
 import { loadNecessityRules, type PayloadRules } from './rules/necessity.js';
 import { checkTkwRules } from './tkw-rules.js';
 import { checkUnwrappedEntries, fileEchoes } from './echoes.js';
+import { acceptMandatedCodes } from './mandated-codes.js';
 
 export interface BarsOptions {
   /** Force the Application (APP1…APP8) instead of detecting it. */
@@ -115,7 +116,10 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
 
       // the guide's necessity tables for this Application payload
       if (detection.application && detection.payload) {
-        if (table) applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
+        if (table) {
+          applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
+          acceptMandatedCodes(r, table, ctx.issues, sink);
+        }
         else {
           sink.add([], 'information', 'informational', 'bars-necessity-none', `The BaRS guide has no necessity table for ${detection.application} ${detection.payload}: only the profiles and Core rules were applied`);
         }
