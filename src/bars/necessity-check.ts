@@ -5,7 +5,7 @@
  */
 import type { PlanCompiler } from '../compile/compiler.js';
 import { truncate } from '../model/text.js';
-import type { NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
+import type { Applicability, NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
 import { arr, rec, type BarsMessage, type IssueSink, type Json } from './message.js';
 
 /** How a guide path segment maps onto JSON: an exact member, or a choice prefix (value → valueString…). */
@@ -138,12 +138,22 @@ export function applyNecessityRules(
   const countByType = new Map<string, number>();
   for (const t of targets) countByType.set(String(t.resource.resourceType), (countByType.get(String(t.resource.resourceType)) ?? 0) + 1);
   const where = `${payload.application} ${payload.payload}`;
-  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
+  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning' | 'information', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
     // a repeat (two rows of one table on one element) is dropped by the plugin's dedupe
     sink.add(pathOf(node), severity, code, ruleId, message, rule.extra);
   };
   /** A rule's element is missing under p: what its necessity says about that. */
   const reportMissing = (c: PreparedRule, p: Node): void => {
+    const when = c.rule.appliesWhen;
+    if (when && c.missing !== SKIP) {
+      const resource = rec(ancestor(p, Number.MAX_SAFE_INTEGER).value);
+      const why = applicabilityFails(when, msg, payload.payload, resource);
+      if (why) {
+        // the row's condition does not hold for this message: the row does not apply
+        report(c, p, 'information', 'required', 'bars-necessity-not-applicable', `${c.rule.path} ${c.rule.necessity} be populated only in the situation the guide states ("${truncate(when.text, GUIDANCE_CHARS)}"): not applicable, ${why} (${where})`);
+        return;
+      }
+    }
     if (c.missing === MUST) report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
     else if (c.missing === MUST_CONDITIONAL) report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
     else if (c.missing === SHOULD) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
@@ -279,6 +289,27 @@ interface RowGroup {
   depth: number;
   head: PreparedRule;
   discriminator?: PreparedRule;
+}
+
+/**
+ * Why a row's condition does not hold for this message and resource (undefined: it holds).
+ * A cancellation is a cancellation payload, or an update whose ServiceRequest is revoked or
+ * entered-in-error, or whose Appointment is cancelled (Core 1.5.0 Cancellation page).
+ */
+export function applicabilityFails(when: Applicability, msg: BarsMessage, payload: string, resource: Json | undefined): string | undefined {
+  if (when.message === 'cancellation') {
+    const statuses = (type: string): unknown[] => (msg.byType.get(type) ?? []).map((e) => e.resource.status);
+    const cancels =
+      payload.endsWith('cancellation') ||
+      (msg.reasonCode === 'update' && (statuses('ServiceRequest').some((s) => s === 'revoked' || s === 'entered-in-error') || statuses('Appointment').includes('cancelled')));
+    if (!cancels) return `this message is not a cancellation (reason '${msg.reasonCode ?? 'none'}')`;
+  }
+  if (when.resourceType && when.status) {
+    const own = resource?.resourceType === when.resourceType ? [resource] : (msg.byType.get(when.resourceType) ?? []).map((e) => e.resource);
+    const found = own.map((r) => r?.status).filter((s): s is string => typeof s === 'string');
+    if (!found.some((s) => when.status!.includes(s))) return `the ${when.resourceType} status is ${found.length ? found.map((s) => `'${s}'`).join(', ') : 'not given'}, not ${when.status.map((s) => `'${s}'`).join(' or ')}`;
+  }
+  return undefined;
 }
 
 /** The node `up` levels above `n`. */
