@@ -32,6 +32,11 @@ const ECHO_RULES: EchoRule[] = [
     main: (i) => i.ruleId === 'BARS-CORE-04' && (i.expression?.endsWith('.endpoint') ?? false),
     echoes: (m, e) => e.ruleId === 'primitive-format' && e.expression === m.expression,
   },
+  // a reason outside message-reason-bars: a cancellation's "must be 'update'" says it again
+  {
+    main: (i) => i.ruleId === 'BARS-CORE-07',
+    echoes: (m, e) => e.ruleId === 'BARS-CORE-12' && e.expression === m.expression,
+  },
   // no BaRS use case on the ServiceRequest: the guide row for the use-case coding says it again
   {
     main: (i) => i.ruleId === 'BARS-CORE-10',

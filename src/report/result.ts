@@ -35,7 +35,7 @@ export interface FileResult {
   valid: boolean;
   issues: ResultIssue[];
   /** The BaRS Application and payload the file was validated as, when the BaRS layer ran. */
-  bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string };
+  bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string; detectedBy?: string };
   durationMs?: number;
   /**
    * `--request`: which part of an HTTP exchange this result is. The request part (`req.http`) holds
