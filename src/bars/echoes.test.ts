@@ -29,6 +29,9 @@ describe.skipIf(!HAS_CORPUS)('echoes are filed under the issue that names the ca
     const issues = await issuesOf(b);
     const errors = issues.filter((x) => x.severity === 'error');
     expect(errors.map((x) => `${x.ruleId} ${x.expression}`)).toEqual([`bars-entry-unwrapped Bundle.entry[${i}]`]);
+    // a problem of its own on the same entry is not an echo
+    b.entry[i].fullUrl = 'Patient/123';
+    expect((await issuesOf(b)).filter((x) => x.severity === 'error').map((x) => x.ruleId)).toEqual(expect.arrayContaining(['bars-entry-unwrapped', 'BARS-CORE-03']));
     expect(errors[0]!.message).toContain('is a Patient itself');
     const related = errors[0]!.related!.map((x) => x.ruleId);
     expect(related).toContain('invariant:bdl-5');

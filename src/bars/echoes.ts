@@ -47,7 +47,8 @@ const ECHO_RULES: EchoRule[] = [
   {
     main: (i) => i.ruleId === 'bars-entry-unwrapped',
     echoes: (m, e) =>
-      (e.ruleId !== 'bars-entry-unwrapped' && under(e, m.expression!)) ||
+      // only what the missing wrapper causes: the entry's members read as unknown, bdl-5; a wrong fullUrl stays its own issue
+      ((e.ruleId === 'unknown-element' || e.ruleId.startsWith('invariant:bdl-')) && under(e, m.expression!)) ||
       (e.ruleId === 'bars-md-focus-min' && e.message.includes(` ${unwrappedType(m)} resource`)),
   },
 ];

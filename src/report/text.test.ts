@@ -1,6 +1,6 @@
 /** The text report's volume controls: --min-severity and folding repeats of one rule and message. */
 import { describe, expect, it } from 'vitest';
-import type { ResultIssue, RunResult } from './result.js';
+import { diskPosition, type ResultIssue, type RunResult } from './result.js';
 import { renderText } from './text.js';
 
 const issue = (severity: ResultIssue['severity'], ruleId: string, message: string, line: number, expression = `Bundle.entry[${line}]`): ResultIssue => ({
@@ -54,5 +54,15 @@ describe('text report volume', () => {
     expect(all.match(/Coding x#1 has no display/g)).toHaveLength(3);
     expect(all).toContain('DRC is the code');
     expect(all).not.toContain('not shown');
+  });
+});
+
+describe('a --request body issue on disk', () => {
+  // the body `{` starts at line 5, column 11 of the request file; the body is a verbatim slice of
+  // the file, so its first line is shifted by the start column and its later lines keep their own
+  const body = { file: 'r.json#body', resourceType: 'Patient', profiles: [], valid: false, issues: [], http: { part: 'body' as const, request: 'r.json', start: { line: 5, column: 11 } } };
+  it('maps line 1 by the start column, later lines by the start line only', () => {
+    expect(diskPosition(body, { line: 1, column: 1 })).toEqual({ file: 'r.json', line: 5, column: 11 });
+    expect(diskPosition(body, { line: 3, column: 9 })).toEqual({ file: 'r.json', line: 7, column: 9 });
   });
 });
