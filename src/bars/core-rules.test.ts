@@ -237,3 +237,19 @@ describe('every BaRS core rule has a test that fails without it', () => {
     expect(after.find((i) => i.ruleId === 'BARS-CORE-17')!.bars).toMatchObject({ application: 'APP3', payload: 'referral-request', rule: expect.stringMatching(/^TKW RS-PATIENT-RESO-NAME/) });
   });
 });
+
+describe('BARS-CORE-14: an error code goes with its HTTP status', () => {
+  const tooEarly = (): J => {
+    const oo = load('error-response-rec-bad-request');
+    Object.assign(oo.issue[0].details.coding[0], { code: 'REC_TOO_EARLY', display: 'REC_TOO_EARLY' });
+    return oo;
+  };
+  const pairing = async (status?: number): Promise<string[]> =>
+    (await (await barsEngine()).validate(JSON.stringify(tooEarly()), { httpStatus: status })).issues.filter((i) => i.ruleId === 'BARS-CORE-14').map((i) => `${i.severity} ${i.expression}: ${i.message}`);
+
+  it('when the response status is known (ValidateOptions.httpStatus), a code with another status is an error', async () => {
+    expect(await pairing(400)).toEqual(['error OperationOutcome.issue[0].details.coding[0].code: REC_TOO_EARLY goes with HTTP 425, but the response status is 400']);
+    expect(await pairing(425)).toEqual([]);
+    expect(await pairing()).toEqual([]);
+  });
+});

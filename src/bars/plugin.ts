@@ -47,7 +47,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         const sink = sinkFor();
         // an OperationOutcome is a BaRS error response only if it reports an error coded as BaRS
         // codes errors, or the user says it is BaRS (--application); UK Core's own examples are not
-        if (isBarsErrorResponse(r, options.application !== undefined)) checkErrorOutcome(r, sink);
+        if (isBarsErrorResponse(r, options.application !== undefined)) checkErrorOutcome(r, sink, { httpStatus: ctx.httpStatus });
         return finish(sink);
       }
       if (r.resourceType !== 'Bundle' || r.type !== 'message') {
