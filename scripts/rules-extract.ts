@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { extractGuide, guideRelease } from '../src/bars/rules/extract.js';
+import { conditionsOf, extractGuide, guideRelease } from '../src/bars/rules/extract.js';
 import { rulesDir, type RulesIndex } from '../src/bars/rules/necessity.js';
 
 const guide = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'bars-guide'));
@@ -26,6 +26,8 @@ for (const p of payloads) {
   index.files.push({ file, application: p.application, payload: p.payload, rules: n });
   index.countsByApplication[p.application] = (index.countsByApplication[p.application] ?? 0) + n;
 }
+index.conditions = conditionsOf(payloads);
 writeFileSync(join(out, 'index.json'), JSON.stringify(index, null, 2) + '\n');
 for (const f of index.files) console.log(`${f.file.padEnd(48)} ${f.rules} rules`);
 console.log(`unreadable rows: ${unreadable.length} (listed in rules/necessity/index.json)`);
+console.log(`conditional rows: ${index.conditions.parsed} read into rule data, ${index.conditions.unparsed.length} not (listed in rules/necessity/index.json)`);

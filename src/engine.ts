@@ -54,6 +54,8 @@ export interface ValidateOptions {
   profile?: string | string[];
   /** Name of the input in messages (a file path). */
   name?: string;
+  /** The HTTP status the input came with, when it is a response body (BaRS pairs error codes with statuses). */
+  httpStatus?: number;
 }
 
 export interface ValidationResult {
@@ -105,7 +107,7 @@ export class Engine {
     const instance = await validateInstance(
       this.validator,
       typeof input === 'string' ? { text: input, name: opts.name } : input instanceof Uint8Array ? { bytes: input, name: opts.name } : { resource: input, name: opts.name },
-      { profiles, plugins: this.options.plugins, maxIssues: this.options.maxIssues },
+      { profiles, plugins: this.options.plugins, maxIssues: this.options.maxIssues, httpStatus: opts.httpStatus },
     );
     const issues = instance.issues;
     let outcome: OperationOutcome | undefined;

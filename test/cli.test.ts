@@ -256,6 +256,20 @@ describe('--format text', () => {
     expect(plain.stdout).not.toMatch(/\x1b\[/);
   });
 
+  it('--min-severity: information is hidden by default and shown on request; a wrong level is a usage error', () => {
+    const withInformation = join(VALID, 'observation-heart-rate.json');
+    const shown = bars(['validate', withInformation, '--no-bars', '--min-severity', 'information']);
+    const hidden = bars(['validate', withInformation, '--no-bars']);
+    const info = (out: string) => out.split('\n').filter((l) => /^ {2}\S+:\d+:\d+ {2}information /.test(l)).length;
+    expect(info(hidden.stdout)).toBe(0);
+    expect(info(shown.stdout)).toBeGreaterThan(0);
+    expect(hidden.stdout).toMatch(/\d+ issues? below warning not shown/);
+    const bad = bars(['validate', UNKNOWN_ELEMENT, '--min-severity', 'notice']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('--min-severity notice: use error, warning or information');
+    expect(bars(['validate', '--help']).stdout).toContain('--min-severity <level>');
+  });
+
   it('--quiet shows only the files with errors, and only their errors', () => {
     const r = bars(['validate', VALID, p('warning-only.json'), UNKNOWN_ELEMENT, '--quiet', '--no-bars']);
     expect(r.status).toBe(1);

@@ -77,7 +77,24 @@ const CASES: Case[] = [
     fixture: 'error-response-rec-bad-request',
     mutate: (oo) => (oo.issue[0].details.coding[0].system = 'https://fhir.nhs.uk/Codesystem/http-error-codes'),
     where: () => 'OperationOutcome.issue[0].details.coding[0].system',
+    // the sources disagree (the API specification and proxy spell it so): a warning, not an error
+    severity: 'warning',
+  },
+  {
+    rule: 'BARS-CORE-14',
+    does: 'a BaRS error code given with a ValueSet URL as its system',
+    fixture: 'error-response-rec-bad-request',
+    mutate: (oo) => (oo.issue[0].details.coding[0].system = 'https://fhir.hl7.org.uk/ValueSet/UKCore-OperationOutcomeCodes'),
+    where: () => 'OperationOutcome.issue[0].details.coding[0].system',
     severity: 'error',
+  },
+  {
+    rule: 'BARS-CORE-14',
+    does: 'a display naming another HTTP status than the code goes with',
+    fixture: 'error-response-rec-bad-request',
+    mutate: (oo) => Object.assign(oo.issue[0].details.coding[0], { code: 'REC_TOO_EARLY', display: '400 - REC_TOO_EARLY' }),
+    where: () => 'OperationOutcome.issue[0].details.coding[0].display',
+    severity: 'warning',
   },
   { rule: 'BARS-CORE-14', does: 'an error code BaRS does not define', fixture: 'error-response-rec-bad-request', mutate: (oo) => (oo.issue[0].details.coding[0].code = 'BAD_THING'), where: () => 'OperationOutcome.issue[0].details.coding[0].code', severity: 'error' },
   { rule: 'BARS-CORE-15', does: 'a Coding without display', fixture: 'APP3-referral-request', mutate: (b) => delete res(b, 'ServiceRequest').reasonCode[0].coding[0].display, where: (b) => at(b, 'ServiceRequest', '.reasonCode[0].coding[0]'), severity: 'warning' },
@@ -138,6 +155,10 @@ const CASES: Case[] = [
 ];
 
 const ACCEPTS: Accept[] = [
+  // Core 1.5.0 adds REC_TOO_EARLY (425) for a request still being processed
+  { rule: 'BARS-CORE-14', does: 'REC_TOO_EARLY shown as 425', fixture: 'error-response-rec-bad-request', mutate: (oo) => Object.assign(oo.issue[0].details.coding[0], { code: 'REC_TOO_EARLY', display: '425 - REC_TOO_EARLY' }) },
+  // an outcome returned with 200/201 to inform is not an error response
+  { rule: 'BARS-CORE-14', does: 'an information outcome (not an error response)', fixture: 'error-response-rec-bad-request', mutate: (oo) => Object.assign(oo.issue[0], { severity: 'information', code: 'informational', details: { coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/Spine-ErrorOrWarningCode', code: 'ACCEPTED', display: 'Accepted' }] } }) },
   // found when checking the Cancellation page: entered-in-error cancels a referral sent in error
   { rule: 'BARS-CORE-12', does: "a referral cancelled as 'entered-in-error'", fixture: 'APP1-referral-cancellation', mutate: (b) => (res(b, 'ServiceRequest').status = 'entered-in-error') },
   { rule: 'BARS-CORE-18', does: 'a second contact with rank 2', fixture: 'APP3-referral-request', mutate: (b) => res(b, 'Patient').contact.push({ ...structuredClone(res(b, 'Patient').contact[0]), extension: [{ url: 'https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-ContactRank', valuePositiveInt: 2 }] }) },
@@ -214,5 +235,21 @@ describe('every BaRS core rule has a test that fails without it', () => {
   it('rules drawn from TKW name the TKW requirement they stand for', async () => {
     const after = await issuesOf('APP3-referral-request', (b) => delete res(b, 'Patient').name[0].given);
     expect(after.find((i) => i.ruleId === 'BARS-CORE-17')!.bars).toMatchObject({ application: 'APP3', payload: 'referral-request', rule: expect.stringMatching(/^TKW RS-PATIENT-RESO-NAME/) });
+  });
+});
+
+describe('BARS-CORE-14: an error code goes with its HTTP status', () => {
+  const tooEarly = (): J => {
+    const oo = load('error-response-rec-bad-request');
+    Object.assign(oo.issue[0].details.coding[0], { code: 'REC_TOO_EARLY', display: 'REC_TOO_EARLY' });
+    return oo;
+  };
+  const pairing = async (status?: number): Promise<string[]> =>
+    (await (await barsEngine()).validate(JSON.stringify(tooEarly()), { httpStatus: status })).issues.filter((i) => i.ruleId === 'BARS-CORE-14').map((i) => `${i.severity} ${i.expression}: ${i.message}`);
+
+  it('when the response status is known (ValidateOptions.httpStatus), a code with another status is an error', async () => {
+    expect(await pairing(400)).toEqual(['error OperationOutcome.issue[0].details.coding[0].code: REC_TOO_EARLY goes with HTTP 425, but the response status is 400']);
+    expect(await pairing(425)).toEqual([]);
+    expect(await pairing()).toEqual([]);
   });
 });

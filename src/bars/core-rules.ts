@@ -6,6 +6,7 @@ import type { ValidationIssue } from '../model/issue.js';
 import type { CollectedValue } from '../validate/run.js';
 import { arr, entriesOf, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json } from './message.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from './nhs-number.js';
+import { ERROR_CODE_SYSTEM, errorCodes } from './rules/error-codes.js';
 
 const PAGES = {
   headers: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Message-Headers.page.md',
@@ -21,13 +22,8 @@ const PAGES = {
 
 const EVENTS = new Set(['servicerequest-request', 'servicerequest-response', 'booking-request', 'booking-response']);
 const REASONS = new Set(['new', 'update']);
-export const ERROR_CODE_SYSTEM = 'https://fhir.nhs.uk/CodeSystem/http-error-codes';
-export const ERROR_CODES = new Set(
-  `PROXY_BAD_REQUEST PROXY_CONFLICT PROXY_METHOD_NOT_ALLOWED PROXY_NOT_FOUND PROXY_NOT_IMPLEMENTED PROXY_SERVER_ERROR PROXY_UNAVAILABLE PROXY_UNPROCESSABLE_ENTITY
-   REC_BAD_REQUEST REC_CONFLICT REC_FORBIDDEN REC_METHOD_NOT_ALLOWED REC_NOT_ACCEPTABLE REC_NOT_FOUND REC_NOT_IMPLEMENTED REC_SERVER_ERROR REC_SERVICE_UNAVAILABLE REC_TIMEOUT
-   REC_TOO_MANY_REQUESTS REC_UNAUTHORIZED REC_UNAVAILABLE REC_UNPROCESSABLE_ENTITY
-   SEND_BAD_REQUEST SEND_CONFLICT SEND_FORBIDDEN SEND_METHOD_NOT_ALLOWED SEND_NOT_ACCEPTABLE SEND_NOT_IMPLEMENTED SEND_TOO_MANY_REQUESTS SEND_UNAUTHORIZED SEND_UNPROCESSABLE_ENTITY`.split(/\s+/),
-);
+/** BaRS error codes name their source: the sender, the receiver or the proxy. */
+const ERROR_CODE_SHAPE = /^(?:SEND|REC|PROXY)_[A-Z_]+$/;
 
 /** system|value: what NHSD-Target-Identifier carries (e.g. https://fhir.nhs.uk/Id/dos-service-id|2000072489). */
 const ENDPOINT_IDENTIFIER = /^https?:\/\/\S+\|\S+$/;
@@ -245,27 +241,95 @@ export function checkNhsNumbers(values: Pick<TypedValues, 'identifiers'>, sink: 
   }
 }
 
-/** An error response must be coded from the BaRS error code system. */
-export function checkErrorOutcome(oo: Json, sink: IssueSink): void {
+const isErrorIssue = (issue: Json | undefined): boolean => issue?.severity === 'error' || issue?.severity === 'fatal';
+const codingsOf = (issue: Json | undefined): (Json | undefined)[] => arr(rec(issue?.details)?.coding).map(rec);
+
+/**
+ * Is this OperationOutcome a BaRS error response? It must report an error (an `information`
+ * outcome returned with 200/201 is not one), and say it is BaRS: a BaRS error code (whatever
+ * system it is given under) or a coding under fhir.nhs.uk. `forced` (--application) skips the
+ * second test, not the first.
+ */
+export function isBarsErrorResponse(oo: Json, forced: boolean): boolean {
+  const errors = arr(oo.issue).map(rec).filter(isErrorIssue);
+  if (errors.length === 0) return false;
+  if (forced) return true;
+  return errors.some((issue) =>
+    codingsOf(issue).some((c) => (typeof c?.code === 'string' && ERROR_CODE_SHAPE.test(c.code)) || (typeof c?.system === 'string' && c.system.toLowerCase().includes('://fhir.nhs.uk/'))),
+  );
+}
+
+/** What is known about the response an OperationOutcome came in. */
+export interface ErrorResponseContext {
+  /** The HTTP status of the response, when known. */
+  httpStatus?: number;
+}
+
+/**
+ * An error response codes each error issue from the BaRS error CodeSystem with a code the
+ * guide lists, paired with the HTTP status the guide gives it, and explains it in diagnostics.
+ * Returns the paths of the codings whose system the rule reported (their echoes elsewhere, such
+ * as an unknown code system, say nothing more).
+ */
+export function checkErrorOutcome(oo: Json, sink: IssueSink, context: ErrorResponseContext = {}): (string | number)[][] {
+  const known = errorCodes();
+  const reportedSystems: (string | number)[][] = [];
   arr(oo.issue).forEach((iss, i) => {
     const issue = rec(iss);
-    if (!issue) return;
-    const codings = arr(rec(issue.details)?.coding).map(rec);
-    const coded = codings.find((c) => typeof c?.system === 'string' && c.system.toLowerCase() === ERROR_CODE_SYSTEM.toLowerCase());
+    if (!issue || !isErrorIssue(issue)) return;
+    const codings = codingsOf(issue);
+    const at = (c: Json | undefined): (string | number)[] => ['issue', i, 'details', 'coding', codings.indexOf(c)];
+    const canonical = codings.find((c) => c?.system === ERROR_CODE_SYSTEM);
+    const misspelt = canonical ? undefined : codings.find((c) => typeof c?.system === 'string' && c.system.toLowerCase() === ERROR_CODE_SYSTEM.toLowerCase());
+    const otherSystem = canonical || misspelt ? undefined : codings.find((c) => typeof c?.code === 'string' && (known.has(c.code) || ERROR_CODE_SHAPE.test(c.code)));
+    const coded = canonical ?? misspelt ?? otherSystem;
     if (!coded) {
       sink.add(['issue', i, 'details'], 'error', 'required', 'BARS-CORE-14', `A BaRS error response must code issue.details from ${ERROR_CODE_SYSTEM} (e.g. REC_BAD_REQUEST)`, { guidePage: PAGES.errors });
       return;
     }
-    if (coded.system !== ERROR_CODE_SYSTEM) {
-      sink.add(['issue', i, 'details', 'coding', codings.indexOf(coded), 'system'], 'error', 'value', 'BARS-CORE-14', `The error code system is '${String(coded.system)}': the canonical is ${ERROR_CODE_SYSTEM} (case matters in URLs)`, { guidePage: PAGES.errors });
+    if (misspelt) {
+      // the sources disagree: the canonical CodeSystem against the API specification, the proxy and the guide's snippets
+      reportedSystems.push([...at(misspelt), 'system']);
+      sink.add(
+        [...at(misspelt), 'system'],
+        'warning',
+        'value',
+        'BARS-CORE-14',
+        `The error code system is '${String(misspelt.system)}'. The sources disagree: the CodeSystem's canonical URL is ${ERROR_CODE_SYSTEM}, while the BaRS API specification, the API proxy's own error responses and most guide snippets spell it '…/Codesystem/…'. Use the canonical (URLs are case-sensitive); receivers may see either.`,
+        { guidePage: PAGES.errors },
+      );
+    } else if (otherSystem) {
+      reportedSystems.push([...at(otherSystem), 'system']);
+      const sys = typeof otherSystem.system === 'string' ? otherSystem.system : undefined;
+      const what = sys === undefined ? 'no system' : /\/ValueSet\//i.test(sys) ? `the ValueSet URL '${sys}' as its system (a Coding names a CodeSystem, not a ValueSet)` : `the system '${sys}'`;
+      sink.add(sys === undefined ? at(otherSystem) : [...at(otherSystem), 'system'], 'error', 'value', 'BARS-CORE-14', `'${String(otherSystem.code)}' is a BaRS error code but is given with ${what}: issue.details.coding.system must be ${ERROR_CODE_SYSTEM}`, {
+        guidePage: PAGES.errors,
+      });
     }
-    if (!ERROR_CODES.has(String(coded.code))) {
-      sink.add(['issue', i, 'details', 'coding', codings.indexOf(coded), 'code'], 'error', 'code-invalid', 'BARS-CORE-14', `'${String(coded.code)}' is not a BaRS error code (SEND_*, REC_* or PROXY_* as listed by the BaRS API)`, { guidePage: PAGES.errors });
+    const code = String(coded.code);
+    const entry = known.get(code);
+    if (!entry) {
+      sink.add([...at(coded), 'code'], 'error', 'code-invalid', 'BARS-CORE-14', `'${code}' is not a BaRS error code: the guide and the BaRS API list ${known.size} (SEND_*, REC_*, PROXY_*, e.g. REC_BAD_REQUEST)`, { guidePage: PAGES.errors });
+    } else {
+      checkStatusPairing(entry.code, entry.statuses, coded, at(coded), sink, context.httpStatus);
     }
     if (typeof issue.diagnostics !== 'string' || issue.diagnostics.trim() === '') {
       sink.add(['issue', i], 'warning', 'required', 'BARS-CORE-14', 'A BaRS error response should explain the exact cause in issue.diagnostics', { guidePage: 'Core/1-5-0/Error-Handling/Diagnostics-Text.page.md' });
     }
   });
+  return reportedSystems;
+}
+
+/** The code goes with the HTTP status of the response, and with the status its display names ("425 - REC_TOO_EARLY"). */
+function checkStatusPairing(code: string, statuses: number[], coding: Json, path: (string | number)[], sink: IssueSink, httpStatus: number | undefined): void {
+  const expected = statuses.join(' or ');
+  if (httpStatus !== undefined && !statuses.includes(httpStatus)) {
+    sink.add([...path, 'code'], 'error', 'value', 'BARS-CORE-14', `${code} goes with HTTP ${expected}, but the response status is ${httpStatus}`, { guidePage: PAGES.errors });
+  }
+  const shown = typeof coding.display === 'string' ? /^\s*(\d{3})\b/.exec(coding.display)?.[1] : undefined;
+  if (shown !== undefined && !statuses.includes(Number(shown))) {
+    sink.add([...path, 'display'], 'warning', 'value', 'BARS-CORE-14', `The display '${String(coding.display)}' names HTTP ${shown}, but ${code} goes with HTTP ${expected}`, { guidePage: PAGES.errors });
+  }
 }
 
 /**

@@ -8,7 +8,8 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
 import { HAS_CORPUS, CORPUS_SKIP_REASON } from '../../test/support/corpus.js';
-import { loadNecessityRules } from './rules/necessity.js';
+import { loadNecessityRules, type RulesIndex } from './rules/necessity.js';
+import { applicabilityOf } from './rules/extract.js';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/bars/valid/APP1-booking-request.json');
 type Json = Record<string, any>;
@@ -65,5 +66,75 @@ describe.skipIf(!HAS_CORPUS)('necessity semantics (APP1 booking request)', () =>
     expect(without.filter((i) => i.message.startsWith('Appointment.participant.'))).toEqual([]);
     expect(without.some((i) => i.message.startsWith('Appointment.participant MUST'))).toBe(true);
     expect(withParent.some((i) => i.message.startsWith('Appointment.participant MUST'))).toBe(false);
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('repeated guide rows (one ServiceRequest.category.coding row per code system)', () => {
+  const APP3 = resolve(import.meta.dirname, '../../fixtures/bars/valid/APP3-referral-request.json');
+  const referral = (): Json => JSON.parse(readFileSync(APP3, 'utf8'));
+  const category = (b: Json): Json[] => b.entry.find((e: Json) => e.resource.resourceType === 'ServiceRequest').resource.category;
+  const onCategory = async (b: Json) => (await necessity(b)).filter((i) => i.message.startsWith('ServiceRequest.category'));
+
+  it('each row is matched to the coding carrying its system, not to a position', async () => {
+    const b = referral();
+    category(b)[0].coding.reverse();
+    expect(await onCategory(b)).toEqual([]);
+  });
+
+  it('the coding that is missing is reported once, as missing', async () => {
+    const b = referral();
+    category(b)[0].coding = category(b)[0].coding.filter((c: Json) => !c.system.endsWith('message-category-servicerequest'));
+    const issues = await onCategory(b);
+    expect(issues.map((i) => `${i.severity} ${i.ruleId} ${i.expression}`)).toEqual([expect.stringMatching(/^error bars-necessity-must Bundle\.entry\[\d+\]\.resource\.category\[0\]$/)]);
+    expect(issues[0]!.message).toMatch(/^ServiceRequest\.category\.coding with system 'https:\/\/fhir\.nhs\.uk\/CodeSystem\/message-category-servicerequest' MUST be present .*has system 'https:\/\/fhir\.nhs\.uk\/CodeSystem\/usecases-categories-bars'/);
+  });
+});
+
+describe('conditional rows read from the guide', () => {
+  it('reads "ONLY be populated in a cancellation" and "ONLY when the Encounter has ended" into rule data', () => {
+    expect(applicabilityOf('This will ONLY be populated  in a cancellation message with the reason for cancellation')).toMatchObject({ message: 'cancellation' });
+    expect(applicabilityOf('This SHOULD be populated ONLY when the Encounter has ended. This will not be populated in the interim message.')).toEqual({
+      resourceType: 'Encounter',
+      status: ['finished'],
+      text: 'ONLY when the Encounter has ended',
+    });
+    expect(applicabilityOf('This SHOULD be populated with a reference to the GP Surgery ONLY rather than a specific practitioner')).toBeUndefined();
+    const rule = loadNecessityRules().find((p) => p.application === 'APP4' && p.payload === 'validation-response')!.resources.flatMap((r) => r.rules).find((r) => r.path === 'Encounter.period.end')!;
+    expect(rule.appliesWhen).toMatchObject({ resourceType: 'Encounter', status: ['finished'] });
+  });
+
+  it('lists the conditions it could not read in rules/necessity/index.json', () => {
+    const index = JSON.parse(readFileSync(resolve(import.meta.dirname, '../../rules/necessity/index.json'), 'utf8')) as RulesIndex;
+    expect(index.conditions!.parsed).toBeGreaterThan(0);
+    expect(index.conditions!.unparsed.some((u) => u.rule === 'APP6-response/Encounter.reasonCode' && /rejection/.test(u.text))).toBe(true);
+  });
+});
+
+describe.skipIf(!HAS_CORPUS)('conditional rows apply only when their condition holds', () => {
+  const fixture = (name: string): Json => JSON.parse(readFileSync(resolve(import.meta.dirname, `../../fixtures/bars/valid/${name}.json`), 'utf8'));
+  const res = (b: Json, type: string): Json => b.entry.find((e: Json) => e.resource.resourceType === type).resource;
+  const about = async (b: Json, path: string) => (await necessity(b)).filter((i) => i.message.startsWith(`${path} `)).map((i) => `${i.severity} ${i.ruleId}`);
+
+  it('a new request without the cancellation reason: not applicable, no warning', async () => {
+    const b = fixture('APP4-validation-response');
+    delete res(b, 'ServiceRequest').reasonCode;
+    expect(await about(b, 'ServiceRequest.reasonCode')).toEqual(['information bars-necessity-not-applicable']);
+  });
+
+  it('a cancellation (update, ServiceRequest revoked) without it: the SHOULD applies', async () => {
+    const b = fixture('APP4-validation-response');
+    delete res(b, 'ServiceRequest').reasonCode;
+    res(b, 'ServiceRequest').status = 'revoked';
+    res(b, 'MessageHeader').reason.coding[0].code = 'update';
+    expect(await about(b, 'ServiceRequest.reasonCode')).toEqual(['warning bars-necessity-should']);
+  });
+
+  it('Encounter.period.end: not applicable while the Encounter is in progress, a SHOULD once it has finished', async () => {
+    const b = fixture('APP4-validation-response');
+    const i = b.entry.findIndex((e: Json) => e.resource.resourceType === 'Encounter' && e.resource.status === 'triaged');
+    const onIt = async () => (await necessity(b)).filter((x) => x.message.startsWith('Encounter.period.end ') && x.expression === `Bundle.entry[${i}].resource.period`).map((x) => `${x.severity} ${x.ruleId}`);
+    expect(await onIt()).toEqual(['information bars-necessity-not-applicable']);
+    b.entry[i].resource.status = 'finished';
+    expect(await onIt()).toEqual(['warning bars-necessity-should']);
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { PlanCompiler } from '../compile/compiler.js';
 import { truncate } from '../model/text.js';
-import type { NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
+import type { Applicability, NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
 import { arr, rec, type BarsMessage, type IssueSink, type Json } from './message.js';
 
 /** How a guide path segment maps onto JSON: an exact member, or a choice prefix (value → valueString…). */
@@ -138,12 +138,22 @@ export function applyNecessityRules(
   const countByType = new Map<string, number>();
   for (const t of targets) countByType.set(String(t.resource.resourceType), (countByType.get(String(t.resource.resourceType)) ?? 0) + 1);
   const where = `${payload.application} ${payload.payload}`;
-  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
+  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning' | 'information', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
     // a repeat (two rows of one table on one element) is dropped by the plugin's dedupe
     sink.add(pathOf(node), severity, code, ruleId, message, rule.extra);
   };
   /** A rule's element is missing under p: what its necessity says about that. */
   const reportMissing = (c: PreparedRule, p: Node): void => {
+    const when = c.rule.appliesWhen;
+    if (when && c.missing !== SKIP) {
+      const resource = rec(ancestor(p, Number.MAX_SAFE_INTEGER).value);
+      const why = applicabilityFails(when, msg, payload.payload, resource);
+      if (why) {
+        // the row's condition does not hold for this message: the row does not apply
+        report(c, p, 'information', 'required', 'bars-necessity-not-applicable', `${c.rule.path} ${c.rule.necessity} be populated only in the situation the guide states ("${truncate(when.text, GUIDANCE_CHARS)}"): not applicable, ${why} (${where})`);
+        return;
+      }
+    }
     if (c.missing === MUST) report(c, p, 'error', 'required', 'bars-necessity-must', c.message);
     else if (c.missing === MUST_CONDITIONAL) report(c, p, 'warning', 'required', 'bars-necessity-must-conditional', c.message);
     else if (c.missing === SHOULD) report(c, p, 'warning', 'required', 'bars-necessity-should', c.message);
@@ -165,9 +175,18 @@ export function applyNecessityRules(
     }
     // the MessageDefinition, when known, is the authority on the event (the guide's tables copy it, not always right)
     const governedByDefinition = opts.definitionKnown === true && c.eventRule;
-    if (fixedTargets && fixedTargets.length > 0 && !governedByDefinition) {
+    const group = c.group;
+    if (fixedTargets && fixedTargets.length > 0 && group?.discriminator === c) {
+      // a repeated row (one coding per code system): the repetition carrying this fixed value is missing
+      if (!fixedTargets.some((n) => valueText(n.value) === rule.fixedValue)) reportMissingRepetition(group, parents, fixedTargets);
+      return;
+    }
+    // the other rows of a repeated row's group describe only the repetition that carries its fixed value
+    const checked = fixedTargets && group?.discriminator ? fixedTargets.filter((n) => carriesDiscriminator(group, ancestor(n, c.segs!.length - group.depth))) : fixedTargets;
+    if (checked && checked.length > 0 && !governedByDefinition) {
       // displays are human text: the terminology check judges them exactly, the table only by case-insensitive match
       const fixed = rule.fixedValue!;
+      const fixedTargets = checked;
       const anyMatch = fixedTargets.some((n) => {
         const v = valueText(n.value);
         return c.display ? v?.trim().toLowerCase() === fixed.trim().toLowerCase() : v === fixed;
@@ -184,6 +203,24 @@ export function applyNecessityRules(
         );
       }
     }
+  };
+  /** No repetition of a repeated row carries its fixed value: reported once, as the repetition missing. */
+  const reportMissingRepetition = (group: RowGroup, repetitions: readonly Node[], values: readonly Node[]): void => {
+    const head = group.head;
+    const severity = head.rule.necessity === 'MUST' && !head.rule.condition ? 'error' : head.rule.necessity === 'SHOULD' || head.rule.necessity === 'MUST' ? 'warning' : undefined;
+    if (!severity) return;
+    const d = group.discriminator!.rule;
+    const member = d.path.slice(group.path.length + 1);
+    const found = [...new Set(values.map((n) => valueText(n.value)).filter((x) => x !== undefined))];
+    const guidance = head.rule.guidance ? `: ${truncate(head.rule.guidance, GUIDANCE_CHARS)}` : '';
+    report(
+      head,
+      repetitions[0]!.parent ?? repetitions[0]!,
+      severity,
+      'required',
+      severity === 'error' ? 'bars-necessity-must' : head.rule.necessity === 'MUST' ? 'bars-necessity-must-conditional' : 'bars-necessity-should',
+      `${group.path} with ${member} '${d.fixedValue}' ${severity === 'error' ? 'MUST' : head.rule.necessity} be present (${where}, guide row "${head.rule.rawPath}"${guidance}); the ${group.path.split('.').pop()} present ${found.length === 1 ? 'has' : 'have'} ${member} ${found.map((f) => `'${f}'`).join(', ')}`,
+    );
   };
   // down the section's tree of paths: each parent element is reached once, and a branch the
   // resource does not have (no Patient.contact) skips every rule below it
@@ -237,6 +274,70 @@ interface PreparedRule {
   checkFixed: boolean;
   display: boolean;
   eventRule: boolean;
+  /** The repeated row this rule sits under (e.g. the second ServiceRequest.category.coding row). */
+  group?: RowGroup;
+}
+
+/**
+ * A row the guide repeats for one element (ServiceRequest.category.coding once per code system)
+ * with the rows below it. Each repetition is told apart by a fixed value of a direct child (the
+ * discriminator, e.g. coding.system): the rows apply to the repetition carrying it, not by position.
+ */
+interface RowGroup {
+  path: string;
+  /** Segments in `path` below the resource. */
+  depth: number;
+  head: PreparedRule;
+  discriminator?: PreparedRule;
+}
+
+/**
+ * Why a row's condition does not hold for this message and resource (undefined: it holds).
+ * A cancellation is a cancellation payload, or an update whose ServiceRequest is revoked or
+ * entered-in-error, or whose Appointment is cancelled (Core 1.5.0 Cancellation page).
+ */
+export function applicabilityFails(when: Applicability, msg: BarsMessage, payload: string, resource: Json | undefined): string | undefined {
+  if (when.message === 'cancellation') {
+    const statuses = (type: string): unknown[] => (msg.byType.get(type) ?? []).map((e) => e.resource.status);
+    const cancels =
+      payload.endsWith('cancellation') ||
+      (msg.reasonCode === 'update' && (statuses('ServiceRequest').some((s) => s === 'revoked' || s === 'entered-in-error') || statuses('Appointment').includes('cancelled')));
+    if (!cancels) return `this message is not a cancellation (reason '${msg.reasonCode ?? 'none'}')`;
+  }
+  if (when.resourceType && when.status) {
+    const own = resource?.resourceType === when.resourceType ? [resource] : (msg.byType.get(when.resourceType) ?? []).map((e) => e.resource);
+    const found = own.map((r) => r?.status).filter((s): s is string => typeof s === 'string');
+    if (!found.some((s) => when.status!.includes(s))) return `the ${when.resourceType} status is ${found.length ? found.map((s) => `'${s}'`).join(', ') : 'not given'}, not ${when.status.map((s) => `'${s}'`).join(' or ')}`;
+  }
+  return undefined;
+}
+
+/** The node `up` levels above `n`. */
+function ancestor(n: Node, up: number): Node {
+  let cur = n;
+  for (let i = 0; i < up && cur.parent; i++) cur = cur.parent;
+  return cur;
+}
+
+function carriesDiscriminator(group: RowGroup, repetition: Node): boolean {
+  const d = group.discriminator!;
+  return step([repetition], d.presence!).some((x) => valueText(x.value) === d.rule.fixedValue);
+}
+
+/** Mark the rules under a repeated row with their group (see RowGroup). */
+function groupRepeatedRows(list: PreparedRule[]): void {
+  const count = new Map<string, number>();
+  for (const c of list) count.set(c.rule.path, (count.get(c.rule.path) ?? 0) + 1);
+  let current: RowGroup | undefined;
+  for (const c of list) {
+    const path = c.rule.path;
+    if (current && path.startsWith(`${current.path}.`)) {
+      c.group = current;
+      if (!current.discriminator && c.checkFixed && c.segs && c.segs.length === current.depth + 1) current.discriminator = c;
+      continue;
+    }
+    current = count.get(path)! > 1 && c.segs ? { path, depth: c.segs.length, head: c } : undefined;
+  }
 }
 
 /**
@@ -348,6 +449,7 @@ function prepareSection(section: ResourceSection, payload: PayloadRules, compile
       eventRule: /^MessageHeader\.eventCoding\./i.test(rule.path),
     };
   });
+  groupRepeatedRows(list);
   const tree: RuleTree = { rules: [], children: [], kinds: EMPTY_KINDS, presenceKeys: [], presenceChoice: EMPTY_KINDS };
   const nodes = new Map<string, RuleTree>();
   let applied = 0;

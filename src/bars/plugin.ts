@@ -11,12 +11,14 @@ import { Loc } from '../validate/location.js';
 import type { PluginContext, ValidationPlugin } from '../validate/run.js';
 import { RunState } from '../validate/validator.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
-import { checkCoreRules, checkErrorOutcome, checkMessageContent, checkNhsNumbers } from './core-rules.js';
+import { checkCoreRules, checkErrorOutcome, isBarsErrorResponse, checkMessageContent, checkNhsNumbers } from './core-rules.js';
 import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
 import { loadNecessityRules, rulesetReleases, type PayloadRules } from './rules/necessity.js';
 import { checkTkwRules } from './tkw-rules.js';
+import { checkUnwrappedEntries, fileEchoes } from './echoes.js';
+import { acceptMandatedCodes } from './mandated-codes.js';
 
 export interface BarsOptions {
   /** Force the Application (APP1…APP8) instead of detecting it. */
@@ -39,18 +41,23 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
     check(ctx: PluginContext): ValidationIssue[] {
       const r = ctx.resource;
       const sinkFor = (application?: string, payload?: string): IssueSink => new IssueSink(ctx, { application, payload });
+      const finish = (sink: IssueSink): ValidationIssue[] => {
+        if (r.resourceType === 'Bundle') checkUnwrappedEntries(r, sink);
+        const added = dedupe(ctx.issues, sink.issues);
+        fileEchoes([...ctx.issues, ...added]);
+        return added;
+      };
       if (r.resourceType === 'OperationOutcome') {
         const sink = sinkFor();
-        // an OperationOutcome is a BaRS error response only if it uses NHS England error codes
-        // or the user says it is BaRS (--application); UK Core's own examples are not
-        const nhsCoded = JSON.stringify(r.issue ?? []).toLowerCase().includes('https://fhir.nhs.uk/');
-        if (options.application || nhsCoded) checkErrorOutcome(r, sink);
-        return dedupe(ctx.issues, sink.issues);
+        // an OperationOutcome is a BaRS error response only if it reports an error coded as BaRS
+        // codes errors, or the user says it is BaRS (--application); UK Core's own examples are not
+        if (isBarsErrorResponse(r, options.application !== undefined)) checkErrorOutcome(r, sink, { httpStatus: ctx.httpStatus });
+        return finish(sink);
       }
       if (r.resourceType !== 'Bundle' || r.type !== 'message') {
         const sink = sinkFor();
         checkNhsNumbers({ identifiers: ctx.collected('Identifier') }, sink);
-        return dedupe(ctx.issues, sink.issues);
+        return finish(sink);
       }
       receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.validator.compiler);
       rules ??= loadNecessityRules();
@@ -58,7 +65,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       if (!options.application && options.messageDefinitions.length === 0 && !hasBarsMarker(msg)) {
         const sink = sinkFor();
         sink.add([], 'information', 'informational', 'bars-not-bars-message', 'Nothing in this message marks it as BaRS (no NHS England event code, definition, profile or use case), so it was validated as plain FHIR. Use --application APPn to apply the BaRS rules anyway.');
-        return dedupe(ctx.issues, sink.issues);
+        return finish(sink);
       }
       const found = msg.definition ? findMessageDefinition(msg.definition, receiver, ctx.validator.defs) : {};
       const detection = detectApplication(msg, { forced: options.application, definitionUseCases: found.md ? useCasesOf(found.md.resource) : undefined });
@@ -123,14 +130,17 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
 
       // the guide's necessity tables for this Application payload
       if (detection.application && detection.payload) {
-        if (table) applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
+        if (table) {
+          applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
+          acceptMandatedCodes(r, table, ctx.issues, sink);
+        }
         else {
           sink.add([], 'information', 'informational', 'bars-necessity-none', `The BaRS guide has no necessity table for ${detection.application} ${detection.payload}: only the profiles and Core rules were applied`);
         }
       } else if (!detection.application) {
         sink.add(msg.header ? ['entry', msg.header.index, 'resource'] : [], 'information', 'informational', 'bars-application-unknown', `Could not tell which BaRS Application this message belongs to (${detection.evidence}); the Application necessity rules were not applied. Use --application APPn to choose one.`);
       }
-      return dedupe(ctx.issues, sink.issues);
+      return finish(sink);
     },
   };
   return [plugin];

@@ -32,6 +32,9 @@ Options:
   --output-dir <dir>        write each format to <dir>/bars-report.<ext>
   --fail-on <level>         error (default) or warning: what makes the exit code 1
   --quiet                   text output: only errors
+  --min-severity <level>    text output: the least severity shown, error, warning (default) or
+                            information; the same rule and message repeated in a file is shown
+                            once, with its count and locations (json, html, markdown keep every issue)
   --suppress <file>         accepted issues (rule id + path pattern + justification)
   --tx <url>                FHIR terminology server for SNOMED CT, dm+d, LOINC... ($validate-code)
   --offline                 never use the network
@@ -65,6 +68,8 @@ export interface ValidateArgs {
   outputDir?: string;
   failOn: 'error' | 'warning';
   quiet: boolean;
+  /** Text output: the least severity shown. */
+  minSeverity: 'error' | 'warning' | 'information';
   suppress?: string;
   tx?: string;
   offline: boolean;
@@ -99,6 +104,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
         'output-dir': { type: 'string' },
         'fail-on': { type: 'string' },
         quiet: { type: 'boolean', short: 'q' },
+        'min-severity': { type: 'string' },
         suppress: { type: 'string' },
         tx: { type: 'string' },
         offline: { type: 'boolean' },
@@ -134,6 +140,8 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
   }
   const failOn = (v['fail-on'] ?? config.failOn ?? 'error') as string;
   if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on ${failOn}: use error or warning`);
+  const minSeverity = v['min-severity'] ?? 'warning';
+  if (minSeverity !== 'error' && minSeverity !== 'warning' && minSeverity !== 'information') throw new UsageError(`--min-severity ${minSeverity}: use error, warning or information`);
   const ue = (v['unknown-extensions'] ?? config.unknownExtensions) as string | undefined;
   if (ue && !['warning', 'error', 'ignore'].includes(ue)) throw new UsageError(`--unknown-extensions ${ue}: use warning, error or ignore`);
   if (formats.length > 1 && v.output) throw new UsageError('--output takes one format; with several formats use --output-dir');
@@ -153,6 +161,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     outputDir: v['output-dir'],
     failOn,
     quiet: v.quiet === true,
+    minSeverity,
     suppress: v.suppress ?? (config.suppress ? resolve(base, config.suppress) : undefined),
     tx: v.tx ?? config.tx,
     offline: v.offline ?? config.offline ?? false,
@@ -329,7 +338,7 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
     const render = renderers[f];
     const text =
       f === 'text' || !render
-        ? renderText(result, { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet })
+        ? renderText(result, { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet, minSeverity: args.minSeverity, fold: true })
         : await render(result);
     if (args.outputDir) {
       mkdirSync(args.outputDir, { recursive: true });

@@ -65,6 +65,11 @@ export interface ValidationIssue {
   bars?: BarsContext;
   /** Present when a suppression file matched; the issue is still reported and counted. */
   suppressed?: { justification: string; file?: string };
+  /**
+   * Issues that only echo this one's root cause (e.g. an unknown code system next to the rule
+   * that names the misspelt URL): kept here, out of the main list and its counts.
+   */
+  related?: ValidationIssue[];
 }
 
 export const SEVERITY_RANK: Record<Severity, number> = { fatal: 3, error: 2, warning: 1, information: 0 };

@@ -26,6 +26,8 @@ export interface ResultIssue {
   bars?: BarsContext;
   /** Present when a suppression matched: the issue is kept and counted, but does not fail the run. */
   suppressed?: { justification: string; file?: string };
+  /** Issues that echo this one's root cause, left out of the list and counts (same shape, no nesting). */
+  related?: ResultIssue[];
 }
 
 export interface FileResult {
@@ -35,7 +37,7 @@ export interface FileResult {
   valid: boolean;
   issues: ResultIssue[];
   /** The BaRS Application and payload the file was validated as, when the BaRS layer ran. */
-  bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string };
+  bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string; detectedBy?: string };
   durationMs?: number;
   /**
    * `--request`: which part of an HTTP exchange this result is. The request part (`req.http`) holds
@@ -115,6 +117,7 @@ export function toResultIssue(i: ValidationIssue): ResultIssue {
   if (i.elementId) r.elementId = i.elementId;
   if (i.bars) r.bars = i.bars;
   if (i.suppressed) r.suppressed = i.suppressed;
+  if (i.related?.length) r.related = i.related.map((x) => toResultIssue({ ...x, related: undefined }));
   return r;
 }
 

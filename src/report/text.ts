@@ -2,6 +2,7 @@
  * Human-readable output: grouped by file, `file:line:col` first so terminals and editors
  * make it clickable, coloured only on a TTY.
  */
+import { SEVERITY_RANK, type Severity } from '../model/issue.js';
 import type { FileResult, ResultIssue, RunResult } from './result.js';
 
 export interface TextOptions {
@@ -9,7 +10,14 @@ export interface TextOptions {
   quiet?: boolean;
   /** Show information-level issues (default true unless quiet). */
   information?: boolean;
+  /** The least severity shown (default: every issue). `bars validate` passes warning unless told. */
+  minSeverity?: Exclude<Severity, 'fatal'>;
+  /** Fold the same rule and message repeated within a file into one entry with its count and locations. */
+  fold?: boolean;
 }
+
+/** How many locations a folded entry lists before "… and N more". */
+const FOLDED_LOCATIONS = 12;
 
 const C = {
   red: '\x1b[31m',
@@ -24,16 +32,25 @@ const C = {
 export function renderText(result: RunResult, opts: TextOptions): string {
   const paint = (c: keyof typeof C, s: string): string => (opts.color ? `${C[c]}${s}${C.reset}` : s);
   const lines: string[] = [];
+  const least = SEVERITY_RANK[opts.minSeverity ?? 'information'];
+  let hidden = 0;
   for (const r of result.results) {
-    const shown = r.issues.filter((i) => !opts.quiet || (i.severity === 'error' || i.severity === 'fatal') && !i.suppressed).filter((i) => opts.information !== false || i.severity !== 'information');
+    const shown = r.issues
+      .filter((i) => !opts.quiet || ((i.severity === 'error' || i.severity === 'fatal') && !i.suppressed))
+      .filter((i) => opts.information !== false || i.severity !== 'information')
+      .filter((i) => SEVERITY_RANK[i.severity] >= least || (hidden++, false));
     if (opts.quiet && shown.length === 0) continue;
     const head = r.valid ? paint('green', 'PASS') : paint('red', 'FAIL');
     const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
     // a request body's lines are counted within the body: say where it starts in the file
     const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
     lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${r.profiles.length ? ' · ' + r.profiles.join(', ') : ''}${within})`)}`);
-    for (const i of shown) lines.push(renderIssue(r, i, paint));
+    if (opts.fold) for (const g of foldRepeats(shown)) lines.push(renderIssue(r, g[0]!, paint, g));
+    else for (const i of shown) lines.push(renderIssue(r, i, paint));
     if (shown.length) lines.push('');
+  }
+  if (hidden && opts.minSeverity && !opts.quiet) {
+    lines.push(paint('dim', `${hidden} issue${hidden === 1 ? '' : 's'} below ${opts.minSeverity} not shown (--min-severity information shows every issue)`));
   }
   const s = result.summary;
   const parts = [
@@ -48,7 +65,19 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   return lines.join('\n') + '\n';
 }
 
-function renderIssue(r: FileResult, i: ResultIssue, paint: (c: keyof typeof C, s: string) => string): string {
+/** The issues grouped by rule and message, in the order each first appears. */
+function foldRepeats(issues: ResultIssue[]): ResultIssue[][] {
+  const groups = new Map<string, ResultIssue[]>();
+  for (const i of issues) {
+    const key = `${i.severity}\u0000${i.ruleId}\u0000${i.message}\u0000${i.suppressed ? 's' : ''}`;
+    const g = groups.get(key);
+    if (g) g.push(i);
+    else groups.set(key, [i]);
+  }
+  return [...groups.values()];
+}
+
+function renderIssue(r: FileResult, i: ResultIssue, paint: (c: keyof typeof C, s: string) => string, group?: ResultIssue[]): string {
   const where = `${r.file}:${i.line ?? 1}:${i.column ?? 1}`;
   const sev =
     i.severity === 'error' || i.severity === 'fatal'
@@ -60,5 +89,8 @@ function renderIssue(r: FileResult, i: ResultIssue, paint: (c: keyof typeof C, s
   const extra = [i.expression, i.ruleId, i.source ? `from ${i.source}` : undefined, i.bars?.guidePage ? `see ${i.bars.guidePage}` : undefined]
     .filter(Boolean)
     .join(' · ');
-  return `  ${where}  ${sev} ${i.message}${sup}\n    ${paint('dim', extra)}`;
+  if (!group || group.length === 1) return `  ${where}  ${sev} ${i.message}${sup}\n    ${paint('dim', extra)}`;
+  const at = group.slice(0, FOLDED_LOCATIONS).map((x) => (x.line !== null ? `${x.line}:${x.column ?? 1}` : (x.expression ?? '?')));
+  const more = group.length > FOLDED_LOCATIONS ? ` … and ${group.length - FOLDED_LOCATIONS} more` : '';
+  return `  ${where}  ${sev} ${i.message}${sup} ${paint('bold', `(×${group.length})`)}\n    ${paint('dim', extra)}\n    ${paint('dim', `${group.length} times, at ${at.join(', ')}${more}`)}`;
 }

@@ -220,12 +220,12 @@ function placementProblems(
   // tools that write them; flag it without failing the definition
   const severity = [...parentPaths].some((p) => p.startsWith('ElementDefinition')) ? 'warning' : 'error';
   const allowed = contexts.map((c) => `${c.type === 'element' ? 'e' : c.type === 'extension' ? 'x' : 'p'}:${c.expression}`).join(', ');
-  // reported on the element carrying the extension: that is what is in the wrong place
+  // reported on the extension itself: that is what is in the wrong place
   out.push({
     severity,
     ruleId: 'extension-context',
-    message: `The extension ${plan.canonical} (${EXT_LOC}) is not allowed to be used here (this element is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
-    onParent: true,
+    message: `The extension ${plan.canonical} is not allowed to be used here (the element carrying it is [${[...parentPaths].join(', ')}]; its definition allows ${allowed})`,
+    onParent: false,
   });
   return dynamic;
 }

@@ -77,6 +77,8 @@ export interface PluginContext {
   info: Record<string, unknown>;
   /** The values of a type the plugin collects (see ValidationPlugin.collects), in walk order. */
   collected(type: string): CollectedValue[];
+  /** The HTTP status the input came with, when the caller knows it (RunOptions.httpStatus). */
+  httpStatus?: number;
 }
 
 export interface RunOptions {
@@ -85,6 +87,8 @@ export interface RunOptions {
   /** Largest input accepted, in bytes. */
   maxBytes?: number;
   plugins?: ValidationPlugin[];
+  /** The HTTP status the input came with (a response body), for plugins that check it. */
+  httpStatus?: number;
 }
 
 export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
@@ -160,6 +164,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
       validator,
       positionOf: (path) => positionOfPath(locations, r, path),
       info,
+      httpStatus: options.httpStatus,
       collected: (type) => {
         const out: CollectedValue[] = [];
         for (const [value, loc] of st.collected.get(type) ?? []) out.push({ value: value as Record<string, unknown>, name: loc.name, path: () => pathOfLoc(loc) });
@@ -168,6 +173,9 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     });
     all = all.concat(extra);
   }
+  // a plugin may file issues under another as its echoes (ValidationIssue.related): out of the list
+  const echoes = new Set(all.flatMap((i) => i.related ?? []));
+  if (echoes.size) all = all.filter((i) => !echoes.has(i));
   const meta = r.meta as Record<string, unknown> | undefined;
   const profiles = [
     ...(meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]).filter((p): p is string => typeof p === 'string') : []),

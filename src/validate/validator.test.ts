@@ -129,6 +129,20 @@ describe('profiles that a definition requires for a value (type profiles)', () =
     expect(errors(r)).toEqual([]);
     expect(r.issues.some((i) => i.ruleId === 'profile-unknown' && i.severity === 'warning')).toBe(true);
   });
+
+  it('is located at its meta.profile entry (one profile segment, with its index)', async () => {
+    const patient = { resourceType: 'Patient', meta: { profile: [PAT_URL, MISSING] }, gender: 'male' };
+    const r = await (await getEngine()).validate(JSON.stringify(patient, null, 2));
+    const issue = r.issues.find((i) => i.ruleId === 'profile-unknown')!;
+    expect(issue.expression).toBe('Patient.meta.profile[1]');
+    expect(issue.line).toBe(6);
+  });
+
+  it('a URL one typo away from a loaded profile gets "did you mean" it', async () => {
+    const typo = PAT_URL.replace('pat-gender', 'pat-gendre');
+    const r = await (await getEngine()).validate(JSON.stringify({ resourceType: 'Patient', meta: { profile: [typo] } }));
+    expect(r.issues.find((i) => i.ruleId === 'profile-unknown')!.message).toContain(`Did you mean ${PAT_URL} (loaded)?`);
+  });
 });
 
 describe('a value that fits none of its allowed profiles', () => {
@@ -161,5 +175,19 @@ describe('long runs in messages are shortened (shortenRuns)', () => {
     expect(shortenRuns('q'.repeat(250))).toBe(`${'q'.repeat(100)}…(250 characters)`);
     const plain = `word ${'p'.repeat(199)} word`;
     expect(shortenRuns(plain)).toBe(plain);
+  });
+});
+
+describe('an extension used outside its context', () => {
+  it('is reported at the extension, not at the element carrying it', async () => {
+    const obs = {
+      resourceType: 'Observation',
+      status: 'final',
+      code: { text: 'x' },
+      extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace', valueAddress: { city: 'Leeds' } }],
+    };
+    const r = await (await getEngine()).validate(JSON.stringify(obs));
+    const issue = r.issues.find((i) => i.ruleId === 'extension-context');
+    expect(issue?.expression).toBe('Observation.extension[0]');
   });
 });

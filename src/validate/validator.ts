@@ -195,7 +195,7 @@ export class InstanceValidator {
     const metaProfiles = meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]) : [];
     metaProfiles.forEach((p, i) => {
       if (typeof p !== 'string') return;
-      const plan = this.profilePlan(st, p, rt, loc.child('meta', r, 'meta').child('profile', meta!, 'profile').child('profile', meta!.profile as object, i, i));
+      const plan = this.profilePlan(st, p, rt, loc.child('meta', r, 'meta').child('profile', meta!.profile as object, i, i));
       if (plan) applied.push({ el: plan.root });
     });
     for (const p of profiles) {
@@ -378,7 +378,7 @@ export class InstanceValidator {
           'warning',
           'not-found',
           'profile-unknown',
-          `Profile ${url} has not been checked because it could not be found. ${howToProvide(url)}`,
+          `Profile ${url} has not been checked because it could not be found. ${nearProfile(url, this.defs) ?? howToProvide(url)}`,
         );
       }
       return undefined;
@@ -1270,6 +1270,22 @@ export function jsonKind(v: unknown): string {
   if (typeof v === 'object') return 'object';
   if (typeof v === 'string') return `string "${v.length > 40 ? v.slice(0, 39) + '…' : v}"`;
   return `${typeof v} ${String(v)}`;
+}
+
+/** A loaded profile whose URL is a near miss of `url` (a typo or a case slip): "did you mean …". */
+function nearProfile(url: string, defs: DefinitionSet): string | undefined {
+  const lower = url.toLowerCase();
+  let best: string | undefined;
+  let bestD = 4;
+  for (const e of defs.all('StructureDefinition')) {
+    if (!e.url || e.derivation !== 'constraint') continue;
+    const d = editDistance(lower, e.url.toLowerCase(), bestD);
+    if (d < bestD) {
+      bestD = d;
+      best = e.url;
+    }
+  }
+  return best ? `Did you mean ${best} (loaded)? Profile URLs must match exactly.` : undefined;
 }
 
 function suggestType(rt: string, defs: DefinitionSet): string | undefined {

@@ -32,8 +32,31 @@ export interface NecessityRule {
   condition?: string;
   /** The MUST restricts the content when present ("MUST only be populated with …"), not presence. */
   contentOnly?: boolean;
+  /** The situation the row applies in, read from a condition its guidance states (see Applicability). */
+  appliesWhen?: Applicability;
   /** Set by rules/necessity/errata.json: why the toolkit departs from the guide's table for this rule. */
   erratum?: string;
+}
+
+/**
+ * When a conditional row applies, as the guide states it: "This will ONLY be populated in a
+ * cancellation message" (`message: 'cancellation'`), "SHOULD be populated ONLY when the
+ * Encounter has ended" (`resourceType: 'Encounter', status: ['finished']`). `text` is the
+ * guide's wording.
+ */
+export interface Applicability {
+  message?: 'cancellation';
+  resourceType?: string;
+  status?: string[];
+  text: string;
+}
+
+/** A conditional row whose condition the extractor could not read into an Applicability. */
+export interface UnparsedCondition {
+  rule: string;
+  page: string;
+  line: number;
+  text: string;
 }
 
 /** A correction to the guide's tables, kept in rules/necessity/errata.json with its reason. */
@@ -83,6 +106,8 @@ export interface RulesIndex {
   files: { file: string; application: string; payload: string; rules: number }[];
   countsByApplication: Record<string, number>;
   unreadable: UnreadableRow[];
+  /** Conditional rows: how many conditions were read into rule data, and the ones that were not. */
+  conditions?: { parsed: number; unparsed: UnparsedCondition[] };
 }
 
 /** The repository's rules/ folder (works from src/ and from dist/). */
