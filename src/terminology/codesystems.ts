@@ -53,6 +53,8 @@ export const NOT_OFFLINE: Record<string, string> = {
 export const UCUM = 'http://unitsofmeasure.org';
 export const BCP47 = 'urn:ietf:bcp:47';
 export const BCP13 = 'urn:ietf:bcp:13';
+/** Systems whose codes are checked by their grammar, not looked up in a list. */
+export const GRAMMAR_SYSTEMS: readonly string[] = [UCUM, BCP47, BCP13];
 
 // BCP-47: language[-script][-region][-variant][-extension][-privateuse], or private use alone
 const BCP47_RE =

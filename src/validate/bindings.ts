@@ -180,8 +180,10 @@ function displayIssue(v: InstanceValidator, st: RunState, r: CodeResult, loc: Lo
 /** Codings outside (or beside) bindings: an unknown code in a complete local code system is an error. */
 function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<string, unknown>, loc: Loc): void {
   const system = str(coding.system);
+  if (!system) return;
+  if (systemIsNotACodeSystem(v, st, system, loc)) return;
   const code = str(coding.code);
-  if (!system || !code) return;
+  if (!code) return;
   const r = v.terminology!.validateCodeInSystem({ system, version: str(coding.version), code, display: str(coding.display) });
   if (r.result === 'invalid') {
     v.report(st, loc.child('code', coding, 'code'), 'error', 'code-invalid', 'code-unknown', r.message ?? `Unknown code '${code}' in the code system ${system}`);
@@ -196,4 +198,51 @@ function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<st
     );
   }
   if (r.display) displayIssue(v, st, r, loc, 'Coding', coding);
+}
+
+const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * Coding.system identifies a code system by an absolute URI (terminologies.html §4.1, and
+ * datatypes.html#Coding: "The identification of the code system"): a relative one, a value
+ * set's canonical or another resource's canonical cannot be that, and a known code system's
+ * url in the wrong letter case is not it either (canonical urls are compared exactly).
+ * Reported on the Coding, as the HL7 validator does; true when reported.
+ */
+function systemIsNotACodeSystem(v: InstanceValidator, st: RunState, system: string, loc: Loc): boolean {
+  if (!URI_SCHEME.test(system)) {
+    v.report(
+      st,
+      loc,
+      'error',
+      'code-invalid',
+      'code-system-relative',
+      `Coding.system '${system}' is not an absolute URI: a code system is identified by an absolute URI (e.g. http://snomed.info/sct or urn:oid:…), not a relative reference`,
+    );
+    return true;
+  }
+  const problem = v.terminology!.systemProblem(system);
+  if (!problem) return false;
+  if (problem.kind === 'not-code-system') {
+    v.report(
+      st,
+      loc,
+      'error',
+      'code-invalid',
+      'code-system-not-codesystem',
+      problem.resourceType === 'ValueSet'
+        ? `Coding.system '${system}' is the url of a ValueSet, not of a CodeSystem: use the url of the code system that defines the code (a value set only selects codes from code systems)`
+        : `Coding.system '${system}' is the url of a ${problem.resourceType}, not of a CodeSystem: use the url of the code system that defines the code`,
+    );
+  } else {
+    v.report(
+      st,
+      loc,
+      'error',
+      'code-invalid',
+      'code-system-case',
+      `Unknown code system '${system}': did you mean '${problem.known}'? Code system urls are case-sensitive`,
+    );
+  }
+  return true;
 }
