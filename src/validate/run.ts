@@ -7,6 +7,7 @@ import { parseJson } from '../parse/json.js';
 import { LocationIndex } from '../parse/locations.js';
 import { decodeUtf8, sniffFormat } from '../parse/text.js';
 import { parseFhirXml } from '../parse/xml.js';
+import { checkElementIds } from './element-ids.js';
 import { Loc } from './location.js';
 import { InstanceValidator, RunState } from './validator.js';
 
@@ -130,6 +131,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
   if (collect.size) st.collect = collect;
   for (const i of issues) st.add(i);
   validator.validateResource(st, r, Loc.root(rt ?? 'Resource'), options.profiles ?? []);
+  checkElementIds(validator, st, r, Loc.root(rt ?? 'Resource'));
   if (st.pending.length) await Promise.all(st.pending);
   if (st.truncated) {
     st.issues.push({
