@@ -46,6 +46,12 @@ describe('parseJson', () => {
     ]);
   });
 
+  it('an unquoted name before resourceType is read is still located on the resource', () => {
+    const r = parseJson('{\n  resourceType: "Patient",\n  "id": "x"\n}');
+    expect(r.value).toEqual({ resourceType: 'Patient', id: 'x' });
+    expect(r.issues.map((i) => [i.expression, i.line, i.column])).toEqual([['Patient', 2, 3]]);
+  });
+
   it('turns unrecoverable syntax into one located fatal issue', () => {
     const r = parseJson('{"a": "x');
     expect(r.value).toBeUndefined();

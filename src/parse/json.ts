@@ -566,6 +566,9 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
     value = parseValue(holder, 'root', 0);
     skipWs();
     if (pos < len) fail(`Unexpected ${describe(pos)} after the end of the JSON value`);
+    // a slip in the root object before "resourceType" was read (an unquoted "resourceType" itself)
+    // belongs to the resource, as every later one at that level does
+    if (rootType) for (const i of issues) if (i.severity === 'error' && i.ruleId === 'json-syntax' && i.expression === undefined) i.expression = rootType;
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     const lc = lineColumnOf(text, e.offset);
