@@ -108,3 +108,53 @@ describe('Coding.system names a code system', () => {
     expect(await codingErrors({ system: 'http://hl7.org/fhir/Administrative-Gender', code: 'male' })).toEqual(['code-system-case @ Observation.code.coding[0]']);
   });
 });
+
+// terminologies-systems.html: urn:ietf:bcp:13 is the mime types code system; BCP 13 (RFC 6838
+// §4.2) gives the grammar type "/" subtype, with ;name=value parameters (RFC 9110 §8.3.1)
+describe('mime types (BCP 13) are checked by their grammar', () => {
+  it.each([
+    ['application/pdf', true],
+    ['application/fhir+json', true],
+    ['text/plain; charset=utf-8', true],
+    ['text/plain;charset="utf-8"', true],
+    ['image/svg+xml', true],
+    ['application/vnd.ms-excel', true],
+    ['TEXT/HTML', true],
+    ['application', false],
+    ['application/', false],
+    ['/pdf', false],
+    ['text/ plain', false],
+    ['text/plain; charset', false],
+    ['foo/bar', false],
+    ['json', false],
+  ])('%s → %s', async (mime, ok) => {
+    const { checkGrammarSystem } = await import('../terminology/codesystems.js');
+    expect(checkGrammarSystem('urn:ietf:bcp:13', mime)!.valid).toBe(ok);
+  });
+
+  const att = (contentType: string) => ({ resourceType: 'DocumentReference', status: 'current', content: [{ attachment: { contentType, data: 'eA==' } }] });
+  it('an Attachment.contentType that is not a mime type breaks its required binding', async () => {
+    const e = await getEngine();
+    expect(errors(await e.validate(JSON.stringify(att('application/pdf'))))).toEqual([]);
+    const bad = await e.validate(JSON.stringify(att('pdf')));
+    expect(errors(bad)).toEqual(['binding-required @ DocumentReference.content[0].attachment.contentType']);
+    expect(bad.issues.find((i) => i.ruleId === 'binding-required')!.message).toMatch(/not a well-formed MIME type/);
+  });
+
+  // CapabilityStatement.format's comment: '"xml", "json" and "ttl" are allowed … Otherwise, mime types are legal here'
+  it("'xml', 'json' and 'ttl' pass where the element's comment allows them, and only there", async () => {
+    const e = await getEngine();
+    const cs = {
+      resourceType: 'CapabilityStatement',
+      status: 'active',
+      date: '2024-01-01',
+      kind: 'instance',
+      fhirVersion: '4.0.1',
+      format: ['json', 'xml', 'ttl', 'application/fhir+json', 'yaml'],
+      implementation: { description: 'x' },
+      rest: [{ mode: 'server' }],
+    };
+    expect(errors(await e.validate(JSON.stringify(cs)))).toEqual(['binding-required @ CapabilityStatement.format[4]']);
+    expect(errors(await e.validate(JSON.stringify(att('json'))))).toEqual(['binding-required @ DocumentReference.content[0].attachment.contentType']);
+  });
+});

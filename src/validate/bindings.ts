@@ -68,6 +68,19 @@ function addAdditional(list: Binding[], ext: { extension?: { url: string; valueC
   list.push({ strength: purpose, valueSet, el, additional: true });
 }
 
+/**
+ * R4 lets a few mime-type elements (CapabilityStatement.format, Signature.targetFormat) also
+ * take "xml", "json" or "ttl", the simple encodings of the specification; their definitions say
+ * so in the comment ('"xml", "json" and "ttl" are allowed…'), which is what is read here, so a
+ * profile's or another element's comment that says the same is honoured too.
+ */
+const FORMAT_SHORTHANDS = new Set(['xml', 'json', 'ttl']);
+const SHORTHANDS_ALLOWED = /["']xml["'],\s*["']json["'],?\s*(?:and|or)\s*["']ttl["']\s+are\s+allowed/i;
+
+function shorthandsAllowed(applied: readonly Applied[]): boolean {
+  return applied.some((a) => typeof a.el.def.comment === 'string' && SHORTHANDS_ALLOWED.test(a.el.def.comment));
+}
+
 function rank(s: string): number {
   return s === 'required' ? 3 : s === 'extensible' ? 2 : s === 'preferred' ? 1 : 0;
 }
@@ -95,6 +108,7 @@ export function checkBindings(
     if (b.strength === 'example') continue;
     let result: CodeResult | Promise<CodeResult> | undefined;
     if (typeof value === 'string' && (typeCode === 'code' || typeCode === 'string' || typeCode === 'uri')) {
+      if (FORMAT_SHORTHANDS.has(value) && shorthandsAllowed(combo.applied)) continue;
       result = term.validateCode(b.valueSet, { code: value });
     } else if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
