@@ -224,7 +224,8 @@ const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
  * Reported on the Coding, as the HL7 validator does; true when reported.
  */
 function systemIsNotACodeSystem(v: InstanceValidator, st: RunState, system: string, loc: Loc): boolean {
-  if (!URI_SCHEME.test(system)) {
+  // surrounding whitespace is reported as a malformed uri already; judge what is inside it
+  if (!URI_SCHEME.test(system.trim())) {
     v.report(
       st,
       loc,
