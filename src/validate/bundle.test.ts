@@ -114,3 +114,14 @@ describe('entry-level findings are on the faulty entry', () => {
     expect(errors(await (await plainEngine()).validate(JSON.stringify(b)))).toEqual(['bundle-fullurl-absolute @ Bundle.entry[2]']);
   });
 });
+
+// http.html#paging: a page links to first, previous, next and last, and to itself (self): one each
+describe('Bundle.link relations that name a single target', () => {
+  const bundle = (links: { relation: string; url: string }[]) => ({ resourceType: 'Bundle', type: 'searchset', link: links });
+  it('a repeated self or next is an error on the repeat; other relations may repeat', async () => {
+    const e = await plainEngine();
+    expect(errors(await e.validate(JSON.stringify(bundle([{ relation: 'self', url: 'http://x.org/Patient' }, { relation: 'next', url: 'http://x.org/Patient?p=2' }]))))).toEqual([]);
+    expect(errors(await e.validate(JSON.stringify(bundle([{ relation: 'self', url: 'http://x.org/Patient' }, { relation: 'self', url: 'http://x.org/Patient?a=b' }]))))).toEqual(['bundle-link-repeated @ Bundle.link[1]']);
+    expect(errors(await e.validate(JSON.stringify(bundle([{ relation: 'next', url: 'http://x.org/1' }, { relation: 'alternate', url: 'http://x.org/2' }, { relation: 'alternate', url: 'http://x.org/3' }, { relation: 'next', url: 'http://x.org/4' }]))))).toEqual(['bundle-link-repeated @ Bundle.link[3]']);
+  });
+});

@@ -164,6 +164,7 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
       );
     }
   }
+  checkLinks(v, st, bundle, loc);
   if (type === 'document') checkReachability(v, st, index, entryLoc, 'Composition');
   else if (type === 'message') checkReachability(v, st, index, entryLoc, 'MessageHeader');
   if (type === 'searchset') checkSearchSet(v, st, bundle, entries, entryLoc);
@@ -180,6 +181,36 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
       );
     }
   }
+}
+
+/**
+ * Relations that name one target: the Bundle itself (self) and the pages of a search or history
+ * (http.html#paging: first, previous, next, last; IANA link relations). Two links with one of
+ * these relations leave the reader to guess which is meant.
+ */
+const SINGLE_LINK_RELATIONS = new Set(['self', 'first', 'previous', 'prev', 'next', 'last']);
+
+function checkLinks(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, loc: Loc): void {
+  if (!Array.isArray(bundle.link)) return;
+  const links = bundle.link as unknown[];
+  const first = new Map<string, number>();
+  links.forEach((l, i) => {
+    const relation = l && typeof l === 'object' ? (l as Record<string, unknown>).relation : undefined;
+    if (typeof relation !== 'string' || !SINGLE_LINK_RELATIONS.has(relation)) return;
+    const seen = first.get(relation);
+    if (seen === undefined) {
+      first.set(relation, i);
+      return;
+    }
+    v.report(
+      st,
+      loc.child('link', links, i, i),
+      'error',
+      'invalid',
+      'bundle-link-repeated',
+      `Bundle.link[${seen}] already has the relation '${relation}': a Bundle has at most one '${relation}' link (the ${relation === 'self' ? 'Bundle itself' : `${relation} page`}); remove the repeat`,
+    );
+  });
 }
 
 /**
