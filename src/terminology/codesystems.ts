@@ -60,8 +60,10 @@ export const GRAMMAR_SYSTEMS: readonly string[] = [UCUM, BCP47, BCP13];
 const BCP47_RE =
   /^(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-x(?:-[A-Za-z0-9]{1,8})+)?|x(?:-[A-Za-z0-9]{1,8})+)$/;
 // BCP 13 media type: type "/" subtype (RFC 6838 §4.2 restricted names), then parameters
-// (RFC 9110 §8.3.1: OWS ";" OWS token "=" ( token / quoted-string ))
-const MIME_RE = /^([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126})\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:[ \t]*;[ \t]*[A-Za-z0-9!#$%&'*+.^_`|~-]+=(?:[A-Za-z0-9!#$%&'*+.^_`|~-]+|"(?:[^"\\]|\\.)*"))*$/;
+// (RFC 9110 §8.3.1: OWS ";" OWS token "=" ( token / quoted-string )); an unquoted value is
+// read up to the next ";" or space, since FHIR itself writes URLs there unquoted
+// (signatures.html: application/fhir+xml;canonicalization=http://hl7.org/fhir/canonicalization/xml#document)
+const MIME_RE = /^([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126})\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:[ \t]*;[ \t]*[A-Za-z0-9!#$%&'*+.^_`|~-]+=(?:[^\s;"]+|"(?:[^"\\]|\\.)*"))*$/;
 /** The registered top-level media types (RFC 6838 §4.2.1–4.2.7, RFC 8081 font, RFC 9695 haptics). */
 const MIME_TOP_LEVEL = new Set(['application', 'audio', 'example', 'font', 'haptics', 'image', 'message', 'model', 'multipart', 'text', 'video']);
 

@@ -117,6 +117,7 @@ describe('mime types (BCP 13) are checked by their grammar', () => {
     ['application/fhir+json', true],
     ['text/plain; charset=utf-8', true],
     ['text/plain;charset="utf-8"', true],
+    ['application/fhir+xml;canonicalization=http://hl7.org/fhir/canonicalization/xml#document', true],
     ['image/svg+xml', true],
     ['application/vnd.ms-excel', true],
     ['TEXT/HTML', true],

@@ -12,11 +12,18 @@ export function checkElementIds(v: InstanceValidator, st: RunState, resource: Re
   walkResource(v, st, resource, loc);
 }
 
+/**
+ * A StructureDefinition's snapshot and differential describe the same elements, under the same
+ * ids (elementdefinition.html#id): each view is a scope of its own.
+ */
+const OWN_SCOPES: Record<string, readonly string[]> = { StructureDefinition: ['snapshot', 'differential'] };
+
 function walkResource(v: InstanceValidator, st: RunState, resource: Record<string, unknown>, loc: Loc): void {
   const seen = new Map<string, string>();
+  const own = OWN_SCOPES[resource.resourceType as string];
   for (const key in resource) {
     if (!Object.prototype.hasOwnProperty.call(resource, key) || key === 'resourceType' || key === 'id') continue;
-    walkMember(v, st, resource, key, loc, seen, 0);
+    walkMember(v, st, resource, key, loc, own?.includes(key) ? new Map() : seen, 0);
   }
 }
 

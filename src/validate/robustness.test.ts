@@ -34,6 +34,25 @@ describe('element ids are unique within a resource', () => {
     expect(errors(await validate(JSON.stringify(p)))).toEqual([]);
   });
 
+  it("a StructureDefinition's snapshot and differential repeat the same element ids, each unique within its view", async () => {
+    const el = (id: string) => ({ id, path: id });
+    const sd = {
+      resourceType: 'StructureDefinition',
+      url: 'http://example.org/StructureDefinition/boo',
+      name: 'Boo',
+      status: 'draft',
+      kind: 'logical',
+      abstract: false,
+      type: 'http://example.org/StructureDefinition/boo',
+      baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Base',
+      derivation: 'specialization',
+      snapshot: { element: [el('Boo'), el('Boo.b')] },
+      differential: { element: [el('Boo'), el('Boo.b'), el('Boo.b')] },
+    };
+    const r = await validate(JSON.stringify(sd));
+    expect(errors(r).filter((e) => e.startsWith('element-id'))).toEqual(['element-id-duplicate @ StructureDefinition.differential.element[2]']);
+  });
+
   it('XML: duplicate id attributes are found the same way', async () => {
     const x = '<Patient xmlns="http://hl7.org/fhir"><name id="a"><family value="A"/></name><name><family id="a" value="B"/></name></Patient>';
     expect(errors(await validate(x))).toEqual(['element-id-duplicate @ Patient.name[1].family']);
