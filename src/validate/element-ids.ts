@@ -31,9 +31,14 @@ const MAX_DEPTH = 200;
 
 function walkMember(v: InstanceValidator, st: RunState, container: Record<string, unknown>, key: string, parent: Loc, seen: Map<string, string>, depth: number): void {
   const value = container[key];
+  // most members are primitives: no location is built for them (this walks every node of a 50 MB Bundle)
+  if (!value || typeof value !== 'object') return;
   const name = key.length > 1 && key.charCodeAt(0) === 95 /* _ */ ? key.slice(1) : key;
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walkValue(v, st, item, parent.child(name, value, i, i), seen, depth));
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      if (item && typeof item === 'object') walkValue(v, st, item, parent.child(name, value, i, i), seen, depth);
+    }
   } else {
     walkValue(v, st, value, parent.child(name, container, key), seen, depth);
   }
