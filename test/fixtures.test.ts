@@ -22,18 +22,29 @@ describe('R4 fixtures', () => {
 
   // file → rule ids of the errors it must raise (all of them: nothing more, nothing less)
   const expected: Record<string, string[]> = {
+    'attachment-mimetype.json': ['binding-required'],
     'bad-namespace.xml': ['xml-namespace'],
     'binding-required.json': ['binding-required'],
+    'bundle-document-unreachable.json': ['bundle-document-unreachable'],
+    'bundle-link-repeated.json': ['bundle-link-repeated'],
     'bundle-message-rules.json': ['bundle-duplicate-entry', 'bundle-fullurl-absolute', 'bundle-message-header-first', 'invariant:bdl-12', 'invariant:bdl-7', 'reference-unresolved-urn'],
     'cardinality-min.json': ['cardinality-min'],
     'choice-type.json': ['choice-type-not-allowed'],
+    'coding-system-case.json': ['code-system-case'],
+    'coding-system-relative.json': ['code-system-relative'],
+    'coding-system-valueset.json': ['code-system-not-codesystem'],
+    'element-id-duplicate.json': ['element-id-duplicate'],
     'empty-values.json': ['empty-array', 'empty-object', 'invariant:ele-1', 'primitive-empty'],
     'invariant-period.json': ['invariant:per-1'],
     'json-duplicate-key.json': ['json-duplicate-key'],
     'json-malformed.json': ['json-syntax'],
+    'json-primitive-value.json': ['json-primitive-value'],
     'json-shape.json': ['json-array-expected', 'json-array-unexpected', 'primitive-json-type'],
+    // recovered from, so the finding after it is reported too
+    'json-unquoted-value.json': ['json-syntax', 'primitive-range'],
     'modifier-extension-unknown.json': ['modifier-extension-unknown'],
     'narrative-script.json': ['xhtml-script'],
+    'narrative-urn-link.json': ['xhtml-link-scheme'],
     'not-utf8.json': ['encoding-utf8'],
     'primitive-extension-misaligned.json': ['primitive-extension-alignment'],
     'primitive-formats.json': ['primitive-format', 'primitive-range'],
@@ -55,6 +66,24 @@ describe('R4 fixtures', () => {
     expect(errorsOf(r.issues)).toEqual(ruleIds);
     // every issue is located in the file
     for (const i of r.issues) expect(i.line, `${i.ruleId} has no line`).toBeGreaterThan(0);
+  });
+
+  // each rule of issue 14 (second half) at the place its fixture breaks it
+  it.each([
+    ['coding-system-valueset.json', 'code-system-not-codesystem', 'Patient.maritalStatus.coding[0]', 5],
+    ['coding-system-relative.json', 'code-system-relative', 'Observation.code.coding[0]', 6],
+    ['coding-system-case.json', 'code-system-case', 'Observation.code.coding[0]', 6],
+    ['attachment-mimetype.json', 'binding-required', 'DocumentReference.content[0].attachment.contentType', 6],
+    ['bundle-document-unreachable.json', 'bundle-document-unreachable', 'Bundle.entry[3]', 49],
+    ['narrative-urn-link.json', 'xhtml-link-scheme', 'Patient.text.div', 5],
+    ['bundle-link-repeated.json', 'bundle-link-repeated', 'Bundle.link[1]', 7],
+    ['json-unquoted-value.json', 'json-syntax', 'Patient.gender', 3],
+    ['element-id-duplicate.json', 'element-id-duplicate', 'Patient.name[1]', 5],
+    ['json-primitive-value.json', 'json-primitive-value', 'Patient.birthDate', 4],
+  ])('%s: %s at %s (line %i)', async (f, ruleId, expression, line) => {
+    const e = await plainEngine();
+    const r = await e.validate(readFileSync(join(FIX, 'r4/invalid', f)), { name: f });
+    expect(r.issues.filter((i) => i.ruleId === ruleId).map((i) => [i.expression, i.line])).toEqual([[expression, line]]);
   });
 
   it('reports positions precisely: the unknown element is at its own line and column', async () => {

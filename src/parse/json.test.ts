@@ -46,13 +46,34 @@ describe('parseJson', () => {
     ]);
   });
 
+  it('an unquoted name before resourceType is read is still located on the resource', () => {
+    const r = parseJson('{\n  resourceType: "Patient",\n  "id": "x"\n}');
+    expect(r.value).toEqual({ resourceType: 'Patient', id: 'x' });
+    expect(r.issues.map((i) => [i.expression, i.line, i.column])).toEqual([['Patient', 2, 3]]);
+  });
+
   it('turns unrecoverable syntax into one located fatal issue', () => {
     const r = parseJson('{"a": "x');
     expect(r.value).toBeUndefined();
     expect(r.issues[0]).toMatchObject({ severity: 'fatal', ruleId: 'json-syntax', line: 1 });
     expect(r.issues[0]!.message).toMatch(/Unterminated string/);
     expect(parseJson('{"a": 1} x').issues[0]!.message).toMatch(/after the end/);
-    expect(parseJson('{"a": tru}').issues[0]!.severity).toBe('fatal');
+    expect(parseJson('{"a": @}').issues[0]!.severity).toBe('fatal');
+  });
+
+  // json.html: property values are JSON strings, numbers, booleans, objects or arrays; a word
+  // without quotes is none of them, but like an unquoted name it is stepped over, not fatal
+  it('reports an unquoted value where it is, reads it as a string and keeps parsing', () => {
+    const r = parseJson('{"resourceType": "Patient",\n "gender": male,\n "active": tru, "name": [{"family": Smith Jones}], "id": "x"}');
+    expect(r.value).toEqual({ resourceType: 'Patient', gender: 'male', active: 'tru', name: [{ family: 'Smith Jones' }], id: 'x' });
+    expect(r.issues.map((i) => [i.severity, i.ruleId, i.expression, i.line, i.column])).toEqual([
+      ['error', 'json-syntax', 'Patient.gender', 2, 12],
+      ['error', 'json-syntax', 'Patient.active', 3, 12],
+      ['error', 'json-syntax', 'Patient.name[0].family', 3, 37],
+    ]);
+    expect(r.issues[0]!.message).toMatch(/value male has no quotes around it: write "male"/);
+    // true, false and null are still themselves, and a word that only starts like one is not
+    expect(parseJson('{"a": true, "b": null, "c": falsehood}').value).toEqual({ a: true, b: null, c: 'falsehood' });
   });
 
   it('gives a fatal issue no element location, and says in the message where the parser was', () => {

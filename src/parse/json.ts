@@ -346,6 +346,8 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
   };
 
   const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  // an unquoted value runs to the next separator or line end (at most 1000 characters)
+  const UNQUOTED = /[^,}\]\r\n"]{1,1000}/y;
 
   const parseNumber = (parent: object, key: string | number): number => {
     NUMBER.lastIndex = pos;
@@ -359,11 +361,11 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
   };
 
   const literal = (word: string, value: unknown): unknown => {
-    if (text.startsWith(word, pos)) {
+    if (text.startsWith(word, pos) && !/[A-Za-z0-9_$]/.test(text[pos + word.length] ?? '')) {
       pos += word.length;
       return value;
     }
-    return fail(`Unexpected ${describe(pos)}: expected a value (string, number, object, array, true, false or null)`);
+    return unquotedValue();
   };
 
   const setProp = (obj: Record<string, unknown>, key: string, value: unknown): void => {
@@ -403,8 +405,24 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
       default:
         if (c === 45 || (c >= 48 && c <= 57)) return parseNumber(parent, key);
         if (pos >= len) return fail('Unexpected end of file: expected a value');
-        return fail(`Unexpected ${describe(pos)}: expected a value (string, number, object, array, true, false or null)`);
+        return unquotedValue();
     }
+  };
+
+  /**
+   * A value without quotes (`"family": Smith`): as with an unquoted name, report it, take its
+   * text up to the next ",", "}", "]" or line end as a string, and go on, so one slip does not
+   * hide every later finding. Anything else that cannot start a value still ends the parse.
+   */
+  const unquotedValue = (): string => {
+    const start = pos;
+    UNQUOTED.lastIndex = pos;
+    const m = UNQUOTED.exec(text);
+    const raw = m ? m[0].trimEnd() : '';
+    if (!/^[A-Za-z_$]/.test(raw)) return fail(`Unexpected ${describe(pos)}: expected a value (string, number, object, array, true, false or null)`);
+    pos = start + raw.length;
+    recoverable(`The JSON value ${raw} has no quotes around it: write "${raw.replace(/["\\]/g, '\\$&')}" (or true, false, null or a number, if that was meant)`, start);
+    return raw;
   };
 
   const parseObject = (depth: number): Record<string, unknown> => {
@@ -548,6 +566,9 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
     value = parseValue(holder, 'root', 0);
     skipWs();
     if (pos < len) fail(`Unexpected ${describe(pos)} after the end of the JSON value`);
+    // a slip in the root object before "resourceType" was read (an unquoted "resourceType" itself)
+    // belongs to the resource, as every later one at that level does
+    if (rootType) for (const i of issues) if (i.severity === 'error' && i.ruleId === 'json-syntax' && i.expression === undefined) i.expression = rootType;
   } catch (e) {
     if (!(e instanceof JsonSyntaxError)) throw e;
     const lc = lineColumnOf(text, e.offset);

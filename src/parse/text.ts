@@ -6,6 +6,14 @@ import { lineColumnOf } from './locations.js';
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+const lenientUtf8 = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
+
+/**
+ * The text of the bytes. Text that is not UTF-8 gets a located fatal issue and, when it is
+ * still text (a stray Windows-1252 byte, say), its lenient decoding too (bad bytes become
+ * U+FFFD), so the rest of the file can still be validated and every other finding reported in
+ * the same run. Binary files, UTF-16/32 and archives get the issue alone.
+ */
 export function decodeUtf8(bytes: Uint8Array): { text?: string; issue?: ValidationIssue } {
   const other = otherEncoding(bytes);
   if (other) return { issue: { severity: 'fatal', code: 'structure', message: other, line: 1, column: 1, ruleId: 'encoding-utf8' } };
@@ -39,6 +47,7 @@ export function decodeUtf8(bytes: Uint8Array): { text?: string; issue?: Validati
           : 'a byte that never occurs in UTF-8';
     const legacy = b >= 0xa0 ? ' The file was probably saved as Windows-1252 or ISO-8859-1 (where it is a character such as £, é or a curly quote).' : '';
     return {
+      text: lenientUtf8.decode(bytes),
       issue: {
         severity: 'fatal',
         code: 'structure',

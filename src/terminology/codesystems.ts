@@ -53,11 +53,27 @@ export const NOT_OFFLINE: Record<string, string> = {
 export const UCUM = 'http://unitsofmeasure.org';
 export const BCP47 = 'urn:ietf:bcp:47';
 export const BCP13 = 'urn:ietf:bcp:13';
+/** Systems whose codes are checked by their grammar, not looked up in a list. */
+export const GRAMMAR_SYSTEMS: readonly string[] = [UCUM, BCP47, BCP13];
 
 // BCP-47: language[-script][-region][-variant][-extension][-privateuse], or private use alone
 const BCP47_RE =
   /^(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})(?:-[A-Za-z]{4})?(?:-(?:[A-Za-z]{2}|[0-9]{3}))?(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*(?:-x(?:-[A-Za-z0-9]{1,8})+)?|x(?:-[A-Za-z0-9]{1,8})+)$/;
-const MIME_RE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=("[^"]*"|[^\s;"]+))*$/;
+// BCP 13 media type: type "/" subtype (RFC 6838 §4.2 restricted names), then parameters
+// (RFC 9110 §8.3.1: OWS ";" OWS token "=" ( token / quoted-string )); an unquoted value is
+// read up to the next ";" or space, since FHIR itself writes URLs there unquoted
+// (signatures.html: application/fhir+xml;canonicalization=http://hl7.org/fhir/canonicalization/xml#document)
+const MIME_RE = /^([A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126})\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:[ \t]*;[ \t]*[A-Za-z0-9!#$%&'*+.^_`|~-]+=(?:[^\s;"]+|"(?:[^"\\]|\\.)*"))*$/;
+/** The registered top-level media types (RFC 6838 §4.2.1–4.2.7, RFC 8081 font, RFC 9695 haptics). */
+const MIME_TOP_LEVEL = new Set(['application', 'audio', 'example', 'font', 'haptics', 'image', 'message', 'model', 'multipart', 'text', 'video']);
+
+function checkMimeType(code: string): { valid: boolean; message?: string } {
+  const m = MIME_RE.exec(code);
+  if (!m) return { valid: false, message: `'${code}' is not a well-formed MIME type: expected type/subtype with optional ;name=value parameters (e.g. application/pdf or text/plain; charset=utf-8)` };
+  const top = m[1]!.toLowerCase();
+  if (!MIME_TOP_LEVEL.has(top)) return { valid: false, message: `'${code}' is not a MIME type: '${m[1]}' is not a registered top-level type (${[...MIME_TOP_LEVEL].join(', ')})` };
+  return { valid: true };
+}
 
 let ucumUtils: { validateUnitString(u: string): { status: string; msg?: string[] } } | undefined;
 
@@ -77,7 +93,7 @@ export function checkGrammarSystem(system: string, code: string): { valid: boole
     return r.status === 'valid' ? { valid: true } : { valid: false, message: `'${code}' is not a valid UCUM unit${r.msg?.length ? `: ${r.msg[0]}` : ''}` };
   }
   if (system === BCP47) return BCP47_RE.test(code) ? { valid: true } : { valid: false, message: `'${code}' is not a well-formed BCP-47 language tag (e.g. en-GB)` };
-  if (system === BCP13) return MIME_RE.test(code) ? { valid: true } : { valid: false, message: `'${code}' is not a well-formed MIME type (e.g. application/pdf)` };
+  if (system === BCP13) return checkMimeType(code);
   return undefined;
 }
 

@@ -6,7 +6,7 @@
  */
 import { packageHintFor } from '../load/known-packages.js';
 import type { DefinitionSet } from '../load/definitions.js';
-import { CodeSystems, checkGrammarSystem, findConcept, NOT_OFFLINE, normaliseDisplay } from './codesystems.js';
+import { CodeSystems, checkGrammarSystem, findConcept, GRAMMAR_SYSTEMS, NOT_OFFLINE, normaliseDisplay } from './codesystems.js';
 import { ValueSetCompiler, type ExpansionEntry, type Membership } from './valuesets.js';
 
 export type CodeCheck = 'valid' | 'invalid' | 'unknown';
@@ -46,6 +46,13 @@ const VALID: CodeResult = Object.freeze({ result: 'valid' }) as CodeResult;
 const MAX_CACHED = 50_000;
 
 const SYSTEM_SCOPE = '\u0000system';
+
+/**
+ * Why a Coding.system cannot name a code system (terminologies.html §4.1: the system is the
+ * URI of the code system that defines the code): it is the canonical of another kind of
+ * resource (a ValueSet, most often), or it differs only in letter case from a known one.
+ */
+export type SystemProblem = { kind: 'not-code-system'; resourceType: string } | { kind: 'wrong-case'; known: string };
 
 interface CachedAnswer {
   system: string | undefined;
@@ -100,6 +107,9 @@ export class TerminologyService {
   private readonly remote: Map<string, Promise<CodeResult>> = new Map();
   /** Local answers by value set (or system), code, system, version and display: payloads repeat the same codes. */
   private readonly answers = new AnswerCache();
+  private readonly systemProblems = new Map<string, SystemProblem | null>();
+  /** Known code system urls by their lower-cased form, built on the first unknown system. */
+  private systemsByFoldedUrl: Map<string, string> | undefined;
 
   constructor(
     private readonly defs: DefinitionSet,
@@ -151,6 +161,39 @@ export class TerminologyService {
       this.answers.set(SYSTEM_SCOPE, coding, r);
     }
     return r;
+  }
+
+  /**
+   * A Coding.system that cannot be a code system: a canonical of another resource type
+   * (ValueSet, StructureDefinition…) with no CodeSystem of that url, or the wrong letter case
+   * of a known code system's url (canonical urls are compared exactly). undefined otherwise,
+   * including for systems that are simply unknown.
+   */
+  systemProblem(system: string): SystemProblem | undefined {
+    let p = this.systemProblems.get(system);
+    if (p === undefined) {
+      p = this.findSystemProblem(system.split('|')[0]!) ?? null;
+      this.systemProblems.set(system, p);
+    }
+    return p ?? undefined;
+  }
+
+  private findSystemProblem(system: string): SystemProblem | undefined {
+    if (this.isKnownSystem(system)) return undefined;
+    const other = this.defs.entriesFor(system).find((e) => e.resourceType !== 'CodeSystem');
+    if (other) return { kind: 'not-code-system', resourceType: other.resourceType };
+    if (!this.systemsByFoldedUrl) {
+      const m = new Map<string, string>();
+      for (const e of this.defs.all('CodeSystem')) if (e.url) m.set(e.url.toLowerCase(), e.url);
+      for (const u of [...Object.keys(NOT_OFFLINE), ...GRAMMAR_SYSTEMS]) m.set(u.toLowerCase(), u);
+      this.systemsByFoldedUrl = m;
+    }
+    const known = this.systemsByFoldedUrl.get(system.toLowerCase());
+    return known && known !== system ? { kind: 'wrong-case', known } : undefined;
+  }
+
+  private isKnownSystem(system: string): boolean {
+    return NOT_OFFLINE[system] !== undefined || GRAMMAR_SYSTEMS.includes(system) || this.defs.resolve(system, 'CodeSystem') !== undefined;
   }
 
   private codeInSystem(coding: Coding & { system: string }): CodeResult {

@@ -84,6 +84,9 @@ const valueSets = [
   valueSet('snomed-findings', { include: [{ system: SNOMED, filter: [{ property: 'concept', op: 'is-a', value: '404684003' }] }] }),
   valueSet('loinc-codes', { include: [{ system: LOINC }] }),
   valueSet('dmd-medicines', { include: [{ system: DMD }] }),
+  // stored expansions, no compose: the whole list, and one page of a longer one
+  { resourceType: 'ValueSet', url: VS('expanded-all'), version: '1.0.0', name: 'ExpandedAll', status: 'active', expansion: { timestamp: '2024-01-01', total: 2, contains: [{ system: CS, code: 'red' }, { system: CS, code: 'blue' }] } },
+  { resourceType: 'ValueSet', url: VS('expanded-page'), version: '1.0.0', name: 'ExpandedPage', status: 'active', expansion: { timestamp: '2024-01-01', total: 40, offset: 0, contains: [{ system: CS, code: 'red' }, { system: CS, code: 'blue' }] } },
 ];
 
 const profile = (id: string, path: string, strength: string, vs: string) => constraintProfile(id, 'Observation', [{ id: path, path, binding: { strength, valueSet: vs } }]);
@@ -109,6 +112,18 @@ async function verdict(vs: string, coding: { system?: string; code: string; disp
   return (await (await term()).validateCode(VS(vs), coding)).result;
 }
 const members = async (vs: string): Promise<string[] | undefined> => (await term()).expand(VS(vs))?.map((c) => c.code).sort();
+
+// valueset.html#expansion: total is the number of concepts in the whole expansion; offset and
+// count page through it. A page is not the closed list of the value set's codes.
+describe('stored expansions', () => {
+  it('a complete stored expansion is a closed list; a page of a longer one is not', async () => {
+    expect(await verdict('expanded-all', code('red'))).toBe('valid');
+    expect(await verdict('expanded-all', code('green'))).toBe('invalid');
+    expect(await verdict('expanded-page', code('red'))).toBe('valid');
+    expect(await verdict('expanded-page', code('green'))).toBe('unknown');
+    expect(await members('expanded-page')).toBeUndefined();
+  });
+});
 
 describe('ValueSet membership and expansion (local)', () => {
   it.each([

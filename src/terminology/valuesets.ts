@@ -73,15 +73,20 @@ export class ValueSetCompiler {
       if (contains.length === 0) return { url, version: vs.version, name, systems, test: () => ({ result: 'unknown', message: `value set ${url} has neither a compose nor an expansion` }) };
       const set = new Set(contains.map((c) => `${c.system}|${c.code}`));
       for (const c of contains) systems.add(c.system);
+      // a stored expansion that is only a page of the whole (total beyond what it lists, or an
+      // offset) is not the closed list of codes: a code it lacks may be on another page
+      const absent: Membership = isPartialExpansion(vs.expansion, contains.length)
+        ? { result: 'unknown', message: `the stored expansion of ${url} is only part of the value set (${String(vs.expansion.total ?? '?')} codes, ${contains.length} listed)` }
+        : INVALID;
       return {
         url,
         version: vs.version,
         name,
         systems,
         test: (s, code) => {
-          if (s !== undefined) return set.has(`${s}|${code}`) ? VALID(s) : INVALID;
+          if (s !== undefined) return set.has(`${s}|${code}`) ? VALID(s) : absent;
           for (const sys of systems) if (set.has(`${sys}|${code}`)) return VALID(sys);
-          return INVALID;
+          return absent;
         },
       };
     }
@@ -90,6 +95,8 @@ export class ValueSetCompiler {
     const test: Test = (s, code) => {
       let unknown: Membership | undefined;
       let hit: Membership | undefined;
+      // an include that says why the code is not in it (a grammar: "not a well-formed MIME type")
+      let explained: Membership | undefined;
       for (const t of includes) {
         const r = t(s, code);
         if (r.result === 'valid') {
@@ -97,8 +104,9 @@ export class ValueSetCompiler {
           break;
         }
         if (r.result === 'unknown' && !unknown) unknown = r;
+        else if (r.result === 'invalid' && r.message && !explained) explained = r;
       }
-      if (!hit) return unknown ?? INVALID;
+      if (!hit) return unknown ?? explained ?? INVALID;
       for (const t of excludes) {
         const r = t(hit.system ?? s, code);
         if (r.result === 'valid') return INVALID;
@@ -181,7 +189,7 @@ export class ValueSetCompiler {
     const includes = vs.compose?.include;
     if (!Array.isArray(includes)) {
       const contains = flattenContainsWithDisplay(vs.expansion?.contains);
-      if (contains.length === 0) return undefined;
+      if (contains.length === 0 || isPartialExpansion(vs.expansion, contains.length)) return undefined;
       for (const c of contains) out.set(`${c.system}|${c.code}`, c);
       return out;
     }
@@ -242,6 +250,12 @@ export class ValueSetCompiler {
 
 function incompleteMessage(cs: CodeSystemIndex, code: string): string {
   return `The code '${code}' is not in the local copy of ${cs.url}, which is only a ${cs.content === 'not-present' ? 'stub (content not present)' : cs.content}: it could not be checked offline`;
+}
+
+/** ValueSet.expansion.total counts the whole expansion; offset says this is a later page (valueset.html#expansion). */
+export function isPartialExpansion(expansion: any, listed: number): boolean {
+  if (!expansion || typeof expansion !== 'object') return false;
+  return (typeof expansion.total === 'number' && expansion.total > listed) || (typeof expansion.offset === 'number' && expansion.offset > 0);
 }
 
 function flattenContains(list: any[] | undefined, out: { system: string; code: string }[] = []): { system: string; code: string }[] {

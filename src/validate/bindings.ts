@@ -68,6 +68,19 @@ function addAdditional(list: Binding[], ext: { extension?: { url: string; valueC
   list.push({ strength: purpose, valueSet, el, additional: true });
 }
 
+/**
+ * R4 lets a few mime-type elements (CapabilityStatement.format, Signature.targetFormat) also
+ * take "xml", "json" or "ttl", the simple encodings of the specification; their definitions say
+ * so in the comment ('"xml", "json" and "ttl" are allowed…'), which is what is read here, so a
+ * profile's or another element's comment that says the same is honoured too.
+ */
+const FORMAT_SHORTHANDS = new Set(['xml', 'json', 'ttl']);
+const SHORTHANDS_ALLOWED = /["']xml["'],\s*["']json["'],?\s*(?:and|or)\s*["']ttl["']\s+are\s+allowed/i;
+
+function shorthandsAllowed(applied: readonly Applied[]): boolean {
+  return applied.some((a) => typeof a.el.def.comment === 'string' && SHORTHANDS_ALLOWED.test(a.el.def.comment));
+}
+
 function rank(s: string): number {
   return s === 'required' ? 3 : s === 'extensible' ? 2 : s === 'preferred' ? 1 : 0;
 }
@@ -95,6 +108,7 @@ export function checkBindings(
     if (b.strength === 'example') continue;
     let result: CodeResult | Promise<CodeResult> | undefined;
     if (typeof value === 'string' && (typeCode === 'code' || typeCode === 'string' || typeCode === 'uri')) {
+      if (FORMAT_SHORTHANDS.has(value) && shorthandsAllowed(combo.applied)) continue;
       result = term.validateCode(b.valueSet, { code: value });
     } else if (value && typeof value === 'object') {
       const o = value as Record<string, unknown>;
@@ -180,8 +194,10 @@ function displayIssue(v: InstanceValidator, st: RunState, r: CodeResult, loc: Lo
 /** Codings outside (or beside) bindings: an unknown code in a complete local code system is an error. */
 function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<string, unknown>, loc: Loc): void {
   const system = str(coding.system);
+  if (!system) return;
+  if (systemIsNotACodeSystem(v, st, system, loc)) return;
   const code = str(coding.code);
-  if (!system || !code) return;
+  if (!code) return;
   const r = v.terminology!.validateCodeInSystem({ system, version: str(coding.version), code, display: str(coding.display) });
   if (r.result === 'invalid') {
     v.report(st, loc.child('code', coding, 'code'), 'error', 'code-invalid', 'code-unknown', r.message ?? `Unknown code '${code}' in the code system ${system}`);
@@ -196,4 +212,52 @@ function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<st
     );
   }
   if (r.display) displayIssue(v, st, r, loc, 'Coding', coding);
+}
+
+const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+
+/**
+ * Coding.system identifies a code system by an absolute URI (terminologies.html §4.1, and
+ * datatypes.html#Coding: "The identification of the code system"): a relative one, a value
+ * set's canonical or another resource's canonical cannot be that, and a known code system's
+ * url in the wrong letter case is not it either (canonical urls are compared exactly).
+ * Reported on the Coding, as the HL7 validator does; true when reported.
+ */
+function systemIsNotACodeSystem(v: InstanceValidator, st: RunState, system: string, loc: Loc): boolean {
+  // surrounding whitespace is reported as a malformed uri already; judge what is inside it
+  if (!URI_SCHEME.test(system.trim())) {
+    v.report(
+      st,
+      loc,
+      'error',
+      'code-invalid',
+      'code-system-relative',
+      `Coding.system '${system}' is not an absolute URI: a code system is identified by an absolute URI (e.g. http://snomed.info/sct or urn:oid:…), not a relative reference`,
+    );
+    return true;
+  }
+  const problem = v.terminology!.systemProblem(system);
+  if (!problem) return false;
+  if (problem.kind === 'not-code-system') {
+    v.report(
+      st,
+      loc,
+      'error',
+      'code-invalid',
+      'code-system-not-codesystem',
+      problem.resourceType === 'ValueSet'
+        ? `Coding.system '${system}' is the url of a ValueSet, not of a CodeSystem: use the url of the code system that defines the code (a value set only selects codes from code systems)`
+        : `Coding.system '${system}' is the url of a ${problem.resourceType}, not of a CodeSystem: use the url of the code system that defines the code`,
+    );
+  } else {
+    v.report(
+      st,
+      loc,
+      'error',
+      'code-invalid',
+      'code-system-case',
+      `Unknown code system '${system}': did you mean '${problem.known}'? Code system urls are case-sensitive`,
+    );
+  }
+  return true;
 }

@@ -164,7 +164,9 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
       );
     }
   }
-  if (type === 'document') checkDocumentReachability(v, st, index, entryLoc);
+  checkLinks(v, st, bundle, loc);
+  if (type === 'document') checkReachability(v, st, index, entryLoc, 'Composition');
+  else if (type === 'message') checkReachability(v, st, index, entryLoc, 'MessageHeader');
   if (type === 'searchset') checkSearchSet(v, st, bundle, entries, entryLoc);
   if (type === 'message') {
     const first = index.entries[0]?.resource;
@@ -179,6 +181,36 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
       );
     }
   }
+}
+
+/**
+ * Relations that name one target: the Bundle itself (self) and the pages of a search or history
+ * (http.html#paging: first, previous, next, last; IANA link relations). Two links with one of
+ * these relations leave the reader to guess which is meant.
+ */
+const SINGLE_LINK_RELATIONS = new Set(['self', 'first', 'previous', 'prev', 'next', 'last']);
+
+function checkLinks(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, loc: Loc): void {
+  if (!Array.isArray(bundle.link)) return;
+  const links = bundle.link as unknown[];
+  const first = new Map<string, number>();
+  links.forEach((l, i) => {
+    const relation = l && typeof l === 'object' ? (l as Record<string, unknown>).relation : undefined;
+    if (typeof relation !== 'string' || !SINGLE_LINK_RELATIONS.has(relation)) return;
+    const seen = first.get(relation);
+    if (seen === undefined) {
+      first.set(relation, i);
+      return;
+    }
+    v.report(
+      st,
+      loc.child('link', links, i, i),
+      'error',
+      'invalid',
+      'bundle-link-repeated',
+      `Bundle.link[${seen}] already has the relation '${relation}': a Bundle has at most one '${relation}' link (the ${relation === 'self' ? 'Bundle itself' : `${relation} page`}); remove the repeat`,
+    );
+  });
 }
 
 /**
@@ -237,10 +269,18 @@ function versionOf(r: Record<string, unknown>): string | undefined {
   return meta && typeof meta.versionId === 'string' ? meta.versionId : undefined;
 }
 
-/** In a document every entry must be reachable from the Composition through references (either way). */
-function checkDocumentReachability(v: InstanceValidator, st: RunState, index: BundleIndex, entryLoc: (i: number) => Loc): void {
+/**
+ * A document (bundle.html#document: "the Composition ... followed by a series of other
+ * resources, referenced from the Composition") or a message (messaging.html: the MessageHeader,
+ * then its focus and what they refer to) holds only what its first resource leads to, following
+ * references either way. Only references that resolve by the Bundle's rules count: an entry that
+ * merely shares a type and id with a reference is not reached by it. An unreachable entry is an
+ * error in a document (the Java validator's rule too) and a warning in a message, and each is
+ * reported on its own entry.
+ */
+function checkReachability(v: InstanceValidator, st: RunState, index: BundleIndex, entryLoc: (i: number) => Loc, rootType: string): void {
   const entries = index.entries.filter((e) => e.resource);
-  if (entries.length < 2 || entries[0]!.resource!.resourceType !== 'Composition') return;
+  if (entries.length < 2 || entries[0]!.resource!.resourceType !== rootType) return;
   const edges = new Map<number, Set<number>>();
   const link = (a: number, b: number): void => {
     if (!edges.has(a)) edges.set(a, new Set());
@@ -250,7 +290,9 @@ function checkDocumentReachability(v: InstanceValidator, st: RunState, index: Bu
   };
   for (const e of entries) {
     for (const ref of collectReferences(e.resource!)) {
-      for (const t of index.resolve(ref, e.fullUrl)) link(e.index, t.index);
+      const r = index.resolveDetailed(ref, e.fullUrl);
+      if (!r.exact) continue;
+      for (const t of r.entries) link(e.index, t.index);
     }
   }
   const seen = new Set<number>([entries[0]!.index]);
@@ -259,15 +301,16 @@ function checkDocumentReachability(v: InstanceValidator, st: RunState, index: Bu
     const n = queue.pop()!;
     for (const m of edges.get(n) ?? []) if (!seen.has(m)) (seen.add(m), queue.push(m));
   }
+  const document = rootType === 'Composition';
   for (const e of entries) {
     if (seen.has(e.index)) continue;
     v.report(
       st,
       entryLoc(e.index),
-      'error',
+      document ? 'error' : 'warning',
       'informational',
-      'bundle-document-unreachable',
-      `Entry '${e.fullUrl ?? e.index}' isn't reachable by following references (forward or backward) from the Composition: a document must only contain resources it refers to`,
+      document ? 'bundle-document-unreachable' : 'bundle-message-unreachable',
+      `Entry '${e.fullUrl ?? e.index}' isn't reachable by following references (forward or backward) from the ${rootType}: a ${document ? 'document' : 'message'} must only contain resources it refers to`,
     );
   }
 }

@@ -7,6 +7,7 @@ import { parseJson } from '../parse/json.js';
 import { LocationIndex } from '../parse/locations.js';
 import { decodeUtf8, sniffFormat } from '../parse/text.js';
 import { parseFhirXml } from '../parse/xml.js';
+import { checkElementIds } from './element-ids.js';
 import { Loc } from './location.js';
 import { InstanceValidator, RunState } from './validator.js';
 
@@ -96,18 +97,20 @@ export const DEFAULT_MAX_BYTES = 200 * 1024 * 1024;
 export async function validateInstance(validator: InstanceValidator, input: InstanceInput, options: RunOptions = {}): Promise<InstanceResult> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   let text = input.text;
+  const issues: ValidationIssue[] = [];
   if (input.bytes) {
     if (input.bytes.length > maxBytes) {
       return failed(`The input is ${(input.bytes.length / 1048576).toFixed(1)} MB, more than the ${(maxBytes / 1048576).toFixed(0)} MB limit: split it into smaller files`, 'input-too-large');
     }
     const d = decodeUtf8(input.bytes);
     if (d.text === undefined) return { profiles: [], valid: false, issues: [d.issue!], format: 'json' };
+    // not UTF-8 but still text: the fatal stays, and the leniently decoded text is validated too
+    if (d.issue) issues.push(d.issue);
     text = d.text;
   }
   let resource: unknown;
   let locations: LocationIndex | undefined;
   let format: InstanceResult['format'] = 'object';
-  const issues: ValidationIssue[] = [];
   if (text !== undefined) {
     if (text.length > maxBytes) return failed(`The input is larger than the ${(maxBytes / 1048576).toFixed(0)} MB limit`, 'input-too-large');
     const fmt = sniffFormat(text, input.name);
@@ -145,6 +148,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
   if (collect.size) st.collect = collect;
   for (const i of issues) st.add(i);
   validator.validateResource(st, r, Loc.root(rt ?? 'Resource'), options.profiles ?? []);
+  checkElementIds(validator, st, r, Loc.root(rt ?? 'Resource'));
   if (st.pending.length) await Promise.all(st.pending);
   if (st.truncated) {
     st.issues.push({

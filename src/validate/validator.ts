@@ -743,7 +743,9 @@ export class InstanceValidator {
       keyCount++;
       if (isResource && key === 'resourceType') continue;
       if (primitiveExt && key === 'value') {
-        this.report(st, loc.child('value', obj, key), 'error', 'structure', 'unknown-element', `"value" is not allowed in _${loc.name}: the primitive value goes in "${loc.name}" itself`);
+        // the twin of an XML <value> child (xml-primitive-value): the primitive is at fault, located at the member
+        const at = new Loc(loc.parent, loc.name, loc.index, obj, key);
+        this.report(st, at, 'error', 'structure', 'json-primitive-value', `"value" is not allowed in _${loc.name}: the primitive value goes in "${loc.name}" itself`);
         continue;
       }
       const isExtKey = key.charCodeAt(0) === 95 /* _ */ && key.length > 1;

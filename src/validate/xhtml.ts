@@ -205,7 +205,8 @@ class Walker {
     for (const { problem, count } of this.found.values()) {
       problems.push(count > 1 ? { ...problem, message: `${problem.message} (and ${count - 1} more like it)` } : problem);
     }
-    const htmlOk = !problems.some((p) => p.severity === 'error');
+    // a link nobody can follow is wrong, but not a txt-1 matter (elements and attributes)
+    const htmlOk = !problems.some((p) => p.severity === 'error' && p.ruleId !== 'xhtml-link-scheme');
     // when the XML is broken, "empty" would only be a guess on top of the real problem
     if (!hasContent && !problems.some((p) => p.ruleId === 'xhtml-syntax')) {
       problems.push({
@@ -348,6 +349,14 @@ class Walker {
             'xhtml-script',
             `${attr} on <${element}> (${this.at(node)}) is ${why}: links and images in FHIR narrative must not run code; use an http(s) URL or a #reference`,
           );
+        } else if (lower === 'href' || (lower === 'src' && element === 'img')) {
+          const scheme = unfollowableScheme(value, lower === 'src');
+          if (scheme) {
+            this.add(
+              'xhtml-link-scheme',
+              `${attr} on <${element}> (${this.at(node)}) uses the scheme '${scheme}:', which ${lower === 'src' ? 'a reader cannot load an image from' : 'is not a hyperlink a reader can follow (an identifier such as a urn: names something, it does not locate it)'}: use an http(s) URL, ${lower === 'src' ? 'a data: URL' : 'mailto:, tel:'} or a #reference, or put the identifier in the text`,
+            );
+          }
         }
       } else if (lower === 'style' && UNSAFE_STYLE_RE.test(value)) {
         this.add(
@@ -465,6 +474,22 @@ function unsafeUrl(value: string, attr: string): string | undefined {
     if (attr === 'href' && url.startsWith('data:image/svg')) return 'a data: URL holding an SVG document';
   }
   return undefined;
+}
+
+/** Schemes a reader can follow from a narrative link (others, such as urn: or oid identifiers, locate nothing). */
+const LINK_SCHEMES = new Set(['http', 'https', 'ftp', 'ftps', 'sftp', 'mailto', 'tel', 'sms', 'news', 'data']);
+/** Schemes an image can be loaded from (narrative.html: images by URL, or inline as data:). */
+const IMAGE_SCHEMES = new Set(['http', 'https', 'data']);
+const SCHEME_RE = /^([a-z][a-z0-9+.-]*):/;
+
+/**
+ * The scheme of a link or image URL a reader cannot follow or load, or undefined. Relative
+ * URLs and #fragments (a contained resource, another part of the narrative) always can.
+ */
+function unfollowableScheme(value: string, image: boolean): string | undefined {
+  const m = SCHEME_RE.exec(value.replace(URL_NOISE_RE, '').toLowerCase());
+  if (!m) return undefined;
+  return (image ? IMAGE_SCHEMES : LINK_SCHEMES).has(m[1]!) ? undefined : m[1];
 }
 
 /** Used only when the XML cannot be parsed, so txt-2 still gets a sensible answer. */

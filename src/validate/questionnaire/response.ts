@@ -9,6 +9,7 @@
  */
 import type { IssueType, Severity } from '../../model/issue.js';
 import type { CodeResult } from '../../terminology/index.js';
+import { isPartialExpansion } from '../../terminology/valuesets.js';
 import type { QuestionnaireContext } from './index.js';
 import { findItem, isEnabled, type EnableEnv, type QFrame } from './enable-when.js';
 import {
@@ -683,7 +684,10 @@ function expandLocally(run: Run, vs: Json, coding: { system?: string; code: stri
   if (expansion && Array.isArray(expansion.contains)) {
     const inExpansion = (list: Json[]): boolean =>
       list.some((c) => (c.code === coding.code && (coding.system === undefined || c.system === coding.system)) || inExpansion(objs(c.contains)));
-    return inExpansion(objs(expansion.contains)) ? 'valid' : 'invalid';
+    if (inExpansion(objs(expansion.contains))) return 'valid';
+    // one page of a larger expansion is not the whole list
+    const listed = (list: Json[]): number => list.reduce((n, c) => n + (typeof c.code === 'string' ? 1 : 0) + listed(objs(c.contains)), 0);
+    return isPartialExpansion(expansion, listed(objs(expansion.contains))) ? 'unknown' : 'invalid';
   }
   const compose = isObj(vs.compose) ? vs.compose : undefined;
   if (!compose) return 'unknown';
