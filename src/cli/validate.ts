@@ -15,7 +15,8 @@ import { applySuppressions, loadSuppressions } from './suppress.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { toolVersion } from './version.js';
 import { Progress } from './progress.js';
-import { missingPackageNote } from './missing-packages.js';
+import { missingPackageNote, shortenMissingPackageAdvice } from './missing-packages.js';
+import { uncheckedInIssues } from '../report/checks.js';
 
 export const VALIDATE_HELP = `Usage: bars validate <files|folders|globs...> [options]
 
@@ -277,6 +278,11 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
     for (const j of args.jwts) results.push(await http.mod.validateJwtFile(j, { keys: http.setup.keys, now: http.setup.now }));
   }
   if (suppressions.length) applySuppressions(results, suppressions, args.suppress!);
+  for (const r of results) {
+    const unchecked = uncheckedInIssues(r.issues);
+    if (unchecked.length) r.unchecked = unchecked;
+  }
+  const missing = engine.loaded.missingDefaults;
   const result: RunResult = {
     tool: { name: 'bars-toolkit', version: toolVersion() },
     results,
@@ -288,8 +294,10 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
       diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, hint: d.hint, file: d.file })),
     },
   };
-  const note = missingPackageNote(engine.loaded.missingDefaults, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
+  if (missing.length) result.run!.unavailable = missing.map((m) => ({ name: m.name, version: m.version, ...(m.why ? { why: m.why } : {}) }));
+  const note = missingPackageNote(missing, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
   if (note) result.run!.notes = [note];
+  shortenMissingPackageAdvice(missing, results);
   const failing = results.some((r) =>
     r.issues.some((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || (args.failOn === 'warning' && i.severity === 'warning'))),
   );

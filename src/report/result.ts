@@ -36,6 +36,11 @@ export interface FileResult {
   bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string };
   durationMs?: number;
   /**
+   * Profiles and extensions the file named whose definitions were not found, so they were not
+   * checked: with no errors the file is "PASS, profiles not checked", never a plain PASS.
+   */
+  unchecked?: string[];
+  /**
    * `--request`: which part of an HTTP exchange this result is. The request part (`req.http`) holds
    * the request line, header and token issues, located in the file; the body part (`req.http#body`)
    * the body's, with lines and columns counted within the body (`start`: where it begins in the file).
@@ -77,6 +82,8 @@ export interface RunResult {
     packages: { name: string; version: string; kind: string; location: string }[];
     options?: Record<string, unknown>;
     diagnostics?: { severity: string; code?: string; message: string; hint?: string; file?: string }[];
+    /** Packages of the default set that were not available, so profiles from them were not checked. */
+    unavailable?: { name: string; version: string; why?: string }[];
     /** Run-level notes (e.g. which profiles could not be checked because their packages are missing). */
     notes?: string[];
   };
