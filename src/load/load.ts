@@ -36,6 +36,11 @@ export interface LoadOptions {
   projectFolders?: string[];
   /** Resolve package dependencies transitively (default true). */
   dependencies?: boolean;
+  /**
+   * An `igs` entry that cannot be loaded throws a LoadError (default true). With false it is
+   * reported in the diagnostics (code `package-missing`) and the run validates what it can.
+   */
+  strict?: boolean;
 }
 
 export interface LoadedDefinitions {
@@ -89,7 +94,14 @@ export async function loadDefinitions(options: LoadOptions = {}): Promise<Loaded
       }
     }
   }
-  for (const ig of igs) await loader.loadIg(ig);
+  for (const ig of igs) {
+    try {
+      await loader.loadIg(ig);
+    } catch (e) {
+      if (!(e instanceof LoadError) || options.strict !== false) throw e;
+      defs.diagnostics.push({ severity: 'error', code: 'package-missing', message: `${ig} could not be loaded, so profiles from it cannot be checked: ${e.message}`, hint: e.hint });
+    }
+  }
   reportConflicts(defs);
   return { defs, structures, compiler, store, locator, missingDefaults, timings: { totalMs: performance.now() - t0 } };
 }
