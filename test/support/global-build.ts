@@ -1,11 +1,12 @@
 /**
  * vitest globalSetup: the CLI tests run bin/bars.js, which runs dist/. Build it once, before any
  * test file starts, when it is missing or older than the sources — never in the middle of a run
- * while other files are spawning the CLI from it.
+ * while other files are spawning the CLI from it. Also says once that the shared corpus is absent.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { CORPUS_SKIP_REASON, HAS_CORPUS } from './corpus.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 
@@ -25,6 +26,7 @@ export function distIsCurrent(): boolean {
 }
 
 export default function setup(): void {
+  if (!HAS_CORPUS) console.warn(CORPUS_SKIP_REASON);
   if (distIsCurrent()) return;
   const tsc = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
   const b = spawnSync(process.execPath, [tsc, '-p', join(ROOT, 'tsconfig.build.json')], { cwd: ROOT, encoding: 'utf8' });
