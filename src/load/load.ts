@@ -41,6 +41,8 @@ export interface LoadOptions {
    * reported in the diagnostics (code `package-missing`) and the run validates what it can.
    */
   strict?: boolean;
+  /** Why the registry is not used when `offline` is the caller's choice, not the user's (said in "not available" messages). */
+  offlineReason?: string;
 }
 
 export interface LoadedDefinitions {
@@ -62,7 +64,7 @@ function isSatisfiedByCore(name: string, version: string): boolean {
 export async function loadDefinitions(options: LoadOptions = {}): Promise<LoadedDefinitions> {
   const t0 = performance.now();
   const store = new DefinitionStore(options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()));
-  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline });
+  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline, offlineReason: options.offlineReason });
   const defs = new DefinitionSet();
 
   const core = openCore(store);

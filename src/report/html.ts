@@ -115,7 +115,7 @@ function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets:
   const c = counts(r.issues);
   const unchecked = new Set(uncheckedOf(r));
   const profiles = r.profiles.map((p) => (unchecked.has(p) ? `${p} (not checked)` : p));
-  const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...profiles].filter(Boolean).join(' · ');
+  const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...profiles].filter(Boolean).join(' · ');
   const status = fileStatus(r);
   out.push(
     `<tbody class="file" id="file-${idx}" data-file="${esc(r.file)}" data-status="${esc(status)}"><tr class="group ${STATUS_CLASS[status]}"><th colspan="2">${status} <span class="file-name">${esc(r.file)}</span></th><td>${esc(what)} — ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}, ${c.information} information${c.suppressed ? `, ${c.suppressed} suppressed` : ''}</td></tr>`,

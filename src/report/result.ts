@@ -29,6 +29,8 @@ export interface ResultIssue {
 export interface FileResult {
   file: string;
   resourceType: string | null;
+  /** What the input is when it is not a FHIR resource nor an HTTP request (`JWT client assertion`). */
+  what?: string;
   profiles: string[];
   valid: boolean;
   issues: ResultIssue[];

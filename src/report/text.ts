@@ -32,7 +32,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     const head = paint(status === 'PASS' ? 'green' : status === 'FAIL' ? 'red' : 'yellow', status);
     const unchecked = new Set(uncheckedOf(r));
     const profiles = r.profiles.map((p) => (unchecked.has(p) ? `${p} (not checked)` : p));
-    const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
+    const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
     // a request body's lines are counted within the body: say where it starts in the file
     const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
     lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${profiles.length ? ' · ' + profiles.join(', ') : ''}${within})`)}`);
