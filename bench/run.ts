@@ -6,14 +6,18 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchLoad } from './load.js';
+import { benchStartup } from './startup.js';
 import { benchValidate } from './validate.js';
 
+const only = process.argv[2];
+// the library's start-up needs no corpus: R4 core and whatever of the BaRS set is cached
+if (!only || only === 'startup') benchStartup();
+if (only === 'startup') process.exit(0);
 const corpus = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus');
 if (!existsSync(corpus)) {
   console.log(`bench: ${corpus} not found; the benchmarks need the shared NHS corpus beside the repo.`);
   process.exit(0);
 }
-const only = process.argv[2];
 console.log(`bars-toolkit benchmarks on ${process.version}, ${process.platform}/${process.arch}`);
 if (!only || only === 'load') benchLoad(corpus);
 if (!only || only === 'validate') await benchValidate(corpus, mkdtempSync(join(tmpdir(), 'bars-bench-v-')));
