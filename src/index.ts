@@ -14,7 +14,10 @@ import type { LoadDiagnostic } from './load/types.js';
 import type { RequestCheckOptions, RequestValidation } from './bars/http/validate-request.js';
 
 export type { EngineOptions as ValidatorOptions, ValidateOptions, ValidationResult } from './engine.js';
-export type { ValidationIssue, Severity, IssueType } from './model/issue.js';
+export type { ValidationIssue, Severity, IssueType, BarsContext } from './model/issue.js';
+// the FHIR R4 types of the API (from @types/fhir, a dependency): usable without importing fhir/r4 yourself
+export type * as R4 from 'fhir/r4.js';
+export type { Bundle, OperationOutcome, Resource } from './compile/fhir-types.js';
 export type { LoadDiagnostic } from './load/types.js';
 export type { RequestObject } from './bars/http/parse-request.js';
 export type { CheckedRequest, RequestValidation } from './bars/http/validate-request.js';
