@@ -6,5 +6,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // dist/ is built once before the run (the CLI tests spawn bin/bars.js, which runs it)
+    globalSetup: ['test/support/global-build.ts'],
   },
 });

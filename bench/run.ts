@@ -7,12 +7,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchCli } from './cli.js';
 import { benchLoad } from './load.js';
+import { benchStartup } from './startup.js';
 import { benchValidate } from './validate.js';
 
 const only = process.argv[2];
 // the command line on one message needs only the repository (the embedded set and a fixture)
 if (!only || only === 'cli') benchCli();
 if (only === 'cli') process.exit(0);
+// the library's start-up needs no corpus: R4 core and whatever of the BaRS set is cached
+if (!only || only === 'startup') benchStartup();
+if (only === 'startup') process.exit(0);
 const corpus = resolve(import.meta.dirname, '..', '..', 'shared', 'corpus');
 if (!existsSync(corpus)) {
   console.log(`bench: ${corpus} not found; the benchmarks need the shared NHS corpus beside the repo.`);

@@ -45,6 +45,11 @@ export interface EngineOptions {
   plugins?: ValidationPlugin[];
   /** Stop listing issues for one input after this many (default 5000). */
   maxIssues?: number;
+  /**
+   * Throw a LoadError when an entry of `igs` cannot be loaded. createValidator's default is false:
+   * the missing package is reported in `diagnostics` (code `package-missing`) and validation goes on.
+   */
+  strict?: boolean;
   /** Also report best-practice invariants (dom-6 "should have narrative"...) as information. */
   bestPractice?: boolean;
 }
@@ -139,6 +144,7 @@ export async function createEngine(options: EngineOptions = {}): Promise<Engine>
     cacheDir: options.cacheDir,
     defaultPackages: options.barsDefaults === false ? undefined : (options.defaultPackages ?? embeddedPackages(root)),
     projectFolders,
+    strict: options.strict,
   };
   const loaded = await loadDefinitions(loadOptions);
   return new Engine(loaded, options);

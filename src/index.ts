@@ -10,10 +10,14 @@ import type { JSONWebKeySet } from 'jose';
 import type { Resource } from './compile/fhir-types.js';
 import { createEngine, type Engine, type EngineOptions, type ValidateOptions, type ValidationResult } from './engine.js';
 import type { RequestObject } from './bars/http/parse-request.js';
+import type { LoadDiagnostic } from './load/types.js';
 import type { RequestCheckOptions, RequestValidation } from './bars/http/validate-request.js';
 
 export type { EngineOptions as ValidatorOptions, ValidateOptions, ValidationResult } from './engine.js';
-export type { ValidationIssue, Severity, IssueType } from './model/issue.js';
+export type { ValidationIssue, Severity, IssueType, BarsContext } from './model/issue.js';
+// the FHIR R4 types of the API (from @types/fhir, a dependency): usable without importing fhir/r4 yourself
+export type * as R4 from 'fhir/r4.js';
+export type { Bundle, OperationOutcome, Resource } from './compile/fhir-types.js';
 export type { LoadDiagnostic } from './load/types.js';
 export type { RequestObject } from './bars/http/parse-request.js';
 export type { CheckedRequest, RequestValidation } from './bars/http/validate-request.js';
@@ -24,8 +28,14 @@ export interface Validator {
    * or bytes. Safe to call concurrently; definitions and compiled plans are shared.
    */
   validate(input: Resource | Record<string, unknown> | string | Uint8Array, options?: ValidateOptions): Promise<ValidationResult>;
-  /** Problems met while loading definitions (missing dependencies, unreadable files...). */
-  readonly diagnostics: readonly { severity: string; message: string; hint?: string; file?: string }[];
+  /**
+   * Problems met while loading definitions, each `{ severity, code, message, hint?, file? }`:
+   * `package-missing` (an `igs` entry that could not be loaded), `default-package-missing` (a
+   * default package that could not be loaded), missing dependencies,
+   * unreadable files… Profiles from a missing package are then reported per input as
+   * `profile-unknown` warnings ("not checked"). Read it once after createValidator().
+   */
+  readonly diagnostics: readonly LoadDiagnostic[];
 }
 
 export interface CreateValidatorOptions extends EngineOptions {
@@ -45,7 +55,8 @@ export async function createValidator(options: CreateValidatorOptions = {}): Pro
     const b = bars === true ? {} : bars;
     plugins.push(...(await barsPlugins({ application: b.application, messageDefinitions: b.messageDefinitions ?? [] })));
   }
-  const engine = await createEngine({ ...engineOptions, plugins });
+  // a missing package is reported in diagnostics, not thrown, unless strict is asked for
+  const engine = await createEngine({ ...engineOptions, strict: engineOptions.strict ?? false, plugins });
   const validator: Validator = {
     validate: (input, opts) => engine.validate(input, opts),
     get diagnostics() {

@@ -4,10 +4,10 @@
  * issues[…]}), with one result for the request and one for its body.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clientAssertion, testKeyPair } from '../scripts/fixtures/http-builder.js';
 import { corpusPath, HAS_CORPUS } from './support/corpus.js';
 import { TEST_CACHE } from './support/engine.js';
@@ -16,26 +16,7 @@ const ROOT = resolve(import.meta.dirname, '..');
 const FIX = join(ROOT, 'fixtures', 'http');
 const IGS = HAS_CORPUS ? ['--ig', corpusPath('ukcore-stu3'), '--ig', corpusPath('bars')] : [];
 
-/** Newest modification time of the sources the CLI is built from. */
-function newestSource(dir: string): number {
-  let t = 0;
-  for (const n of readdirSync(dir)) {
-    const p = join(dir, n);
-    const st = statSync(p);
-    if (st.isDirectory()) t = Math.max(t, newestSource(p));
-    else if (n.endsWith('.ts') && !n.endsWith('.test.ts')) t = Math.max(t, st.mtimeMs);
-  }
-  return t;
-}
 
-beforeAll(() => {
-  // bin/bars.js runs dist/: build it when it is missing or older than the sources
-  const built = join(ROOT, 'dist', 'bars', 'http', 'validate-request.js');
-  if (!existsSync(built) || statSync(join(ROOT, 'dist', 'cli', 'main.js')).mtimeMs < newestSource(join(ROOT, 'src'))) {
-    const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, encoding: 'utf8' });
-    if (b.status !== 0) throw new Error(`npm run build failed:\n${b.stdout}${b.stderr}`);
-  }
-}, 180_000);
 
 interface Run {
   status: number | null;

@@ -1,11 +1,13 @@
 /**
  * The library surface suppliers call as a pre-send check: createValidator → validate(input).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Patient } from 'fhir/r4.js';
-import { createValidator, type Validator } from '../src/index.js';
+import { createValidator, type CreateValidatorOptions, type Validator } from '../src/index.js';
+import { LoadError } from '../src/load/types.js';
 import { TEST_CACHE } from './support/engine.js';
 
 let shared: Promise<Validator> | undefined;
@@ -63,5 +65,16 @@ describe('createValidator', () => {
     const r = await (await validator()).validate('{"resourceType": "Patient", ');
     expect(r.valid).toBe(false);
     expect(r.issues[0]!.line).toBeGreaterThan(0);
+  });
+
+  it('a package that cannot be loaded is reported in diagnostics, not thrown; strict: true throws', async () => {
+    const packageCache = mkdtempSync(join(tmpdir(), 'bars-empty-cache-'));
+    const options: CreateValidatorOptions = { igs: ['example.not.cached#1.0.0'], offline: true, packageCache, cacheDir: TEST_CACHE, bars: false };
+    const v = await createValidator(options);
+    const missing = v.diagnostics.find((d) => d.code === 'package-missing');
+    expect(missing).toMatchObject({ severity: 'error', message: expect.stringContaining('example.not.cached#1.0.0') });
+    // validation still runs with what could be loaded (R4 core)
+    expect((await v.validate(patient)).issues.some((i) => i.ruleId === 'primitive-range')).toBe(true);
+    await expect(createValidator({ ...options, strict: true })).rejects.toBeInstanceOf(LoadError);
   });
 });

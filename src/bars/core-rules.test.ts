@@ -223,6 +223,7 @@ describe('every BaRS core rule has a test that fails without it', () => {
     expect(hit!.severity).toBe(c.severity);
     // every BaRS issue says where it comes from
     expect(hit!.source).toBe('BaRS');
+    expect(hit!.bars?.rule, `${c.rule} carries its rule`).toMatch(/^(BARS-CORE-\d+$|TKW )/);
     expect(hit!.bars?.guidePage, `${c.rule} names its guide page`).toMatch(/\.page\.md(#L\d+)?$/);
     expect(hit!.line, `${c.rule} is located in the file`).toBeGreaterThan(0);
   });

@@ -135,7 +135,8 @@ export class IssueSink {
       expression: expressionOf(rootType, path),
       ruleId,
       source: 'BaRS',
-      bars: merged(this.context, extra),
+      // every BaRS issue names its rule: the rule id unless the check names another (a TKW requirement)
+      bars: merged(this.context, { rule: ruleId, ...extra }),
     };
     if (pos) {
       issue.line = pos.line;

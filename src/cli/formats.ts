@@ -3,6 +3,7 @@
  * can re-render a saved result in any format).
  */
 import type { Bundle } from '../compile/fhir-types.js';
+import { fileStatus, uncheckedOf } from '../report/checks.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import { fromResultIssue, type RunResult } from '../report/result.js';
 import { renderHtml } from '../report/html.js';
@@ -14,7 +15,20 @@ export type OutputFormat = 'text' | 'json' | 'outcome' | 'html' | 'junit' | 'sar
 
 /** One input: an OperationOutcome; several: a collection Bundle of OperationOutcomes. */
 export function renderOutcome(result: RunResult): string {
-  const outcomes = result.results.map((r, i) => toOperationOutcome(r.issues.map(fromResultIssue), { id: `result-${i + 1}`, file: r.file }));
+  const unavailable = (result.run?.unavailable ?? []).map((p) => `${p.name}#${p.version}`);
+  const outcomes = result.results.map((r, i) => {
+    const oo = toOperationOutcome(r.issues.map(fromResultIssue), { id: `result-${i + 1}`, file: r.file });
+    const unchecked = uncheckedOf(r);
+    // the status in words, so a consumer reading only the outcome knows what was not checked
+    if (unchecked.length) {
+      oo.issue.push({
+        severity: 'information',
+        code: 'informational',
+        details: { text: `${fileStatus(r)}: not checked (definitions not found): ${unchecked.join(', ')}${unavailable.length ? `; packages not available: ${unavailable.join(', ')}` : ''}` },
+      });
+    }
+    return oo;
+  });
   if (outcomes.length === 1) return JSON.stringify(outcomes[0], null, 2) + '\n';
   const bundle: Bundle = {
     resourceType: 'Bundle',

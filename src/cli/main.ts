@@ -4,21 +4,11 @@
  */
 import { LoadError } from '../load/types.js';
 import { UsageError } from './inputs.js';
+import { renderMainHelp } from './reference.js';
 import { HelpRequested, validateCommand, VALIDATE_HELP } from './validate.js';
 import { toolVersion } from './version.js';
 
-const HELP = `bars — validate FHIR R4 payloads for the NHS Booking and Referral Standard (BaRS)
-
-Usage:
-  bars validate <files|folders|globs...> [options]   validate resources (bars validate --help)
-  bars packages list [--ig ...]                       show the loaded FHIR packages and definitions
-  bars packages add <tgz|folder|name#version>         add a package to the FHIR package cache
-  bars snapshot <url|file> [--ig ...]                 print a StructureDefinition with its snapshot
-  bars report <result.json> --format html|junit|sarif|markdown   re-render a saved JSON result
-  bars serve [--port N] [--host 127.0.0.1] ...       local BaRS receiver simulator (bars serve --help)
-  bars probe <receiver base URL> [--suite ...]        test a BaRS receiver (bars probe --help)
-  bars --version
-`;
+const HELP = renderMainHelp();
 
 /**
  * A reader that stops early (`bars validate … | head`) closes the pipe: the rest of the report
@@ -35,14 +25,15 @@ function ignoreClosedPipes(): void {
   }
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** `startedAt`: when the process started, in performance.now() time (bin/bars.js passes 0), so run times include start-up. */
+export async function main(argv: string[], startedAt?: number): Promise<number> {
   ignoreClosedPipes();
   const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true };
   const [cmd, ...rest] = argv;
   try {
     switch (cmd) {
       case 'validate':
-        return await validateCommand(rest, io);
+        return await validateCommand(rest, io, startedAt);
       case 'packages':
         return await (await import('./packages.js')).packagesCommand(rest, io);
       case 'snapshot':

@@ -4,13 +4,31 @@
  * inputs named that could therefore not be checked, and exactly how to provide them.
  */
 import type { LoadedDefinitions } from '../load/load.js';
-import { packageHintFor } from '../load/known-packages.js';
+import { howToProvide, packageHintFor } from '../load/known-packages.js';
+import { NOT_CHECKED_RULES, uncheckedInIssues } from '../report/checks.js';
 import type { FileResult } from '../report/result.js';
 
-const UNKNOWN_RULES = new Set(['profile-unknown', 'profile-required-unknown', 'extension-unknown']);
-/** The canonical these issues are about comes first in their message ("Profile <url> …", "The extension <url> …"). */
-const CANONICAL_IN_MESSAGE = /^(?:Profile|The extension) (\S+)/;
 const SHOWN = 8;
+
+/**
+ * The advice on how to provide a missing package is said once per run (the note below), not in
+ * every issue of every file: an issue about a canonical from a package of the default set that
+ * is not available drops the advice and points at the note.
+ */
+export function shortenMissingPackageAdvice(missing: LoadedDefinitions['missingDefaults'], results: FileResult[]): void {
+  if (missing.length === 0) return;
+  const names = new Set(missing.map((m) => m.name));
+  for (const r of results) {
+    for (const i of r.issues) {
+      if (!NOT_CHECKED_RULES.has(i.ruleId)) continue;
+      const url = uncheckedInIssues([i])[0];
+      const name = url ? packageHintFor(url)?.name : undefined;
+      if (!url || !name || !names.has(name)) continue;
+      const advice = ` ${howToProvide(url)}`;
+      if (i.message.endsWith(advice)) i.message = `${i.message.slice(0, -advice.length)} Its package ${name} is not available (how to provide it: the note at the end of the run).`;
+    }
+  }
+}
 
 export function missingPackageNote(
   missing: LoadedDefinitions['missingDefaults'],
@@ -22,11 +40,9 @@ export function missingPackageNote(
   if (missing.length === 0) return undefined;
   const unchecked = new Map<string, Set<string>>(missing.map((m) => [m.name, new Set<string>()]));
   for (const r of results) {
-    for (const i of r.issues) {
-      if (!UNKNOWN_RULES.has(i.ruleId)) continue;
-      const url = CANONICAL_IN_MESSAGE.exec(i.message)?.[1];
-      const name = url ? packageHintFor(url)?.name : undefined;
-      if (url && name) unchecked.get(name)?.add(url);
+    for (const url of uncheckedInIssues(r.issues)) {
+      const name = packageHintFor(url)?.name;
+      if (name) unchecked.get(name)?.add(url);
     }
   }
   const embedded = missing.filter((m) => m.embedded);

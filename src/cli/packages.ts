@@ -1,9 +1,8 @@
 /**
  * `bars packages list` and `bars packages add`.
  */
-import { cpSync, createReadStream, existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadDefinitions } from '../load/load.js';
 import { loadIgFolder } from '../load/sources/ig-folder.js';
 import { packageContentDir } from '../load/sources/package-folder.js';
@@ -16,6 +15,7 @@ import { readPackageJson } from '../load/sources/ig-folder.js';
 import { describeProvenance, embeddedPackages } from '../load/embedded.js';
 import { toolkitRoot } from '../engine.js';
 import { UsageError } from './inputs.js';
+import { command, HelpRequested, parseCommand, renderHelp } from './reference.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
@@ -23,26 +23,21 @@ export async function packagesCommand(argv: string[], io: IO): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub === 'list') return list(rest, io);
   if (sub === 'add') return add(rest, io);
-  throw new UsageError('Use "bars packages list [--ig ...]" or "bars packages add <tgz|folder|name#version> [--as name#version]"');
+  if (sub === '--help' || sub === '-h') throw new HelpRequested(`${renderHelp(command('packages list'))}\n${renderHelp(command('packages add'))}`);
+  throw new UsageError(`Use "${command('packages list').usage}" or "${command('packages add').usage}"`);
 }
 
 async function list(argv: string[], io: IO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      ig: { type: 'string', multiple: true },
-      'package-cache': { type: 'string' },
-      registry: { type: 'string' },
-      offline: { type: 'boolean' },
-      json: { type: 'boolean' },
-    },
-  });
+  const { values: v, positionals } = parseCommand('packages list', argv);
+  if (positionals.length) throw new UsageError(`bars packages list takes no arguments (got ${positionals.join(' ')}): ${command('packages list').usage}`);
+  const values = v as { ig?: string[]; 'package-cache'?: string; registry?: string; offline?: boolean; json?: boolean };
   const loaded = await loadDefinitions({
     igs: values.ig ?? [],
     packageCache: values['package-cache'],
     registry: values.registry,
     // listing shows what is there: it downloads only when a --registry is given
-    offline: values.offline ?? values.registry === undefined,
+    offline: values.offline ?? (process.env.BARS_OFFLINE === '1' || values.registry === undefined),
+    ...(values.offline || process.env.BARS_OFFLINE === '1' ? {} : { offlineReason: 'bars packages list only reads the package cache (give --registry <url> to download)' }),
     defaultPackages: embeddedPackages(toolkitRoot()),
   });
   const rows = loaded.defs.sources.map((s) => {
@@ -50,8 +45,11 @@ async function list(argv: string[], io: IO): Promise<number> {
     for (const e of s.entries) counts[e.resourceType] = (counts[e.resourceType] ?? 0) + 1;
     return { name: s.info.name, version: s.info.version, source: s.info.kind, location: s.info.location, counts, ...(s.info.provenance ? { provenance: s.info.provenance } : {}) };
   });
+  // what `bars packages add` put in the cache but this listing does not load (not in the BaRS set, no --ig)
+  const loadedIds = new Set(rows.map((r) => `${r.name}#${r.version}`));
+  const cached = cachedPackages(loaded.locator.cacheDir).filter((id) => !loadedIds.has(id));
   if (values.json) {
-    io.stdout.write(JSON.stringify({ packages: rows, missing: loaded.missingDefaults, conflicts: loaded.defs.conflicts().map((c) => ({ url: c.url, version: c.version, used: `${c.used.source.info.name}#${c.used.source.info.version}`, others: c.others.map((o) => `${o.source.info.name}#${o.source.info.version}`) })) }, null, 2) + '\n');
+    io.stdout.write(JSON.stringify({ packages: rows, cached, missing: loaded.missingDefaults, conflicts: loaded.defs.conflicts().map((c) => ({ url: c.url, version: c.version, used: `${c.used.source.info.name}#${c.used.source.info.version}`, others: c.others.map((o) => `${o.source.info.name}#${o.source.info.version}`) })) }, null, 2) + '\n');
     return 0;
   }
   for (const r of rows) {
@@ -64,6 +62,10 @@ async function list(argv: string[], io: IO): Promise<number> {
   }
   // an embedded package replaced by one given with --ig
   for (const d of loaded.defs.diagnostics.filter((x) => x.code === 'embedded-package-replaced')) io.stdout.write(`note: ${d.message}\n`);
+  if (cached.length) {
+    io.stdout.write(`\nAlso in the package cache ${loaded.locator.cacheDir} (not loaded by default; use --ig name#version):\n`);
+    for (const id of cached) io.stdout.write(`  ${id}\n`);
+  }
   for (const m of loaded.missingDefaults) {
     io.stdout.write(`not loaded: ${m.name}#${m.version}${m.why ? ` (${m.why})` : ''} — ${m.reason}\n${m.hint ? m.hint.replace(/^/gm, '    ') + '\n' : ''}`);
   }
@@ -82,14 +84,19 @@ async function list(argv: string[], io: IO): Promise<number> {
   return 0;
 }
 
+/** The packages in a FHIR package cache: its `<name>#<version>` folders that hold a package. */
+function cachedPackages(cacheDir: string): string[] {
+  if (!existsSync(cacheDir)) return [];
+  return readdirSync(cacheDir)
+    .filter((n) => /^[^#]+#[^#]+$/.test(n) && existsSync(join(cacheDir, n, 'package', 'package.json')))
+    .sort();
+}
+
 async function add(argv: string[], io: IO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { as: { type: 'string' }, 'package-cache': { type: 'string' }, registry: { type: 'string' }, offline: { type: 'boolean' } },
-  });
+  const { values: v, positionals } = parseCommand('packages add', argv);
+  const values = v as { as?: string; 'package-cache'?: string; registry?: string; offline?: boolean };
   const what = positionals[0];
-  if (!what) throw new UsageError('bars packages add <tgz|folder|name#version> [--as name#version] [--package-cache <dir>] [--registry <url>] [--offline]');
+  if (!what) throw new UsageError(`${command('packages add').usage} (bars packages add --help for the options)`);
   const locator = new PackageLocator({ packageCache: values['package-cache'], registry: values.registry, offline: values.offline });
   const as = values.as ? parsePackageId(values.as) : undefined;
   if (values.as && (!as || as.version === 'latest')) throw new UsageError(`--as ${values.as}: expected name#version`);

@@ -3,74 +3,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { renderText } from '../report/text.js';
 import { renderers } from './formats.js';
 import { UsageError } from './inputs.js';
-import { HelpRequested } from './validate.js';
+import { parseCommand } from './reference.js';
 import { tlsFetch } from '../probe/tls-fetch.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean };
 
-export const PROBE_HELP = `bars probe — test a BaRS receiver (the receiver-side suite TKW's portal runs)
-
-Usage:
-  bars probe <receiver base URL> [options]
-
-The base URL is the receiver's FHIR base, e.g. http://127.0.0.1:4300/booking-and-referral/FHIR/R4.
-Sends the requests a receiver must handle (built from the toolkit's BaRS fixture messages) and
-checks each answer: the status, X-Request-ID / X-Correlation-ID echoed, Content-Type, and the
-body validated (error answers: an OperationOutcome with the guide's error code). Exit code 1
-when a check fails.
-
-Options:
-  --suite <list>        all (default) or a comma list of: metadata, messagedefinition, slots,
-                        booking, referral, validation, errors (repeatable)
-  --target <id>         DoS service id sent as NHSD-Target-Identifier and the message
-                        destination (default 2000072489)
-  --ods <code>          ODS code of the sending organisation (default RYE)
-  --token <bearer>      send Authorization: Bearer <token>
-  --key <pem>           sign a client assertion (RS512) with this private key and get a token
-                        from --token-url first; needs --kid and --api-key
-  --kid <kid>           key id of --key in the receiver's JWKS
-  --api-key <key>       iss and sub of the client assertion
-  --token-url <url>     token endpoint (default: <origin of the base URL>/oauth2/token)
-  --cert <pem>          client certificate for TLS-MA…
-  --cert-key <pem>      …and its private key
-  --ca <pem>            CA to trust for the receiver's certificate
-  --timeout <ms>        per-request time limit (default 30000)
-  --format <f>          text (default), json, html, junit, markdown, sarif
-  --output <file>       write the report to a file instead of stdout
-  --ig <pkg|folder>     FHIR packages/IG folders to validate answers with (repeatable)
-  --offline             never download packages
-  -h, --help            this help
-`;
-
 export async function probeCommand(argv: string[], io: IO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      suite: { type: 'string', multiple: true },
-      target: { type: 'string' },
-      ods: { type: 'string' },
-      token: { type: 'string' },
-      key: { type: 'string' },
-      kid: { type: 'string' },
-      'api-key': { type: 'string' },
-      'token-url': { type: 'string' },
-      cert: { type: 'string' },
-      'cert-key': { type: 'string' },
-      ca: { type: 'string' },
-      timeout: { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string', short: 'o' },
-      ig: { type: 'string', multiple: true },
-      offline: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) throw new HelpRequested(PROBE_HELP);
+  const parsed = parseCommand('probe', argv);
+  const positionals = parsed.positionals;
+  const values = parsed.values as {
+    suite?: string[]; target?: string; ods?: string; token?: string; key?: string; kid?: string; 'api-key'?: string; 'token-url'?: string;
+    cert?: string; 'cert-key'?: string; ca?: string; timeout?: string; format?: string; output?: string; ig?: string[]; offline?: boolean;
+  };
   const base = positionals[0];
   if (!base) throw new UsageError('bars probe <receiver base URL> [--suite …]: give the receiver’s FHIR base URL (bars probe --help)');
   let baseUrl: URL;

@@ -2,22 +2,19 @@
  * `bars report <result.json> --format …`: re-render a saved JSON result.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { UsageError } from './inputs.js';
+import { command, parseCommand } from './reference.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean };
 
 export async function reportCommand(argv: string[], io: IO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } },
-  });
+  const { values: v, positionals } = parseCommand('report', argv);
+  const values = v as { format?: string; output?: string; 'fail-on'?: string };
   const file = positionals[0];
-  if (!file) throw new UsageError('bars report <result.json> --format html|junit|sarif|markdown|outcome|text [--output file]');
+  if (!file) throw new UsageError(`${command('report').usage} (bars report --help for the options)`);
   let result: RunResult;
   try {
     result = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
@@ -34,5 +31,15 @@ export async function reportCommand(argv: string[], io: IO): Promise<number> {
   else throw new UsageError(`--format ${format}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
   if (values.output) writeFileSync(values.output, text);
   else io.stdout.write(text);
-  return 0;
+  const failOn = values['fail-on'] ?? (result.run?.options?.failOn as string | undefined) ?? 'error';
+  if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on ${failOn}: use error or warning`);
+  return exitCodeOf(result, failOn);
+}
+
+/** The exit code `bars validate` gives for a result: 1 when an unsuppressed issue reaches the fail-on level. */
+export function exitCodeOf(result: RunResult, failOn: 'error' | 'warning'): 0 | 1 {
+  const failing = result.results.some((r) =>
+    r.issues.some((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || (failOn === 'warning' && i.severity === 'warning'))),
+  );
+  return failing ? 1 : 0;
 }

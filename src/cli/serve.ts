@@ -2,64 +2,17 @@
  * `bars serve`: run the local BaRS receiver simulator until interrupted.
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import type { JSONWebKeySet } from 'jose';
-import { HelpRequested } from './validate.js';
+import { parseCommand } from './reference.js';
 import { UsageError } from './inputs.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
-export const SERVE_HELP = `bars serve — a local BaRS receiver simulator (a stricter TKW)
-
-Usage:
-  bars serve [options]
-
-Serves the BaRS API under /booking-and-referral/FHIR/R4 (/metadata, /MessageDefinition,
-/$process-message, /Slot, /Appointment[/{id}], /ServiceRequest[/{id}]). Every request is
-validated in full before it is answered; failures get the BaRS error response (status +
-OperationOutcome with its SEND_/REC_ code). Valid requests get the TKW sentinel scenario
-answers (rules/tkw/scenarios.json) and the stateful 111→ED scenario (NHS number 9707606312).
-Reports: GET /_reports.
-
-Options:
-  --port <n>            port to listen on (default 4300; 0 picks a free one)
-  --host <address>      address to bind (default 127.0.0.1)
-  --db <file>           SQLite file for state, exchanges and the audit log (default bars-serve.db)
-  --reset-state         put every organisation back in the initial state at start
-  --state-ttl <secs>    state older than this is back to initial (TKW resets nightly: 86400)
-  --auth apim|none      apim: POST /oauth2/token with a signed client assertion, then Bearer
-                        tokens (default when --jwks is given); none: no token (sandbox-like)
-  --jwks <file>         JWKS the client assertions are verified with (kid lookup)
-  --token-ttl <secs>    lifetime of issued access tokens (default 599)
-  --tls-cert <pem>      serve HTTPS with this certificate…
-  --tls-key <pem>       …and this private key
-  --client-ca <pem>     require a client certificate issued by this CA (TLS-MA)
-  --ig <pkg|folder>     FHIR packages/IG folders to validate with (repeatable; default: BaRS set)
-  --offline             never download packages
-  -h, --help            this help
-`;
-
 export async function serveCommand(argv: string[], io: IO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      db: { type: 'string' },
-      'reset-state': { type: 'boolean' },
-      'state-ttl': { type: 'string' },
-      auth: { type: 'string' },
-      jwks: { type: 'string' },
-      'token-ttl': { type: 'string' },
-      'tls-cert': { type: 'string' },
-      'tls-key': { type: 'string' },
-      'client-ca': { type: 'string' },
-      ig: { type: 'string', multiple: true },
-      offline: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) throw new HelpRequested(SERVE_HELP);
+  const values = parseCommand('serve', argv).values as {
+    port?: string; host?: string; db?: string; 'reset-state'?: boolean; 'state-ttl'?: string; auth?: string; jwks?: string; 'token-ttl'?: string;
+    'tls-cert'?: string; 'tls-key'?: string; 'client-ca'?: string; ig?: string[]; offline?: boolean;
+  };
   const int = (name: string, v: string | undefined, min: number): number | undefined => {
     if (v === undefined) return undefined;
     const n = Number(v);

@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { embeddedPackages } from '../load/embedded.js';
 import { toolkitRoot } from '../engine.js';
 import type { StructureDefinition } from '../compile/fhir-types.js';
@@ -13,23 +12,16 @@ import { loadDefinitions } from '../load/load.js';
 import { readResourceFile } from '../load/sources/resource-file.js';
 import { generateSnapshot, SnapshotError, type SnapshotMessage } from '../snapshot/generate.js';
 import { UsageError } from './inputs.js';
+import { command, parseCommand } from './reference.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream };
 
-export const SNAPSHOT_USAGE = 'bars snapshot <url|file> [--ig <ig>...] [--package-cache <dir>] [--registry <url>] [--offline]';
+export const SNAPSHOT_USAGE = `${command('snapshot').usage} (bars snapshot --help for the options)`;
 
 /** Exit codes: 0 the snapshot is printed; 1 printed, but generation reported errors in the differential; 2 no snapshot. */
 export async function snapshotCommand(argv: string[], io: IO): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      ig: { type: 'string', multiple: true },
-      'package-cache': { type: 'string' },
-      registry: { type: 'string' },
-      offline: { type: 'boolean' },
-    },
-  });
+  const { values: v, positionals } = parseCommand('snapshot', argv);
+  const values = v as { ig?: string[]; 'package-cache'?: string; registry?: string; offline?: boolean };
   const what = positionals[0];
   if (!what || positionals.length > 1) throw new UsageError(SNAPSHOT_USAGE);
   const igs = values.ig ?? [];

@@ -43,18 +43,21 @@ const schema = {
   },
 } as const;
 
-export function loadSuppressions(path: string): Suppression[] {
+/** `from`: where the file was named, for messages (`--suppress`, or the config file's "suppress" key). */
+export function loadSuppressions(path: string, from = '--suppress'): Suppression[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (e) {
-    throw new UsageError(`--suppress ${path}: ${(e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'a folder, not a file' : code === 'EACCES' ? 'not readable (permission denied)' : (e as Error).message;
+    throw new UsageError(`${from === '--suppress' ? `--suppress ${path}` : `${from} names the suppressions file ${path}`}: ${why}`);
   }
   let data: unknown;
   try {
     data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`--suppress ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
+    throw new UsageError(`${from} ${path}: not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(e as Error).message}`);
   }
   const ajv = new Ajv({ allErrors: true });
   const validate = ajv.compile(schema);
@@ -66,7 +69,7 @@ export function loadSuppressions(path: string): Suppression[] {
         : e.keyword === 'minLength' && e.instancePath.endsWith('justification')
           ? 'the justification is too short to explain anything (10 characters at least)'
           : `${e.instancePath || '(root)'} ${e.message}`;
-    throw new UsageError(`--suppress ${path}: ${why} (at ${e.instancePath || '/'})`);
+    throw new UsageError(`${from} ${path}: ${why} (at ${e.instancePath || '/'})`);
   }
   return (data as { suppressions: Suppression[] }).suppressions;
 }

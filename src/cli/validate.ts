@@ -1,9 +1,9 @@
 /**
  * `bars validate <files|folders|globs…>`
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { defaultCacheDir } from '../load/cache/store.js';
 import { dirname, join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
 import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
@@ -14,50 +14,13 @@ import { expandInputs, UsageError } from './inputs.js';
 import { applySuppressions, loadSuppressions } from './suppress.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { toolVersion } from './version.js';
+import { command, HelpRequested, parseCommand, renderHelp } from './reference.js';
 import { Progress } from './progress.js';
-import { missingPackageNote } from './missing-packages.js';
+import { exitCodeOf } from './report.js';
+import { missingPackageNote, shortenMissingPackageAdvice } from './missing-packages.js';
+import { uncheckedInIssues } from '../report/checks.js';
 
-export const VALIDATE_HELP = `Usage: bars validate <files|folders|globs...> [options]
-
-Validates FHIR R4 resources (JSON or XML). Folders are searched for *.json and *.xml.
-
-Options:
-  --ig <ig>                 load an IG: name#version, a .tgz, a package or IG source folder, or a
-                            resource file (repeatable), on top of the embedded BaRS and UK Core
-                            STU3 set (see bars packages list); a package of the same name
-                            replaces the embedded one.
-  --profile <url>           also check every input against this profile (repeatable)
-  --format <f[,f...]>       text (default), json, outcome${', html, junit, sarif, markdown'}
-  --output <file>           write the (single) format to a file instead of stdout
-  --output-dir <dir>        write each format to <dir>/bars-report.<ext>
-  --fail-on <level>         error (default) or warning: what makes the exit code 1
-  --quiet                   text output: only errors
-  --min-severity <level>    text output: the least severity shown, error, warning (default) or
-                            information; the same rule and message repeated in a file is shown
-                            once, with its count and locations (json, html, markdown keep every issue)
-  --suppress <file>         accepted issues (rule id + path pattern + justification)
-  --tx <url>                FHIR terminology server for SNOMED CT, dm+d, LOINC... ($validate-code)
-  --offline                 never use the network
-  --package-cache <dir>     FHIR package cache (default ~/.fhir/packages)
-  --registry <url>          FHIR package registry (default https://packages.fhir.org)
-  --cache-dir <dir>         the toolkit's own cache (default ~/.cache/bars-toolkit); --no-cache to disable
-  --unknown-extensions <l>  warning (default), error or ignore
-  --config <file>           project config (default ./bars.config.json)
-  --application <APPn>      BaRS: validate as this Application
-  --message-definition <f>  BaRS: the receiver's MessageDefinition (repeatable)
-  --request <file>[#n]      BaRS: validate an HTTP request (raw HTTP, a HAR file or JSON {method, url,
-                            headers, body}) and its body; #n picks one HAR entry (repeatable)
-  --openapi <file>          the BaRS OpenAPI spec to check paths against (default: the table the
-                            toolkit derives from booking-and-referral.yaml)
-  --jwt <file>              check a signed JWT client assertion on its own (repeatable)
-  --jwks <file>             verify JWT signatures with this JSON Web Key Set
-  --public-key <pem>        verify JWT signatures with this public key or certificate
-  --now <date-time>         check token lifetimes as of this time (default: when the request was
-                            sent, from a HAR entry or the Date header, else now)
-  --no-bars                 plain FHIR validation, without the BaRS layer
-
-Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning), 2 usage or loading failure.
-`;
+export const VALIDATE_HELP = renderHelp(command('validate'));
 
 export interface ValidateArgs {
   inputs: string[];
@@ -71,6 +34,8 @@ export interface ValidateArgs {
   /** Text output: the least severity shown. */
   minSeverity: 'error' | 'warning' | 'information';
   suppress?: string;
+  /** Where the suppressions file was named: `--suppress`, or `"suppress" in <config>`. */
+  suppressFrom?: string;
   tx?: string;
   offline: boolean;
   packageCache?: string;
@@ -90,47 +55,12 @@ export interface ValidateArgs {
 }
 
 export function parseValidateArgs(argv: string[]): ValidateArgs {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        ig: { type: 'string', multiple: true },
-        profile: { type: 'string', multiple: true },
-        format: { type: 'string' },
-        output: { type: 'string', short: 'o' },
-        'output-dir': { type: 'string' },
-        'fail-on': { type: 'string' },
-        quiet: { type: 'boolean', short: 'q' },
-        'min-severity': { type: 'string' },
-        suppress: { type: 'string' },
-        tx: { type: 'string' },
-        offline: { type: 'boolean' },
-        'package-cache': { type: 'string' },
-        registry: { type: 'string' },
-        'cache-dir': { type: 'string' },
-        'no-cache': { type: 'boolean' },
-        'unknown-extensions': { type: 'string' },
-        config: { type: 'string' },
-        application: { type: 'string' },
-        'message-definition': { type: 'string', multiple: true },
-        request: { type: 'string', multiple: true },
-        openapi: { type: 'string' },
-        jwt: { type: 'string', multiple: true },
-        jwks: { type: 'string' },
-        'public-key': { type: 'string' },
-        now: { type: 'string' },
-        'no-bars': { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\nRun "bars validate --help" for the options.`);
-  }
-  const v = parsed.values;
-  if (v.help) throw new HelpRequested(VALIDATE_HELP);
+  const parsed = parseCommand('validate', argv);
+  const v = parsed.values as {
+    ig?: string[]; profile?: string[]; format?: string; output?: string; 'output-dir'?: string; 'fail-on'?: string; quiet?: boolean; 'min-severity'?: string; suppress?: string; tx?: string;
+    offline?: boolean; 'package-cache'?: string; registry?: string; 'cache-dir'?: string; 'no-cache'?: boolean; 'unknown-extensions'?: string; config?: string;
+    application?: string; 'message-definition'?: string[]; request?: string[]; openapi?: string; jwt?: string[]; jwks?: string; 'public-key'?: string; now?: string; 'no-bars'?: boolean;
+  };
   const { config, path: configPath } = loadConfig(v.config);
   const base = configPath ? dirname(configPath) : process.cwd();
   const rel = (p: string): string => configIg(base, p);
@@ -163,6 +93,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     quiet: v.quiet === true,
     minSeverity,
     suppress: v.suppress ?? (config.suppress ? resolve(base, config.suppress) : undefined),
+    suppressFrom: v.suppress || !config.suppress ? '--suppress' : `"suppress" in ${configPath}`,
     tx: v.tx ?? config.tx,
     offline: v.offline ?? config.offline ?? false,
     packageCache: v['package-cache'] ?? (config.packageCache ? resolve(base, config.packageCache) : undefined),
@@ -194,11 +125,7 @@ export function configIg(base: string, p: string): string {
   return asPath;
 }
 
-export class HelpRequested extends Error {
-  constructor(readonly text: string) {
-    super('help');
-  }
-}
+export { HelpRequested };
 
 /** Plugins (the BaRS layer) are attached by the caller. */
 export type EngineFactory = (args: ValidateArgs) => Promise<Engine>;
@@ -237,18 +164,33 @@ async function requestOptions(args: ValidateArgs) {
   }
 }
 
+const REQUEST_LINE = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+/m;
+
+/**
+ * An HTTP request (a .http file, a HAR capture) given as an input, not with --request, fails as
+ * "not a FHIR resource": say what to run instead.
+ */
+function hintHttpRequest(file: string, bytes: Buffer, issues: import('../model/issue.js').ValidationIssue[]): void {
+  const fatal = issues.find((i) => i.severity === 'fatal');
+  if (!fatal) return;
+  const head = bytes.subarray(0, 4096).toString('utf8');
+  const looksHttp = /\.(http|rest|har)$/i.test(file) || (fatal.ruleId === 'input-format' && REQUEST_LINE.test(head.replace(/^(?:\s*(?:#|\/\/).*\n)*/, '')));
+  if (looksHttp) fatal.message += `. This looks like an HTTP request: validate it with "bars validate --request ${file}"`;
+}
+
 export interface RunOutput {
   result: RunResult;
   exitCode: number;
 }
 
 /** Run a validation and build the JSON result (without printing). */
-export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine): Promise<RunOutput> {
-  const t0 = performance.now();
+export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine, startedAt?: number): Promise<RunOutput> {
+  // the run's time counts from when the command started (loading the code and building the cache included)
+  const t0 = startedAt ?? performance.now();
   const files = await expandInputs(args.inputs);
   const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
   if (files.length === 0 && !http) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
-  const suppressions = args.suppress ? loadSuppressions(args.suppress) : [];
+  const suppressions = args.suppress ? loadSuppressions(args.suppress, args.suppressFrom) : [];
   const engine = await makeEngine(args);
   const progress = new Progress(files.length);
   const results: FileResult[] = [];
@@ -268,6 +210,7 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
       continue;
     }
     const r = await engine.validate(bytes, { name: file, profile: args.profiles });
+    hintHttpRequest(file, bytes, r.issues);
     const fr: FileResult = {
       file,
       resourceType: r.resourceType ?? null,
@@ -288,6 +231,11 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   }
   if (suppressions.length) applySuppressions(results, suppressions, args.suppress!);
   const rulesets = (engine.options.plugins ?? []).flatMap((p) => p.rulesets ?? []);
+  for (const r of results) {
+    const unchecked = uncheckedInIssues(r.issues);
+    if (unchecked.length) r.unchecked = unchecked;
+  }
+  const missing = engine.loaded.missingDefaults;
   const result: RunResult = {
     tool: { name: 'bars-toolkit', version: toolVersion() },
     results,
@@ -300,20 +248,21 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
       diagnostics: engine.diagnostics.map((d) => ({ severity: d.severity, code: d.code, message: d.message, hint: d.hint, file: d.file })),
     },
   };
-  const note = missingPackageNote(engine.loaded.missingDefaults, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
+  if (missing.length) result.run!.unavailable = missing.map((m) => ({ name: m.name, version: m.version, ...(m.why ? { why: m.why } : {}) }));
+  const note = missingPackageNote(missing, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
   if (note) result.run!.notes = [note];
-  const failing = results.some((r) =>
-    r.issues.some((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || (args.failOn === 'warning' && i.severity === 'warning'))),
-  );
-  return { result, exitCode: failing ? 1 : 0 };
+  shortenMissingPackageAdvice(missing, results);
+  return { result, exitCode: exitCodeOf(result, args.failOn) };
 }
 
 /** The whole command: run, render, write; returns the exit code. */
-export async function validateCommand(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean }): Promise<number> {
+export async function validateCommand(argv: string[], io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean }, startedAt?: number): Promise<number> {
   const args = parseValidateArgs(argv);
+  const cacheDir = args.cacheDir === false ? undefined : resolve(args.cacheDir ?? defaultCacheDir());
+  const firstRun = cacheDir !== undefined && !existsSync(cacheDir);
   let out: RunOutput;
   try {
-    out = await runValidate(args);
+    out = await runValidate(args, defaultEngine, startedAt);
   } catch (e) {
     if (e instanceof LoadError) {
       io.stderr.write(`bars: cannot load definitions: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
@@ -333,6 +282,11 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
     if (important.length > 10) io.stderr.write(`bars: … and ${important.length - 10} more loading messages\n`);
   }
   for (const n of result.run?.notes ?? []) io.stderr.write(`bars: ${n}\n`);
+  if (firstRun && cacheDir && existsSync(cacheDir) && !args.quiet) {
+    io.stderr.write(
+      `bars: first run: built the toolkit's cache in ${cacheDir} (${Math.round(folderBytes(cacheDir) / 1048576)} MB, part of the ${(result.summary.durationMs / 1000).toFixed(1)} s); later runs load it in a fraction of that time. --cache-dir or BARS_CACHE_DIR puts it elsewhere, --no-cache goes without.\n`,
+    );
+  }
 
   for (const f of args.formats) {
     const render = renderers[f];
@@ -353,6 +307,15 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
     }
   }
   return out.exitCode;
+}
+
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    n += e.isDirectory() ? folderBytes(p) : e.isFile() ? statSync(p).size : 0;
+  }
+  return n;
 }
 
 export const EXTENSIONS: Record<OutputFormat, string> = {

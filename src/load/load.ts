@@ -42,6 +42,13 @@ export interface LoadOptions {
   projectFolders?: string[];
   /** Resolve package dependencies transitively (default true). */
   dependencies?: boolean;
+  /**
+   * An `igs` entry that cannot be loaded throws a LoadError (default true). With false it is
+   * reported in the diagnostics (code `package-missing`) and the run validates what it can.
+   */
+  strict?: boolean;
+  /** Why the registry is not used when `offline` is the caller's choice, not the user's (said in "not available" messages). */
+  offlineReason?: string;
 }
 
 export interface LoadedDefinitions {
@@ -63,7 +70,7 @@ function isSatisfiedByCore(name: string, version: string): boolean {
 export async function loadDefinitions(options: LoadOptions = {}): Promise<LoadedDefinitions> {
   const t0 = performance.now();
   const store = new DefinitionStore(options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()));
-  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline });
+  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline, offlineReason: options.offlineReason });
   const defs = new DefinitionSet();
 
   const core = openCore(store);
@@ -96,7 +103,14 @@ export async function loadDefinitions(options: LoadOptions = {}): Promise<Loaded
       });
     }
   }
-  for (const ig of igs) await loader.loadIg(ig);
+  for (const ig of igs) {
+    try {
+      await loader.loadIg(ig);
+    } catch (e) {
+      if (!(e instanceof LoadError) || options.strict !== false) throw e;
+      defs.diagnostics.push({ severity: 'error', code: 'package-missing', message: `${ig} could not be loaded, so profiles from it cannot be checked: ${e.message}`, hint: e.hint });
+    }
+  }
   replaceEmbedded(defs, embedded);
   reportConflicts(defs);
   return { defs, structures, compiler, store, locator, missingDefaults, timings: { totalMs: performance.now() - t0 } };

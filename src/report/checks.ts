@@ -87,3 +87,71 @@ export function counts(issues: ResultIssue[]): { errors: number; warnings: numbe
   }
   return c;
 }
+
+/**
+ * Checks that could not run because a definition was not found: a profile named by meta.profile
+ * or --profile, a profile a definition requires, an extension. The canonical comes first in their
+ * messages ("Profile <url> …", "The extension <url> …").
+ */
+export const NOT_CHECKED_RULES: ReadonlySet<string> = new Set(['profile-unknown', 'profile-required-unknown', 'extension-unknown']);
+const CANONICAL_IN_MESSAGE = /^(?:Profile|The extension) (\S+?),? /;
+
+/** The canonicals one file named that were not checked (saved results without the field: from the issues). */
+export function uncheckedOf(r: FileResult): string[] {
+  if (r.unchecked) return r.unchecked;
+  return uncheckedInIssues(r.issues);
+}
+
+export function uncheckedInIssues(issues: readonly { ruleId: string; message: string }[]): string[] {
+  const urls = new Set<string>();
+  for (const i of issues) {
+    if (!NOT_CHECKED_RULES.has(i.ruleId)) continue;
+    const url = CANONICAL_IN_MESSAGE.exec(i.message)?.[1];
+    if (url) urls.add(url);
+  }
+  return [...urls].sort();
+}
+
+/**
+ * A file's status. A file without errors whose profiles or extensions could not all be checked
+ * is never a plain PASS: that would be the most misleading thing a validator can say.
+ */
+export type FileStatus = 'PASS' | 'PASS, profiles not checked' | 'FAIL';
+export const NOT_CHECKED: FileStatus = 'PASS, profiles not checked';
+
+export function fileStatus(r: FileResult): FileStatus {
+  if (!r.valid) return 'FAIL';
+  return uncheckedOf(r).length ? NOT_CHECKED : 'PASS';
+}
+
+/** What a run could not check: the packages that were not available, and every canonical left unchecked. */
+export interface NotChecked {
+  packages: string[];
+  canonicals: string[];
+  /** Files that passed with something unchecked. */
+  files: number;
+}
+
+export function notChecked(result: RunResult): NotChecked {
+  const canonicals = new Set<string>();
+  let files = 0;
+  for (const r of result.results) {
+    const u = uncheckedOf(r);
+    for (const c of u) canonicals.add(c);
+    if (r.valid && u.length) files++;
+  }
+  const packages = (result.run?.unavailable ?? []).map((p) => `${p.name}#${p.version}`);
+  return { packages, canonicals: [...canonicals].sort(), files };
+}
+
+/** One sentence for the formats that have a single line for it; empty when everything was checked. */
+export function notCheckedSentence(n: NotChecked, max = 8): string {
+  if (!n.packages.length && !n.canonicals.length) return '';
+  const parts: string[] = [];
+  if (n.packages.length) parts.push(`packages not available: ${n.packages.join(', ')}`);
+  if (n.canonicals.length) {
+    const more = n.canonicals.length > max ? ` … and ${n.canonicals.length - max} more` : '';
+    parts.push(`profiles/extensions not checked: ${n.canonicals.slice(0, max).join(', ')}${more}`);
+  }
+  return `Not checked — ${parts.join('; ')}.`;
+}

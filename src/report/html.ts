@@ -8,7 +8,7 @@
 import { describeProvenance } from '../load/embedded.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { truncate } from '../model/text.js';
-import { checksOf, counts, guideUrl, ruleSummaries, type Verdict } from './checks.js';
+import { checksOf, counts, fileStatus, guideUrl, notChecked, ruleSummaries, uncheckedOf, type FileStatus, type Verdict } from './checks.js';
 import { diskPosition, type FileResult, type ResultIssue, type RunResult } from './result.js';
 
 export interface HtmlOptions {
@@ -24,6 +24,7 @@ export function esc(s: unknown): string {
 }
 
 const VERDICT_CLASS: Record<Verdict, string> = { PASS: 'pass', 'FAIL – ERROR': 'fail-error', 'FAIL – WARNING': 'fail-warning', INFO: 'info', SUPPRESSED: 'suppressed' };
+const STATUS_CLASS: Record<FileStatus, string> = { PASS: 'pass', 'PASS, profiles not checked': 'not-checked', FAIL: 'fail-error' };
 const SEVERITY_LABEL: Record<string, string> = { fatal: 'FAIL – FATAL', error: 'FAIL – ERROR', warning: 'FAIL – WARNING', information: 'INFO' };
 
 export function renderHtml(result: RunResult, options: HtmlOptions = {}): string {
@@ -35,22 +36,31 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   const apps = [...new Set(result.results.map((r) => (r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : '')).filter(Boolean))];
   const sources = new SourceCache(options.sources !== false);
   const maxSnippets = options.maxSnippetsPerFile ?? 25;
+  const nc = notChecked(result);
+  const overall: FileStatus = s.errors ? 'FAIL' : nc.files ? 'PASS, profiles not checked' : 'PASS';
 
   const out: string[] = [];
   out.push(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
   out.push(`<title>BaRS validation report — ${esc(s.files)} file${s.files === 1 ? '' : 's'}, ${esc(s.errors)} error${s.errors === 1 ? '' : 's'}</title>`);
   out.push(`<style>${CSS}</style></head><body>`);
-  out.push(`<header><h1>Validation summary</h1><p class="verdict ${s.errors ? 'fail-error' : 'pass'}" data-verdict>${s.errors ? 'FAIL' : 'PASS'}</p></header>`);
+  out.push(`<header><h1>Validation summary</h1><p class="verdict ${STATUS_CLASS[overall]}" data-verdict>${overall}</p></header>`);
   out.push('<section class="meta"><table>');
   out.push(`<tr><th>Run</th><td>${esc(ran ? ran.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC') : 'unknown')}, ${esc(s.durationMs)} ms</td></tr>`);
   out.push(`<tr><th>Tool</th><td>${esc(result.tool.name)} ${esc(result.tool.version)}</td></tr>`);
   out.push(`<tr><th>Ruleset</th><td>${rulesetHtml(result)}</td></tr>`);
+  if (nc.canonicals.length) {
+    out.push(
+      `<tr class="not-checked" data-not-checked><th>Not checked (definitions not found)</th><td><ul class="packages">${nc.canonicals.map((u) => `<li><code>${esc(u)}</code></li>`).join('')}</ul></td></tr>`,
+    );
+  }
+  for (const n of result.run?.notes ?? []) out.push(`<tr class="not-checked"><th>Note</th><td><pre class="note">${esc(n)}</pre></td></tr>`);
   if (apps.length) out.push(`<tr><th>BaRS Application and payload</th><td>${apps.map(esc).join(', ')}</td></tr>`);
   out.push('</table></section>');
 
   out.push('<section><h2>Summary</h2><table class="summary">');
   out.push(`<tr><th>Files validated</th><td data-summary="files">${s.files}</td></tr>`);
   out.push(`<tr><th>Files passed</th><td data-summary="valid">${s.valid}</td></tr>`);
+  if (nc.files) out.push(`<tr><th>… of them with profiles not checked</th><td class="not-checked" data-summary="not-checked">${nc.files}</td></tr>`);
   out.push(`<tr><th>Checks reported</th><td data-summary="checks">${checks}</td></tr>`);
   out.push(`<tr><th>Check issues</th><td data-summary="issues">${c.errors + c.warnings}</td></tr>`);
   out.push(`<tr><th>Errors</th><td class="fail-error" data-summary="errors">${s.errors}</td></tr>`);
@@ -90,10 +100,14 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
 function rulesetHtml(result: RunResult): string {
   const pkgs = result.run?.packages ?? [];
   const rules = result.run?.rules ?? [];
+  const unavailable = result.run?.unavailable ?? [];
+  const missing = unavailable.map(
+    (p) => `<li class="not-checked" data-unavailable="${esc(p.name)}"><code>${esc(p.name)}</code> ${esc(p.version)} <strong>not available — profiles from it were not checked</strong></li>`,
+  );
   const defs =
-    pkgs.length === 0
+    pkgs.length === 0 && missing.length === 0
       ? 'R4 core (hl7.fhir.r4.core 4.0.1)'
-      : `<ul class="packages">${pkgs.map((p) => `<li><code>${esc(p.name)}</code> ${esc(p.version)} <span class="dim">(${esc(p.kind)})</span>${p.provenance ? `<div class="dim" data-provenance>${esc(describeProvenance(p.provenance))}</div>` : ''}</li>`).join('')}</ul>`;
+      : `<ul class="packages">${pkgs.map((p) => `<li><code>${esc(p.name)}</code> ${esc(p.version)} <span class="dim">(${esc(p.kind)})</span>${p.provenance ? `<div class="dim" data-provenance>${esc(describeProvenance(p.provenance))}</div>` : ''}</li>`).join('')}${missing.join('')}</ul>`;
   if (rules.length === 0) return defs;
   const release = (r: (typeof rules)[number]): string =>
     r.guideRelease ? `BaRS guide release ${r.guideRelease}${r.coreRelease ? ` (Core ${r.coreRelease})` : ''}${r.guideCommit ? `, guide source ${r.guideCommit}` : ''}` : 'release not recorded';
@@ -107,9 +121,12 @@ function ruleLink(ruleId: string, guidePage?: string): string {
 function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets: number): string {
   const out: string[] = [];
   const c = counts(r.issues);
-  const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...r.profiles].filter(Boolean).join(' · ');
+  const unchecked = new Set(uncheckedOf(r));
+  const profiles = r.profiles.map((p) => (unchecked.has(p) ? `${p} (not checked)` : p));
+  const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application} ${r.bars.payload ?? ''}`.trim() : '', ...profiles].filter(Boolean).join(' · ');
+  const status = fileStatus(r);
   out.push(
-    `<tbody class="file" id="file-${idx}" data-file="${esc(r.file)}"><tr class="group ${r.valid ? 'pass' : 'fail-error'}"><th colspan="2">${r.valid ? 'PASS' : 'FAIL'} <span class="file-name">${esc(r.file)}</span></th><td>${esc(what)} — ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}, ${c.information} information${c.suppressed ? `, ${c.suppressed} suppressed` : ''}</td></tr>`,
+    `<tbody class="file" id="file-${idx}" data-file="${esc(r.file)}" data-status="${esc(status)}"><tr class="group ${STATUS_CLASS[status]}"><th colspan="2">${status} <span class="file-name">${esc(r.file)}</span></th><td>${esc(what)} — ${c.errors} error${c.errors === 1 ? '' : 's'}, ${c.warnings} warning${c.warnings === 1 ? '' : 's'}, ${c.information} information${c.suppressed ? `, ${c.suppressed} suppressed` : ''}</td></tr>`,
   );
   const lines = sources.lines(diskPosition(r, { line: null, column: null }).file);
   let snippets = 0;
@@ -180,7 +197,8 @@ header{display:flex;align-items:center;gap:16px;border-bottom:3px solid #005eb8}
 h1{font-size:24px;margin:8px 0;color:#005eb8}h2{font-size:18px;margin:24px 0 8px;color:#003087}
 table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde0;padding:4px 8px;text-align:left;vertical-align:top}
 thead th{background:#f0f4f5}.meta th,.summary th{width:30%;background:#f0f4f5}.summary{width:auto;min-width:420px}
-.verdict{font-weight:700;padding:4px 12px;border-radius:4px;color:#fff;margin:0}.verdict.pass{background:#007f3b}.verdict.fail-error{background:#d5281b}
+.verdict{font-weight:700;padding:4px 12px;border-radius:4px;color:#fff;margin:0}.verdict.pass{background:#007f3b}.verdict.fail-error{background:#d5281b}.verdict.not-checked{background:#b35c00}
+.group.not-checked th,td.not-checked,li.not-checked,tr.not-checked th{color:#b35c00;font-weight:600}
 .pass .result,.group.pass th,td.pass,p.pass{color:#007f3b;font-weight:600}
 .fail-error .result,.group.fail-error th,td.fail-error{color:#d5281b;font-weight:600}
 .fail-warning .result,td.fail-warning{color:#b35c00;font-weight:600}.info .result{color:#005eb8}.suppressed .result{color:#768692}
@@ -191,7 +209,7 @@ thead th{background:#f0f4f5}.meta th,.summary th{width:30%;background:#f0f4f5}.s
 pre.snippet{background:#f7f9fa;border:1px solid #d8dde0;padding:4px 0;margin:6px 0 0;overflow-x:auto;font-size:12px}
 pre.snippet .ln{display:block;padding:0 8px;white-space:pre}pre.snippet .hit{background:#fde4e1;border-left:3px solid #d5281b}
 pre.snippet .no{display:inline-block;width:48px;color:#768692;user-select:none}
-.filters{margin:8px 0}.filters label{margin-right:12px}.packages{margin:0;padding-left:18px}
+pre.note{white-space:pre-wrap;margin:0;font-size:12px;font-weight:400;color:#1d2329}.filters{margin:8px 0}.filters label{margin-right:12px}.packages{margin:0;padding-left:18px}
 .results{table-layout:fixed}.results>thead th:nth-child(1){width:22%}.results>thead th:nth-child(2){width:14%}.results td,.results th{overflow-wrap:anywhere}
 .hidden{display:none}footer{margin:32px 0 8px;color:#5c6b75;font-size:12px}
 `;

@@ -4,7 +4,7 @@
  * Errors are failures; warnings and information go to system-out (CI dashboards count
  * failures, and a warning is not one unless the run fails on warnings).
  */
-import { checksOf, counts } from './checks.js';
+import { checksOf, counts, fileStatus, uncheckedOf } from './checks.js';
 import type { RunResult } from './result.js';
 
 // XML 1.0 forbids most control characters even escaped: drop them
@@ -23,7 +23,9 @@ export function renderJunit(result: RunResult, options: { failOn?: 'error' | 'wa
   const out: string[] = ['<?xml version="1.0" encoding="UTF-8"?>'];
   let tests = 0;
   let failures = 0;
+  let skippedAll = 0;
   const suites: string[] = [];
+  const unavailable = (result.run?.unavailable ?? []).map((p) => `${p.name}#${p.version}`).join(' ');
   for (const r of result.results) {
     const cases: string[] = [];
     let suiteFailures = 0;
@@ -32,6 +34,18 @@ export function renderJunit(result: RunResult, options: { failOn?: 'error' | 'wa
     const fileFails = c.errors > 0 || (failOnWarning && c.warnings > 0);
     cases.push(`    <testcase classname="${x(r.file)}" name="conformance"${fileFails ? '' : ' '}>${fileFails ? `<failure message="${x(`${c.errors} error(s), ${c.warnings} warning(s)`)}" type="conformance"/>` : ''}</testcase>`);
     if (fileFails) suiteFailures++;
+    // a check that could not run is neither a pass nor a failure: JUnit's word for it is "skipped"
+    const unchecked = uncheckedOf(r);
+    let skipped = 0;
+    if (unchecked.length) {
+      cases.push(`    <testcase classname="${x(r.file)}" name="profiles checked"><skipped message="${x(`not checked (definitions not found): ${unchecked.join(', ')}`)}"/></testcase>`);
+      skipped++;
+    }
+    const properties = [
+      `      <property name="bars.status" value="${x(fileStatus(r))}"/>`,
+      ...(unchecked.length ? [`      <property name="bars.notChecked" value="${x(unchecked.join(' '))}"/>`] : []),
+      ...(unavailable ? [`      <property name="bars.packagesNotAvailable" value="${x(unavailable)}"/>`] : []),
+    ];
     for (const check of checks) {
       const live = check.issues.filter((i) => !i.suppressed);
       const failing = live.filter((i) => i.severity === 'error' || i.severity === 'fatal' || (failOnWarning && i.severity === 'warning'));
@@ -49,11 +63,12 @@ export function renderJunit(result: RunResult, options: { failOn?: 'error' | 'wa
     }
     tests += cases.length;
     failures += suiteFailures;
+    skippedAll += skipped;
     suites.push(
-      `  <testsuite name="${x(r.file)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="0"${r.durationMs !== undefined ? ` time="${(r.durationMs / 1000).toFixed(3)}"` : ''}>\n${cases.join('\n')}\n  </testsuite>`,
+      `  <testsuite name="${x(r.file)}" tests="${cases.length}" failures="${suiteFailures}" errors="0" skipped="${skipped}"${r.durationMs !== undefined ? ` time="${(r.durationMs / 1000).toFixed(3)}"` : ''}>\n    <properties>\n${properties.join('\n')}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
     );
   }
-  out.push(`<testsuites name="bars-toolkit ${x(result.tool.version)}" tests="${tests}" failures="${failures}" errors="0" time="${(result.summary.durationMs / 1000).toFixed(3)}">`);
+  out.push(`<testsuites name="bars-toolkit ${x(result.tool.version)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skippedAll}" time="${(result.summary.durationMs / 1000).toFixed(3)}">`);
   out.push(...suites);
   out.push('</testsuites>\n');
   return out.join('\n');

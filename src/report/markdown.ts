@@ -2,7 +2,7 @@
  * `--format markdown`: for CI job summaries (GITHUB_STEP_SUMMARY). A verdict line, the
  * counts, and the problems per file, capped so a huge run stays readable.
  */
-import { counts, ruleSummaries } from './checks.js';
+import { counts, NOT_CHECKED, notChecked, ruleSummaries, uncheckedOf } from './checks.js';
 import type { RunResult } from './result.js';
 
 const cell = (s: unknown): string => String(s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -11,8 +11,26 @@ export function renderMarkdown(result: RunResult, options: { maxIssues?: number 
   const max = options.maxIssues ?? 50;
   const s = result.summary;
   const out: string[] = [];
-  out.push(`## ${s.errors ? '❌' : '✅'} BaRS validation: ${s.valid} of ${s.files} file${s.files === 1 ? '' : 's'} valid`);
+  const nc = notChecked(result);
+  out.push(
+    `## ${s.errors ? '❌' : nc.files ? '⚠️' : '✅'} BaRS validation: ${s.valid} of ${s.files} file${s.files === 1 ? '' : 's'} valid${nc.files ? ` — ${nc.files} ${NOT_CHECKED}` : ''}`,
+  );
   out.push('');
+  if (nc.packages.length || nc.canonicals.length) {
+    out.push('### Not checked');
+    out.push('');
+    if (nc.packages.length) out.push(`Packages not available: ${nc.packages.map((p) => `\`${cell(p)}\``).join(', ')}.`);
+    if (nc.canonicals.length) out.push(`Profiles and extensions whose definitions were not found, so they were not checked: ${nc.canonicals.slice(0, max).map((u) => `\`${cell(u)}\``).join(', ')}${nc.canonicals.length > max ? ` … and ${nc.canonicals.length - max} more` : ''}.`);
+    out.push('');
+    const affected = result.results.filter((r) => r.valid && uncheckedOf(r).length);
+    if (affected.length) {
+      out.push('| File | Status | Not checked |');
+      out.push('| --- | --- | --- |');
+      for (const r of affected.slice(0, max)) out.push(`| ${cell(r.file)} | ${NOT_CHECKED} | ${uncheckedOf(r).map((u) => `\`${cell(u)}\``).join(', ')} |`);
+      if (affected.length > max) out.push(`\n…and ${affected.length - max} more files.`);
+      out.push('');
+    }
+  }
   out.push('| Files | Valid | Errors | Warnings | Information | Suppressed |');
   out.push('| ---: | ---: | ---: | ---: | ---: | ---: |');
   out.push(`| ${s.files} | ${s.valid} | ${s.errors} | ${s.warnings} | ${s.information} | ${s.suppressed ?? 0} |`);

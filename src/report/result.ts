@@ -33,12 +33,19 @@ export interface ResultIssue {
 export interface FileResult {
   file: string;
   resourceType: string | null;
+  /** What the input is when it is not a FHIR resource nor an HTTP request (`JWT client assertion`). */
+  what?: string;
   profiles: string[];
   valid: boolean;
   issues: ResultIssue[];
   /** The BaRS Application and payload the file was validated as, when the BaRS layer ran. */
   bars?: { application?: string; payload?: string; messageDefinition?: string; version?: string; detectedBy?: string };
   durationMs?: number;
+  /**
+   * Profiles and extensions the file named whose definitions were not found, so they were not
+   * checked: with no errors the file is "PASS, profiles not checked", never a plain PASS.
+   */
+  unchecked?: string[];
   /**
    * `--request`: which part of an HTTP exchange this result is. The request part (`req.http`) holds
    * the request line, header and token issues, located in the file; the body part (`req.http#body`)
@@ -83,6 +90,8 @@ export interface RunResult {
     rules?: RulesetInfo[];
     options?: Record<string, unknown>;
     diagnostics?: { severity: string; code?: string; message: string; hint?: string; file?: string }[];
+    /** Packages of the default set that were not available, so profiles from them were not checked. */
+    unavailable?: { name: string; version: string; why?: string }[];
     /** Run-level notes (e.g. which profiles could not be checked because their packages are missing). */
     notes?: string[];
   };

@@ -4,7 +4,7 @@
  * issues are kept with their justification, as SARIF intends.
  */
 import { relative, sep } from 'node:path';
-import { guideUrl, ruleSummaries } from './checks.js';
+import { guideUrl, notChecked, ruleSummaries } from './checks.js';
 import { diskPosition, type ResultIssue, type RunResult } from './result.js';
 
 const LEVEL: Record<string, 'error' | 'warning' | 'note'> = { fatal: 'error', error: 'error', warning: 'warning', information: 'note' };
@@ -45,6 +45,7 @@ export function renderSarif(result: RunResult, options: { root?: string } = {}):
       };
     }),
   );
+  const nc = notChecked(result);
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -66,6 +67,13 @@ export function renderSarif(result: RunResult, options: { root?: string } = {}):
         },
         results,
         columnKind: 'unicodeCodePoints',
+        // what the run could not check, so a clean SARIF log is not read as "everything conforms"
+        properties: {
+          packagesNotAvailable: nc.packages,
+          notChecked: nc.canonicals,
+          filesPassedWithProfilesNotChecked: nc.files,
+          ...(result.run?.notes?.length ? { notes: result.run.notes } : {}),
+        },
         ...(result.run?.startedAt ? { invocations: [{ executionSuccessful: true, startTimeUtc: result.run.startedAt }] } : {}),
       },
     ],

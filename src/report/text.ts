@@ -3,6 +3,7 @@
  * make it clickable, coloured only on a TTY.
  */
 import { SEVERITY_RANK, type Severity } from '../model/issue.js';
+import { fileStatus, notChecked, notCheckedSentence, uncheckedOf } from './checks.js';
 import type { FileResult, ResultIssue, RunResult } from './result.js';
 
 export interface TextOptions {
@@ -40,11 +41,14 @@ export function renderText(result: RunResult, opts: TextOptions): string {
       .filter((i) => opts.information !== false || i.severity !== 'information')
       .filter((i) => SEVERITY_RANK[i.severity] >= least || (hidden++, false));
     if (opts.quiet && shown.length === 0) continue;
-    const head = r.valid ? paint('green', 'PASS') : paint('red', 'FAIL');
-    const what = [r.resourceType ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
+    const status = fileStatus(r);
+    const head = paint(status === 'PASS' ? 'green' : status === 'FAIL' ? 'red' : 'yellow', status);
+    const unchecked = new Set(uncheckedOf(r));
+    const profiles = r.profiles.map((p) => (unchecked.has(p) ? `${p} (not checked)` : p));
+    const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
     // a request body's lines are counted within the body: say where it starts in the file
     const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
-    lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${r.profiles.length ? ' · ' + r.profiles.join(', ') : ''}${within})`)}`);
+    lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${profiles.length ? ' · ' + profiles.join(', ') : ''}${within})`)}`);
     if (opts.fold) for (const g of foldRepeats(shown)) lines.push(renderIssue(r, g[0]!, paint, g));
     else for (const i of shown) lines.push(renderIssue(r, i, paint));
     if (shown.length) lines.push('');
@@ -53,9 +57,12 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     lines.push(paint('dim', `${hidden} issue${hidden === 1 ? '' : 's'} below ${opts.minSeverity} not shown (--min-severity information shows every issue)`));
   }
   const s = result.summary;
+  const nc = notChecked(result);
+  const sentence = notCheckedSentence(nc);
+  if (sentence) lines.push(paint('yellow', sentence));
   const parts = [
     `${s.files} file${s.files === 1 ? '' : 's'}`,
-    `${s.valid} valid`,
+    `${s.valid} valid${nc.files ? ` (${nc.files} of them with profiles not checked)` : ''}`,
     paint(s.errors ? 'red' : 'green', `${s.errors} error${s.errors === 1 ? '' : 's'}`),
     paint(s.warnings ? 'yellow' : 'dim', `${s.warnings} warning${s.warnings === 1 ? '' : 's'}`),
     `${s.information} information`,

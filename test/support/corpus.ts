@@ -16,8 +16,4 @@ export function corpusPath(...parts: string[]): string {
 }
 
 export const CORPUS_SKIP_REASON = `../shared/corpus not found at ${CORPUS}: corpus tests skipped (they need the shared NHS artefacts beside the repo)`;
-
-if (!HAS_CORPUS) {
-  // printed once per test file that imports this module
-  console.warn(CORPUS_SKIP_REASON);
-}
+// said once per run, by the global setup (test/support/global-build.ts), not once per test file

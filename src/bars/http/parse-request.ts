@@ -4,6 +4,7 @@
  * or one), or JSON `{method, url, headers, body}`. Every part keeps where it was in the file, so
  * a problem with a header is reported at that header's line.
  */
+import type { Resource } from '../../compile/fhir-types.js';
 import type { ValidationIssue } from '../../model/issue.js';
 import { truncate } from '../../model/text.js';
 import { rec, type Json } from '../../model/json.js';
@@ -63,7 +64,8 @@ export interface RequestObject {
   method: string;
   url: string;
   headers?: Record<string, string | string[] | number | undefined> | { name: string; value: string }[];
-  body?: string | Uint8Array | Record<string, unknown> | unknown[] | null;
+  /** The text or bytes to send, or a resource (a typed `R4.Bundle` too) sent as JSON. */
+  body?: string | Uint8Array | Resource | Record<string, unknown> | unknown[] | null;
 }
 
 const READ_PAGE = HTTP_RULES['BARS-HTTP-01'].guidePage;

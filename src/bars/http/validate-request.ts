@@ -356,7 +356,7 @@ export async function validateJwtFile(file: string, options: { keys?: JwtKeys; n
   if (token !== undefined) {
     await checkClientAssertion(token, out, { now: options.now ?? new Date(), clock: options.now ? 'the time given' : 'now', keys: options.keys, expression: 'jwt', pos: { line: 1, column: 1 }, what: 'The client assertion' });
   }
-  return { file, resourceType: null, profiles: [], valid: !out.issues.some(isError), issues: out.issues.map(toResultIssue) };
+  return { file, resourceType: null, what: 'JWT client assertion', profiles: [], valid: !out.issues.some(isError), issues: out.issues.map(toResultIssue) };
 }
 
 /** The options of `bars validate` this needs. */

@@ -21,6 +21,8 @@ export interface PackageLocatorOptions {
   packageCache?: string;
   registry?: string;
   offline?: boolean;
+  /** Why the registry is not used, when `offline` is set by the caller rather than asked for by the user. */
+  offlineReason?: string;
   /** Max time for one registry request. */
   timeoutMs?: number;
 }
@@ -40,6 +42,7 @@ export class PackageLocator {
   readonly cacheDir: string;
   readonly registry: string;
   readonly offline: boolean;
+  private readonly offlineReason: string;
   private readonly timeoutMs: number;
   private fplCache: import('fhir-package-loader').DiskBasedPackageCache | undefined;
 
@@ -47,6 +50,7 @@ export class PackageLocator {
     this.cacheDir = opts.packageCache ? resolve(opts.packageCache) : defaultPackageCacheDir();
     this.registry = (opts.registry ?? process.env.BARS_FHIR_REGISTRY ?? DEFAULT_REGISTRY).replace(/\/$/, '');
     this.offline = opts.offline ?? process.env.BARS_OFFLINE === '1';
+    this.offlineReason = opts.offlineReason ?? 'offline mode is on (--offline / BARS_OFFLINE=1)';
     this.timeoutMs = opts.timeoutMs ?? 20_000;
   }
 
@@ -84,7 +88,7 @@ export class PackageLocator {
   async locate(name: string, version: string): Promise<{ path: string; version: string; downloaded: boolean }> {
     const hit = this.findInCache(name, version);
     if (hit) return { ...hit, downloaded: false };
-    if (this.offline) throw this.notAvailable(name, version, 'offline mode is on (--offline / BARS_OFFLINE=1)');
+    if (this.offline) throw this.notAvailable(name, version, this.offlineReason);
     try {
       const fpl = await import('fhir-package-loader');
       const client = new fpl.FHIRRegistryClient(this.registry, {});
