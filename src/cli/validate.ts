@@ -37,7 +37,7 @@ Options:
   --package-cache <dir>     FHIR package cache (default ~/.fhir/packages)
   --registry <url>          FHIR package registry (default https://packages.fhir.org)
   --cache-dir <dir>         the toolkit's own cache (default ~/.cache/bars-toolkit); --no-cache to disable
-  --unknown-extensions <l>  warning (default), error or ignore
+  --unknown-extensions <l>  error (default; example domains only inform), warning or ignore
   --config <file>           project config (default ./bars.config.json)
   --application <APPn>      BaRS: validate as this Application
   --message-definition <f>  BaRS: the receiver's MessageDefinition (repeatable)

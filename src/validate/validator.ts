@@ -666,7 +666,7 @@ export class InstanceValidator {
     for (const a of applied) {
       const f = a.el.facts;
       if (!f.any) continue;
-      if (f.fixed && !equalsFixed(value, f.fixed.value)) {
+      if (f.fixed && !equalsFixed(value, f.fixed.value) && !isVersionedExtensionUrl(a.el, value, f.fixed.value)) {
         this.report(st, loc, 'error', 'value', 'fixed-value', `Value is ${describeValue(value)} but must be ${describeValue(f.fixed.value)} (fixed by the profile)`, { el: a.el });
       }
       if (f.pattern && !matchesPattern(value, f.pattern.value)) {
@@ -1289,4 +1289,12 @@ function editDistance(a: string, b: string, cap: number): number {
     if (rowMin >= cap) return cap;
   }
   return prev[b.length]!;
+}
+
+/**
+ * An extension's url pinned to a version (`<canonical>|1.0`) still names the definition whose url is
+ * fixed there; the extension checks report the version itself.
+ */
+function isVersionedExtensionUrl(el: ElementPlan, value: unknown, fixed: unknown): boolean {
+  return el.path.endsWith('Extension.url') && typeof value === 'string' && typeof fixed === 'string' && value.startsWith(fixed + '|');
 }
