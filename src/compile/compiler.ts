@@ -106,10 +106,14 @@ export class PlanCompiler {
     if (!ref) return undefined;
     const hash = ref.indexOf('#');
     const id = ref.slice(hash + 1);
+    // in a profile, a nested level (Questionnaire.item.item) reuses the resource's definition of the
+    // referenced element, not the profile's constraints on it (those apply at that level only)
+    const typeName = id.split('.')[0]!;
+    const fromType = el.owner.derivation === 'constraint' ? this.typePlan(typeName)?.byId.get(id) : undefined;
+    if (fromType) return fromType;
     const local = el.owner.byId.get(id);
     if (local) return local;
     // profiles point at the base resource's element ids
-    const typeName = id.split('.')[0]!;
     const base = this.typePlan(typeName);
     return base?.byId.get(id);
   }
