@@ -5,6 +5,8 @@
  */
 import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import { choiceValue } from '../compile/fhir-types.js';
+import { compareLimit } from './limits.js';
+import { convertUcum } from './questionnaire/values.js';
 import { isPrimitiveCode, type ElementPlan, type StructurePlan, type TypeRef } from '../compile/plan.js';
 import type { DefinitionSet } from '../load/definitions.js';
 import { howToProvide } from '../load/known-packages.js';
@@ -622,11 +624,8 @@ export class InstanceValidator {
   private checkMinMaxValue(st: RunState, value: string | number | boolean, el: ElementPlan, loc: Loc): void {
     const f = el.facts;
     if (f.minValue === undefined && f.maxValue === undefined) return;
-    const cmp = (a: unknown, b: unknown): number | undefined => {
-      if (typeof a === 'number' && typeof b === 'number') return a - b;
-      if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-      return undefined;
-    };
+    // dates and dateTimes by the time they stand for (an uncertain comparison is no verdict)
+    const cmp = compareLimit;
     if (f.minValue !== undefined && (cmp(value, f.minValue) ?? 0) < 0) {
       this.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${describeValue(f.minValue)}`, { el });
     }
@@ -646,8 +645,14 @@ export class InstanceValidator {
       const l = limit as Record<string, unknown>;
       if (typeof l.value !== 'number') continue;
       const sameUnit = (l.code ?? l.unit) === (q.code ?? q.unit) && (l.system === undefined || q.system === undefined || l.system === q.system);
-      if (!sameUnit) continue;
-      const diff = (q.value as number) - l.value;
+      // UCUM units are compared after converting the value into the limit's unit (mg against 1 g)
+      const inLimitUnit = sameUnit
+        ? (q.value as number)
+        : l.system === UCUM_SYSTEM && q.system === UCUM_SYSTEM && typeof l.code === 'string' && typeof q.code === 'string'
+          ? convertUcum(q.value as number, q.code, l.code)
+          : undefined;
+      if (inLimitUnit === undefined) continue;
+      const diff = inLimitUnit - l.value;
       if (Math.sign(diff) === sign) {
         this.report(
           st,
@@ -1290,6 +1295,8 @@ function editDistance(a: string, b: string, cap: number): number {
   }
   return prev[b.length]!;
 }
+
+const UCUM_SYSTEM = 'http://unitsofmeasure.org';
 
 /**
  * An extension's url pinned to a version (`<canonical>|1.0`) still names the definition whose url is
