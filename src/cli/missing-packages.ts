@@ -7,7 +7,7 @@ import type { LoadedDefinitions } from '../load/load.js';
 import { packageHintFor } from '../load/known-packages.js';
 import type { FileResult } from '../report/result.js';
 
-const UNKNOWN_RULES = new Set(['profile-unknown', 'profile-required-unknown', 'extension-unknown']);
+const UNKNOWN_RULES = new Set(['profile-unknown', 'profile-required-unknown', 'extension-unknown', 'reference-target-profile-unknown']);
 /** The canonical these issues are about comes first in their message ("Profile <url> …", "The extension <url> …"). */
 const CANONICAL_IN_MESSAGE = /^(?:Profile|The extension) (\S+)/;
 const SHOWN = 8;

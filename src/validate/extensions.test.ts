@@ -152,3 +152,10 @@ describe('cross-version extensions (http://hl7.org/fhir/<ver>/StructureDefinitio
     expect(errs.map((e) => e.ruleId)).toEqual(['extension-modifier-misplaced']);
   });
 });
+
+describe('HL7 extensions newer than R4 core (extensions pack, not loaded)', () => {
+  it('are warnings by default: the pack that defines them is not available here', async () => {
+    const all = await issues({ resourceType: 'Patient', extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/not-in-r4-core', valueString: 'x' }] });
+    expect(all.filter((i) => i.ruleId === 'extension-unknown').map((i) => i.severity)).toEqual(['warning']);
+  });
+});

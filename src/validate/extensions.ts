@@ -62,8 +62,12 @@ export function checkExtension(
           // domains kept for examples and tooling, and cross-version extensions of an element R4
           // does not have (only R4's definitions are here); --unknown-extensions chooses otherwise
           const xver = parseCrossVersionUrl(url);
+          // HL7's own extensions newer than R4 core live in the extensions pack, which the Java validator
+          // loads by default and this toolkit cannot fetch: those stay warnings unless chosen otherwise
           const setting =
-            isExampleUrl(url) || (xver && xver.version !== '4.0') ? 'information' : (v.options.unknownExtensions ?? 'error');
+            isExampleUrl(url) || (xver && xver.version !== '4.0')
+              ? 'information'
+              : (v.options.unknownExtensions ?? (url.startsWith(HL7_EXTENSIONS) ? 'warning' : 'error'));
           if (failure) {
             v.report(st, loc, 'error', 'processing', 'extension-definition-broken', `The definition of extension ${url} could not be used: ${failure}`);
           } else if (isModifierExtension && !isExampleUrl(url)) {
@@ -201,6 +205,8 @@ function report(v: InstanceValidator, st: RunState, p: Problem, at: Loc, extLoc:
 /** Placeholder in a cached message for the location of the extension itself. */
 const EXT_LOC = '\u0000loc\u0000';
 const EXT_BASE = 'http://hl7.org/fhir/StructureDefinition/Extension';
+/** Where HL7 publishes extensions, those of R4 core and those of the extensions pack alike. */
+const HL7_EXTENSIONS = 'http://hl7.org/fhir/StructureDefinition/';
 
 /** The placement problems of an extension (pushed to `out`); returns true when the verdict depended on the instance. */
 function placementProblems(
