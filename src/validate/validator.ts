@@ -191,6 +191,8 @@ export class InstanceValidator {
     }
     const applied: Applied[] = [{ el: base.root }];
     const profiles = [...extraProfiles];
+    // ImplementationGuide.global: every resource of that type the guide covers must conform
+    for (const p of this.globalProfiles().get(rt) ?? []) if (!profiles.includes(p)) profiles.push(p);
     const meta = r.meta as Record<string, unknown> | undefined;
     const metaProfiles = meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]) : [];
     metaProfiles.forEach((p, i) => {
@@ -270,6 +272,25 @@ export class InstanceValidator {
     if (!bundle || loc.name !== 'resource' || loc.parent?.name !== 'entry') return undefined;
     const index = loc.parent.index;
     return { bundle, index, fullUrl: bundle.entry(index)?.fullUrl };
+  }
+
+  private globals?: Map<string, string[]>;
+
+  /** Resource type → the profiles loaded ImplementationGuides declare global for it (R4 ImplementationGuide.global). */
+  globalProfiles(): Map<string, string[]> {
+    if (this.globals) return this.globals;
+    const out = new Map<string, string[]>();
+    for (const e of this.defs.all('ImplementationGuide')) {
+      const ig = this.defs.read<{ global?: { type?: unknown; profile?: unknown }[] }>(e);
+      for (const g of Array.isArray(ig?.global) ? ig.global : []) {
+        if (typeof g?.type !== 'string' || typeof g.profile !== 'string') continue;
+        const list = out.get(g.type) ?? [];
+        if (!list.includes(g.profile)) list.push(g.profile);
+        out.set(g.type, list);
+      }
+    }
+    this.globals = out;
+    return out;
   }
 
   /** The resource a reference points at (contained or in the enclosing Bundle), if it can be found. */
