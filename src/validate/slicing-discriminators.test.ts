@@ -66,6 +66,19 @@ const profiles = [
     { id: 'Patient.identifier:second', path: 'Patient.identifier', sliceName: 'second' },
     { id: 'Patient.identifier:second.system', path: 'Patient.identifier.system', fixedUri: 'urn:2' },
   ]),
+  // profile discriminator on Bundle.entry.resource: the slice is the one whose profile the resource meets
+  constraintProfile('sl-named-patient', 'Patient', [{ id: 'Patient.name', path: 'Patient.name', min: 1 }]),
+  constraintProfile('sl-profile', 'Bundle', [
+    { id: 'Bundle.entry', path: 'Bundle.entry', slicing: { discriminator: [{ type: 'profile', path: 'resource' }], rules: 'closed' } },
+    { id: 'Bundle.entry:named', path: 'Bundle.entry', sliceName: 'named', min: 1, max: '1' },
+    { id: 'Bundle.entry:named.resource', path: 'Bundle.entry.resource', type: [{ code: 'Patient', profile: [`${SD}sl-named-patient`] }] },
+  ]),
+  // type discriminator through resolve(): each hasMember slice names its target type
+  constraintProfile('sl-resolve', 'Observation', [
+    { id: 'Observation.hasMember', path: 'Observation.hasMember', slicing: { discriminator: [{ type: 'type', path: 'resolve()' }], rules: 'closed' } },
+    { id: 'Observation.hasMember:obs', path: 'Observation.hasMember', sliceName: 'obs', max: '1', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Observation'] }] },
+    { id: 'Observation.hasMember:qr', path: 'Observation.hasMember', sliceName: 'qr', type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/QuestionnaireResponse'] }] },
+  ]),
 ];
 
 let engine: Promise<Engine> | undefined;
@@ -155,5 +168,37 @@ describe('ordered and openAtEnd', () => {
     expect(await errors(patient({ system: 'urn:9' }, { system: 'urn:1' }), 'sl-ordered')).toEqual([
       { ruleId: 'slice-open-at-end', expression: 'Patient.identifier[1]' },
     ]);
+  });
+});
+
+describe('profile discriminator', () => {
+  const bundle = (...patients: Record<string, unknown>[]) => ({
+    resourceType: 'Bundle',
+    type: 'collection',
+    entry: patients.map((p, i) => ({ fullUrl: `http://example.org/fhir/Patient/${i}`, resource: { resourceType: 'Patient', id: String(i), ...p } })),
+  });
+  it('a resource conforming to the slice\'s profile matches it', async () => {
+    expect(await errors(bundle({ name: [{ family: 'A' }] }), 'sl-profile')).toEqual([]);
+  });
+  it('one that does not conform matches no slice of the closed slicing', async () => {
+    expect((await errors(bundle({ name: [{ family: 'A' }] }, { active: true }), 'sl-profile')).map((e) => e.ruleId)).toEqual(['slice-closed']);
+  });
+});
+
+describe('type discriminator through resolve()', () => {
+  const obs = (...targets: Record<string, unknown>[]) => ({
+    resourceType: 'Observation',
+    status: 'final',
+    code: { text: 'panel' },
+    contained: targets.map((t, i) => ({ id: `t${i}`, ...t })),
+    hasMember: targets.map((_, i) => ({ reference: `#t${i}` })),
+  });
+  const member = { resourceType: 'Observation', status: 'final', code: { text: 'm' } };
+  const qr = { resourceType: 'QuestionnaireResponse', status: 'completed' };
+  it('each reference matches the slice of the type it resolves to', async () => {
+    expect(await errors(obs(member, qr, qr), 'sl-resolve')).toEqual([]);
+  });
+  it('two Observations break the obs slice\'s max 1', async () => {
+    expect((await errors(obs(member, member), 'sl-resolve')).map((e) => e.ruleId)).toEqual(['slice-cardinality-max']);
   });
 });
