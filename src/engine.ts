@@ -29,7 +29,7 @@ export interface EngineOptions {
   cacheDir?: string | false;
   /** A FHIR terminology server for codes that cannot be checked offline (SNOMED CT, dm+d, LOINC...). */
   tx?: string;
-  /** How to treat extensions whose definition is not loaded (default 'warning'). */
+  /** How to treat extensions whose definition is not loaded (default 'error'; example domains only inform). */
   unknownExtensions?: 'warning' | 'error' | 'ignore';
   /**
    * Load the default packages: the toolkit's embedded BaRS and UK Core set (profiles/packages),

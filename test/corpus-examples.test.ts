@@ -38,6 +38,7 @@ const DECISIONS: Record<string, { wrong: 'example'; why: string }> = {
   'code-system-case': { wrong: 'example', why: "a Coding.system differing only in letter case from a loaded CodeSystem url (e.g. …/Codesystem/… for …/CodeSystem/…): canonical urls are compared exactly" },
   'primitive-format': { wrong: 'example', why: "a Coding.system with a leading space (' http://terminology.hl7.org/…') is not a valid uri" },
   'extension-context': { wrong: 'example', why: 'Extension-UKCore-ContactPreference used on Patient.contact; its context allows Patient and RelatedPerson only' },
+  'extension-unknown': { wrong: 'example', why: "the RecordingSetting example's extension url is misspelt (Extension-UKCore-RcordingSetting): no definition has that url, and an extension that cannot be resolved is an error (as in the HL7 validator)" },
   'reference-unresolved-urn': { wrong: 'example', why: 'a urn:uuid reference to a PractitionerRole the message does not carry' },
   'bars-md-focus-max': { wrong: 'example', why: 'two Encounters where the published MessageDefinition allows one (focus Encounter max 1)' },
   'bars-necessity-must': { wrong: 'example', why: 'elements the guide\'s payload tables mark MUST are missing (e.g. Organization.identifier, Observation.code.text, ServiceRequest.authoredOn)' },

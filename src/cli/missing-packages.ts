@@ -8,6 +8,9 @@ import { howToProvide, packageHintFor } from '../load/known-packages.js';
 import { NOT_CHECKED_RULES, uncheckedInIssues } from '../report/checks.js';
 import type { FileResult } from '../report/result.js';
 
+const UNKNOWN_RULES = new Set(['profile-unknown', 'profile-required-unknown', 'extension-unknown', 'reference-target-profile-unknown']);
+/** The canonical these issues are about comes first in their message ("Profile <url> …", "The extension <url> …"). */
+const CANONICAL_IN_MESSAGE = /^(?:Profile|The extension) (\S+)/;
 const SHOWN = 8;
 
 /**

@@ -73,7 +73,7 @@ export const COMMANDS: CommandSpec[] = [
       ...CACHE_OPTIONS,
       { name: 'cache-dir', type: 'string', arg: '<dir>', help: "the toolkit's own cache (default ~/.cache/bars-toolkit, or BARS_CACHE_DIR)" },
       { name: 'no-cache', type: 'boolean', help: "do not read or write the toolkit's own cache" },
-      { name: 'unknown-extensions', type: 'string', arg: '<level>', help: 'warning (default), error or ignore', config: 'unknownExtensions' },
+      { name: 'unknown-extensions', type: 'string', arg: '<level>', help: 'error (default; example domains only inform), warning or ignore', config: 'unknownExtensions' },
       { name: 'config', type: 'string', arg: '<file>', help: 'project config (default ./bars.config.json)' },
       { name: 'application', type: 'string', arg: '<APPn>', help: 'BaRS: validate as this Application (APP1 … APP8)', config: 'application' },
       { name: 'message-definition', type: 'string', multiple: true, arg: '<file>', help: "BaRS: the receiver's MessageDefinition (repeatable)", config: 'messageDefinitions' },

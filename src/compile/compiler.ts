@@ -2,6 +2,7 @@
  * Compiles StructureDefinitions into plans, once per definition, and answers the
  * structural questions every consumer asks: "what may appear under this element?".
  */
+import { crossVersionDefinition } from './cross-version.js';
 import type { StructureDefinition } from './fhir-types.js';
 import { choiceSuffix, ElementPlan, isPrimitiveCode, StructurePlan, type ChildSlot, type TypeRef } from './plan.js';
 
@@ -52,7 +53,8 @@ export class PlanCompiler {
     if (cached !== undefined) return cached ?? undefined;
     let plan: StructurePlan | null = null;
     try {
-      const sd = this.source.getStructure(canonical);
+      // cross-version extensions are defined by the element they carry, generated on first use
+      const sd = this.source.getStructure(canonical) ?? crossVersionDefinition(canonical, (c) => this.typePlan(c));
       if (sd) plan = new StructurePlan(sd);
     } catch (e) {
       this.failures.set(canonical, (e as Error).message);
@@ -104,10 +106,14 @@ export class PlanCompiler {
     if (!ref) return undefined;
     const hash = ref.indexOf('#');
     const id = ref.slice(hash + 1);
+    // in a profile, a nested level (Questionnaire.item.item) reuses the resource's definition of the
+    // referenced element, not the profile's constraints on it (those apply at that level only)
+    const typeName = id.split('.')[0]!;
+    const fromType = el.owner.derivation === 'constraint' ? this.typePlan(typeName)?.byId.get(id) : undefined;
+    if (fromType) return fromType;
     const local = el.owner.byId.get(id);
     if (local) return local;
     // profiles point at the base resource's element ids
-    const typeName = id.split('.')[0]!;
     const base = this.typePlan(typeName);
     return base?.byId.get(id);
   }

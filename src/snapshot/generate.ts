@@ -448,6 +448,13 @@ class Generator {
 
   private findByIdOrPath(ref: string): Node | undefined {
     let found: Node | undefined;
+    // a profile's constraints on the referenced element (#Questionnaire.item) apply at that level only:
+    // a nested level (item.item) starts again from the resource's own definition (R4 ElementDefinition
+    // .contentReference: the *definition* is reused, not a profile's constraints on it)
+    if (this.isConstraint) {
+      const fromType = this.findInType(ref);
+      if (fromType) return fromType;
+    }
     const visit = (n: Node, id: string): void => {
       if (found) return;
       if (id === ref || (n.ed.path === ref && !n.sliceName)) {
@@ -459,6 +466,12 @@ class Generator {
     visit(this.root, this.root.ed.path);
     if (found) return found;
     // the reference may name the base resource type (#Questionnaire.item in a profile on it)
+    return this.findInType(ref);
+  }
+
+  /** The referenced element in the definition of the type its id starts with (Questionnaire for #Questionnaire.item). */
+  private findInType(ref: string): Node | undefined {
+    let found: Node | undefined;
     const typeName = ref.split('.')[0]!;
     const baseSd = this.ctx.structureWithSnapshot(typeName);
     if (!baseSd?.snapshot) return undefined;

@@ -4,6 +4,7 @@
  */
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4/index.js';
+import { parseCrossVersionUrl } from '../compile/cross-version.js';
 import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { Loc } from './location.js';
@@ -52,11 +53,21 @@ export function checkExtension(
           }
         }
       } else {
-        const plan = v.compiler.plan(url);
+        const bar = url.indexOf('|');
+        let plan = v.compiler.plan(url);
+        if (bar > 0) plan = checkVersionedUrl(v, st, url, plan, loc.child('url', ext, 'url'));
         if (!plan || plan.type !== 'Extension') {
           const failure = v.compiler.failure(url);
-          // example domains (example.org, acme.com) are placeholders in specs and tests: never fail on them
-          const setting = isExampleUrl(url) ? 'information' : (v.options.unknownExtensions ?? 'warning');
+          // extensions nobody can resolve are not allowed (they cannot be checked), except in the
+          // domains kept for examples and tooling, and cross-version extensions of an element R4
+          // does not have (only R4's definitions are here); --unknown-extensions chooses otherwise
+          const xver = parseCrossVersionUrl(url);
+          // HL7's own extensions newer than R4 core live in the extensions pack, which the Java validator
+          // loads by default and this toolkit cannot fetch: those stay warnings unless chosen otherwise
+          const setting =
+            isExampleUrl(url) || (xver && xver.version !== '4.0')
+              ? 'information'
+              : (v.options.unknownExtensions ?? (url.startsWith(HL7_EXTENSIONS) ? 'warning' : 'error'));
           if (failure) {
             v.report(st, loc, 'error', 'processing', 'extension-definition-broken', `The definition of extension ${url} could not be used: ${failure}`);
           } else if (isModifierExtension && !isExampleUrl(url)) {
@@ -82,14 +93,42 @@ export function checkExtension(
         } else {
           list = withDefinition(applied, plan);
           checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc, parentObject);
+          checkContextInvariants(v, st, plan, loc, parentObject);
         }
       }
     } else {
       const plan = applied.find((a) => a.el.isRoot && a.el.owner.url === url)!.el.owner;
       checkPlacement(v, st, plan, loc, parentType, parentApplied, isModifierExtension, parentLoc, parentObject);
+      checkContextInvariants(v, st, plan, loc, parentObject);
     }
   }
   v.validateValue(st, value, undefined, list, 'Extension', loc);
+}
+
+/**
+ * Extension.url names the definition by its canonical url; a `|version` suffix pins a version of it
+ * (canonical references, R4 References §2.3.0.4). The pinned version must be the one loaded.
+ */
+function checkVersionedUrl(v: InstanceValidator, st: RunState, url: string, plan: StructurePlan | undefined, at: Loc): StructurePlan | undefined {
+  const [bare, version] = [url.slice(0, url.indexOf('|')), url.slice(url.indexOf('|') + 1)];
+  if (plan) {
+    v.report(st, at, 'warning', 'value', 'extension-url-versioned', `The extension url '${url}' carries a version: extensions are identified by their canonical url alone ('${bare}')`);
+    return plan;
+  }
+  const other = v.compiler.plan(bare);
+  if (other && other.type === 'Extension') {
+    v.report(
+      st,
+      at,
+      'error',
+      'value',
+      'extension-url-version',
+      `The extension url '${url}' asks for version ${version} of ${bare}, but the definition loaded is version ${other.version ?? '(none)'}: drop the version or load that version`,
+    );
+    // checked against the version at hand, which is all there is
+    return other;
+  }
+  return undefined;
 }
 
 const extendedLists = new WeakMap<Applied[], Map<StructurePlan, Applied[]>>();
@@ -166,6 +205,8 @@ function report(v: InstanceValidator, st: RunState, p: Problem, at: Loc, extLoc:
 /** Placeholder in a cached message for the location of the extension itself. */
 const EXT_LOC = '\u0000loc\u0000';
 const EXT_BASE = 'http://hl7.org/fhir/StructureDefinition/Extension';
+/** Where HL7 publishes extensions, those of R4 core and those of the extensions pack alike. */
+const HL7_EXTENSIONS = 'http://hl7.org/fhir/StructureDefinition/';
 
 /** The placement problems of an extension (pushed to `out`); returns true when the verdict depended on the instance. */
 function placementProblems(
@@ -251,6 +292,35 @@ function typeAncestors(v: InstanceValidator, type: string): Set<string> {
   return s;
 }
 
+/**
+ * StructureDefinition.contextInvariant (R4): FHIRPath rules about when the extension can be used, all
+ * of which must be true, evaluated on the element that carries the extension.
+ */
+function checkContextInvariants(v: InstanceValidator, st: RunState, plan: StructurePlan, loc: Loc, parentObject: object | undefined): void {
+  const invariants = plan.sd.contextInvariant ?? [];
+  if (invariants.length === 0 || parentObject === undefined) return;
+  for (const expr of invariants) {
+    let result: unknown[];
+    try {
+      result = fhirpath.evaluate(parentObject, expr, { resource: st.frame?.resource, rootResource: st.frame?.root } as Record<string, unknown>, r4model) as unknown[];
+    } catch (e) {
+      v.report(st, loc, 'warning', 'processing', 'extension-context-invariant-error', `The context invariant '${expr}' of extension ${plan.canonical} could not be evaluated: ${(e as Error).message}`);
+      continue;
+    }
+    // FHIRPath boolean evaluation: only an explicit false fails (empty is not a verdict)
+    if (result.length === 1 && result[0] === false) {
+      v.report(
+        st,
+        loc,
+        'error',
+        'structure',
+        'extension-context-invariant',
+        `The extension ${plan.canonical} is not allowed here: its context invariant '${expr}' is false for the element that carries it`,
+      );
+    }
+  }
+}
+
 const contextFns = new Map<string, ((r: unknown) => unknown[]) | null>();
 
 /** The objects a fhirpath context expression selects in a resource; undefined when it cannot be evaluated. */
@@ -276,7 +346,14 @@ function selectNodes(expression: string, resource: unknown): Set<unknown> | unde
   }
 }
 
-/** URLs in example domains: placeholders that no package will ever define. */
+/**
+ * URLs whose definitions are not expected to be found: the example domains the specification's own
+ * examples use (example.org, acme.com), DICOM's (nema.org) and the FHIR tooling namespace. This is
+ * the Java validator's list; other reserved names (example.com) are treated like any other domain.
+ */
 export function isExampleUrl(url: string): boolean {
-  return /^https?:\/\/([a-z0-9-]+\.)*(example\.(org|com|net)|acme\.(com|org))(\/|$)/i.test(url);
+  return (
+    /^https?:\/\/([a-z0-9-]+\.)*(example\.org|acme\.com|nema\.org)(:\d+)?(\/|$)/i.test(url) ||
+    url.startsWith('http://hl7.org/fhir/tools/StructureDefinition/')
+  );
 }

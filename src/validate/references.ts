@@ -2,6 +2,7 @@
  * References: where they point, whether the target exists (contained or in the Bundle),
  * and whether its type and profile are what the element's targetProfile allows.
  */
+import { howToProvide } from '../load/known-packages.js';
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
 import { combinationOf, type Combination } from './combination.js';
@@ -12,32 +13,51 @@ interface Targets {
   /** Target resource type → the profiles given for it. */
   byType: Map<string, string[]>;
   anyResource: boolean;
+  /** Target profiles whose definition cannot be found (their type is unknown too). */
+  unknown: string[];
 }
 
-function targetsOf(v: InstanceValidator, combo: Combination): Targets {
-  let t = combo.referenceTargets as Targets | undefined;
-  if (t) return t;
-  const profiles = new Set<string>();
+/**
+ * The allowed targets, one list per applied definition that names some: a target must satisfy each
+ * of them (a profile narrows the base's list; it does not add to it).
+ */
+function targetsOf(v: InstanceValidator, combo: Combination): Targets[] {
+  let all = combo.referenceTargets as Targets[] | undefined;
+  if (all) return all;
+  all = [];
+  const seen = new Set<string>();
   for (const a of combo.applied) {
+    const profiles = new Set<string>();
     for (const ty of a.el.types) {
       if (ty.code !== 'Reference') continue;
       for (const p of ty.targetProfiles) profiles.add(p);
     }
+    if (profiles.size === 0) continue;
+    const key = [...profiles].sort().join(' ');
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const byType = new Map<string, string[]>();
+    let anyResource = false;
+    const unknown: string[] = [];
+    for (const p of profiles) {
+      const plan = v.compiler.plan(p);
+      if (!plan && !p.startsWith(CORE_SD)) {
+        unknown.push(p);
+        continue;
+      }
+      const type = plan?.type ?? p.slice(p.lastIndexOf('/') + 1);
+      if (type === 'Resource' || type === 'DomainResource') anyResource = true;
+      const l = byType.get(type);
+      if (l) l.push(p);
+      else byType.set(type, [p]);
+    }
+    all.push({ profiles, byType, anyResource, unknown });
   }
-  const byType = new Map<string, string[]>();
-  let anyResource = false;
-  for (const p of profiles) {
-    const plan = v.compiler.plan(p);
-    const type = plan?.type ?? p.slice(p.lastIndexOf('/') + 1);
-    if (type === 'Resource' || type === 'DomainResource') anyResource = true;
-    const l = byType.get(type);
-    if (l) l.push(p);
-    else byType.set(type, [p]);
-  }
-  t = { profiles, byType, anyResource };
-  combo.referenceTargets = t;
-  return t;
+  combo.referenceTargets = all;
+  return all;
 }
+
+const CORE_SD = 'http://hl7.org/fhir/StructureDefinition/';
 
 const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
@@ -160,9 +180,37 @@ export function checkReference(
   }
 
   // the allowed targets, from every definition that applies
-  const targets = targetsOf(v, combo);
-  if (targets.profiles.size === 0 || !targetType) return;
+  if (!targetType) return;
+  for (const targets of targetsOf(v, combo)) {
+    if (!checkTargets(v, st, targets, target, targetType, reference, loc)) return;
+  }
+}
+
+/** One definition's targetProfile list against the target; false when a problem was reported. */
+function checkTargets(
+  v: InstanceValidator,
+  st: RunState,
+  targets: Targets,
+  target: Record<string, unknown> | undefined,
+  targetType: string,
+  reference: string,
+  loc: Loc,
+): boolean {
   const allowedTypes = targets.byType;
+  if (targets.unknown.length && !targets.anyResource && !allowedTypes.has(targetType)) {
+    // a targetProfile nobody can resolve: what it allows (type and content) cannot be known
+    for (const p of targets.unknown) {
+      v.report(
+        st,
+        loc,
+        'error',
+        'not-found',
+        'reference-target-profile-unknown',
+        `Profile ${p}, a targetProfile of this reference, could not be found, so whether a ${targetType} is allowed here cannot be checked. ${howToProvide(p)}`,
+      );
+    }
+    return false;
+  }
   if (!targets.anyResource && !allowedTypes.has(targetType)) {
     v.report(
       st,
@@ -172,14 +220,14 @@ export function checkReference(
       'reference-target-type',
       `The reference points at a ${targetType}, which is not allowed here: the target must be ${[...allowedTypes.keys()].join(' or ')}`,
     );
-    return;
+    return false;
   }
-  if (!target) return;
+  if (!target) return true;
   // the target must conform to one of the profiles given for its type (base type = no constraint)
   const candidates = (allowedTypes.get(targetType) ?? []).filter((p) => p !== `http://hl7.org/fhir/StructureDefinition/${targetType}`);
-  if (candidates.length === 0 || candidates.length < (allowedTypes.get(targetType) ?? []).length) return;
+  if (candidates.length === 0 || candidates.length < (allowedTypes.get(targetType) ?? []).length) return true;
   const usable = candidates.filter((p) => v.compiler.plan(p));
-  if (usable.length === 0) return; // unknown profiles are reported where the profile is used
+  if (usable.length === 0) return true;
   if (!usable.some((p) => v.conformsTo(st, target, p, targetType))) {
     v.report(
       st,
@@ -189,7 +237,9 @@ export function checkReference(
       'reference-target-profile',
       `The ${targetType} referenced by '${reference}' does not conform to ${usable.length === 1 ? 'the required profile' : 'any of the allowed profiles'} ${usable.join(', ')}: validate that resource against it to see why`,
     );
+    return false;
   }
+  return true;
 }
 
 /**

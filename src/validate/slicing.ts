@@ -23,6 +23,8 @@ interface Requirement {
   types?: string[];
   profiles?: string[];
   exists?: boolean;
+  /** The slice prohibits the element at the path (max = 0): whatever the kind, it must be absent. */
+  absent?: boolean;
   /** The requirement could not be determined from the definition. */
   unknown?: string;
 }
@@ -30,6 +32,12 @@ interface Requirement {
 interface SliceMatcher {
   slice: ElementPlan;
   requirements: Requirement[];
+  /**
+   * Some discriminator is not constrained by this slice: the slice does not assign a value
+   * domain there (Profiling §5.1.2.2 requires it, but profiles omit it), so the discriminators
+   * alone cannot tell; an item matching the others is recognised by conforming to the slice.
+   */
+  needsConformance: boolean;
 }
 
 const matcherCache = new WeakMap<ElementPlan, SliceMatcher[]>();
@@ -44,7 +52,10 @@ export function matchSlices(
   const slicing = sliced.slicing ?? { discriminators: [], rules: 'open' as const, ordered: false };
   let matchers = matcherCache.get(sliced);
   if (!matchers) {
-    matchers = sliced.slices.map((s) => ({ slice: s, requirements: compileRequirements(v, sliced, s) }));
+    matchers = sliced.slices.map((s) => {
+      const requirements = compileRequirements(v, sliced, s);
+      return { slice: s, requirements, needsConformance: requirements.some((r) => r.unknown !== undefined) };
+    });
     matcherCache.set(sliced, matchers);
   }
   const assigned: (SliceMatcher | undefined)[] = [];
@@ -172,12 +183,13 @@ function matches(v: InstanceValidator, st: RunState, m: SliceMatcher, val: Value
     return conformsToSlice(v, st, m.slice, val);
   }
   for (const r of m.requirements) if (!satisfies(v, st, r, val)) return false;
-  return true;
+  return !m.needsConformance || conformsToSlice(v, st, m.slice, val);
 }
 
 function satisfies(v: InstanceValidator, st: RunState, r: Requirement, val: Value): boolean {
-  // a type/profile/exists discriminator the slice does not constrain at that path does not rule it out
-  if (r.unknown) return r.kind === 'profile' || r.kind === 'type' || r.kind === 'exists';
+  // a discriminator the slice does not constrain does not rule it out (the matcher then asks for conformance)
+  if (r.unknown) return true;
+  if (r.absent) return navigate(v, st, val, r.path).length === 0;
   if ((r.kind === 'value' || r.kind === 'pattern') && !r.valueSet) {
     // the common case (extension url, coding system): one member of the value, compared directly
     const name = singleMember(r.path);
@@ -304,8 +316,9 @@ function pushMember(rec: Record<string, unknown>, name: string, out: Node[]): vo
   if (name in rec) {
     const x = rec[name];
     // a resource carries its type with it (Bundle.entry.resource, contained, Parameters.parameter.resource)
-    if (Array.isArray(x)) for (const i of x) out.push({ value: i, type: resourceTypeOf(i) });
-    else if (x !== undefined) out.push({ value: x, type: resourceTypeOf(x) });
+    // a choice's typed name (`valueString`) carries its type
+    if (Array.isArray(x)) for (const i of x) out.push({ value: i, type: resourceTypeOf(i) ?? typeFromName(name) });
+    else if (x !== undefined) out.push({ value: x, type: resourceTypeOf(x) ?? typeFromName(name) });
     return;
   }
   // choice: `value` reaches valueQuantity etc.
@@ -346,7 +359,7 @@ const stepCache = new Map<string, Step[]>();
 function stepsOf(path: string): Step[] {
   let steps = stepCache.get(path);
   if (!steps) {
-    steps = splitPath(path).map((step) => {
+    steps = splitPath(path).map(plainStep).map((step) => {
       const ext = /^extension\(\s*'([^']*)'\s*\)$/.exec(step);
       const ofType = /^ofType\(\s*([A-Za-z.]+)\s*\)$/.exec(step);
       return { step, ext: ext ? ext[1] : undefined, ofType: ofType ? ofType[1]!.replace(/^FHIR\./, '') : undefined };
@@ -388,82 +401,129 @@ function compileRequirements(v: InstanceValidator, sliced: ElementPlan, slice: E
   const discs = sliced.slicing?.discriminators ?? [];
   const out: Requirement[] = [];
   for (const d of discs) {
-    const kind = d.type as Requirement['kind'];
     const path = d.path.trim();
-    const found = findAtPath(v, slice, path);
-    const r: Requirement = { kind, path };
-    if (kind === 'value' || kind === 'pattern') {
-      const vals: { value: unknown; exact: boolean }[] = [];
-      if (found.fixedFromAncestor !== undefined) {
-        vals.push({ value: found.fixedFromAncestor.value, exact: found.fixedFromAncestor.exact });
-      } else {
-        for (const el of found.elements) {
-          const f = choiceValue(el.def, 'fixed');
-          const p = choiceValue(el.def, 'pattern');
-          if (f) vals.push({ value: f.value, exact: true });
-          else if (p) vals.push({ value: p.value, exact: false });
-        }
-      }
-      if (vals.length === 0 && found.extensionUrl) vals.push({ value: found.extensionUrl, exact: true });
-      if (vals.length) r.values = vals;
-      else {
-        const bound = found.elements.find((e) => e.def.binding?.strength === 'required' && e.def.binding.valueSet);
-        if (bound) r.valueSet = bound.def.binding!.valueSet;
-        else r.unknown = `no fixed, pattern or required binding at ${path} in slice ${slice.sliceName}`;
-      }
-    } else if (kind === 'type') {
-      const types = new Set<string>();
-      // after resolve() the elements are the roots of the target profiles: their type is the resource type
-      for (const el of found.elements) {
-        if (el.isRoot && path.endsWith('resolve()')) types.add(el.owner.type);
-        else for (const t of el.types) types.add(t.code);
-      }
-      if (path === '$this' && slice.types.length) for (const t of slice.types) types.add(t.code);
-      if (types.size) r.types = [...types];
-      else r.unknown = `no type at ${path} in slice ${slice.sliceName}`;
-    } else if (kind === 'profile') {
-      const profiles = new Set<string>();
-      for (const el of found.elements) for (const t of el.types) for (const p of [...t.profiles, ...(path.endsWith('resolve()') ? [] : [])]) profiles.add(p);
-      if (path.includes('resolve()')) {
-        for (const el of found.elements) for (const t of el.types) for (const p of t.targetProfiles) profiles.add(p);
-        for (const t of slice.types) for (const p of t.targetProfiles) profiles.add(p);
-      }
-      if (path === '$this') for (const t of slice.types) for (const p of t.profiles) profiles.add(p);
-      if (profiles.size) r.profiles = [...profiles];
-      else r.unknown = `no profile at ${path} in slice ${slice.sliceName}`;
-    } else if (kind === 'exists') {
-      const el = found.elements[0];
-      if (el) r.exists = el.min > 0 || el.max !== 0;
-      if (el && el.max === 0) r.exists = false;
-      if (!el) r.unknown = `no element at ${path} in slice ${slice.sliceName}`;
-    } else {
-      r.unknown = `unsupported discriminator type ${String(d.type)}`;
+    // the slice's own definition first; where it says nothing at the path, the type profile it names
+    let r = requirementAt(v, slice, d.type, path, false);
+    if (r.unknown) {
+      const viaProfile = requirementAt(v, slice, d.type, path, true);
+      if (!viaProfile.unknown) r = viaProfile;
     }
     out.push(r);
   }
   return out;
 }
 
+function requirementAt(v: InstanceValidator, slice: ElementPlan, type: string, path: string, preferTypeProfile: boolean): Requirement {
+  // 'pattern' is the deprecated spelling of 'value' (R4 Profiling §5.1.2.2): both compare by the slice's fixed/pattern/binding
+  const kind = type as Requirement['kind'];
+  const r: Requirement = { kind, path };
+  if (!['value', 'pattern', 'type', 'profile', 'exists'].includes(kind)) {
+    r.unknown = `unsupported discriminator type ${String(type)}`;
+    return r;
+  }
+  const found = findAtPath(v, slice, path, preferTypeProfile);
+  // a slice that prohibits the element (max = 0) is recognised by its absence, whatever the kind
+  if (found.fixedFromAncestor === undefined && found.elements.length > 0 && found.elements.every((e) => e.max === 0)) {
+    r.absent = true;
+    return r;
+  }
+  if (kind === 'value' || kind === 'pattern') {
+    const vals: { value: unknown; exact: boolean }[] = [];
+    if (found.fixedFromAncestor !== undefined) {
+      vals.push({ value: found.fixedFromAncestor.value, exact: found.fixedFromAncestor.exact });
+    } else {
+      for (const el of found.elements) {
+        const f = choiceValue(el.def, 'fixed');
+        const p = choiceValue(el.def, 'pattern');
+        if (f) vals.push({ value: f.value, exact: true });
+        else if (p) vals.push({ value: p.value, exact: false });
+      }
+    }
+    if (vals.length === 0 && found.extensionUrl) vals.push({ value: found.extensionUrl, exact: true });
+    if (vals.length) r.values = vals;
+    else {
+      const bound = found.elements.find((e) => e.def.binding?.strength === 'required' && e.def.binding.valueSet);
+      if (bound) r.valueSet = bound.def.binding!.valueSet;
+      else r.unknown = `no fixed, pattern or required binding at ${path} in slice ${slice.sliceName}`;
+    }
+  } else if (kind === 'type') {
+    const types = new Set<string>();
+    if (found.narrowedTypes) for (const t of found.narrowedTypes) types.add(t);
+    else {
+      // after resolve() the elements are the roots of the target profiles: their type is the resource type
+      for (const el of found.elements) {
+        if (el.isRoot && path.endsWith('resolve()')) types.add(el.owner.type);
+        else if (el.isChoice && el.slices.length > 0 && el.slices.every((s) => s.types.length === 1)) {
+          // a choice the slice constrains by type slices only (`value[x]:valueQuantity`): those types tell it
+          for (const s of el.slices) types.add(s.types[0]!.code);
+        } else for (const t of el.types) types.add(t.code);
+      }
+    }
+    if (path === '$this' && slice.types.length && !found.narrowedTypes) for (const t of slice.types) types.add(t.code);
+    if (types.size) r.types = [...types];
+    else r.unknown = `no type at ${path} in slice ${slice.sliceName}`;
+  } else if (kind === 'profile') {
+    const profiles = new Set<string>();
+    for (const el of found.elements) for (const t of el.types) for (const p of t.profiles) profiles.add(p);
+    if (path.includes('resolve()')) {
+      for (const el of found.elements) for (const t of el.types) for (const p of t.targetProfiles) profiles.add(p);
+      for (const t of slice.types) for (const p of t.targetProfiles) profiles.add(p);
+    }
+    if (path === '$this') for (const t of slice.types) for (const p of t.profiles) profiles.add(p);
+    if (profiles.size) r.profiles = [...profiles];
+    else r.unknown = `no profile at ${path} in slice ${slice.sliceName}`;
+  } else {
+    // exists: the slice says present (min ≥ 1) or absent (max = 0; handled above); anything else decides nothing
+    const el = found.elements[0];
+    if (found.fixedFromAncestor !== undefined) r.exists = true;
+    else if (el && el.min > 0) r.exists = true;
+    else r.unknown = el ? `${path} is neither required nor prohibited in slice ${slice.sliceName}` : `no element at ${path} in slice ${slice.sliceName}`;
+  }
+  return r;
+}
+
 interface Found {
   elements: ElementPlan[];
   fixedFromAncestor?: { value: unknown; exact: boolean };
   extensionUrl?: string;
+  /** The path named one type of a choice (`valueString`, `value.ofType(string)`): only that type. */
+  narrowedTypes?: string[];
 }
 
-/** The definition elements of a slice at a discriminator path, following children, type profiles and extension('url'). */
-function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string): Found {
-  const steps = splitPath(path).filter((s) => s !== '$this' && !s.startsWith('ofType('));
+/** `value[x]` in a discriminator path means the choice element `value`. */
+function plainStep(step: string): string {
+  return step.endsWith('[x]') ? step.slice(0, -3) : step;
+}
+
+/**
+ * The definition elements of a slice at a discriminator path, following children, type profiles,
+ * extension('url'), resolve() and ofType(T). With `preferTypeProfile`, an element that names a type
+ * profile is read through that profile even where the slice lists children of its own.
+ */
+function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string, preferTypeProfile = false): Found {
+  const steps = splitPath(path).filter((s) => s !== '$this').map(plainStep);
   let current: ElementPlan[] = [slice];
+  let narrowed: string[] | undefined;
   for (let i = 0; i < steps.length; i++) {
     const step = steps[i]!;
     // a fixed/pattern on the current element covers the rest of the path
+    const rest = steps.slice(i).filter((s) => !s.startsWith('ofType('));
     for (const el of current) {
       const f = choiceValue(el.def, 'fixed') ?? choiceValue(el.def, 'pattern');
-      if (f && f.value && typeof f.value === 'object') {
-        const sub = extract(f.value, steps.slice(i));
+      if (f && f.value && typeof f.value === 'object' && rest.length) {
+        const sub = extract(f.value, rest);
         if (sub !== undefined) return { elements: [], fixedFromAncestor: { value: sub, exact: choiceValue(el.def, 'fixed') !== undefined } };
       }
     }
+    const ofType = /^ofType\(\s*(?:FHIR\.)?([A-Za-z]+)\s*\)$/.exec(step);
+    if (ofType) {
+      // a choice sliced by type: the type's slice holds what the profile says about that type
+      const t = ofType[1]!;
+      current = current.map((el) => el.slices.find((s) => s.types.length === 1 && s.types[0]!.code === t) ?? el);
+      narrowed = [t];
+      continue;
+    }
+    narrowed = undefined;
     if (step === 'resolve()') {
       // the target's definition: from the type profiles of the reference's targets
       const next: ElementPlan[] = [];
@@ -481,7 +541,7 @@ function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string): Fou
     const ext = /^extension\(\s*'([^']*)'\s*\)$/.exec(step);
     const next: ElementPlan[] = [];
     for (const el of current) {
-      const kids = childElements(v, el);
+      const kids = childElements(v, el, preferTypeProfile);
       if (ext) {
         for (const k of kids) {
           if (k.name !== 'extension') continue;
@@ -495,11 +555,19 @@ function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string): Fou
         continue;
       }
       for (const k of kids) {
-        if (k.name === step || (k.isChoice && step.startsWith(k.name) && k.types.some((t) => k.name + choiceSuffix(t.code) === step))) {
-          next.push(k);
+        const typed = typedChoice(k, step);
+        if (k.name === step || typed) {
+          if (typed) {
+            // `contentString`: the slice of the choice for that type when the profile has one
+            next.push(k.slices.find((s) => s.types.length === 1 && s.types[0]!.code === typed) ?? k);
+            narrowed = [typed];
+          } else next.push(k);
           // the path may run through an element the slice slices again: what its required
           // slices fix is what the slice requires (bp: component:SystolicBP.code.coding:SBPCode.code)
-          for (const s of k.slices) if (s.min > 0) next.push(s);
+          for (const s of k.slices) if (s.min > 0 && !typed) next.push(s);
+        } else if (!k.isChoice && k.types.length === 1 && k.name === step + choiceSuffix(k.types[0]!.code)) {
+          // an older snapshot spells a choice restricted to one type by its typed name (valueQuantity)
+          next.push(k);
         }
       }
     }
@@ -512,10 +580,6 @@ function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string): Fou
     }
     current = next;
   }
-  if (steps.length === 0) {
-    // $this: the slice itself; for an extension slice the profile says what it is
-    return { elements: current };
-  }
   if (steps.length === 1 && steps[0] === 'url' && current.length) {
     const f = current.map((e) => choiceValue(e.def, 'fixed')).find((x) => x);
     if (!f) {
@@ -523,17 +587,23 @@ function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string): Fou
       if (prof) return { elements: current, extensionUrl: prof };
     }
   }
-  return { elements: current };
+  return narrowed ? { elements: current, narrowedTypes: narrowed } : { elements: current };
+}
+
+/** The type a step names when it is a choice element's typed name (`contentString` of `content[x]`). */
+function typedChoice(k: ElementPlan, step: string): string | undefined {
+  if (!k.isChoice || step.length <= k.name.length || !step.startsWith(k.name)) return undefined;
+  return k.types.find((t) => k.name + choiceSuffix(t.code) === step)?.code;
 }
 
 /** Children of an element in its profile: the snapshot's, else its type profile's, else its type's. */
-function childElements(v: InstanceValidator, el: ElementPlan): ElementPlan[] {
-  if (el.children.length) return el.children;
+function childElements(v: InstanceValidator, el: ElementPlan, preferTypeProfile = false): ElementPlan[] {
   const t = el.types.length === 1 ? el.types[0]! : undefined;
-  if (t?.profiles.length) {
+  if (t?.profiles.length && (preferTypeProfile || el.children.length === 0)) {
     const plan = v.compiler.plan(t.profiles[0]!);
     if (plan) return plan.root.children;
   }
+  if (el.children.length) return el.children;
   return [...v.compiler.children(el, t).elements];
 }
 

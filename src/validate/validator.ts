@@ -5,6 +5,8 @@
  */
 import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import { choiceValue } from '../compile/fhir-types.js';
+import { compareLimit } from './limits.js';
+import { convertUcum } from './questionnaire/values.js';
 import { isPrimitiveCode, type ElementPlan, type StructurePlan, type TypeRef } from '../compile/plan.js';
 import { splitCanonical, type DefinitionSet } from '../load/definitions.js';
 import { howToProvide } from '../load/known-packages.js';
@@ -191,6 +193,8 @@ export class InstanceValidator {
     }
     const applied: Applied[] = [{ el: base.root }];
     const profiles = [...extraProfiles];
+    // ImplementationGuide.global: every resource of that type the guide covers must conform
+    for (const p of this.globalProfiles().get(rt) ?? []) if (!profiles.includes(p)) profiles.push(p);
     const meta = r.meta as Record<string, unknown> | undefined;
     const metaProfiles = meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]) : [];
     metaProfiles.forEach((p, i) => {
@@ -270,6 +274,25 @@ export class InstanceValidator {
     if (!bundle || loc.name !== 'resource' || loc.parent?.name !== 'entry') return undefined;
     const index = loc.parent.index;
     return { bundle, index, fullUrl: bundle.entry(index)?.fullUrl };
+  }
+
+  private globals?: Map<string, string[]>;
+
+  /** Resource type → the profiles loaded ImplementationGuides declare global for it (R4 ImplementationGuide.global). */
+  globalProfiles(): Map<string, string[]> {
+    if (this.globals) return this.globals;
+    const out = new Map<string, string[]>();
+    for (const e of this.defs.all('ImplementationGuide')) {
+      const ig = this.defs.read<{ global?: { type?: unknown; profile?: unknown }[] }>(e);
+      for (const g of Array.isArray(ig?.global) ? ig.global : []) {
+        if (typeof g?.type !== 'string' || typeof g.profile !== 'string') continue;
+        const list = out.get(g.type) ?? [];
+        if (!list.includes(g.profile)) list.push(g.profile);
+        out.set(g.type, list);
+      }
+    }
+    this.globals = out;
+    return out;
   }
 
   /** The resource a reference points at (contained or in the enclosing Bundle), if it can be found. */
@@ -648,11 +671,8 @@ export class InstanceValidator {
   private checkMinMaxValue(st: RunState, value: string | number | boolean, el: ElementPlan, loc: Loc): void {
     const f = el.facts;
     if (f.minValue === undefined && f.maxValue === undefined) return;
-    const cmp = (a: unknown, b: unknown): number | undefined => {
-      if (typeof a === 'number' && typeof b === 'number') return a - b;
-      if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
-      return undefined;
-    };
+    // dates and dateTimes by the time they stand for (an uncertain comparison is no verdict)
+    const cmp = compareLimit;
     if (f.minValue !== undefined && (cmp(value, f.minValue) ?? 0) < 0) {
       this.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${describeValue(f.minValue)}`, { el });
     }
@@ -672,8 +692,14 @@ export class InstanceValidator {
       const l = limit as Record<string, unknown>;
       if (typeof l.value !== 'number') continue;
       const sameUnit = (l.code ?? l.unit) === (q.code ?? q.unit) && (l.system === undefined || q.system === undefined || l.system === q.system);
-      if (!sameUnit) continue;
-      const diff = (q.value as number) - l.value;
+      // UCUM units are compared after converting the value into the limit's unit (mg against 1 g)
+      const inLimitUnit = sameUnit
+        ? (q.value as number)
+        : l.system === UCUM_SYSTEM && q.system === UCUM_SYSTEM && typeof l.code === 'string' && typeof q.code === 'string'
+          ? convertUcum(q.value as number, q.code, l.code)
+          : undefined;
+      if (inLimitUnit === undefined) continue;
+      const diff = inLimitUnit - l.value;
       if (Math.sign(diff) === sign) {
         this.report(
           st,
@@ -692,7 +718,7 @@ export class InstanceValidator {
     for (const a of applied) {
       const f = a.el.facts;
       if (!f.any) continue;
-      if (f.fixed && !equalsFixed(value, f.fixed.value)) {
+      if (f.fixed && !equalsFixed(value, f.fixed.value) && !isVersionedExtensionUrl(a.el, value, f.fixed.value)) {
         this.report(st, loc, 'error', 'value', 'fixed-value', `Value is ${describeValue(value)} but must be ${describeValue(f.fixed.value)} (fixed by the profile)`, { el: a.el });
       }
       if (f.pattern && !matchesPattern(value, f.pattern.value)) {
@@ -1333,4 +1359,14 @@ function editDistance(a: string, b: string, cap: number): number {
     if (rowMin >= cap) return cap;
   }
   return prev[b.length]!;
+}
+
+const UCUM_SYSTEM = 'http://unitsofmeasure.org';
+
+/**
+ * An extension's url pinned to a version (`<canonical>|1.0`) still names the definition whose url is
+ * fixed there; the extension checks report the version itself.
+ */
+function isVersionedExtensionUrl(el: ElementPlan, value: unknown, fixed: unknown): boolean {
+  return el.path.endsWith('Extension.url') && typeof value === 'string' && typeof fixed === 'string' && value.startsWith(fixed + '|');
 }

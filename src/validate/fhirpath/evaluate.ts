@@ -72,7 +72,11 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
   let fn: FhirpathCompiled | undefined;
   const get = (): FhirpathCompiled => {
     // resolveInternalTypes: false keeps fhirpath.js from tagging the instance's objects with __path__
-    fn ??= fhirpathJs.compile({ base: contextType, expression: text }, r4Model, { traceFn: noTrace, resolveInternalTypes: false });
+    fn ??= fhirpathJs.compile({ base: contextType, expression: text }, r4Model, {
+      traceFn: noTrace,
+      resolveInternalTypes: false,
+      userInvocationTable: VALIDATOR_FUNCTIONS,
+    } as Parameters<typeof fhirpathJs.compile>[2]);
     return fn;
   };
   if (eager) get();
@@ -92,14 +96,76 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
     // left out, %context is fhirpath.js' typed root node; passed in, it would be untyped
     if (env.context !== undefined && env.context !== node) vars.context = env.context;
     let out: unknown[];
+    const outer = activeEnv;
+    activeEnv = env;
     try {
       out = compiledFn(data, vars);
     } catch (e) {
       throw new InvariantEvaluationError(key, expression, message(e), { cause: e });
+    } finally {
+      activeEnv = outer;
     }
     return readResult(out);
   };
 }
+
+/**
+ * resolve(), conformsTo() and memberOf() (FHIR's FHIRPath additions), answered by the validator
+ * through the environment of the evaluation under way (evaluation is synchronous). Without the
+ * validator's answers they are errors, as fhirpath.js' own are offline.
+ */
+let activeEnv: FhirPathEnv | undefined;
+
+const dataOf = (i: unknown): unknown => (i instanceof fpTypes.ResourceNode ? (i as { data: unknown }).data : i);
+const typeOf = (i: unknown): string | null => {
+  const t = i instanceof fpTypes.ResourceNode ? (i as { path?: unknown; fhirNodeDataType?: unknown }) : undefined;
+  return typeof t?.fhirNodeDataType === 'string' ? t.fhirNodeDataType : null;
+};
+function need<K extends 'resolve' | 'conformsTo' | 'memberOf'>(name: K): NonNullable<FhirPathEnv[K]> {
+  const hook = activeEnv?.[name];
+  if (!hook) throw new Error(`${name}() cannot be evaluated here`);
+  return hook.bind(activeEnv) as NonNullable<FhirPathEnv[K]>;
+}
+function single(inputs: unknown[], name: string): unknown {
+  if (inputs.length > 1) throw new Error(`${name}: the input collection contains multiple items`);
+  return inputs[0];
+}
+
+const VALIDATOR_FUNCTIONS = {
+  resolve: {
+    fn: (inputs: unknown[]): unknown[] => {
+      const resolve = need('resolve');
+      const out: unknown[] = [];
+      for (const i of inputs) {
+        const d = dataOf(i);
+        const ref = typeof d === 'string' ? d : d && typeof d === 'object' && typeof (d as { reference?: unknown }).reference === 'string' ? (d as { reference: string }).reference : undefined;
+        const target = ref ? resolve(ref) : undefined;
+        if (target && typeof target === 'object') out.push(target);
+      }
+      return out;
+    },
+  },
+  conformsTo: {
+    fn: (inputs: unknown[], profile: string): unknown[] => {
+      const conformsTo = need('conformsTo');
+      const i = single(inputs, 'conformsTo');
+      if (i === undefined || typeof profile !== 'string') return [];
+      const v = conformsTo(dataOf(i), typeOf(i), profile);
+      return v === undefined ? [] : [v];
+    },
+    arity: { 1: ['String'] },
+  },
+  memberOf: {
+    fn: (inputs: unknown[], valueSet: string): unknown[] => {
+      const memberOf = need('memberOf');
+      const i = single(inputs, 'memberOf');
+      if (i === undefined || typeof valueSet !== 'string') return [];
+      const v = memberOf(dataOf(i), typeOf(i), valueSet);
+      return v === undefined ? [] : [v];
+    },
+    arity: { 1: ['String'] },
+  },
+};
 
 function readResult(out: unknown[]): InvariantResult {
   let n = 0;

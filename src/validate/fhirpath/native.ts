@@ -27,6 +27,14 @@ export interface FhirPathEnv {
   resource: unknown;
   rootResource: unknown;
   context?: unknown;
+  /**
+   * What the validator can answer inside profile invariants (FHIR's FHIRPath functions, R4 FHIRPath
+   * page §2.1.9.1.5): the resource a reference or canonical points at, whether a value conforms to
+   * a profile, whether a code is in a value set (undefined: cannot tell).
+   */
+  resolve?(reference: string): unknown;
+  conformsTo?(value: unknown, type: string | null, profile: string): boolean | undefined;
+  memberOf?(value: unknown, type: string | null, valueSet: string): boolean | undefined;
 }
 
 /**
