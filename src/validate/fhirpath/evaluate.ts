@@ -18,7 +18,7 @@
  * reports that as a warning. fhirpath.js' own exceptions (some are bare strings) never
  * escape.
  */
-import { baseInfoFor, fhirpathJs, fpContext, fpTypes, r4Model, type FhirpathCompiled } from './model.js';
+import { SAFE_REGEX_FUNCTIONS, baseInfoFor, fhirpathJs, fpContext, fpTypes, r4Model, type FhirpathCompiled } from './model.js';
 import {
   compileNative,
   effectiveExpression,
@@ -72,7 +72,7 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
   let fn: FhirpathCompiled | undefined;
   const get = (): FhirpathCompiled => {
     // resolveInternalTypes: false keeps fhirpath.js from tagging the instance's objects with __path__
-    fn ??= fhirpathJs.compile({ base: contextType, expression: text }, r4Model, { traceFn: noTrace, resolveInternalTypes: false });
+    fn ??= fhirpathJs.compile({ base: contextType, expression: text }, r4Model, { traceFn: noTrace, resolveInternalTypes: false, userInvocationTable: SAFE_REGEX_FUNCTIONS });
     return fn;
   };
   if (eager) get();

@@ -18,6 +18,7 @@
  * (a rare runtime case the native code does not model, such as Quantity comparison:
  * evaluate with fhirpath.js instead; `compileInvariant` does so).
  */
+import { compileRegex, UnsupportedRegex, type SafeRegex } from '../../model/regex.js';
 import { parseFhirPath, type Ast } from './parser.js';
 import * as model from './model.js';
 import type { BaseInfo, FpTemporal } from './model.js';
@@ -1422,13 +1423,12 @@ class Compiler {
       case 'matches': {
         this.arity(name, args, 1);
         const arg = param(args[0]!);
-        const cache = new Map<string, RegExp | Error>();
         return r(
           (c) => {
             const s = singleString(input(c));
             const re = singleString(arg.fn(c));
             if (re === undefined || s === undefined) return EMPTY;
-            return bool(regex(cache, re, 'us').test(s));
+            return bool(regex(re).find(s));
           },
           true,
           true,
@@ -1439,14 +1439,13 @@ class Compiler {
         this.arity(name, args, 2);
         const pat = param(args[0]!);
         const rep = param(args[1]!);
-        const cache = new Map<string, RegExp | Error>();
         return r(
           (c) => {
             const s = singleString(input(c));
             const re = singleString(pat.fn(c));
             const by = singleString(rep.fn(c));
             if (re === undefined || by === undefined || s === undefined) return EMPTY;
-            return [s.replace(regex(cache, re, 'gu'), by)];
+            return [regex(re, false).replaceAll(s, by)];
           },
           true,
           true,
@@ -1641,18 +1640,10 @@ class Compiler {
   }
 }
 
-function regex(cache: Map<string, RegExp | Error>, source: string, flags: string): RegExp {
-  let re = cache.get(source);
-  if (!re) {
-    try {
-      re = new RegExp(source, flags);
-    } catch (e) {
-      re = new FhirPathError(`Invalid regular expression: ${(e as Error).message}`);
-    }
-    cache.set(source, re);
-  }
-  if (re instanceof Error) throw re;
-  re.lastIndex = 0;
+/** A profile's pattern on the linear-time engine (see model/regex.ts); one it cannot run is an evaluation error. */
+function regex(source: string, dotAll = true): SafeRegex {
+  const re = compileRegex(source, { dotAll });
+  if (re instanceof UnsupportedRegex) throw new FhirPathError(re.message);
   return re;
 }
 
