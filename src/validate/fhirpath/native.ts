@@ -67,6 +67,18 @@ export class FhirPathError extends Error {
   override name = 'FhirPathError';
 }
 
+/**
+ * One evaluation went past its budget (items produced plus iteration steps): an expression
+ * such as `select(%resource.descendants()).select(%resource.descendants())` grows with the cube
+ * of the resource's size and would otherwise exhaust memory and kill the process.
+ */
+export class FhirPathTooCostlyError extends FhirPathError {
+  override name = 'FhirPathTooCostlyError';
+}
+
+/** Items plus steps one evaluation may spend; far above what any published invariant needs on a 50 MB bundle. */
+export const EVALUATION_BUDGET = 20_000_000;
+
 /** The native evaluator does not model this case: evaluate with fhirpath.js. */
 export class NativeUnsupportedError extends Error {
   override name = 'NativeUnsupportedError';
@@ -805,12 +817,22 @@ interface Ctx {
   resource: Coll | undefined;
   rootResource: Coll | undefined;
   context: Coll | undefined;
+  /** items made and steps taken so far in this evaluation (see EVALUATION_BUDGET) */
+  spent: number;
+}
+
+/** Count `n` items or steps against the evaluation's budget. */
+function spend(c: Ctx, n: number): void {
+  c.spent += n;
+  if (c.spent > EVALUATION_BUDGET) {
+    throw new FhirPathTooCostlyError(`evaluation stopped after ${EVALUATION_BUDGET} items and steps: the expression's cost grows too fast with this resource's size`);
+  }
 }
 
 function newCtx(rootNode: Node, env: FhirPathEnv, node: unknown, slots: number): Ctx {
   const root: Coll = [rootNode];
   // every field set here, so that all contexts share one shape
-  return { focus: root, root, env, node, memo: slots ? new Array<Coll | undefined>(slots) : null, resource: undefined, rootResource: undefined, context: undefined };
+  return { focus: root, root, env, node, memo: slots ? new Array<Coll | undefined>(slots) : null, resource: undefined, rootResource: undefined, context: undefined, spent: 0 };
 }
 
 type Fn = (c: Ctx) => Coll;
@@ -840,6 +862,7 @@ const TYPE_NAMES = (name: string): boolean => SYSTEM_TYPES.has(name) || availabl
 
 /** Runs `body` with `focus` as $this. */
 function withFocus(c: Ctx, focus: Coll, body: Fn): Coll {
+  spend(c, 1);
   const saved = c.focus;
   c.focus = focus;
   try {
@@ -1152,7 +1175,11 @@ class Compiler {
         return r(
           (c) => {
             const out: Item[] = [];
-            for (const i of input(c)) for (const v of withFocus(c, [i], proj.fn)) out.push(v);
+            for (const i of input(c)) {
+              const part = withFocus(c, [i], proj.fn);
+              spend(c, part.length);
+              for (const v of part) out.push(v);
+            }
             return out;
           },
           proj.throws,
@@ -1275,7 +1302,9 @@ class Compiler {
         return r(
           (c) => {
             const a = input(c);
-            return op(a, other.fn(c));
+            const b = other.fn(c);
+            spend(c, a.length + b.length);
+            return op(a, b);
           },
           name !== 'combine' || other.throws,
           false,
@@ -1342,6 +1371,7 @@ class Compiler {
             if (!all) return level;
             const out: Item[] = [];
             while (level.length) {
+              spend(c, level.length);
               for (const i of level) out.push(i);
               const next: Item[] = [];
               for (const i of level) if (i instanceof Node) childrenOf(i.d, i.x, i.p, next);
