@@ -3,6 +3,7 @@
  * is printed only with BARS_DEBUG=1.
  */
 import { LoadError } from '../load/types.js';
+import { neutraliseRunnerCommands, safeBlock } from '../model/text.js';
 import { UsageError } from './inputs.js';
 import { HelpRequested, validateCommand, VALIDATE_HELP } from './validate.js';
 import { toolVersion } from './version.js';
@@ -71,16 +72,17 @@ export async function main(argv: string[]): Promise<number> {
       io.stderr.write(`bars: ${(e as Error).message}\nRun "bars --help" for the commands and their options.\n`);
       return 2;
     }
+    // messages name files and package ids someone else chose: shown, never obeyed by a terminal or CI runner
     if (e instanceof UsageError) {
-      io.stderr.write(`bars: ${e.message}\n`);
+      io.stderr.write(neutraliseRunnerCommands(`bars: ${safeBlock(e.message)}\n`));
       return 2;
     }
     if (e instanceof LoadError) {
-      io.stderr.write(`bars: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+      io.stderr.write(neutraliseRunnerCommands(`bars: ${safeBlock(e.message)}\n${e.hint ? safeBlock(e.hint) + '\n' : ''}`));
       return 2;
     }
     io.stderr.write(
-      `bars: internal error: ${(e as Error)?.message ?? String(e)}\n` +
+      `bars: internal error: ${safeBlock((e as Error)?.message ?? String(e))}\n` +
         (process.env.BARS_DEBUG ? `${(e as Error)?.stack}\n` : 'This is a bug in bars-toolkit. Run again with BARS_DEBUG=1 for details and report it.\n'),
     );
     return 2;

@@ -1,7 +1,7 @@
 /**
  * `bars validate <files|folders|globs…>`
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createEngine, type Engine } from '../engine.js';
@@ -9,6 +9,7 @@ import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import { summarise, toResultIssue, type FileResult, type RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
+import { neutraliseRunnerCommands, oneLine, safeBlock } from '../model/text.js';
 import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
 import { applySuppressions, loadSuppressions } from './suppress.js';
@@ -304,7 +305,7 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
     out = await runValidate(args);
   } catch (e) {
     if (e instanceof LoadError) {
-      io.stderr.write(`bars: cannot load definitions: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+      io.stderr.write(neutraliseRunnerCommands(`bars: cannot load definitions: ${safeBlock(e.message)}\n${e.hint ? safeBlock(e.hint) + '\n' : ''}`));
       return 2;
     }
     throw e;
@@ -315,10 +316,10 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
   // the missing BaRS package set is explained once, after the run, by the note below
   const important = diags.filter((d) => d.severity !== 'information' && !(d.code === 'default-package-missing' && result.run?.notes?.length));
   if (important.length && !args.quiet) {
-    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
+    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity}: ${oneLine(d.message)}${d.file ? ` (${oneLine(d.file)})` : ''}\n`);
     if (important.length > 10) io.stderr.write(`bars: … and ${important.length - 10} more loading messages\n`);
   }
-  for (const n of result.run?.notes ?? []) io.stderr.write(`bars: ${n}\n`);
+  for (const n of result.run?.notes ?? []) io.stderr.write(neutraliseRunnerCommands(`bars: ${safeBlock(n)}\n`));
 
   for (const f of args.formats) {
     const render = renderers[f];
@@ -327,13 +328,11 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
         ? renderText(result, { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet })
         : await render(result);
     if (args.outputDir) {
-      mkdirSync(args.outputDir, { recursive: true });
       const file = join(args.outputDir, `bars-report.${EXTENSIONS[f]}`);
-      writeFileSync(file, text);
-      io.stderr.write(`bars: wrote ${relative(process.cwd(), file)}\n`);
+      writeReport(file, text, '--output-dir');
+      io.stderr.write(`bars: wrote ${oneLine(relative(process.cwd(), file))}\n`);
     } else if (args.output) {
-      mkdirSync(dirname(resolve(args.output)), { recursive: true });
-      writeFileSync(args.output, text);
+      writeReport(args.output, text, '--output');
     } else {
       io.stdout.write(text);
     }
@@ -352,3 +351,18 @@ export const EXTENSIONS: Record<OutputFormat, string> = {
 };
 
 export { toOperationOutcome };
+
+/** Write a report file, its folder made first; a path that cannot be written is the user's to fix, said plainly. */
+function writeReport(file: string, text: string, option: string): void {
+  const path = resolve(file);
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new UsageError(`${option}: ${file} is a folder; give a file name${option === '--output' ? ' (or use --output-dir <folder>)' : ''}`);
+  }
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, text);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new UsageError(`${option}: cannot write ${file}: ${err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a part of the path is a file, not a folder' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message}`);
+  }
+}

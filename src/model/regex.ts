@@ -89,7 +89,7 @@ export function compileRegex(pattern: string, opts: { dotAll?: boolean; ignoreCa
   try {
     const re = RE2JS.compile(toRe2Syntax(pattern), flags);
     made = {
-      find: (s) => re.matcher(s).find(),
+      find: (s) => re.test(s),
       matchesWhole: (s) => re.matches(s),
       replaceAll: (s, replacement) => re.matcher(s).replaceAll(replacement),
     };

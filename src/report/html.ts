@@ -5,6 +5,7 @@
  * results by file), with what TKW lacks: true severities, FHIRPath and line:col for every
  * issue, the offending payload lines, links to the guide, and the artefact versions used.
  */
+import { safeBlock } from '../model/text.js';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { truncate } from '../model/text.js';
 import { checksOf, counts, guideUrl, ruleSummaries, type Verdict } from './checks.js';
@@ -18,8 +19,9 @@ export interface HtmlOptions {
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Data as HTML text: special characters as entities, control characters made visible. */
 export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ESC[c]!);
+  return safeBlock(s).replace(/[&<>"']/g, (c) => ESC[c]!);
 }
 
 const VERDICT_CLASS: Record<Verdict, string> = { PASS: 'pass', 'FAIL – ERROR': 'fail-error', 'FAIL – WARNING': 'fail-warning', INFO: 'info', SUPPRESSED: 'suppressed' };
