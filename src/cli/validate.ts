@@ -20,7 +20,9 @@ import { missingPackageNote } from './missing-packages.js';
 
 export const VALIDATE_HELP = `Usage: bars validate <files|folders|globs...> [options]
 
-Validates FHIR R4 resources (JSON or XML). Folders are searched for *.json and *.xml.
+Validates FHIR R4 resources (JSON or XML). Folders are searched for *.json and *.xml; each
+file is validated once, and links that lead outside the folder given are not followed (a note
+says how many) unless --follow-symlinks is given.
 
 Options:
   --ig <ig>                 load an IG: name#version, a .tgz, a package or IG source folder, or a
@@ -52,6 +54,7 @@ Options:
   --now <date-time>         check token lifetimes as of this time (default: when the request was
                             sent, from a HAR entry or the Date header, else now)
   --no-bars                 plain FHIR validation, without the BaRS layer
+  --follow-symlinks         in folders, also follow links to files and folders outside them
 
 Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning), 2 usage or loading failure.
 `;
@@ -82,6 +85,8 @@ export interface ValidateArgs {
   publicKey?: string;
   now?: string;
   bars: boolean;
+  /** Folder walks follow links that lead outside the folder given. */
+  followSymlinks?: boolean;
 }
 
 export function parseValidateArgs(argv: string[]): ValidateArgs {
@@ -117,6 +122,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
         'public-key': { type: 'string' },
         now: { type: 'string' },
         'no-bars': { type: 'boolean' },
+        'follow-symlinks': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -169,6 +175,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     publicKey: v['public-key'] ?? (config.publicKey ? resolve(base, config.publicKey) : undefined),
     now: v.now,
     bars: v['no-bars'] !== true,
+    followSymlinks: v['follow-symlinks'] === true,
   };
   if (args.inputs.length === 0 && args.requests.length === 0 && args.jwts.length === 0) {
     throw new UsageError('No input: give files, folders or globs to validate (e.g. bars validate fixtures/), or --request <file>');
@@ -236,7 +243,7 @@ export interface RunOutput {
 /** Run a validation and build the JSON result (without printing). */
 export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine): Promise<RunOutput> {
   const t0 = performance.now();
-  const files = await expandInputs(args.inputs);
+  const { files, linksOutside } = await expandInputs(args.inputs, { followSymlinks: args.followSymlinks });
   const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
   if (files.length === 0 && !http) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
   const suppressions = args.suppress ? loadSuppressions(args.suppress) : [];
@@ -291,6 +298,14 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   };
   const note = missingPackageNote(engine.loaded.missingDefaults, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
   if (note) result.run!.notes = [note];
+  if (linksOutside.length) {
+    const shown = linksOutside.slice(0, 5).join(', ');
+    result.run!.diagnostics!.push({
+      severity: 'warning',
+      code: 'links-not-followed',
+      message: `${linksOutside.length} link${linksOutside.length === 1 ? '' : 's'} leading outside the folder${linksOutside.length === 1 ? ' was' : 's were'} not followed (${shown}${linksOutside.length > 5 ? ', …' : ''}); give --follow-symlinks to validate what they point at`,
+    });
+  }
   const failing = results.some((r) =>
     r.issues.some((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || (args.failOn === 'warning' && i.severity === 'warning'))),
   );
