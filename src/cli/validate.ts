@@ -12,6 +12,7 @@ import { renderText } from '../report/text.js';
 import { neutraliseRunnerCommands, oneLine, safeBlock } from '../model/text.js';
 import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
+import { writeReport } from './write-report.js';
 import { applySuppressions, loadSuppressions } from './suppress.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { toolVersion } from './version.js';
@@ -366,18 +367,3 @@ export const EXTENSIONS: Record<OutputFormat, string> = {
 };
 
 export { toOperationOutcome };
-
-/** Write a report file, its folder made first; a path that cannot be written is the user's to fix, said plainly. */
-function writeReport(file: string, text: string, option: string): void {
-  const path = resolve(file);
-  if (existsSync(path) && statSync(path).isDirectory()) {
-    throw new UsageError(`${option}: ${file} is a folder; give a file name${option === '--output' ? ' (or use --output-dir <folder>)' : ''}`);
-  }
-  try {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, text);
-  } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    throw new UsageError(`${option}: cannot write ${file}: ${err.code === 'ENOTDIR' || err.code === 'EEXIST' ? 'a part of the path is a file, not a folder' : err.code === 'EACCES' || err.code === 'EPERM' ? 'permission denied' : err.message}`);
-  }
-}

@@ -27,7 +27,8 @@ export interface WalkResult {
   unreadable: string[];
 }
 
-const inside = (root: string, real: string): boolean => {
+/** `real` is `root` or lies under it (both real paths). */
+export const isInside = (root: string, real: string): boolean => {
   const rel = relative(root, real);
   return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
 };
@@ -61,7 +62,7 @@ export function walkFolder(folder: string, opts: WalkOptions): WalkResult {
         const l = lstatSync(p);
         if (l.isSymbolicLink()) {
           real = realpathSync(p);
-          if (!opts.followSymlinks && !inside(root, real)) {
+          if (!opts.followSymlinks && !isInside(root, real)) {
             result.linksOutside.push(p);
             continue;
           }

@@ -98,3 +98,34 @@ describe('data from payloads and file names in the report formats', () => {
     expect(JSON.parse(sarif).runs[0].results[0].message.text).toContain('::error::injected');
   });
 });
+
+describe('bars report: source excerpts of a result from elsewhere', () => {
+  it('reads only files under the folder given, named by relative paths without ".."; never absolute paths or links out', async () => {
+    const { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const base = mkdtempSync(join(tmpdir(), 'bars-report-src-'));
+    const root = join(base, 'work');
+    mkdirSync(join(root, 'ex'), { recursive: true });
+    writeFileSync(join(base, 'secret.txt'), 'TOP-SECRET-LINE\n');
+    writeFileSync(join(root, 'ex', 'p.json'), '{\n  "resourceType": "Patient",\n  "nmae": []\n}\n');
+    symlinkSync(join(base, 'secret.txt'), join(root, 'ex', 'link.json'));
+    const issue = { severity: 'error' as const, code: 'structure' as const, message: 'm', expression: 'Patient.nmae', line: 1, column: 1, ruleId: 'unknown-element', source: null };
+    const forged: RunResult = {
+      tool: { name: 'bars-toolkit', version: '0' },
+      summary: { files: 5, valid: 0, errors: 5, warnings: 0, information: 0, durationMs: 1 },
+      results: ['ex/p.json', join(base, 'secret.txt'), 'ex/../../secret.txt', '../secret.txt', 'ex/link.json'].map((file) => ({
+        file,
+        resourceType: 'Patient',
+        profiles: [],
+        valid: false,
+        issues: [issue],
+      })),
+    };
+    const html = renderHtml(forged, { sourceRoot: root });
+    expect(html).toContain('&quot;resourceType&quot;: &quot;Patient&quot;');
+    expect(html).not.toContain('TOP-SECRET-LINE');
+    // the same result rendered by the run that made it (no sourceRoot) reads what it names
+    expect(renderHtml(forged)).toContain('TOP-SECRET-LINE');
+  });
+});
