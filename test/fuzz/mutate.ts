@@ -17,6 +17,15 @@ export interface FuzzInput {
   input: string | Uint8Array;
 }
 
+/** Sizes of the expensive mutations: the defaults are the worst case; a long run may use smaller ones to cover more inputs. */
+export interface FuzzSizes {
+  /** Largest huge value, in characters. */
+  huge: number;
+  /** Deepest nesting added. */
+  depth: number;
+}
+export const FULL_SIZES: FuzzSizes = { huge: 2_000_000, depth: 5000 };
+
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Every path to a value inside a JSON document (object keys and array indexes). */
@@ -74,27 +83,27 @@ function textMutations(f: Fixture): fc.Arbitrary<FuzzInput>[] {
   ];
 }
 
-function jsonMutations(f: Fixture): fc.Arbitrary<FuzzInput>[] {
+function jsonMutations(f: Fixture, z: FuzzSizes): fc.Arbitrary<FuzzInput>[] {
   const doc = f.json as Json;
   const all = paths(doc);
   const pick = fc.nat({ max: all.length - 1 }).map((i) => all[i]!);
   const mk = (mutation: string, v: Json | string): FuzzInput => ({ fixture: f.name, mutation, input: typeof v === 'string' ? v : JSON.stringify(v) });
   return [
     fc.tuple(pick, anyJson).map(([p, v]) => mk('type-swap', replaceAt(doc, p, () => v))),
-    fc.tuple(pick, fc.integer({ min: 50, max: 3000 }), fc.boolean()).map(([p, depth, arrays]) =>
+    fc.tuple(pick, fc.integer({ min: 50, max: Math.max(50, Math.min(3000, z.depth)) }), fc.boolean()).map(([p, depth, arrays]) =>
       mk('deep-nesting', replaceAt(doc, p, (old) => {
         let v = old;
         for (let i = 0; i < depth; i++) v = arrays ? [v] : { extension: v } as Json;
         return v;
       })),
     ),
-    fc.tuple(pick, fc.integer({ min: 10_000, max: 2_000_000 }), fc.constantFrom('a', ' ', '\u00e9', '0', '\\"')).map(([p, n, ch]) =>
+    fc.tuple(pick, fc.integer({ min: 10_000, max: Math.max(10_000, z.huge) }), fc.constantFrom('a', ' ', '\u00e9', '0', '\\"')).map(([p, n, ch]) =>
       mk('huge-value', replaceAt(doc, p, () => ch.repeat(Math.ceil(n / ch.length)))),
     ),
     fc.tuple(pick, fc.integer({ min: 1000, max: 100_000 })).map(([p, n]) =>
       mk('huge-array', replaceAt(doc, p, (old) => {
         // at most ~8 MB of text whatever is repeated
-        const count = Math.max(1, Math.min(n, Math.floor(8_000_000 / (JSON.stringify(old)?.length ?? 4))));
+        const count = Math.max(1, Math.min(n, Math.floor((4 * z.huge) / (JSON.stringify(old)?.length ?? 4))));
         return Array.from({ length: count }, () => old);
       })),
     ),
@@ -110,14 +119,14 @@ function jsonMutations(f: Fixture): fc.Arbitrary<FuzzInput>[] {
   ];
 }
 
-function xmlMutations(f: Fixture): fc.Arbitrary<FuzzInput>[] {
+function xmlMutations(f: Fixture, z: FuzzSizes): fc.Arbitrary<FuzzInput>[] {
   const t = f.text;
   const tags = [...t.matchAll(/<([A-Za-z][\w.-]*)(\s[^<>]*?)?(\/?)>/g)];
   if (!tags.length) return [];
   const pick = fc.nat({ max: tags.length - 1 }).map((i) => tags[i]!);
   const mk = (mutation: string, input: string): FuzzInput => ({ fixture: f.name, mutation, input });
   return [
-    fc.tuple(pick, fc.integer({ min: 50, max: 5000 })).map(([m, depth]) => {
+    fc.tuple(pick, fc.integer({ min: 50, max: Math.max(50, z.depth) })).map(([m, depth]) => {
       const i = m.index! + m[0].length;
       return mk('deep-nesting', m[3] ? t : `${t.slice(0, i)}${'<extension url="x">'.repeat(depth)}${'</extension>'.repeat(depth)}${t.slice(i)}`);
     }),
@@ -126,7 +135,7 @@ function xmlMutations(f: Fixture): fc.Arbitrary<FuzzInput>[] {
       const i = m.index! + 1 + m[1]!.length;
       return mk('duplicate-attribute', attr ? `${t.slice(0, i)} ${attr[1]}${t.slice(i)}` : t);
     }),
-    fc.tuple(pick, fc.integer({ min: 10_000, max: 2_000_000 }), fc.constantFrom('a', '&amp;', '&#233;', ' ')).map(([m, n, ch]) => {
+    fc.tuple(pick, fc.integer({ min: 10_000, max: Math.max(10_000, z.huge) }), fc.constantFrom('a', '&amp;', '&#233;', ' ')).map(([m, n, ch]) => {
       const i = m.index! + 1 + m[1]!.length;
       return mk('huge-value', `${t.slice(0, i)} value="${ch.repeat(Math.ceil(n / ch.length))}"${t.slice(i)}`);
     }),
@@ -139,9 +148,9 @@ function xmlMutations(f: Fixture): fc.Arbitrary<FuzzInput>[] {
 }
 
 /** One arbitrary over all fixtures and all mutations that apply to each. */
-export function fuzzInputs(fixtures: Fixture[]): fc.Arbitrary<FuzzInput> {
+export function fuzzInputs(fixtures: Fixture[], z: FuzzSizes = FULL_SIZES): fc.Arbitrary<FuzzInput> {
   const per = fixtures.map((f) => {
-    const ms = [...textMutations(f), ...(f.json !== undefined && f.json !== null && typeof f.json === 'object' ? jsonMutations(f) : []), ...(/^\s*</.test(f.text) ? xmlMutations(f) : [])];
+    const ms = [...textMutations(f), ...(f.json !== undefined && f.json !== null && typeof f.json === 'object' ? jsonMutations(f, z) : []), ...(/^\s*</.test(f.text) ? xmlMutations(f, z) : [])];
     return fc.oneof(...ms);
   });
   return fc.oneof(...per);

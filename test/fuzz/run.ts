@@ -10,7 +10,7 @@ import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
 import { loadFixtures } from './check.js';
-import { fuzzInputs, type FuzzInput } from './mutate.js';
+import { FULL_SIZES, fuzzInputs, type FuzzInput } from './mutate.js';
 
 const { values } = parseArgs({
   options: {
@@ -19,6 +19,9 @@ const { values } = parseArgs({
     'timeout-ms': { type: 'string', default: '20000' },
     out: { type: 'string', default: 'fuzz-failures.json' },
     batch: { type: 'string', default: '200' },
+    /** Largest huge value (characters) and deepest nesting added; smaller covers more inputs per hour. */
+    'max-huge': { type: 'string' },
+    'max-depth': { type: 'string' },
   },
 });
 const runs = Number(values.runs);
@@ -92,13 +95,27 @@ class Runner {
 }
 
 const fixtures = loadFixtures();
-const arb = fuzzInputs(fixtures);
+const sizes = { huge: Number(values['max-huge'] ?? FULL_SIZES.huge), depth: Number(values['max-depth'] ?? FULL_SIZES.depth) };
+const arb = fuzzInputs(fixtures, sizes);
 const runner = new Runner();
 const failures: Failure[] = [];
 const counts = { crash: 0, hang: 0, malformed: 0 };
 let slowest = { ms: 0, mutation: '', fixture: '' };
 const t0 = performance.now();
 let done = 0;
+
+/** The summary line (also when the run is stopped early: it then says how many inputs ran). */
+function summary(stopped: boolean): string {
+  const wall = (performance.now() - t0) / 1000;
+  return `fuzz: runs=${done}${stopped ? ` (stopped early of ${runs})` : ''} crashes=${counts.crash} hangs=${counts.hang} malformed=${counts.malformed} wall=${wall.toFixed(1)}s seed=${seed} fixtures=${fixtures.length} timeout=${timeoutMs}ms max-huge=${sizes.huge} max-depth=${sizes.depth} slowest=${slowest.ms.toFixed(0)}ms (${slowest.mutation} of ${slowest.fixture})${failures.length ? ` failures in ${values.out}` : ''}\n`;
+}
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    process.stdout.write(summary(true));
+    process.exit(failures.length ? 1 : 130);
+  });
+}
+
 for (let b = 0; done < runs; b++) {
   const inputs: FuzzInput[] = fc.sample(arb, { numRuns: Math.min(batch, runs - done), seed: seed + b });
   for (let i = 0; i < inputs.length; i++) {
@@ -110,6 +127,7 @@ for (let b = 0; done < runs; b++) {
       counts[kind]++;
       const head = typeof x.input === 'string' ? x.input.slice(0, 300) : Buffer.from(x.input.subarray(0, 300)).toString('latin1');
       failures.push({ kind, detail: r.crash ?? r.problem ?? `no answer within ${timeoutMs} ms`, fixture: x.fixture, mutation: x.mutation, seed, batchIndex: b, index: i, inputHead: head });
+      writeFileSync(values.out!, JSON.stringify(failures, null, 2));
     }
     done++;
     if (done % 1000 === 0) {
@@ -118,9 +136,5 @@ for (let b = 0; done < runs; b++) {
   }
 }
 await runner.stop();
-const wall = (performance.now() - t0) / 1000;
-if (failures.length) writeFileSync(values.out!, JSON.stringify(failures, null, 2));
-process.stdout.write(
-  `fuzz: runs=${done} crashes=${counts.crash} hangs=${counts.hang} malformed=${counts.malformed} wall=${wall.toFixed(1)}s seed=${seed} fixtures=${fixtures.length} timeout=${timeoutMs}ms slowest=${slowest.ms.toFixed(0)}ms (${slowest.mutation} of ${slowest.fixture})${failures.length ? ` failures in ${values.out}` : ''}\n`,
-);
+process.stdout.write(summary(false));
 process.exitCode = failures.length ? 1 : 0;
