@@ -74,4 +74,12 @@ describe('parseFhirXml', () => {
     expect(r.issues[0]).toMatchObject({ severity: 'fatal' });
     expect(r.issues[0]!.message).toMatch(/lone UTF-16 surrogate/);
   });
+
+  it.each(['<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-8"?>\n', '<!-- only a comment -->'])('a document with no element (%j) is a located fatal issue', async (text) => {
+    const e = await plainEngine();
+    const r = parseFhirXml(text, e.validator.compiler);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]!.line).toBeGreaterThanOrEqual(1);
+    expect(r.issues[0]!.column).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -143,6 +143,9 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
   if (check !== true) {
     const { line, col, msg, code } = check.err;
     let offset = offsetOfLineColumn(forParser, line, col);
+    // the library gives no column when the document has no element at all ("Start tag
+    // expected"): the element was expected where the text ends
+    if (!Number.isFinite(offset)) offset = forParser.length;
     if (shrunk) offset = shrunk.original(offset);
     // the library lists unclosed elements as a JSON array: say what happened instead
     const unclosed = code === 'InvalidXml' && /^Invalid '\[/.test(msg) ? [...msg.matchAll(/"([^"]+)"/g)].map((m) => `<${m[1]}>`) : undefined;

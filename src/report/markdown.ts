@@ -16,7 +16,7 @@ const cell = (s: unknown): string =>
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/[\\`*_{}[\]()#+\-.!|~:@]/g, '\\$&');
+    .replace(/[\\`*_[\]()!|~]/g, '\\$&');
 /** The same shown as code (backticks around data could be closed by the data itself). */
 const code = (s: unknown): string => `<code>${cell(s)}</code>`;
 

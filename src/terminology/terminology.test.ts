@@ -138,6 +138,13 @@ describe('ValueSet membership and expansion (local)', () => {
     expect(r.message).toMatch(/regex filter on concept cannot be applied.*backreferences/);
   });
 
+  it('a display that is not a string (a number or an object from a malformed payload) is left to the type check, not a crash', async () => {
+    for (const display of [42, { text: 'Red' }, ['Red']]) {
+      const r = await (await term()).validateCode(VS('explicit'), { system: CS, code: 'red', display: display as unknown as string });
+      expect(r.result).toBe('valid');
+    }
+  });
+
   it('the expansion carries displays: the value set\'s own, else the code system\'s', async () => {
     expect((await term()).expand(VS('explicit'))).toEqual([
       { system: CS, code: 'red', display: 'Red' },
