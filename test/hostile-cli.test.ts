@@ -80,4 +80,16 @@ describe('hostile inputs through the bars command', () => {
     expect(report.status).toBe(2);
     noTrace(report.stderr);
   });
+
+  it('bars packages list: a package name from an IG folder cannot start a runner command or send escapes', () => {
+    const ig = join(tmp, 'ig-hostile-name');
+    mkdirSync(ig, { recursive: true });
+    writeFileSync(join(ig, 'package.json'), JSON.stringify({ name: '::error::pwned\u001b[2J', version: '1.0.0' }));
+    writeFileSync(join(ig, 'cs.json'), JSON.stringify({ resourceType: 'CodeSystem', url: 'http://example.org/cs', status: 'active', content: 'complete', concept: [{ code: 'a' }] }));
+    const r = bars(['packages', 'list', '--ig', ig, '--offline']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toContain('pwned');
+    for (const line of (r.stdout + r.stderr).split('\n')) expect(line).not.toMatch(/^\s*::/);
+    expect(r.stdout + r.stderr).not.toMatch(/\x1b/);
+  });
 });

@@ -34,6 +34,17 @@ function ignoreClosedPipes(): void {
   }
 }
 
+/**
+ * Output streams for commands that print names, URLs and messages from packages as they are
+ * (`packages`, `snapshot`): control characters made visible and no line starting with a CI
+ * runner command. JSON output passes unchanged in meaning (its strings escape these already).
+ */
+function guarded<T extends { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }>(io: T): T {
+  const wrap = (s: NodeJS.WritableStream): NodeJS.WritableStream =>
+    Object.assign(Object.create(s) as NodeJS.WritableStream, { write: (text: string) => s.write(neutraliseRunnerCommands(safeBlock(text))) });
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+}
+
 export async function main(argv: string[]): Promise<number> {
   ignoreClosedPipes();
   const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true };
@@ -43,9 +54,9 @@ export async function main(argv: string[]): Promise<number> {
       case 'validate':
         return await validateCommand(rest, io);
       case 'packages':
-        return await (await import('./packages.js')).packagesCommand(rest, io);
+        return await (await import('./packages.js')).packagesCommand(rest, guarded(io));
       case 'snapshot':
-        return await (await import('./snapshot.js')).snapshotCommand(rest, io);
+        return await (await import('./snapshot.js')).snapshotCommand(rest, guarded(io));
       case 'report':
         return await (await import('./report.js')).reportCommand(rest, io);
       case '--version':

@@ -17,7 +17,8 @@ const visible = (c: string): string => {
   if (c === '\n') return '\\n';
   if (c === '\r') return '\\r';
   const code = c.charCodeAt(0);
-  return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0').toUpperCase()}` : `\\u${code.toString(16).padStart(4, '0').toUpperCase()}`;
+  // C0 as \xHH (short); the rest as \uHHHH, which is also a valid escape inside a JSON string
+  return code < 0x20 ? `\\x${code.toString(16).padStart(2, '0').toUpperCase()}` : `\\u${code.toString(16).padStart(4, '0').toUpperCase()}`;
 };
 
 /** A value from data, on one line, with every unsafe character written as a visible escape (`\n`, `\x1B`, `\u202E`). */

@@ -72,7 +72,7 @@ describe('data from payloads and file names in the report formats', () => {
 
   it('neutraliseRunnerCommands and oneLine', () => {
     expect(neutraliseRunnerCommands('ok\n  ::error::x\n##[error]y\n##vso[task.setvariable]z\nnot :: here')).toBe('ok\n  :\u200B:error::x\n#\u200B#[error]y\n#\u200B#vso[task.setvariable]z\nnot :: here');
-    expect(oneLine('a\r\nb\tc\x00\x9b')).toBe('a\\r\\nb\tc\\x00\\x9B');
+    expect(oneLine('a\r\nb\tc\x00\x9b')).toBe('a\\r\\nb\tc\\x00\\u009B');
   });
 
   it('markdown: HTML and Markdown syntax from data are shown as text, not rendered', () => {
