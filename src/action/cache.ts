@@ -2,6 +2,7 @@
  * The FHIR package folder, cached between workflow runs with GitHub's cache service. Outside
  * GitHub (or when the service is unavailable) this does nothing: the run just downloads again.
  */
+import { escData } from './commands.js';
 import { existsSync } from 'node:fs';
 
 async function cacheModule(): Promise<typeof import('@actions/cache') | undefined> {
@@ -20,7 +21,7 @@ export async function restorePackageCache(dir: string, key: string): Promise<boo
   try {
     return (await cache.restoreCache([dir], key, ['bars-fhir-packages-'])) !== undefined;
   } catch (e) {
-    process.stdout.write(`::warning::FHIR package cache not restored: ${(e as Error).message}\n`);
+    process.stdout.write(`::warning::FHIR package cache not restored: ${escData((e as Error).message)}\n`);
     return false;
   }
 }
@@ -32,6 +33,6 @@ export async function savePackageCache(dir: string, key: string): Promise<void> 
     await cache.saveCache([dir], key);
   } catch (e) {
     // "already exists" is the normal case on a warm cache
-    if (!/already exists|reserve/i.test((e as Error).message)) process.stdout.write(`::warning::FHIR package cache not saved: ${(e as Error).message}\n`);
+    if (!/already exists|reserve/i.test((e as Error).message)) process.stdout.write(`::warning::FHIR package cache not saved: ${escData((e as Error).message)}\n`);
   }
 }

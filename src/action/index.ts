@@ -1,4 +1,5 @@
 /** Entry point of the bundled GitHub Action. */
+import { escData } from './commands.js';
 import { runAction } from './main.js';
 
 runAction().then(
@@ -6,7 +7,7 @@ runAction().then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stdout.write(`::error::bars-toolkit action failed: ${(e as Error)?.message ?? String(e)}\n`);
+    process.stdout.write(`::error::bars-toolkit action failed: ${escData((e as Error)?.message ?? String(e))}\n`);
     process.exitCode = 2;
   },
 );

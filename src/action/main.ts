@@ -4,6 +4,7 @@
  * folder cached between runs. Bundled into action/dist/index.cjs (npm run build:action), so
  * users need no npm install. Inputs arrive as INPUT_* environment variables.
  */
+import { escData, escProp } from './commands.js';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, relative, resolve } from 'node:path';
@@ -30,10 +31,6 @@ function setOutput(name: string, value: string | number): void {
   if (file) appendFileSync(file, `${name}=${String(value).replace(/\r?\n/g, ' ')}\n`);
   else process.stdout.write(`::set-output name=${name}::${value}\n`);
 }
-
-// workflow-command escaping: data and properties differ (properties also escape ':' and ',')
-const escData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
-const escProp = (s: string): string => escData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 
 export async function runAction(): Promise<number> {
   const workspace = process.env.GITHUB_WORKSPACE ?? process.cwd();

@@ -104,4 +104,11 @@ describe('dedupe of BaRS issues', () => {
     const existing = [issue('BARS-CORE-13', 'Bundle.entry[3].resource.identifier[0].value', 'bad check digit'), issue('bars-necessity-must', 'Bundle.entry[1].resource', m, 'http://x/sd|1')];
     expect(dedupe(existing, added)).toEqual([added[0], added[2], added[3], added[4]]);
   });
+
+  it('is linear: 60 000 issues sharing one message at distinct places (a fuzzed payload took 15 s)', () => {
+    const added = Array.from({ length: 60_000 }, (_, n) => issue('bars-necessity-should-not', `Bundle.entry[0].resource.extension[${n}]`, 'SHOULD NOT be populated'));
+    const t0 = performance.now();
+    expect(dedupe([], [...added, added[5]!])).toHaveLength(60_000);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
 });

@@ -1,9 +1,9 @@
 /**
  * Turning `bars validate` arguments (files, folders, globs) into the list of files to check.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import { glob } from 'glob';
+import { walkFolder } from '../model/folder-walk.js';
 
 export class UsageError extends Error {
   constructor(message: string) {
@@ -19,30 +19,26 @@ function isResourceFile(n: string): boolean {
   return /\.(json|xml)$/i.test(n) && n !== 'package.json' && n !== 'package-lock.json' && !n.endsWith('.schema.json') && !n.endsWith('.request.json');
 }
 
-function walk(dir: string, out: string[]): void {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch (e) {
-    throw new UsageError(`Cannot read folder ${dir}: ${(e as Error).message}`);
-  }
-  for (const n of names) {
-    if (n.startsWith('.')) continue;
-    const p = join(dir, n);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (st.isDirectory()) {
-      if (!SKIP.has(n)) walk(p, out);
-    } else if (isResourceFile(n)) out.push(p);
-  }
+export interface ExpandedInputs {
+  files: string[];
+  /** Links inside the given folders that were not followed, because they lead out of them. */
+  linksOutside: string[];
 }
 
-export async function expandInputs(args: string[]): Promise<string[]> {
+/**
+ * Files to validate from the arguments. Folder walks see each file once (links looping back
+ * are not walked again) and, unless `followSymlinks`, leave out links that lead outside the
+ * folder given.
+ */
+export async function expandInputs(args: string[], opts: { followSymlinks?: boolean } = {}): Promise<ExpandedInputs> {
   const out: string[] = [];
+  const linksOutside: string[] = [];
+  const walk = (dir: string): void => {
+    const w = walkFolder(dir, { followSymlinks: opts.followSymlinks, skipDirs: SKIP, include: isResourceFile });
+    if (w.unreadable.includes(dir)) throw new UsageError(`Cannot read folder ${dir}`);
+    out.push(...w.files.map((f) => f.path));
+    linksOutside.push(...w.linksOutside);
+  };
   for (const a of args) {
     let st;
     try {
@@ -50,7 +46,7 @@ export async function expandInputs(args: string[]): Promise<string[]> {
     } catch {
       st = undefined;
     }
-    if (st?.isDirectory()) walk(a, out);
+    if (st?.isDirectory()) walk(a);
     else if (st?.isFile()) out.push(a);
     else if (/[*?[{]/.test(a)) {
       const matches = (await glob(a, { nodir: true })).sort();
@@ -60,5 +56,5 @@ export async function expandInputs(args: string[]): Promise<string[]> {
       throw new UsageError(`No such file or folder: ${a}`);
     }
   }
-  return [...new Set(out)];
+  return { files: [...new Set(out)], linksOutside };
 }

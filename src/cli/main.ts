@@ -3,6 +3,7 @@
  * is printed only with BARS_DEBUG=1.
  */
 import { LoadError } from '../load/types.js';
+import { neutraliseRunnerCommands, safeBlock } from '../model/text.js';
 import { UsageError } from './inputs.js';
 import { renderMainHelp } from './reference.js';
 import { HelpRequested, validateCommand, VALIDATE_HELP } from './validate.js';
@@ -25,7 +26,17 @@ function ignoreClosedPipes(): void {
   }
 }
 
-/** `startedAt`: when the process started, in performance.now() time (bin/bars.js passes 0), so run times include start-up. */
+/**
+ * Output streams for commands that print names, URLs and messages from packages as they are
+ * (`packages`, `snapshot`): control characters made visible and no line starting with a CI
+ * runner command. JSON output passes unchanged in meaning (its strings escape these already).
+ */
+function guarded<T extends { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }>(io: T): T {
+  const wrap = (s: NodeJS.WritableStream): NodeJS.WritableStream =>
+    Object.assign(Object.create(s) as NodeJS.WritableStream, { write: (text: string) => s.write(neutraliseRunnerCommands(safeBlock(text))) });
+  return { ...io, stdout: wrap(io.stdout), stderr: wrap(io.stderr) };
+}
+
 export async function main(argv: string[], startedAt?: number): Promise<number> {
   ignoreClosedPipes();
   const io = { stdout: process.stdout, stderr: process.stderr, isTTY: process.stdout.isTTY === true };
@@ -35,9 +46,9 @@ export async function main(argv: string[], startedAt?: number): Promise<number> 
       case 'validate':
         return await validateCommand(rest, io, startedAt);
       case 'packages':
-        return await (await import('./packages.js')).packagesCommand(rest, io);
+        return await (await import('./packages.js')).packagesCommand(rest, guarded(io));
       case 'snapshot':
-        return await (await import('./snapshot.js')).snapshotCommand(rest, io);
+        return await (await import('./snapshot.js')).snapshotCommand(rest, guarded(io));
       case 'report':
         return await (await import('./report.js')).reportCommand(rest, io);
       case 'serve':
@@ -68,16 +79,17 @@ export async function main(argv: string[], startedAt?: number): Promise<number> 
       io.stderr.write(`bars: ${(e as Error).message}\nRun "bars --help" for the commands and their options.\n`);
       return 2;
     }
+    // messages name files and package ids someone else chose: shown, never obeyed by a terminal or CI runner
     if (e instanceof UsageError) {
-      io.stderr.write(`bars: ${e.message}\n`);
+      io.stderr.write(neutraliseRunnerCommands(`bars: ${safeBlock(e.message)}\n`));
       return 2;
     }
     if (e instanceof LoadError) {
-      io.stderr.write(`bars: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+      io.stderr.write(neutraliseRunnerCommands(`bars: ${safeBlock(e.message)}\n${e.hint ? safeBlock(e.hint) + '\n' : ''}`));
       return 2;
     }
     io.stderr.write(
-      `bars: internal error: ${(e as Error)?.message ?? String(e)}\n` +
+      `bars: internal error: ${safeBlock((e as Error)?.message ?? String(e))}\n` +
         (process.env.BARS_DEBUG ? `${(e as Error)?.stack}\n` : 'This is a bug in bars-toolkit. Run again with BARS_DEBUG=1 for details and report it.\n'),
     );
     return 2;

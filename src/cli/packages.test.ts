@@ -190,6 +190,72 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
     });
   });
 
+  describe('a hostile package.json cannot steer paths (names and versions are checked as FHIR package ids)', () => {
+    /** A package whose package.json says what the test wants, as a .tgz and as a folder, next to a victim folder. */
+    async function hostile(label: string, packageJson: Record<string, unknown>) {
+      const root = join(tmp, `hostile-${label}`);
+      const cache = join(root, 'a', 'b', 'cache');
+      const victim = join(root, 'victim');
+      mkdirSync(cache, { recursive: true });
+      mkdirSync(victim, { recursive: true });
+      writeFileSync(join(victim, 'keep.txt'), 'precious');
+      const src = writePackage(join(root, 'src'), pkg('example.hostile', '1.0.0'));
+      writeFileSync(join(src, 'package', 'package.json'), JSON.stringify(packageJson));
+      const tgz = join(root, 'hostile.tgz');
+      await (await import('../../test/support/packages.js')).packTgz(src, tgz);
+      return { root, cache, victim, src, tgz };
+    }
+    const listAll = (dir: string): string[] => readdirSync(dir, { recursive: true }).map(String).sort();
+
+    it.each([
+      ['name ".." with version "/../../victim"', { name: '..', version: '/../../victim' }],
+      ['name "../../x"', { name: '../../x', version: '1.0.0' }],
+      ['version with a backslash', { name: 'example.ok', version: '1.0\\..\\..' }],
+      ['a dependency named "../../dep"', { name: 'example.ok', version: '1.0.0', dependencies: { '../../dep': '1.0.0' } }],
+      ['a dependency version "../.."', { name: 'example.ok', version: '1.0.0', dependencies: { 'example.dep': '../..' } }],
+    ])('%s: refused (exit 2, clear message) for a .tgz and a folder; nothing written or deleted outside the cache', async (label, json) => {
+      const h = await hostile(label.replace(/[^a-z]/gi, ''), json);
+      const before = listAll(h.root);
+      for (const what of [h.tgz, h.src]) {
+        const r = await bars(['packages', 'add', what, '--package-cache', h.cache], { home });
+        expect(r.code, r.stdout + r.stderr).toBe(2);
+        expect(r.stderr).toMatch(/not a valid FHIR package (name|version)/);
+        expect(looksLikeStackTrace(r.stderr)).toBe(false);
+        expect(readFileSync(join(h.victim, 'keep.txt'), 'utf8')).toBe('precious');
+        expect(listAll(h.root)).toEqual(before);
+      }
+    });
+
+    it('--as gives a usable identity to a package whose own package.json name is unusable', async () => {
+      const h = await hostile('as', { name: '../../x', version: '1.0.0' });
+      const r = await bars(['packages', 'add', h.tgz, '--as', 'example.renamed#1.0.0', '--package-cache', h.cache], { home });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(h.cache)).toEqual(['example.renamed#1.0.0']);
+    });
+
+    it('a package folder holding a link to a file outside it: the link is not copied into the cache', async () => {
+      const h = await hostile('link', { name: 'example.linked', version: '1.0.0' });
+      (await import('node:fs')).symlinkSync(join(h.victim, 'keep.txt'), join(h.src, 'package', 'Outside.json'));
+      const r = await bars(['packages', 'add', h.src, '--package-cache', h.cache], { home });
+      expect(r.code, r.stderr).toBe(0);
+      expect(readdirSync(join(h.cache, 'example.linked#1.0.0', 'package'))).not.toContain('Outside.json');
+    });
+
+    it('a file that is not a tarball, and a truncated tarball: a clear message, not an internal error', async () => {
+      const h = await hostile('broken', { name: 'example.broken', version: '1.0.0' });
+      const garbage = join(h.root, 'garbage.tgz');
+      writeFileSync(garbage, 'this is not gzip data at all');
+      const truncated = join(h.root, 'truncated.tgz');
+      writeFileSync(truncated, readFileSync(h.tgz).subarray(0, 60));
+      for (const f of [garbage, truncated]) {
+        const r = await bars(['packages', 'add', f, '--package-cache', h.cache], { home });
+        expect(r.code).toBe(2);
+        expect(r.stderr).toContain(`${f} is not a readable .tgz package`);
+        expect(looksLikeStackTrace(r.stderr)).toBe(false);
+      }
+    });
+  });
+
   it('bad arguments are usage errors (exit code 2), not crashes', async () => {
     for (const args of [['packages'], ['packages', 'add'], ['packages', 'add', 'not a package id'], ['packages', 'add', 'x#1', '--as', 'bad id'], ['packages', 'list', '--bogus']]) {
       const r = await bars(args, { home });

@@ -1,12 +1,13 @@
 /**
  * `bars packages list` and `bars packages add`.
  */
-import { cpSync, createReadStream, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadDefinitions } from '../load/load.js';
 import { loadIgFolder } from '../load/sources/ig-folder.js';
 import { packageContentDir } from '../load/sources/package-folder.js';
-import { PackageLocator, parsePackageId } from '../load/sources/package-cache.js';
+import { PackageLocator, parsePackageId, placePackage } from '../load/sources/package-cache.js';
+import { packageIdProblem } from '../load/sources/package-id.js';
 import { unpackTgz } from '../load/sources/tgz.js';
 import { DefinitionStore, defaultCacheDir } from '../load/cache/store.js';
 import { PlanCompiler } from '../compile/compiler.js';
@@ -107,7 +108,10 @@ async function add(argv: string[], io: IO): Promise<number> {
     const name = as?.name ?? pkg?.name;
     const version = as?.version ?? pkg?.version;
     if (!name || !version) throw new UsageError(`${what} has no package.json name/version: give --as name#version`);
-    const target = await locator.addTarball(name, version, createReadStream(path));
+    checkIdentity(what, name, version, pkg);
+    const target = await locator.addFolder(name, version, join(dir, 'package'), (content) => {
+      if (as) writeFileSync(join(content, 'package.json'), JSON.stringify({ ...pkg, name, version }, null, 2));
+    });
     io.stdout.write(`added ${name}#${version} to ${target}\n`);
     return 0;
   }
@@ -119,8 +123,8 @@ async function add(argv: string[], io: IO): Promise<number> {
       const name = as?.name ?? pkg?.name;
       const version = as?.version ?? pkg?.version;
       if (!name || !version) throw new UsageError(`${what}: package.json has no name/version; give --as name#version`);
-      const target = placeInCache(locator.cacheDir, name, version, (dir) => {
-        cpSync(content, dir, { recursive: true, filter: (src) => !/[\\/](node_modules|\.git)$/.test(src) });
+      checkIdentity(what, name, version, pkg);
+      const target = await locator.addFolder(name, version, content, (dir) => {
         if (as) writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...pkg, name, version }, null, 2));
       });
       io.stdout.write(`added ${name}#${version} to ${target}\n`);
@@ -136,8 +140,11 @@ async function add(argv: string[], io: IO): Promise<number> {
     }
     const name = as?.name ?? source.info.name;
     const version = as?.version ?? source.info.version;
+    checkIdentity(what, name, version, { dependencies: source.info.dependencies });
     const counts = new Map<string, number>();
-    const target = placeInCache(locator.cacheDir, name, version, (dir) => {
+    const target = await placePackage(locator.cacheDir, name, version, (folder) => {
+      const dir = join(folder, 'package');
+      mkdirSync(dir);
       const files: Record<string, unknown>[] = [];
       const used = new Set<string>();
       for (const e of source.entries) {
@@ -173,21 +180,17 @@ function isPackageLike(s: string): boolean {
 }
 
 /**
- * Write a package into `<cache>/<name>#<version>/package` through a temporary folder, so that
- * a package added again replaces the old one completely and a failure leaves nothing half-written.
+ * The identity a package is added under, and the dependency names it declares, must be usable
+ * as cache folder names: checked before any path is formed from them.
  */
-function placeInCache(cacheDir: string, name: string, version: string, fill: (packageDir: string) => void): string {
-  const target = join(cacheDir, `${name}#${version}`);
-  const tmp = `${target}.tmp-${process.pid}`;
-  rmSync(tmp, { recursive: true, force: true });
-  mkdirSync(join(tmp, 'package'), { recursive: true });
-  try {
-    fill(join(tmp, 'package'));
-    rmSync(target, { recursive: true, force: true });
-    renameSync(tmp, target);
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
+function checkIdentity(what: string, name: string, version: string, pkg: { dependencies?: unknown } | undefined): void {
+  const problem = packageIdProblem(name, version, what);
+  if (problem) throw new UsageError(`${problem}. Give the identity with --as name#version if the package is genuine.`);
+  const deps = pkg?.dependencies;
+  if (deps === undefined || deps === null) return;
+  if (typeof deps !== 'object' || Array.isArray(deps)) throw new UsageError(`${what}: package.json "dependencies" is not an object of name: version`);
+  for (const [n, v] of Object.entries(deps)) {
+    const p = packageIdProblem(n, v, `${what}: dependency`);
+    if (p) throw new UsageError(`${p}. Fix the package's package.json.`);
   }
-  return target;
 }

@@ -1,18 +1,21 @@
 /**
  * `bars report <result.json> --format …`: re-render a saved JSON result.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { renderHtml } from '../report/html.js';
 import type { RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { UsageError } from './inputs.js';
 import { command, parseCommand } from './reference.js';
+import { writeReport } from './write-report.js';
 
 type IO = { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; isTTY: boolean };
 
 export async function reportCommand(argv: string[], io: IO): Promise<number> {
   const { values: v, positionals } = parseCommand('report', argv);
-  const values = v as { format?: string; output?: string; 'fail-on'?: string };
+  const values = v as { format?: string; output?: string; 'fail-on'?: string; sources?: string };
   const file = positionals[0];
   if (!file) throw new UsageError(`${command('report').usage} (bars report --help for the options)`);
   let result: RunResult;
@@ -27,9 +30,13 @@ export async function reportCommand(argv: string[], io: IO): Promise<number> {
   const format = (values.format ?? 'text') as OutputFormat;
   let text: string;
   if (format === 'text') text = renderText(result, { color: io.isTTY && !values.output });
+  // a result file may come from elsewhere (a fork's CI artefact): the HTML report's source
+  // excerpts come only from files under --sources (default: the current folder), never from
+  // absolute or ".." paths named in the JSON
+  else if (format === 'html') text = renderHtml(result, { sourceRoot: resolve(values.sources ?? '.') });
   else if (renderers[format]) text = await renderers[format]!(result);
   else throw new UsageError(`--format ${format}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
-  if (values.output) writeFileSync(values.output, text);
+  if (values.output) writeReport(values.output, text, '--output');
   else io.stdout.write(text);
   const failOn = values['fail-on'] ?? (result.run?.options?.failOn as string | undefined) ?? 'error';
   if (failOn !== 'error' && failOn !== 'warning') throw new UsageError(`--fail-on ${failOn}: use error or warning`);

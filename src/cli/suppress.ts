@@ -8,7 +8,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { minimatch } from './minimatch.js';
+import { minimatch } from 'minimatch';
+import { compileRegex, UnsupportedRegex } from '../model/regex.js';
 import { parse as parseYaml } from 'yaml';
 import type { FileResult } from '../report/result.js';
 import { UsageError } from './inputs.js';
@@ -74,17 +75,28 @@ export function loadSuppressions(path: string, from = '--suppress'): Suppression
   return (data as { suppressions: Suppression[] }).suppressions;
 }
 
-/** `Bundle.entry[*].resource` style patterns: `*` matches one segment or index, `**` anything. */
+/**
+ * `Bundle.entry[*].resource` style patterns: `*` matches one segment or index, `**` anything.
+ * Run on the linear-time engine: a suppression file can come with a pull request.
+ */
 function pathMatches(pattern: string, expression: string): boolean {
-  const re = new RegExp(
-    '^' +
-      pattern
-        .split('**')
-        .map((part) => part.replace(/[.+?^${}()|\\]/g, '\\$&').replace(/\[/g, '\\[').replace(/\]/g, '\\]').replace(/\*/g, '[^.\\[\\]]*'))
-        .join('.*') +
-      '$',
+  const re = compileRegex(
+    pattern
+      .split('**')
+      .map((part) => part.replace(/[.+?^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '[^.\\[\\]]*'))
+      .join('.*'),
   );
-  return re.test(expression);
+  return !(re instanceof UnsupportedRegex) && re.matchesWhole(expression);
+}
+
+/**
+ * A suppression's `file` glob against a result's file, as the path given or any trailing part
+ * of it (`examples/*.json` matches `/repo/examples/a.json`). minimatch, not a regular expression
+ * built here: globs such as `**a**a**a…Z` made a hand-written one backtrack for minutes.
+ */
+function fileMatches(file: string, pattern: string): boolean {
+  const path = file.replace(/\\/g, '/');
+  return minimatch(path, pattern, { dot: true }) || minimatch(path, `**/${pattern}`, { dot: true });
 }
 
 export function applySuppressions(results: FileResult[], suppressions: Suppression[], sourceFile: string): void {
@@ -94,7 +106,7 @@ export function applySuppressions(results: FileResult[], suppressions: Suppressi
         (x) =>
           (x.ruleId === i.ruleId || (x.ruleId.endsWith('*') && i.ruleId.startsWith(x.ruleId.slice(0, -1)))) &&
           (!x.path || pathMatches(x.path, i.expression ?? '')) &&
-          (!x.file || minimatch(r.file, x.file)),
+          (!x.file || fileMatches(r.file, x.file)),
       );
       if (s) i.suppressed = { justification: s.justification, file: sourceFile };
     }

@@ -9,8 +9,10 @@ import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import { summarise, toResultIssue, type FileResult, type RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
+import { neutraliseRunnerCommands, oneLine, safeBlock } from '../model/text.js';
 import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
+import { writeReport } from './write-report.js';
 import { applySuppressions, loadSuppressions } from './suppress.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { toolVersion } from './version.js';
@@ -52,6 +54,8 @@ export interface ValidateArgs {
   publicKey?: string;
   now?: string;
   bars: boolean;
+  /** Folder walks follow links that lead outside the folder given. */
+  followSymlinks?: boolean;
 }
 
 export function parseValidateArgs(argv: string[]): ValidateArgs {
@@ -59,7 +63,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
   const v = parsed.values as {
     ig?: string[]; profile?: string[]; format?: string; output?: string; 'output-dir'?: string; 'fail-on'?: string; quiet?: boolean; 'min-severity'?: string; suppress?: string; tx?: string;
     offline?: boolean; 'package-cache'?: string; registry?: string; 'cache-dir'?: string; 'no-cache'?: boolean; 'unknown-extensions'?: string; config?: string;
-    application?: string; 'message-definition'?: string[]; request?: string[]; openapi?: string; jwt?: string[]; jwks?: string; 'public-key'?: string; now?: string; 'no-bars'?: boolean;
+    application?: string; 'message-definition'?: string[]; request?: string[]; openapi?: string; jwt?: string[]; jwks?: string; 'public-key'?: string; now?: string; 'no-bars'?: boolean; 'follow-symlinks'?: boolean;
   };
   const { config, path: configPath } = loadConfig(v.config);
   const base = configPath ? dirname(configPath) : process.cwd();
@@ -109,6 +113,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     publicKey: v['public-key'] ?? (config.publicKey ? resolve(base, config.publicKey) : undefined),
     now: v.now,
     bars: v['no-bars'] !== true,
+    followSymlinks: v['follow-symlinks'] === true,
   };
   if (args.inputs.length === 0 && args.requests.length === 0 && args.jwts.length === 0) {
     throw new UsageError('No input: give files, folders or globs to validate (e.g. bars validate fixtures/), or --request <file>');
@@ -187,7 +192,7 @@ export interface RunOutput {
 export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine, startedAt?: number): Promise<RunOutput> {
   // the run's time counts from when the command started (loading the code and building the cache included)
   const t0 = startedAt ?? performance.now();
-  const files = await expandInputs(args.inputs);
+  const { files, linksOutside } = await expandInputs(args.inputs, { followSymlinks: args.followSymlinks });
   const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
   if (files.length === 0 && !http) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
   const suppressions = args.suppress ? loadSuppressions(args.suppress, args.suppressFrom) : [];
@@ -251,6 +256,14 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   if (missing.length) result.run!.unavailable = missing.map((m) => ({ name: m.name, version: m.version, ...(m.why ? { why: m.why } : {}) }));
   const note = missingPackageNote(missing, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
   if (note) result.run!.notes = [note];
+  if (linksOutside.length) {
+    const shown = linksOutside.slice(0, 5).join(', ');
+    result.run!.diagnostics!.push({
+      severity: 'warning',
+      code: 'links-not-followed',
+      message: `${linksOutside.length} link${linksOutside.length === 1 ? '' : 's'} leading outside the folder${linksOutside.length === 1 ? ' was' : 's were'} not followed (${shown}${linksOutside.length > 5 ? ', …' : ''}); give --follow-symlinks to validate what they point at`,
+    });
+  }
   shortenMissingPackageAdvice(missing, results);
   return { result, exitCode: exitCodeOf(result, args.failOn) };
 }
@@ -265,7 +278,7 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
     out = await runValidate(args, defaultEngine, startedAt);
   } catch (e) {
     if (e instanceof LoadError) {
-      io.stderr.write(`bars: cannot load definitions: ${e.message}\n${e.hint ? e.hint + '\n' : ''}`);
+      io.stderr.write(neutraliseRunnerCommands(`bars: cannot load definitions: ${safeBlock(e.message)}\n${e.hint ? safeBlock(e.hint) + '\n' : ''}`));
       return 2;
     }
     throw e;
@@ -278,10 +291,10 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
     (d) => (d.severity !== 'information' || d.code === 'embedded-package-replaced') && !(d.code === 'default-package-missing' && result.run?.notes?.length),
   );
   if (important.length && !args.quiet) {
-    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity === 'information' ? 'note' : d.severity}: ${d.message}${d.file ? ` (${d.file})` : ''}\n`);
+    for (const d of important.slice(0, 10)) io.stderr.write(`bars: ${d.severity === 'information' ? 'note' : d.severity}: ${oneLine(d.message)}${d.file ? ` (${oneLine(d.file)})` : ''}\n`);
     if (important.length > 10) io.stderr.write(`bars: … and ${important.length - 10} more loading messages\n`);
   }
-  for (const n of result.run?.notes ?? []) io.stderr.write(`bars: ${n}\n`);
+  for (const n of result.run?.notes ?? []) io.stderr.write(neutraliseRunnerCommands(`bars: ${safeBlock(n)}\n`));
   if (firstRun && cacheDir && existsSync(cacheDir) && !args.quiet) {
     io.stderr.write(
       `bars: first run: built the toolkit's cache in ${cacheDir} (${Math.round(folderBytes(cacheDir) / 1048576)} MB, part of the ${(result.summary.durationMs / 1000).toFixed(1)} s); later runs load it in a fraction of that time. --cache-dir or BARS_CACHE_DIR puts it elsewhere, --no-cache goes without.\n`,
@@ -295,13 +308,11 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
         ? renderText(result, { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet, minSeverity: args.minSeverity, fold: true })
         : await render(result);
     if (args.outputDir) {
-      mkdirSync(args.outputDir, { recursive: true });
       const file = join(args.outputDir, `bars-report.${EXTENSIONS[f]}`);
-      writeFileSync(file, text);
-      io.stderr.write(`bars: wrote ${relative(process.cwd(), file)}\n`);
+      writeReport(file, text, '--output-dir');
+      io.stderr.write(`bars: wrote ${oneLine(relative(process.cwd(), file))}\n`);
     } else if (args.output) {
-      mkdirSync(dirname(resolve(args.output)), { recursive: true });
-      writeFileSync(args.output, text);
+      writeReport(args.output, text, '--output');
     } else {
       io.stdout.write(text);
     }

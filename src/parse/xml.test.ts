@@ -42,4 +42,44 @@ describe('parseFhirXml', () => {
       ['Observation.extension.url', 3],
     ]);
   });
+
+  it.each([
+    ['&#0;', 'U+0000'],
+    ['&#x1B;', 'U+001B'],
+    ['&#xD800;', 'U+D800'],
+    ['&#xFFFE;', 'U+FFFE'],
+    ['&#x110000;', 'beyond Unicode'],
+    ['&#99999999999999999999;', 'beyond Unicode'],
+  ])('a character reference to a character XML forbids (%s) is fatal, located at the reference', async (ref, named) => {
+    const e = await plainEngine();
+    const text = `<Patient xmlns="http://hl7.org/fhir">\n  <name><family value="a${ref}b"/></name>\n</Patient>`;
+    const r = parseFhirXml(text, e.validator.compiler);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal', line: 2, column: 25 });
+    expect(r.issues[0]!.message).toContain(ref);
+    expect(r.issues[0]!.message).toContain(named);
+  });
+
+  it('allowed references (tab, line breaks, astral characters) and references inside comments pass', async () => {
+    const e = await plainEngine();
+    const text = '<Patient xmlns="http://hl7.org/fhir"><!-- &#0; --><name><family value="a&#9;&#xA;&#13;&#x1F600;&#xFFFD;"/></name></Patient>';
+    const r = parseFhirXml(text, e.validator.compiler);
+    expect(r.issues).toEqual([]);
+    expect((r.value as { name: { family: string }[] }).name[0]!.family).toBe('a\t\n\r\u{1F600}\uFFFD');
+  });
+
+  it('a lone surrogate in a string given to the parser is fatal', async () => {
+    const e = await plainEngine();
+    const r = parseFhirXml('<Patient xmlns="http://hl7.org/fhir"><name><family value="a\uD800b"/></name></Patient>', e.validator.compiler);
+    expect(r.issues[0]).toMatchObject({ severity: 'fatal' });
+    expect(r.issues[0]!.message).toMatch(/lone UTF-16 surrogate/);
+  });
+
+  it.each(['<?xml version="1.0"?>', '<?xml version="1.0" encoding="UTF-8"?>\n', '<!-- only a comment -->'])('a document with no element (%j) is a located fatal issue', async (text) => {
+    const e = await plainEngine();
+    const r = parseFhirXml(text, e.validator.compiler);
+    expect(r.issues).toHaveLength(1);
+    expect(r.issues[0]!.line).toBeGreaterThanOrEqual(1);
+    expect(r.issues[0]!.column).toBeGreaterThanOrEqual(1);
+  });
 });

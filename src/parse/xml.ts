@@ -132,6 +132,10 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
     const hex = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
     return fatal(`Invalid XML: the character U+${hex} is not allowed anywhere in XML (not even as &#x${hex};): remove it`, control.index);
   }
+  // a character reference must name a character XML allows (its Char production), and a string
+  // given to the parser directly may hold a lone surrogate half: both as fatal as in JSON
+  const badChar = forbiddenCharacter(text);
+  if (badChar) return fatal(badChar.message, badChar.index);
   // long values are swapped out while the library works (see xml-guard.ts)
   const shrunk = shrinkLongRuns(text);
   const forParser = shrunk?.text ?? text;
@@ -139,6 +143,9 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
   if (check !== true) {
     const { line, col, msg, code } = check.err;
     let offset = offsetOfLineColumn(forParser, line, col);
+    // the library gives no column when the document has no element at all ("Start tag
+    // expected"): the element was expected where the text ends
+    if (!Number.isFinite(offset)) offset = forParser.length;
     if (shrunk) offset = shrunk.original(offset);
     // the library lists unclosed elements as a JSON array: say what happened instead
     const unclosed = code === 'InvalidXml' && /^Invalid '\[/.test(msg) ? [...msg.matchAll(/"([^"]+)"/g)].map((m) => `<${m[1]}>`) : undefined;
@@ -627,3 +634,24 @@ class Converter {
 }
 
 export type { TypeRef };
+
+/** XML 1.0's Char production: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF]. */
+function isXmlChar(code: number): boolean {
+  return code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+}
+
+/** The first character reference (outside comments and CDATA) to a character XML forbids, or a lone surrogate. */
+function forbiddenCharacter(text: string): { message: string; index: number } | undefined {
+  const lone = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.exec(text);
+  const refs = /<!--[\s\S]*?-->|<!\[CDATA\[[\s\S]*?\]\]>|&#(x[0-9A-Fa-f]+|[0-9]+);/g;
+  for (let m = refs.exec(text); m && (!lone || m.index < lone.index); m = refs.exec(text)) {
+    if (!m[1]) continue;
+    const code = m[1][0] === 'x' ? parseInt(m[1].slice(1), 16) : parseInt(m[1], 10);
+    if (!isXmlChar(code)) {
+      const hex = Number.isFinite(code) && code <= 0x10ffff ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : 'a code point beyond Unicode';
+      return { message: `Invalid XML: the character reference ${m[0]} names ${hex}, which XML does not allow (only tab, line breaks and characters from U+0020 up, without surrogates, U+FFFE and U+FFFF): remove it`, index: m.index };
+    }
+  }
+  if (lone) return { message: `Invalid XML: a lone UTF-16 surrogate (U+${lone[0].charCodeAt(0).toString(16).toUpperCase()}) is not a character: the text is not valid Unicode`, index: lone.index };
+  return undefined;
+}

@@ -6,7 +6,10 @@
  * issue, the offending payload lines, links to the guide, and the artefact versions used.
  */
 import { describeProvenance } from '../load/embedded.js';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { safeBlock } from '../model/text.js';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { isInside } from '../model/folder-walk.js';
 import { truncate } from '../model/text.js';
 import { checksOf, counts, fileStatus, guideUrl, notChecked, ruleSummaries, uncheckedOf, type FileStatus, type Verdict } from './checks.js';
 import { diskPosition, type FileResult, type ResultIssue, type RunResult } from './result.js';
@@ -14,13 +17,20 @@ import { diskPosition, type FileResult, type ResultIssue, type RunResult } from 
 export interface HtmlOptions {
   /** Read the validated files to show the offending lines (default true). */
   sources?: boolean;
+  /**
+   * Read source lines only from files under this folder, named by relative paths without `..`
+   * (for `bars report`, whose result file may come from someone else). Without it, the files the
+   * result names are read as they are (a result made by this run).
+   */
+  sourceRoot?: string;
   /** At most this many source snippets per file (default 25), so large runs stay small. */
   maxSnippetsPerFile?: number;
 }
 
 const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+/** Data as HTML text: special characters as entities, control characters made visible. */
 export function esc(s: unknown): string {
-  return String(s ?? '').replace(/[&<>"']/g, (c) => ESC[c]!);
+  return safeBlock(s).replace(/[&<>"']/g, (c) => ESC[c]!);
 }
 
 const VERDICT_CLASS: Record<Verdict, string> = { PASS: 'pass', 'FAIL – ERROR': 'fail-error', 'FAIL – WARNING': 'fail-warning', INFO: 'info', SUPPRESSED: 'suppressed' };
@@ -34,7 +44,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
   const checks = result.results.reduce((n, r) => n + new Set(r.issues.map((i) => i.ruleId)).size, 0);
   const ran = result.run?.startedAt ? new Date(result.run.startedAt) : undefined;
   const apps = [...new Set(result.results.map((r) => (r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : '')).filter(Boolean))];
-  const sources = new SourceCache(options.sources !== false);
+  const sources = new SourceCache(options.sources !== false, options.sourceRoot);
   const maxSnippets = options.maxSnippetsPerFile ?? 25;
   const nc = notChecked(result);
   const overall: FileStatus = s.errors ? 'FAIL' : nc.files ? 'PASS, profiles not checked' : 'PASS';
@@ -176,18 +186,36 @@ function snippetHtml(lines: string[], line: number): string {
 /** The validated files, read once each; large or missing files are skipped quietly. */
 class SourceCache {
   private readonly cache = new Map<string, string[] | undefined>();
-  constructor(private readonly enabled: boolean) {}
+  private readonly root: string | undefined;
+  constructor(
+    private readonly enabled: boolean,
+    root?: string,
+  ) {
+    try {
+      this.root = root === undefined ? undefined : realpathSync(root);
+    } catch {
+      this.enabled = false; // a folder that is not there gives no excerpts
+    }
+  }
   lines(file: string): string[] | undefined {
     if (!this.enabled) return undefined;
     if (this.cache.has(file)) return this.cache.get(file);
     let lines: string[] | undefined;
     try {
-      if (existsSync(file) && statSync(file).size < 20 * 1024 * 1024) lines = readFileSync(file, 'utf8').split(/\r?\n/);
+      const path = this.allowed(file);
+      if (path && statSync(path).isFile() && statSync(path).size < 20 * 1024 * 1024) lines = readFileSync(path, 'utf8').split(/\r?\n/);
     } catch {
       lines = undefined;
     }
     this.cache.set(file, lines);
     return lines;
+  }
+  /** The path to read for a file named in the result, or undefined when it may not be read. */
+  private allowed(file: string): string | undefined {
+    if (this.root === undefined) return existsSync(file) ? file : undefined;
+    if (isAbsolute(file) || /^[A-Za-z]:/.test(file) || file.split(/[\\/]/).includes('..')) return undefined;
+    const real = realpathSync(resolve(this.root, file));
+    return isInside(this.root, real) ? real : undefined;
   }
 }
 

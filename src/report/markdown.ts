@@ -2,10 +2,23 @@
  * `--format markdown`: for CI job summaries (GITHUB_STEP_SUMMARY). A verdict line, the
  * counts, and the problems per file, capped so a huge run stays readable.
  */
+import { oneLine } from '../model/text.js';
 import { counts, NOT_CHECKED, notChecked, ruleSummaries, uncheckedOf } from './checks.js';
 import type { RunResult } from './result.js';
 
-const cell = (s: unknown): string => String(s ?? '').replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * A value from data as literal text in a table cell: on one line, HTML special characters as
+ * entities and Markdown punctuation backslash-escaped, so a payload or file name cannot add
+ * markup, links, images or HTML (`<img onerror>`) to a job summary.
+ */
+const cell = (s: unknown): string =>
+  oneLine(s)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]()!|~]/g, '\\$&');
+/** The same shown as code (backticks around data could be closed by the data itself). */
+const code = (s: unknown): string => `<code>${cell(s)}</code>`;
 
 export function renderMarkdown(result: RunResult, options: { maxIssues?: number } = {}): string {
   const max = options.maxIssues ?? 50;
@@ -41,7 +54,7 @@ export function renderMarkdown(result: RunResult, options: { maxIssues?: number 
     out.push('');
     out.push('| Rule | Errors | Warnings | Files |');
     out.push('| --- | ---: | ---: | ---: |');
-    for (const r of rules) out.push(`| \`${cell(r.ruleId)}\` | ${r.errors} | ${r.warnings} | ${r.files} |`);
+    for (const r of rules) out.push(`| ${code(r.ruleId)} | ${r.errors} | ${r.warnings} | ${r.files} |`);
     out.push('');
   }
   const problems = result.results.flatMap((r) => r.issues.filter((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || i.severity === 'warning')).map((i) => ({ r, i })));
@@ -51,13 +64,13 @@ export function renderMarkdown(result: RunResult, options: { maxIssues?: number 
     out.push('| Severity | Location | Message | Rule |');
     out.push('| --- | --- | --- | --- |');
     for (const { r, i } of problems.slice(0, max)) {
-      const where = `${r.file}${i.line ? `:${i.line}${i.column ? ':' + i.column : ''}` : ''}${i.expression ? ` \`${i.expression}\`` : ''}`;
-      out.push(`| ${i.severity === 'warning' ? '⚠️ warning' : '❌ ' + i.severity} | ${cell(where)} | ${cell(i.message)} | \`${cell(i.ruleId)}\` |`);
+      const where = `${cell(`${r.file}${i.line ? `:${i.line}${i.column ? ':' + i.column : ''}` : ''}`)}${i.expression ? ` ${code(i.expression)}` : ''}`;
+      out.push(`| ${i.severity === 'warning' ? '⚠️ warning' : '❌ ' + i.severity} | ${where} | ${cell(i.message)} | ${code(i.ruleId)} |`);
     }
     if (problems.length > max) out.push(`\n…and ${problems.length - max} more (see the full report).`);
     out.push('');
   }
   const failing = result.results.filter((r) => counts(r.issues).errors > 0).length;
-  out.push(`<sub>${result.tool.name} ${result.tool.version} · ${failing} file${failing === 1 ? '' : 's'} with errors · ${s.durationMs} ms</sub>`);
+  out.push(`<sub>${cell(result.tool.name)} ${cell(result.tool.version)} · ${failing} file${failing === 1 ? '' : 's'} with errors · ${s.durationMs} ms</sub>`);
   return out.join('\n') + '\n';
 }

@@ -1,9 +1,12 @@
 /**
  * Human-readable output: grouped by file, `file:line:col` first so terminals and editors
- * make it clickable, coloured only on a TTY.
+ * make it clickable, coloured only on a TTY. Every value from data (file names, messages,
+ * expressions, profile URLs) is put on one line with control characters made visible, and no
+ * line may start with a CI runner command (`::error::…`): the output goes to terminals and CI logs.
  */
 import { SEVERITY_RANK, type Severity } from '../model/issue.js';
 import { fileStatus, notChecked, notCheckedSentence, uncheckedOf } from './checks.js';
+import { neutraliseRunnerCommands, oneLine } from '../model/text.js';
 import type { FileResult, ResultIssue, RunResult } from './result.js';
 
 export interface TextOptions {
@@ -48,7 +51,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
     const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
     // a request body's lines are counted within the body: say where it starts in the file
     const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
-    lines.push(`${head} ${paint('bold', r.file)} ${paint('dim', `(${what}${profiles.length ? ' · ' + profiles.join(', ') : ''}${within})`)}`);
+    lines.push(`${head} ${paint('bold', oneLine(r.file))} ${paint('dim', oneLine(`(${what}${profiles.length ? ' · ' + profiles.join(', ') : ''}${within})`))}`);
     if (opts.fold) for (const g of foldRepeats(shown)) lines.push(renderIssue(r, g[0]!, paint, g));
     else for (const i of shown) lines.push(renderIssue(r, i, paint));
     if (shown.length) lines.push('');
@@ -69,7 +72,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   ];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   lines.push(`${parts.join(', ')} in ${s.durationMs} ms`);
-  return lines.join('\n') + '\n';
+  return neutraliseRunnerCommands(lines.join('\n') + '\n');
 }
 
 /** The issues grouped by rule and message, in the order each first appears. */
@@ -85,19 +88,19 @@ function foldRepeats(issues: ResultIssue[]): ResultIssue[][] {
 }
 
 function renderIssue(r: FileResult, i: ResultIssue, paint: (c: keyof typeof C, s: string) => string, group?: ResultIssue[]): string {
-  const where = `${r.file}:${i.line ?? 1}:${i.column ?? 1}`;
+  const where = `${oneLine(r.file)}:${i.line ?? 1}:${i.column ?? 1}`;
   const sev =
     i.severity === 'error' || i.severity === 'fatal'
       ? paint('red', i.severity.padEnd(11))
       : i.severity === 'warning'
         ? paint('yellow', 'warning'.padEnd(11))
         : paint('blue', 'information');
-  const sup = i.suppressed ? paint('dim', ` [suppressed: ${i.suppressed.justification}]`) : '';
+  const sup = i.suppressed ? paint('dim', ` [suppressed: ${oneLine(i.suppressed.justification)}]`) : '';
   const extra = [i.expression, i.ruleId, i.source ? `from ${i.source}` : undefined, i.bars?.guidePage ? `see ${i.bars.guidePage}` : undefined]
     .filter(Boolean)
     .join(' · ');
-  if (!group || group.length === 1) return `  ${where}  ${sev} ${i.message}${sup}\n    ${paint('dim', extra)}`;
+  if (!group || group.length === 1) return `  ${where}  ${sev} ${oneLine(i.message)}${sup}\n    ${paint('dim', oneLine(extra))}`;
   const at = group.slice(0, FOLDED_LOCATIONS).map((x) => (x.line !== null ? `${x.line}:${x.column ?? 1}` : (x.expression ?? '?')));
   const more = group.length > FOLDED_LOCATIONS ? ` … and ${group.length - FOLDED_LOCATIONS} more` : '';
-  return `  ${where}  ${sev} ${i.message}${sup} ${paint('bold', `(×${group.length})`)}\n    ${paint('dim', extra)}\n    ${paint('dim', `${group.length} times, at ${at.join(', ')}${more}`)}`;
+  return `  ${where}  ${sev} ${oneLine(i.message)}${sup} ${paint('bold', `(×${group.length})`)}\n    ${paint('dim', oneLine(extra))}\n    ${paint('dim', `${group.length} times, at ${at.join(', ')}${more}`)}`;
 }

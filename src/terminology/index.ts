@@ -265,7 +265,8 @@ export class TerminologyService {
   }
 
   private checkDisplay(system: string, code: string, display: string | undefined, into: CodeResult): void {
-    if (!display) return;
+    // a display that is not a string (a number, an object) is the primitive check's error, not a display mismatch
+    if (typeof display !== 'string' || !display) return;
     const cs = this.codeSystems.get(system);
     if (!cs) return;
     const c = findConcept(cs, code);

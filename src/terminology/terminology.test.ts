@@ -77,6 +77,8 @@ const valueSets = [
   valueSet('concept-is-blue', { include: [{ system: CS, filter: [{ property: 'concept', op: '=', value: 'blue' }] }] }),
   valueSet('warm-primary', { include: [{ system: CS, filter: [{ property: 'concept', op: 'is-a', value: 'warm' }, { property: 'family', op: '=', value: 'primary' }] }] }),
   valueSet('exclude-by-filter', { include: [{ system: CS }], exclude: [{ system: CS, filter: [{ property: 'concept', op: 'is-a', value: 'cool' }] }] }),
+  valueSet('regex-r-or-g', { include: [{ system: CS, filter: [{ property: 'concept', op: 'regex', value: '(r|g)[a-z]+' }] }] }),
+  valueSet('regex-backreference', { include: [{ system: CS, filter: [{ property: 'concept', op: 'regex', value: '(.)\\1.*' }] }] }),
   valueSet('fragment', { include: [{ system: FRAG }] }),
   valueSet('stub', { include: [{ system: STUB }] }),
   valueSet('partial-is-a', { include: [{ system: PARTIAL, filter: [{ property: 'concept', op: 'is-a', value: 'root' }] }] }),
@@ -137,10 +139,24 @@ describe('ValueSet membership and expansion (local)', () => {
     ['concept-is-blue', ['blue']],
     ['warm-primary', ['red']],
     ['exclude-by-filter', ['orange', 'red', 'warm']],
+    ['regex-r-or-g', ['green', 'red']],
   ])('%s expands to %j, and membership agrees code by code', async (vs, expected) => {
     expect(await members(vs)).toEqual(expected);
     for (const c of colours.concept.flatMap((x) => [x.code, ...x.concept.map((y) => y.code)])) {
       expect(await verdict(vs, code(c)), `${c} in ${vs}`).toBe(expected.includes(c) ? 'valid' : 'invalid');
+    }
+  });
+
+  it('a regex filter the linear-time engine cannot run (a backreference) leaves the code unchecked, saying why', async () => {
+    const r = await (await term()).validateCode(VS('regex-backreference'), code('green'));
+    expect(r.result).toBe('unknown');
+    expect(r.message).toMatch(/regex filter on concept cannot be applied.*backreferences/);
+  });
+
+  it('a display that is not a string (a number or an object from a malformed payload) is left to the type check, not a crash', async () => {
+    for (const display of [42, { text: 'Red' }, ['Red']]) {
+      const r = await (await term()).validateCode(VS('explicit'), { system: CS, code: 'red', display: display as unknown as string });
+      expect(r.result).toBe('valid');
     }
   });
 

@@ -3,6 +3,7 @@
  * (system, code) against the local code systems. Concept lists become Set lookups, so a
  * bound element costs a Map hit once its value set is compiled.
  */
+import { compileRegex, UnsupportedRegex } from '../model/regex.js';
 import type { DefinitionSet } from '../load/definitions.js';
 import { checkGrammarSystem, findConcept, isA, NOT_OFFLINE, type CodeSystemIndex, type CodeSystems } from './codesystems.js';
 
@@ -149,7 +150,11 @@ export class ValueSetCompiler {
           const concept = findConcept(cs, code);
           if (!concept) return cs.content === 'complete' ? INVALID : this.notInLocalCopy(cs, code);
           // a partial copy lacks hierarchy and properties: only a complete one can say "no"
-          for (const f of filters) if (!applyFilter(cs, concept.code, f)) return cs.content === 'complete' ? INVALID : this.notInLocalCopy(cs, code);
+          for (const f of filters) {
+            const passes = applyFilter(cs, concept.code, f);
+            if (typeof passes === 'object') return { result: 'unknown', message: `The code '${code}' could not be checked: ${passes.undecided}` };
+            if (!passes) return cs.content === 'complete' ? INVALID : this.notInLocalCopy(cs, code);
+          }
           return VALID(system);
         };
       } else {
@@ -274,7 +279,8 @@ function flattenContainsWithDisplay(list: any[] | undefined, out: ExpansionEntry
   return out;
 }
 
-function applyFilter(cs: CodeSystemIndex, code: string, f: any): boolean {
+/** Whether the concept passes the filter; `undecided` when the filter itself cannot be applied. */
+function applyFilter(cs: CodeSystemIndex, code: string, f: any): boolean | { undecided: string } {
   const op = String(f.op);
   const prop = String(f.property);
   const value = String(f.value ?? '');
@@ -303,14 +309,10 @@ function applyFilter(cs: CodeSystemIndex, code: string, f: any): boolean {
       return !(concept.properties.get(prop) ?? []).some((v) => vals.includes(String(v)));
     }
     case 'regex': {
-      let re: RegExp;
-      try {
-        re = new RegExp(`^(?:${value})$`);
-      } catch {
-        return false;
-      }
-      if (isConceptProp) return re.test(code);
-      return (concept.properties.get(prop) ?? []).some((v) => re.test(String(v)));
+      const re = compileRegex(value);
+      if (re instanceof UnsupportedRegex) return { undecided: `the value set's regex filter on ${prop} cannot be applied (${re.message})` };
+      if (isConceptProp) return re.matchesWhole(code);
+      return (concept.properties.get(prop) ?? []).some((v) => re.matchesWhole(String(v)));
     }
     case 'exists': {
       const has = isConceptProp ? true : concept.properties.has(prop);

@@ -5,6 +5,7 @@
 import fhirpath from 'fhirpath';
 import r4model from 'fhirpath/fhir-context/r4/index.js';
 import { parseCrossVersionUrl } from '../compile/cross-version.js';
+import { SAFE_REGEX_FUNCTIONS } from './fhirpath/model.js';
 import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { Loc } from './location.js';
@@ -329,7 +330,7 @@ function selectNodes(expression: string, resource: unknown): Set<unknown> | unde
   let fn = contextFns.get(expression);
   if (fn === undefined) {
     try {
-      const compiled = fhirpath.compile(expression, r4model, { resolveInternalTypes: false, traceFn: () => undefined });
+      const compiled = fhirpath.compile(expression, r4model, { resolveInternalTypes: false, traceFn: () => undefined, userInvocationTable: SAFE_REGEX_FUNCTIONS });
       fn = (r: unknown) => compiled(r, {}) as unknown[];
     } catch {
       fn = null;

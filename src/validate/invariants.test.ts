@@ -113,3 +113,34 @@ describe('published R4 expressions that are wrong are evaluated as corrected', (
     expect((await e.validate(JSON.stringify(od('string')))).issues.filter((i) => i.ruleId === 'invariant:opd-3')).toHaveLength(1);
   });
 });
+
+describe('an invariant whose cost explodes with the resource size', () => {
+  it('stops at the evaluation budget with a located too-costly warning (the process used to die with "invalid size")', async () => {
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { constraintProfile } = await import('../../test/support/profiles.js');
+    const { createEngine } = await import('../engine.js');
+    const { TEST_CACHE } = await import('../../test/support/engine.js');
+    const dir = mkdtempSync(join(tmpdir(), 'bars-costly-'));
+    const expression = 'name.select(%resource.descendants()).select(%resource.descendants()).exists()';
+    const profile = constraintProfile('costly-patient', 'Patient', [
+      { id: 'Patient', path: 'Patient', constraint: [{ key: 'cost-1', severity: 'error', human: 'costly', expression, source: 'http://example.org/StructureDefinition/costly-patient' }] },
+    ]);
+    writeFileSync(join(dir, 'StructureDefinition-costly-patient.json'), JSON.stringify(profile));
+    const e = await createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [dir] });
+    const patient = {
+      resourceType: 'Patient',
+      meta: { profile: ['http://example.org/StructureDefinition/costly-patient'] },
+      name: Array.from({ length: 50 }, (_, i) => ({ family: `F${i}`, given: Array.from({ length: 50 }, (_, j) => `G${j}`) })),
+    };
+    const t0 = performance.now();
+    const r = await e.validate(JSON.stringify(patient));
+    const costly = r.issues.filter((i) => i.ruleId === 'too-costly');
+    expect(costly, JSON.stringify(r.issues.slice(0, 5))).toHaveLength(1);
+    expect(costly[0]).toMatchObject({ severity: 'warning', expression: 'Patient' });
+    expect(costly[0]!.message).toMatch(/cost-1.*evaluation stopped after/);
+    expect(costly[0]!.line).toBeGreaterThan(0);
+    expect(performance.now() - t0).toBeLessThan(30_000);
+  }, 60_000);
+});

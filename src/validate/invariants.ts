@@ -6,7 +6,7 @@
 import type { ElementDefinition } from '../compile/fhir-types.js';
 import type { ElementPlan } from '../compile/plan.js';
 import { compileInvariant, type CompiledInvariant } from './fhirpath/evaluate.js';
-import { wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
+import { FhirPathTooCostlyError, wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
 import { hotInvariant } from './fhirpath/hot.js';
 import type { Loc } from './location.js';
 import type { Applied, InstanceValidator, RunState } from './validator.js';
@@ -193,7 +193,8 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
     try {
       if (ok === null) ok = c.compiled.evaluate(node, env);
     } catch (e) {
-      v.report(st, loc, 'warning', 'processing', 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
+      const costly = (e as Error).cause instanceof FhirPathTooCostlyError;
+      v.report(st, loc, 'warning', 'processing', costly ? 'too-costly' : 'invariant-error', `Constraint ${c.key} could not be evaluated here: ${(e as Error).message}`, { el: c.el });
       continue;
     }
     // only an explicit false fails: an empty result (e.g. ref-1 on a Reference without .reference)

@@ -118,6 +118,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
       return failed(
         text.trim() === '' ? 'The input is empty: expected a FHIR resource in JSON or XML' : 'The input is neither JSON (starting with {) nor XML (starting with <): expected a FHIR resource',
         'input-format',
+        firstContent(text),
       );
     }
     format = fmt;
@@ -156,6 +157,8 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
       code: 'too-costly',
       message: `More than ${options.maxIssues ?? 5000} issues: the rest were not listed`,
       ruleId: 'issues-truncated',
+      // about the whole resource: located at its root
+      expression: rt ?? 'Resource',
     });
   }
   let all = st.issues;
@@ -198,8 +201,18 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
   };
 }
 
-function failed(message: string, ruleId: string): InstanceResult {
-  return { profiles: [], valid: false, issues: [{ severity: 'fatal', code: 'structure', message, ruleId }], format: 'json' };
+/** A problem with the input as a whole: located where the input starts (line 1, column 1) unless told. */
+function failed(message: string, ruleId: string, at: { line: number; column: number } = { line: 1, column: 1 }): InstanceResult {
+  return { profiles: [], valid: false, issues: [{ severity: 'fatal', code: 'structure', message, ruleId, line: at.line, column: at.column }], format: 'json' };
+}
+
+/** Line and column of the first character that is not white space (where the content starts). */
+function firstContent(text: string): { line: number; column: number } {
+  const i = text.search(/\S/);
+  if (i < 0) return { line: 1, column: 1 };
+  const before = text.slice(0, i);
+  const line = before.split('\n').length;
+  return { line, column: i - before.lastIndexOf('\n') };
 }
 
 /** Stable order: by position in the file, then by severity (worst first), then by message. */

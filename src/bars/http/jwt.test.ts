@@ -53,6 +53,33 @@ describe('client assertion: header and claims', () => {
     expect(out.issues.find((i) => `${i.ruleId} ${i.expression}` === error)!.message).toMatch(message);
   });
 
+  const withClaims = async (extra: Record<string, unknown>, header: Record<string, unknown> = {}): Promise<string> =>
+    new (await import('jose')).SignJWT({ iss: 'a', sub: 'a', aud: TOKEN_URL, jti: '2f1e0d9c-8b7a-4c6d-9e5f-0a1b2c3d4e5f', exp: Date.parse(SENT_AT) / 1000 + 60, ...extra })
+      .setProtectedHeader({ alg: 'RS512', typ: 'JWT', kid: 'k1', ...header } as never)
+      .sign(key.privateKey);
+
+  it.each([
+    ['iat', 'issued'],
+    ['nbf', 'valid not before'],
+  ])('%s in the future beyond a minute of clock skew is an error; within it, or in the past, is fine', async (claim, meaning) => {
+    const sent = Date.parse(SENT_AT) / 1000;
+    const future = await check(await withClaims({ [claim]: sent + 3600 }), { audience: TOKEN_URL });
+    expect(errors(future)).toEqual([`BARS-HTTP-16 jwt.claims.${claim}`]);
+    expect(future.issues.find((i) => i.expression === `jwt.claims.${claim}`)!.message).toMatch(new RegExp(`is ${meaning} 2026-10-05T10:15:00\\.000Z \\(${claim}\\), 60 min after`));
+    expect(errors(await check(await withClaims({ [claim]: sent + 30 }), { audience: TOKEN_URL }))).toEqual([]);
+    expect(errors(await check(await withClaims({ [claim]: sent - 30 }), { audience: TOKEN_URL }))).toEqual([]);
+    expect(errors(await check(await withClaims({ [claim]: 'soon' }), { audience: TOKEN_URL }))).toEqual([`BARS-HTTP-16 jwt.claims.${claim}`]);
+  });
+
+  it('an oversized JOSE header is reported and not read', async () => {
+    const t0 = performance.now();
+    const big = await withClaims({}, { x: 'a'.repeat(20 * 1024 * 1024) });
+    const out = await check(big, { audience: TOKEN_URL });
+    expect(errors(out)).toEqual(['BARS-HTTP-15 jwt.header']);
+    expect(out.issues[0]!.message).toMatch(/header is \d+ characters long, more than the 4096/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+  });
+
   it('exactly 5 minutes ahead is allowed', async () => {
     expect(errors(await check(await sign({ expIn: 300 }), { audience: TOKEN_URL }))).toEqual([]);
   });

@@ -14,6 +14,10 @@ import type { HttpIssues } from './rules.js';
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** How far ahead exp may be: the token endpoint refuses assertions that live longer. */
 export const MAX_LIFETIME_SECONDS = 300;
+/** Clock difference between sender and checker tolerated for iat and nbf. */
+export const CLOCK_SKEW_SECONDS = 60;
+/** A client assertion's JOSE header holds alg, typ and kid: a few hundred bytes. Larger ones are not read. */
+export const MAX_HEADER_CHARS = 4096;
 
 export interface JwtKeys {
   publicKey?: KeyObject;
@@ -98,6 +102,11 @@ export async function checkClientAssertion(token: string, out: HttpIssues, o: As
   const at = (field: string): { expression: string; pos?: LineColumn } => ({ expression: `${o.expression}.${field}`, pos: o.pos });
   let header: Record<string, unknown>;
   let claims: Record<string, unknown>;
+  const headerChars = token.indexOf('.') < 0 ? token.length : token.indexOf('.');
+  if (headerChars > MAX_HEADER_CHARS) {
+    out.add('BARS-HTTP-15', 'error', 'too-long', `${o.what}'s header is ${headerChars} characters long, more than the ${MAX_HEADER_CHARS} a JOSE header needs (alg, typ and kid): it was not read`, at('header'));
+    return;
+  }
   try {
     header = decodeProtectedHeader(token) as Record<string, unknown>;
   } catch (e) {
@@ -162,6 +171,20 @@ export async function checkClientAssertion(token: string, out: HttpIssues, o: As
     out.add('BARS-HTTP-16', 'error', 'expired', `${o.what} expired at ${new Date(exp * 1000).toISOString()}, ${ago(now - exp)} before ${when}: make a new assertion for each token request${o.clock.startsWith('now') ? '' : '; use --now to check as of another time'}`, at('claims.exp'));
   } else if (exp - now > MAX_LIFETIME_SECONDS) {
     out.add('BARS-HTTP-16', 'error', 'value', `${o.what}'s exp is ${ago(exp - now)} after ${when}: the token endpoint accepts assertions that expire at most 5 minutes ahead`, at('claims.exp'));
+  }
+
+  // issued or valid only in the future (beyond clock skew): made with a wrong clock, or prepared for later use
+  for (const [name, meaning] of [
+    ['iat', 'issued'],
+    ['nbf', 'valid not before'],
+  ] as const) {
+    const t = claims[name];
+    if (t === undefined) continue;
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      out.add('BARS-HTTP-16', 'error', 'value', `${o.what}'s ${name} is ${JSON.stringify(t)}: it must be a number of seconds since 1970 (a NumericDate)`, at(`claims.${name}`));
+    } else if (t > now + CLOCK_SKEW_SECONDS) {
+      out.add('BARS-HTTP-16', 'error', 'value', `${o.what} is ${meaning} ${new Date(Math.min(t, 8.64e12) * 1000).toISOString()} (${name}), ${ago(t - now)} after ${when}: the token endpoint refuses assertions from the future; check the sender's clock${o.clock.startsWith('now') ? '' : ', or use --now to check as of another time'}`, at(`claims.${name}`));
+    }
   }
 
   // signature

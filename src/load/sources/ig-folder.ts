@@ -2,6 +2,7 @@
  * An IG source folder: conformance resources in JSON or FHIR XML, at any depth
  * (a Simplifier project checkout, a SUSHI output folder, a folder of profiles).
  */
+import { walkFolder } from '../../model/folder-walk.js';
 import { closeSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import type { PlanCompiler } from '../../compile/compiler.js';
@@ -23,30 +24,14 @@ interface FileStamp {
   mtime: number;
 }
 
-function listFiles(root: string, out: FileStamp[], dir = root, depth = 0): void {
-  if (depth > 20) return;
-  let names: string[];
-  try {
-    names = readdirSync(dir);
-  } catch {
-    return;
-  }
-  names.sort();
-  for (const n of names) {
-    if (n.startsWith('.')) continue;
-    const p = join(dir, n);
-    let st;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (st.isDirectory()) {
-      if (!SKIP_DIRS.has(n)) listFiles(root, out, p, depth + 1);
-    } else if (/\.(json|xml)$/i.test(n) && n !== 'package.json' && !n.startsWith('.index')) {
-      out.push({ rel: relative(root, p), size: st.size, mtime: Math.floor(st.mtimeMs) });
-    }
-  }
+/** The folder's conformance source files: each real file once, links leading outside the folder not followed. */
+function listFiles(root: string, out: FileStamp[]): void {
+  const walk = walkFolder(root, {
+    skipDirs: SKIP_DIRS,
+    maxDepth: 20,
+    include: (n) => /\.(json|xml)$/i.test(n) && n !== 'package.json' && !n.startsWith('.index'),
+  });
+  for (const f of walk.files) out.push({ rel: relative(root, f.path), size: f.stats.size, mtime: Math.floor(f.stats.mtimeMs) });
 }
 
 /** The resource type of a JSON/XML file from its first bytes, without parsing it (undefined: cannot tell). */

@@ -18,7 +18,7 @@
  * reports that as a warning. fhirpath.js' own exceptions (some are bare strings) never
  * escape.
  */
-import { baseInfoFor, fhirpathJs, fpContext, fpTypes, r4Model, type FhirpathCompiled } from './model.js';
+import { SAFE_REGEX_FUNCTIONS, baseInfoFor, fhirpathJs, fpContext, fpTypes, r4Model, type FhirpathCompiled } from './model.js';
 import {
   compileNative,
   effectiveExpression,
@@ -75,7 +75,7 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
     fn ??= fhirpathJs.compile({ base: contextType, expression: text }, r4Model, {
       traceFn: noTrace,
       resolveInternalTypes: false,
-      userInvocationTable: VALIDATOR_FUNCTIONS,
+      userInvocationTable: { ...SAFE_REGEX_FUNCTIONS, ...VALIDATOR_FUNCTIONS },
     } as Parameters<typeof fhirpathJs.compile>[2]);
     return fn;
   };

@@ -8,6 +8,7 @@
  * date comparison behave exactly as in the fallback engine.
  */
 import { createRequire } from 'node:module';
+import { compileRegex, UnsupportedRegex, type SafeRegex } from '../../model/regex.js';
 
 const require = createRequire(import.meta.url);
 
@@ -122,3 +123,45 @@ export const TEMPORAL_CLASS: Record<string, FpTemporalClass> = {
   instant: fpTypes.FP_Instant,
   time: fpTypes.FP_Time,
 };
+
+/** The single string in a fhirpath.js collection, undefined when empty; more than one is an error (as in FHIRPath). */
+function singleStringOf(coll: unknown): string | undefined {
+  const items = Array.isArray(coll) ? coll : [coll];
+  if (items.length === 0) return undefined;
+  if (items.length > 1) throw new Error('expected a single string, found a collection of ' + items.length);
+  let v = items[0];
+  if (v && typeof v === 'object' && 'data' in v) v = (v as { data: unknown }).data;
+  if (typeof v !== 'string') throw new Error('expected a string');
+  return v;
+}
+
+/**
+ * fhirpath.js runs `matches()`, `matchesFull()` and `replaceMatches()` on JavaScript's
+ * backtracking engine; these replacements (its `userInvocationTable` option) run them on the
+ * linear-time one, as the native evaluator does.
+ */
+export const SAFE_REGEX_FUNCTIONS = (() => {
+  const compile = (pattern: string, flags: string | undefined, dotAll: boolean): SafeRegex => {
+    const re = compileRegex(pattern, { dotAll, ignoreCase: flags?.includes('i'), multiline: flags?.includes('m') });
+    if (re instanceof UnsupportedRegex) throw new Error(re.message);
+    return re;
+  };
+  const test = (whole: boolean) => (coll: unknown, pattern: string | undefined, flags?: string) => {
+    const s = singleStringOf(coll);
+    if (s === undefined || pattern === undefined || pattern === null) return [];
+    const re = compile(pattern, flags, true);
+    return whole ? re.matchesWhole(s) : re.find(s);
+  };
+  return {
+    matches: { fn: test(false), arity: { 1: ['String' as const], 2: ['String' as const, 'String' as const] } },
+    matchesFull: { fn: test(true), arity: { 1: ['String' as const], 2: ['String' as const, 'String' as const] } },
+    replaceMatches: {
+      fn: (coll: unknown, pattern: string | undefined, by: string | undefined) => {
+        const s = singleStringOf(coll);
+        if (s === undefined || pattern === undefined || pattern === null || by === undefined || by === null) return [];
+        return compile(pattern, undefined, false).replaceAll(s, by);
+      },
+      arity: { 2: ['String' as const, 'String' as const] },
+    },
+  };
+})();

@@ -244,6 +244,29 @@ describe('native FHIRPath: operators and functions against fhirpath.js', () => {
   });
 });
 
+describe('regular expressions from profiles run in linear time, in both engines', () => {
+  const slow = { resourceType: 'Patient', name: [{ family: 'a'.repeat(5000) + 'b' }] };
+  const env = { resource: slow, rootResource: slow };
+
+  it('matches() and replaceMatches() with a catastrophic-backtracking pattern finish at once', () => {
+    const t0 = performance.now();
+    for (const compile of [compileInvariant, compileFhirpathJsInvariant]) {
+      expect(compile('re-1', "name.family.matches('(a+)+$')", 'Patient').evaluate(slow, env)).toBe(false);
+      expect(compile('re-2', "name.family.matches('^(a|aa)+b$')", 'Patient').evaluate(slow, env)).toBe(true);
+      expect(compile('re-3', "name.family.replaceMatches('(a+)+$', 'x') = name.family", 'Patient').evaluate(slow, env)).toBe(true);
+    }
+    // the fhirpath.js-only path (matchesFull and flags are not native)
+    expect(compileInvariant('re-4', "name.family.matchesFull('(a+)+$')", 'Patient').evaluate(slow, env)).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(3000);
+  });
+
+  it('a pattern the linear-time engine cannot run is an evaluation error naming the reason', () => {
+    for (const compile of [compileInvariant, compileFhirpathJsInvariant]) {
+      expect(() => compile('re-5', "name.family.matches('(a)\\\\1')", 'Patient').evaluate(slow, env)).toThrow(/re-5.*backreferences/);
+    }
+  });
+});
+
 // ---------------------------------------------------------------------------------
 // Definitions
 

@@ -18,6 +18,7 @@
  * (a rare runtime case the native code does not model, such as Quantity comparison:
  * evaluate with fhirpath.js instead; `compileInvariant` does so).
  */
+import { compileRegex, UnsupportedRegex, type SafeRegex } from '../../model/regex.js';
 import { parseFhirPath, type Ast } from './parser.js';
 import * as model from './model.js';
 import type { BaseInfo, FpTemporal } from './model.js';
@@ -73,6 +74,18 @@ export function isPrimitiveNode(v: unknown): v is PrimitiveNode {
 export class FhirPathError extends Error {
   override name = 'FhirPathError';
 }
+
+/**
+ * One evaluation went past its budget (items produced plus iteration steps): an expression
+ * such as `select(%resource.descendants()).select(%resource.descendants())` grows with the cube
+ * of the resource's size and would otherwise exhaust memory and kill the process.
+ */
+export class FhirPathTooCostlyError extends FhirPathError {
+  override name = 'FhirPathTooCostlyError';
+}
+
+/** Items plus steps one evaluation may spend; far above what any published invariant needs on a 50 MB bundle. */
+export const EVALUATION_BUDGET = 20_000_000;
 
 /** The native evaluator does not model this case: evaluate with fhirpath.js. */
 export class NativeUnsupportedError extends Error {
@@ -812,12 +825,22 @@ interface Ctx {
   resource: Coll | undefined;
   rootResource: Coll | undefined;
   context: Coll | undefined;
+  /** items made and steps taken so far in this evaluation (see EVALUATION_BUDGET) */
+  spent: number;
+}
+
+/** Count `n` items or steps against the evaluation's budget. */
+function spend(c: Ctx, n: number): void {
+  c.spent += n;
+  if (c.spent > EVALUATION_BUDGET) {
+    throw new FhirPathTooCostlyError(`evaluation stopped after ${EVALUATION_BUDGET} items and steps: the expression's cost grows too fast with this resource's size`);
+  }
 }
 
 function newCtx(rootNode: Node, env: FhirPathEnv, node: unknown, slots: number): Ctx {
   const root: Coll = [rootNode];
   // every field set here, so that all contexts share one shape
-  return { focus: root, root, env, node, memo: slots ? new Array<Coll | undefined>(slots) : null, resource: undefined, rootResource: undefined, context: undefined };
+  return { focus: root, root, env, node, memo: slots ? new Array<Coll | undefined>(slots) : null, resource: undefined, rootResource: undefined, context: undefined, spent: 0 };
 }
 
 type Fn = (c: Ctx) => Coll;
@@ -847,6 +870,7 @@ const TYPE_NAMES = (name: string): boolean => SYSTEM_TYPES.has(name) || availabl
 
 /** Runs `body` with `focus` as $this. */
 function withFocus(c: Ctx, focus: Coll, body: Fn): Coll {
+  spend(c, 1);
   const saved = c.focus;
   c.focus = focus;
   try {
@@ -1159,7 +1183,11 @@ class Compiler {
         return r(
           (c) => {
             const out: Item[] = [];
-            for (const i of input(c)) for (const v of withFocus(c, [i], proj.fn)) out.push(v);
+            for (const i of input(c)) {
+              const part = withFocus(c, [i], proj.fn);
+              spend(c, part.length);
+              for (const v of part) out.push(v);
+            }
             return out;
           },
           proj.throws,
@@ -1282,7 +1310,9 @@ class Compiler {
         return r(
           (c) => {
             const a = input(c);
-            return op(a, other.fn(c));
+            const b = other.fn(c);
+            spend(c, a.length + b.length);
+            return op(a, b);
           },
           name !== 'combine' || other.throws,
           false,
@@ -1349,6 +1379,7 @@ class Compiler {
             if (!all) return level;
             const out: Item[] = [];
             while (level.length) {
+              spend(c, level.length);
               for (const i of level) out.push(i);
               const next: Item[] = [];
               for (const i of level) if (i instanceof Node) childrenOf(i.d, i.x, i.p, next);
@@ -1430,13 +1461,12 @@ class Compiler {
       case 'matches': {
         this.arity(name, args, 1);
         const arg = param(args[0]!);
-        const cache = new Map<string, RegExp | Error>();
         return r(
           (c) => {
             const s = singleString(input(c));
             const re = singleString(arg.fn(c));
             if (re === undefined || s === undefined) return EMPTY;
-            return bool(regex(cache, re, 'us').test(s));
+            return bool(regex(re).find(s));
           },
           true,
           true,
@@ -1447,14 +1477,13 @@ class Compiler {
         this.arity(name, args, 2);
         const pat = param(args[0]!);
         const rep = param(args[1]!);
-        const cache = new Map<string, RegExp | Error>();
         return r(
           (c) => {
             const s = singleString(input(c));
             const re = singleString(pat.fn(c));
             const by = singleString(rep.fn(c));
             if (re === undefined || by === undefined || s === undefined) return EMPTY;
-            return [s.replace(regex(cache, re, 'gu'), by)];
+            return [regex(re, false).replaceAll(s, by)];
           },
           true,
           true,
@@ -1649,18 +1678,10 @@ class Compiler {
   }
 }
 
-function regex(cache: Map<string, RegExp | Error>, source: string, flags: string): RegExp {
-  let re = cache.get(source);
-  if (!re) {
-    try {
-      re = new RegExp(source, flags);
-    } catch (e) {
-      re = new FhirPathError(`Invalid regular expression: ${(e as Error).message}`);
-    }
-    cache.set(source, re);
-  }
-  if (re instanceof Error) throw re;
-  re.lastIndex = 0;
+/** A profile's pattern on the linear-time engine (see model/regex.ts); one it cannot run is an evaluation error. */
+function regex(source: string, dotAll = true): SafeRegex {
+  const re = compileRegex(source, { dotAll });
+  if (re instanceof UnsupportedRegex) throw new FhirPathError(re.message);
   return re;
 }
 

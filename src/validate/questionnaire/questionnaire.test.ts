@@ -413,6 +413,18 @@ describe('limits on typed answers', () => {
     ]);
   });
 
+  it('runs the regex extension in linear time; a pattern it cannot run is a warning, not a silent pass', () => {
+    const q = questionnaire([
+      { linkId: 'slow', type: 'string', extension: [ext('regex', { valueString: '(a+)+' })] },
+      { linkId: 'backref', type: 'string', extension: [ext('regex', { valueString: '(a)\\1' })] },
+    ]);
+    const t0 = performance.now();
+    expect(
+      run(q, response([{ linkId: 'slow', ...ans({ valueString: 'a'.repeat(5000) + 'b' }) }, { linkId: 'backref', ...ans({ valueString: 'aa' }) }])),
+    ).toEqual(['error qr-regex @item[0].answer[0].valueString', 'warning qr-regex-unsupported @item[1].answer[0].valueString']);
+    expect(performance.now() - t0).toBeLessThan(2000);
+  });
+
   it('checks maxDecimalPlaces', () => {
     const q = questionnaire([{ linkId: 'd', type: 'decimal', extension: [ext('maxDecimalPlaces', { valueInteger: 1 })] }]);
     expect(run(q, response([{ linkId: 'd', ...ans({ valueDecimal: 1.25 }) }]))).toEqual(['error qr-max-decimal-places @item[0].answer[0].valueDecimal']);

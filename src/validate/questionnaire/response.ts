@@ -7,6 +7,7 @@
  * not copied: min/maxOccurs and maxSize are checked inclusively (Java is off by one),
  * and items nested in answers are located at their real path (item.answer.item).
  */
+import { compileRegex, UnsupportedRegex } from '../../model/regex.js';
 import type { IssueType, Severity } from '../../model/issue.js';
 import type { CodeResult } from '../../terminology/index.js';
 import { isPartialExpansion } from '../../terminology/valuesets.js';
@@ -390,13 +391,11 @@ function checkString(run: Run, qItem: Json, value: Choice, valuePath: Path, isSt
   if (!isString) return;
   const regex = str(extValue(qItem, EXT.regex)?.value);
   if (regex !== undefined) {
-    let re: RegExp | undefined;
-    try {
-      re = new RegExp(`^(?:${regex})$`, 'u');
-    } catch {
-      re = undefined; // a regex JavaScript cannot read: the questionnaire's problem, not the answer's
-    }
-    if (re && !re.test(s)) {
+    const re = compileRegex(regex);
+    if (re instanceof UnsupportedRegex) {
+      // the questionnaire's problem, not the answer's: said once per answer, as a warning
+      report(run, valuePath, 'warning', 'processing', 'qr-regex-unsupported', `The answer to '${linkId}' was not checked against the questionnaire's regex extension: ${re.message}`);
+    } else if (!re.matchesWhole(s)) {
       const format = str(extValue(qItem, EXT.entryFormat)?.value);
       report(run, valuePath, 'error', 'invariant', 'qr-regex',
         `The answer '${shown}' to '${linkId}' does not match the required pattern ${regex}${format ? ` (expected format: ${format})` : ''}`);
