@@ -15,6 +15,7 @@ Usage:
   bars packages add <tgz|folder|name#version>         add a package to the FHIR package cache
   bars snapshot <url|file> [--ig ...]                 print a StructureDefinition with its snapshot
   bars report <result.json> --format html|junit|sarif|markdown   re-render a saved JSON result
+  bars report --serve-db <db> [--exchange n] --format …  re-render exchanges bars serve stored
   bars serve [--port N] [--host 127.0.0.1] ...       local BaRS receiver simulator (bars serve --help)
   bars probe <receiver base URL> [--suite ...]        test a BaRS receiver (bars probe --help)
   bars --version

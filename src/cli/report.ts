@@ -1,5 +1,6 @@
 /**
- * `bars report <result.json> --format …`: re-render a saved JSON result.
+ * `bars report <result.json> --format …`: re-render a saved JSON result, or (`--serve-db`) the
+ * exchanges `bars serve` stored.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -14,10 +15,40 @@ export async function reportCommand(argv: string[], io: IO): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { format: { type: 'string' }, output: { type: 'string', short: 'o' } },
+    options: { format: { type: 'string' }, output: { type: 'string', short: 'o' }, 'serve-db': { type: 'string' }, exchange: { type: 'string' } },
   });
   const file = positionals[0];
-  if (!file) throw new UsageError('bars report <result.json> --format html|junit|sarif|markdown|outcome|text [--output file]');
+  const result = values['serve-db'] !== undefined || values.exchange !== undefined ? await storedExchanges(values['serve-db'], values.exchange, file) : savedResult(file);
+  const format = (values.format ?? 'text') as OutputFormat;
+  let text: string;
+  if (format === 'text') text = renderText(result, { color: io.isTTY && !values.output });
+  else if (renderers[format]) text = await renderers[format]!(result);
+  else throw new UsageError(`--format ${format}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
+  if (values.output) writeFileSync(values.output, text);
+  else io.stdout.write(text);
+  return 0;
+}
+
+/** `--serve-db <db> [--exchange n]`: the exchanges `bars serve` stored, re-rendered. */
+async function storedExchanges(db: string | undefined, exchange: string | undefined, file: string | undefined): Promise<RunResult> {
+  if (!db) throw new UsageError('--exchange needs --serve-db <the bars serve database> (bars serve --db)');
+  if (file) throw new UsageError(`bars report takes a saved result (${file}) or --serve-db, not both`);
+  const id = exchange === undefined ? undefined : Number(exchange);
+  if (id !== undefined && !(Number.isInteger(id) && id > 0)) throw new UsageError(`--exchange ${exchange}: give an exchange number (the n of /_reports/n)`);
+  const { readStoredExchanges } = await import('../serve/store.js');
+  const { exchangesRunResult } = await import('../serve/reports-page.js');
+  let exchanges;
+  try {
+    exchanges = readStoredExchanges(db, id);
+  } catch (e) {
+    throw new UsageError(`--serve-db ${(e as Error).message}`);
+  }
+  if (id !== undefined && exchanges.length === 0) throw new UsageError(`--exchange ${id}: ${db} has no exchange ${id} (see GET /_reports for the numbers)`);
+  return exchangesRunResult(exchanges);
+}
+
+function savedResult(file: string | undefined): RunResult {
+  if (!file) throw new UsageError('bars report <result.json> | --serve-db <bars serve database> [--exchange <n>]  --format html|junit|sarif|markdown|outcome|json|text [--output file]');
   let result: RunResult;
   try {
     result = JSON.parse(readFileSync(file, 'utf8')) as RunResult;
@@ -27,12 +58,5 @@ export async function reportCommand(argv: string[], io: IO): Promise<number> {
   if (!result || !Array.isArray(result.results) || !result.summary) {
     throw new UsageError(`${file}: not a result of "bars validate --format json" (no results/summary)`);
   }
-  const format = (values.format ?? 'text') as OutputFormat;
-  let text: string;
-  if (format === 'text') text = renderText(result, { color: io.isTTY && !values.output });
-  else if (renderers[format]) text = await renderers[format]!(result);
-  else throw new UsageError(`--format ${format}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
-  if (values.output) writeFileSync(values.output, text);
-  else io.stdout.write(text);
-  return 0;
+  return result;
 }

@@ -107,3 +107,30 @@ export function compactValidation(v: RequestValidation): RequestValidation {
     })),
   };
 }
+
+/**
+ * Stored exchanges as one run result (`bars report --serve-db`): each validated exchange's
+ * request and body results, named `exchange <id>: <method> <path>`. Exchanges answered before
+ * validation (no token, not a BaRS path) have no result; a note names them.
+ */
+export function exchangesRunResult(exchanges: ExchangeRecord[]): RunResult {
+  const results: FileResult[] = [];
+  const unvalidated: string[] = [];
+  for (const e of exchanges) {
+    const v = e.validation as RequestValidation | null;
+    const name = `exchange ${e.id}: ${e.method} ${e.path}`;
+    if (!v) {
+      unvalidated.push(`${e.id} (${e.method} ${e.path} → ${e.status})`);
+      continue;
+    }
+    for (const r of toFileResults(v, name)) {
+      const file = r.http?.part === 'body' ? `${name}#body` : name;
+      if (r.http?.part === 'request' && r.http.body) r.http.body = `${name}#body`;
+      if (r.http?.part === 'body') r.http.request = name;
+      results.push({ ...r, file });
+    }
+  }
+  const run = runResultOf(results, exchanges[0]?.at ?? new Date().toISOString());
+  if (unvalidated.length) run.run!.notes = [`Exchanges answered before validation, so without a validation result: ${unvalidated.join(', ')}`];
+  return run;
+}

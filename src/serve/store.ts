@@ -195,9 +195,8 @@ export class ServeStore {
   }
 
   getExchange(id: number): ExchangeRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM exchange WHERE id = ?').get(id) as (Record<string, unknown> & { valid: number; request: string; response: string; validation: string }) | undefined;
-    if (!r) return undefined;
-    return { ...(r as unknown as ExchangeRecord), valid: r.valid === 1, request: JSON.parse(r.request), response: JSON.parse(r.response), validation: JSON.parse(r.validation) };
+    const r = this.db.prepare('SELECT * FROM exchange WHERE id = ?').get(id) as ExchangeRow | undefined;
+    return r && exchangeOf(r);
   }
 
   audit(e: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): number {
@@ -223,5 +222,36 @@ export class ServeStore {
       this.commit();
       this.db.close();
     }
+  }
+}
+
+type ExchangeRow = Record<string, unknown> & { valid: number; request: string; response: string; validation: string };
+
+function exchangeOf(r: ExchangeRow): ExchangeRecord {
+  return { ...(r as unknown as ExchangeRecord), valid: r.valid === 1, request: JSON.parse(r.request), response: JSON.parse(r.response), validation: JSON.parse(r.validation) };
+}
+
+/**
+ * The exchanges stored in a `bars serve` database, oldest first (one, with `id`), for `bars
+ * report --serve-db`. Opens an existing file only and writes nothing, so it can read the
+ * database of a running server. Throws an Error saying what is wrong for a file that is not one.
+ */
+export function readStoredExchanges(file: string, id?: number): ExchangeRecord[] {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch (e) {
+    throw new Error(`cannot open ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'exchange'").get();
+    if (!table) throw new Error(`${file} is not a bars serve database (it has no exchange table)`);
+    const rows = (id === undefined ? db.prepare('SELECT * FROM exchange ORDER BY id ASC').all() : db.prepare('SELECT * FROM exchange WHERE id = ?').all(id)) as ExchangeRow[];
+    return rows.map(exchangeOf);
+  } catch (e) {
+    if (/not a bars serve database/.test((e as Error).message)) throw e;
+    throw new Error(`${file} cannot be read as a bars serve database: ${(e as Error).message}`);
+  } finally {
+    db.close();
   }
 }
