@@ -96,15 +96,21 @@ export function renderValidationReport(e: ExchangeRecord): string {
   return renderHtml(runResultOf(results, e.at), { sources: false });
 }
 
-/** What is stored of a validation: issues and results, without the parsed instance. */
+/**
+ * What is stored of a validation: issues and results, without the parsed instance, and without
+ * the result's OperationOutcome (built lazily on first read, it repeats the issues: spreading the
+ * result would build it for every request and store it twice).
+ */
 export function compactValidation(v: RequestValidation): RequestValidation {
   return {
     valid: v.valid,
     issues: v.issues,
-    requests: v.requests.map((r) => ({
-      ...r,
-      ...(r.body ? { body: { ...r.body, result: { ...r.body.result, instance: r.body.result.instance ? ({ bars: (r.body.result.instance as { bars?: unknown }).bars } as never) : undefined } } } : {}),
-    })),
+    requests: v.requests.map((r) => {
+      if (!r.body) return r;
+      const { valid, issues, resourceType, profiles, instance } = r.body.result;
+      const result = { valid, issues, resourceType, profiles, instance: instance ? { bars: (instance as { bars?: unknown }).bars } : undefined };
+      return { ...r, body: { ...r.body, result: result as never } };
+    }),
   };
 }
 
