@@ -65,4 +65,20 @@ describe('ServeStore group commit', () => {
     expect(third.getState('B').state).toBe('referral-created');
     third.close();
   });
+
+  it('rejects committed() when the transaction was rolled back under it: no answer is told its rows are stored', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const store = new ServeStore(join(dir, 's.db'));
+    store.audit({ organisation: 'RYE', actor: null, what: 'a', outcome: '200' });
+    const done = store.committed();
+    // what SQLite does by itself on a full disk or an I/O error
+    (store as unknown as { db: Database.Database }).db.exec('ROLLBACK');
+    await expect(done).rejects.toThrow(/did not commit: the transaction was rolled back/);
+    expect(store.listAudit()).toEqual([]);
+    // the next write starts a fresh transaction
+    store.audit({ organisation: 'RYE', actor: null, what: 'b', outcome: '200' });
+    await store.committed();
+    expect(store.listAudit().map((a) => a.what)).toEqual(['b']);
+    store.close();
+  });
 });

@@ -138,7 +138,10 @@ export class ServeStore {
     if (!waiters) return;
     this.pending = undefined;
     try {
-      if (this.db.inTransaction) this.sql.commit.run();
+      // SQLite rolls a transaction back by itself on some errors (disk full, I/O): then there is
+      // nothing to commit, and the answers waiting for it must not be told their rows are stored
+      if (!this.db.inTransaction) throw new Error('the transaction was rolled back');
+      this.sql.commit.run();
     } catch (e) {
       if (this.db.inTransaction) this.sql.rollback.run();
       const err = new Error(`the database did not commit: ${(e as Error).message}`);
