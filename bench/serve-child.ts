@@ -9,6 +9,12 @@ const validator = await createValidator({ cacheDir: join(tmpdir(), 'bars-bench-s
 const s = await startServe({ validator, database: db!, auth: 'none', port: 0 });
 process.on('message', (m) => {
   if (m === 'rss') process.send!({ rss: process.memoryUsage().rss });
+  // CPU time of the server process (user + system, µs): on a shared machine wall-clock latency
+  // measures the neighbours as much as the server; CPU per request is the server's own cost
+  if (m === 'cpu') {
+    const c = process.cpuUsage();
+    process.send!({ cpu: c.user + c.system });
+  }
   if (m === 'stop') void s.close().then(() => process.exit(0));
 });
 process.send!({ url: s.url });

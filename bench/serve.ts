@@ -15,7 +15,8 @@ import { mb, percentile, report } from './util.js';
 export async function benchServe(corpus: string, total = 2000, concurrency = 4): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bars-bench-serve-'));
   const child = fork(join(import.meta.dirname, 'serve-child.ts'), [join(dir, 'serve.db')], {
-    execArgv: ['--import', 'tsx'],
+    // BARS_BENCH_CPU_PROF=<dir>: a V8 CPU profile of the server process, for finding what costs
+    execArgv: ['--import', 'tsx', ...(process.env.BARS_BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BARS_BENCH_CPU_PROF}`] : [])],
     env: { ...process.env, BARS_BENCH_IGS: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')].join(',') },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -48,6 +49,7 @@ export async function benchServe(corpus: string, total = 2000, concurrency = 4):
     const latencies: number[] = [];
     const rss: [number, number][] = [];
     const checkpoints = new Set([Math.min(1000, total), total]);
+    const cpu0 = await ask<number>('cpu', 'cpu');
     const t0 = performance.now();
     let done = 0;
     let next = 0;
@@ -61,9 +63,11 @@ export async function benchServe(corpus: string, total = 2000, concurrency = 4):
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const seconds = (performance.now() - t0) / 1000;
+    const cpuMs = ((await ask<number>('cpu', 'cpu')) - cpu0) / 1000;
     latencies.sort((a, b) => a - b);
     report(`serve $process-message (${entries}-entry message, full validation, ${concurrency} in flight)`, `${(total / seconds).toFixed(0)} requests/s over ${total} requests`);
     report('serve $process-message latency', `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`);
+    report('serve CPU per request (server process, user+system)', `${(cpuMs / total).toFixed(2)} ms, i.e. ${((total * 1000) / cpuMs).toFixed(0)} requests per CPU-second`);
     report('serve RSS', rss.map(([n, b]) => `${mb(b)} after ${n} requests`).join(', '));
   } finally {
     child.send('stop');

@@ -112,7 +112,8 @@ for (const d of defs) {
     category: 'consequence',
     focus: d.focus.map(([code, profile, min, max]) => ({ code, profile, min, max })),
     responseRequired: 'always',
-    allowedResponse: (d.responses ?? []).map((r) => ({ message: `https://fhir.nhs.uk/MessageDefinition/${r}` })),
+    // FHIR JSON has no empty arrays: a definition without responses has no allowedResponse at all
+    ...(d.responses?.length ? { allowedResponse: d.responses.map((r) => ({ message: `https://fhir.nhs.uk/MessageDefinition/${r}` })) } : {}),
   };
   writeFileSync(join(out, `${d.id}.json`), JSON.stringify(md, null, 2) + '\n');
 }

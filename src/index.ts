@@ -69,6 +69,14 @@ export async function createValidator(options: CreateValidatorOptions = {}): Pro
 
 const engines = new WeakMap<Validator, Engine>();
 
+// the HTTP layer is loaded on first use only (most callers validate payloads), then kept:
+// a dynamic import per request costs a module-resolution round trip every time
+let httpModules: ReturnType<typeof loadHttpModules> | undefined;
+async function loadHttpModules(): Promise<{ http: typeof import('./bars/http/validate-request.js'); loadApiTable: typeof import('./bars/http/openapi.js').loadApiTable }> {
+  const [http, openapi] = await Promise.all([import('./bars/http/validate-request.js'), import('./bars/http/openapi.js')]);
+  return { http, loadApiTable: openapi.loadApiTable };
+}
+
 export interface ValidateRequestOptions extends Pick<RequestCheckOptions, 'name' | 'entry' | 'now' | 'profiles'> {
   /** Verify the JWT client assertion's signature with this JSON Web Key Set (your registered JWKS)… */
   jwks?: JSONWebKeySet;
@@ -88,8 +96,7 @@ export interface ValidateRequestOptions extends Pick<RequestCheckOptions, 'name'
 export async function validateRequest(validator: Validator, request: RequestObject | string | Uint8Array, options: ValidateRequestOptions = {}): Promise<RequestValidation> {
   const engine = engines.get(validator);
   if (!engine) throw new TypeError('validateRequest needs a validator made by createValidator()');
-  const http = await import('./bars/http/validate-request.js');
-  const { loadApiTable } = await import('./bars/http/openapi.js');
+  const { http, loadApiTable } = await (httpModules ??= loadHttpModules());
   const { jwks, publicKey, openapi, ...rest } = options;
   const keys =
     jwks || publicKey

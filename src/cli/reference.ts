@@ -121,8 +121,8 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'report',
-    usage: 'bars report <result.json> [options]',
-    summary: 're-render a saved JSON result (bars validate --format json)',
+    usage: 'bars report <result.json> | --serve-db <db> [--exchange <n>] [options]',
+    summary: 're-render a saved JSON result (bars validate --format json), or the exchanges bars serve stored',
     options: [
       { name: 'format', type: 'string', arg: '<f>', help: 'text (default), json, outcome, html, junit, sarif, markdown' },
       { name: 'output', short: 'o', type: 'string', arg: '<file>', help: 'write to a file instead of stdout' },
@@ -133,6 +133,8 @@ export const COMMANDS: CommandSpec[] = [
         arg: '<folder>',
         help: 'html: show source excerpts from the validated files under this folder (default: the current folder); files named by absolute or ".." paths in the result are never read',
       },
+      { name: 'serve-db', type: 'string', arg: '<db>', help: 'the database of bars serve (its --db): re-render the exchanges it stored (opened read-only, so the server may be running)' },
+      { name: 'exchange', type: 'string', arg: '<n>', help: 'with --serve-db: only exchange n (the n of /_reports/n)' },
       HELP_OPTION,
     ],
     footer: 'Exit codes: as bars validate would give for that result: 0 no errors, 1 errors (or warnings with --fail-on warning), 2 unreadable result.',

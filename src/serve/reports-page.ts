@@ -96,14 +96,47 @@ export function renderValidationReport(e: ExchangeRecord): string {
   return renderHtml(runResultOf(results, e.at), { sources: false });
 }
 
-/** What is stored of a validation: issues and results, without the parsed instance. */
+/**
+ * What is stored of a validation: issues and results, without the parsed instance, and without
+ * the result's OperationOutcome (built lazily on first read, it repeats the issues: spreading the
+ * result would build it for every request and store it twice).
+ */
 export function compactValidation(v: RequestValidation): RequestValidation {
   return {
     valid: v.valid,
     issues: v.issues,
-    requests: v.requests.map((r) => ({
-      ...r,
-      ...(r.body ? { body: { ...r.body, result: { ...r.body.result, instance: r.body.result.instance ? ({ bars: (r.body.result.instance as { bars?: unknown }).bars } as never) : undefined } } } : {}),
-    })),
+    requests: v.requests.map((r) => {
+      if (!r.body) return r;
+      const { valid, issues, resourceType, profiles, instance } = r.body.result;
+      const result = { valid, issues, resourceType, profiles, instance: instance ? { bars: (instance as { bars?: unknown }).bars } : undefined };
+      return { ...r, body: { ...r.body, result: result as never } };
+    }),
   };
+}
+
+/**
+ * Stored exchanges as one run result (`bars report --serve-db`): each validated exchange's
+ * request and body results, named `exchange <id>: <method> <path>`. Exchanges answered before
+ * validation (no token, not a BaRS path) have no result; a note names them.
+ */
+export function exchangesRunResult(exchanges: ExchangeRecord[]): RunResult {
+  const results: FileResult[] = [];
+  const unvalidated: string[] = [];
+  for (const e of exchanges) {
+    const v = e.validation as RequestValidation | null;
+    const name = `exchange ${e.id}: ${e.method} ${e.path}`;
+    if (!v) {
+      unvalidated.push(`${e.id} (${e.method} ${e.path} → ${e.status})`);
+      continue;
+    }
+    for (const r of toFileResults(v, name)) {
+      const file = r.http?.part === 'body' ? `${name}#body` : name;
+      if (r.http?.part === 'request' && r.http.body) r.http.body = `${name}#body`;
+      if (r.http?.part === 'body') r.http.request = name;
+      results.push({ ...r, file });
+    }
+  }
+  const run = runResultOf(results, exchanges[0]?.at ?? new Date().toISOString());
+  if (unvalidated.length) run.run!.notes = [`Exchanges answered before validation, so without a validation result: ${unvalidated.join(', ')}`];
+  return run;
 }

@@ -60,17 +60,9 @@ export function shippedMessageDefinitions(): J[] {
     definitions = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))
       .sort()
-      .map((f) => withoutEmptyArrays(JSON.parse(readFileSync(join(dir, f), 'utf8')) as J));
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as J);
   }
   return definitions;
-}
-
-/**
- * The shipped files carry `allowedResponse: []` where the source has none, and FHIR JSON
- * forbids empty arrays: served as they are, every answer would fail validation.
- */
-function withoutEmptyArrays(r: J): J {
-  return Object.fromEntries(Object.entries(r).filter(([, v]) => !(Array.isArray(v) && v.length === 0)));
 }
 
 /** A MessageDefinition serves Application n when one of its workflow use contexts is an `a<n>t…` code. */

@@ -142,6 +142,8 @@ export class BarsServe {
         const id = this.store.addExchange(record);
         out['X-Bars-Serve-Report'] = `/_reports/${id}`;
       }
+      // group commit: the answer goes only once its exchange and audit rows are on disk
+      await this.store.committed();
     } catch (e) {
       // a report that cannot be stored must not become a silent pass: the client is told
       answer = toAnswer(barsError(500, `bars serve could not store the exchange: ${(e as Error).message}`));

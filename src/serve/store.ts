@@ -3,6 +3,13 @@
  * (request, response, validation result) and an append-only audit log, in one SQLite file.
  * WAL with synchronous=FULL: a write is on disk before the answer it belongs to is sent, so an
  * acknowledged exchange survives a restart and a kill -9.
+ *
+ * Group commit: a commit with its fsync costs milliseconds, so writes are not committed one by
+ * one. The first write opens a transaction; the writes of every request handled in the same
+ * event-loop turn join it; one COMMIT (one fsync) closes it on the next turn (setImmediate), and
+ * only then are those requests answered (`committed()`). Durability is unchanged: no answer goes
+ * before its rows are on disk. Reads on this connection see the pending writes, so the state of
+ * the stateful scenario is always the latest.
  */
 import Database from 'better-sqlite3';
 import type { StatefulState } from './tkw-table.js';
@@ -44,9 +51,15 @@ export interface StoreOptions {
   stateTtlSeconds?: number;
 }
 
+type Statement = Database.Statement<unknown[]>;
+
 export class ServeStore {
   private readonly db: Database.Database;
   private readonly ttl?: number;
+  /** Statements compiled once: SQLite parses and plans each on prepare. */
+  private readonly sql: Record<'getState' | 'setState' | 'addExchange' | 'audit' | 'expireJti' | 'useJti' | 'begin' | 'commit' | 'rollback', Statement>;
+  /** Waiters for the commit of the open transaction; undefined when none is open. */
+  private pending?: { resolve: () => void; reject: (e: Error) => void }[];
 
   constructor(file: string, options: StoreOptions = {}) {
     this.db = new Database(file);
@@ -91,15 +104,70 @@ export class ServeStore {
       CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
       CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
     `);
+    const p = (q: string): Statement => this.db.prepare(q);
+    this.sql = {
+      getState: p('SELECT state, appointment_identifier, service_request_identifier, updated_at FROM state WHERE organisation = ?'),
+      setState: p(
+        `INSERT INTO state (organisation, state, appointment_identifier, service_request_identifier, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(organisation) DO UPDATE SET state = excluded.state, appointment_identifier = excluded.appointment_identifier,
+           service_request_identifier = excluded.service_request_identifier, updated_at = excluded.updated_at`,
+      ),
+      addExchange: p('INSERT INTO exchange (at, organisation, method, path, status, scenario, valid, request, response, validation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)'),
+      audit: p('INSERT INTO audit (at, organisation, actor, what, outcome) VALUES (?, ?, ?, ?, ?)'),
+      expireJti: p('DELETE FROM used_jti WHERE expires < ?'),
+      useJti: p('INSERT OR IGNORE INTO used_jti (jti, expires) VALUES (?, ?)'),
+      begin: p('BEGIN IMMEDIATE'),
+      commit: p('COMMIT'),
+      rollback: p('ROLLBACK'),
+    };
+  }
+
+  /** Run a write inside the open group transaction (opening one, and scheduling its commit, if none is). */
+  private write<T>(f: () => T): T {
+    if (!this.pending) {
+      this.sql.begin.run();
+      this.pending = [];
+      setImmediate(() => this.commit());
+    }
+    return f();
+  }
+
+  /** Commit the open transaction now (one fsync) and release the answers waiting for it. */
+  commit(): void {
+    const waiters = this.pending;
+    if (!waiters) return;
+    this.pending = undefined;
+    try {
+      // SQLite rolls a transaction back by itself on some errors (disk full, I/O): then there is
+      // nothing to commit, and the answers waiting for it must not be told their rows are stored
+      if (!this.db.inTransaction) throw new Error('the transaction was rolled back');
+      this.sql.commit.run();
+    } catch (e) {
+      if (this.db.inTransaction) this.sql.rollback.run();
+      const err = new Error(`the database did not commit: ${(e as Error).message}`);
+      for (const w of waiters) w.reject(err);
+      return;
+    }
+    for (const w of waiters) w.resolve();
+  }
+
+  /**
+   * Resolves once every write made so far is committed (on disk); rejects when that commit
+   * failed. Answer a request only after this: its exchange and audit rows are then durable.
+   */
+  committed(): Promise<void> {
+    const waiters = this.pending;
+    if (!waiters) return Promise.resolve();
+    return new Promise((resolve, reject) => waiters.push({ resolve, reject }));
   }
 
   /** Every organisation back to the initial state (--reset-state). Exchanges and audit stay. */
   resetState(): number {
-    return this.db.prepare('DELETE FROM state').run().changes;
+    return this.write(() => this.db.prepare('DELETE FROM state').run().changes);
   }
 
   getState(organisation: string, now = new Date()): StoredState {
-    const row = this.db.prepare('SELECT state, appointment_identifier, service_request_identifier, updated_at FROM state WHERE organisation = ?').get(organisation) as
+    const row = this.sql.getState.get(organisation) as
       | { state: StatefulState; appointment_identifier: string | null; service_request_identifier: string | null; updated_at: string }
       | undefined;
     if (!row) return { state: 'initial', updatedAt: now.toISOString() };
@@ -113,19 +181,13 @@ export class ServeStore {
   }
 
   setState(organisation: string, s: Omit<StoredState, 'updatedAt'>, now = new Date()): void {
-    this.db
-      .prepare(
-        `INSERT INTO state (organisation, state, appointment_identifier, service_request_identifier, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(organisation) DO UPDATE SET state = excluded.state, appointment_identifier = excluded.appointment_identifier,
-           service_request_identifier = excluded.service_request_identifier, updated_at = excluded.updated_at`,
-      )
-      .run(organisation, s.state, s.appointmentIdentifier ?? null, s.serviceRequestIdentifier ?? null, now.toISOString());
+    this.write(() => this.sql.setState.run(organisation, s.state, s.appointmentIdentifier ?? null, s.serviceRequestIdentifier ?? null, now.toISOString()));
   }
 
   addExchange(e: Omit<ExchangeRecord, 'id' | 'at'> & { at?: string }): number {
-    const r = this.db
-      .prepare('INSERT INTO exchange (at, organisation, method, path, status, scenario, valid, request, response, validation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
-      .run(e.at ?? new Date().toISOString(), e.organisation, e.method, e.path, e.status, e.scenario, e.valid ? 1 : 0, JSON.stringify(e.request), JSON.stringify(e.response), JSON.stringify(e.validation ?? null));
+    const r = this.write(() =>
+      this.sql.addExchange.run(e.at ?? new Date().toISOString(), e.organisation, e.method, e.path, e.status, e.scenario, e.valid ? 1 : 0, JSON.stringify(e.request), JSON.stringify(e.response), JSON.stringify(e.validation ?? null)),
+    );
     return Number(r.lastInsertRowid);
   }
 
@@ -136,13 +198,12 @@ export class ServeStore {
   }
 
   getExchange(id: number): ExchangeRecord | undefined {
-    const r = this.db.prepare('SELECT * FROM exchange WHERE id = ?').get(id) as (Record<string, unknown> & { valid: number; request: string; response: string; validation: string }) | undefined;
-    if (!r) return undefined;
-    return { ...(r as unknown as ExchangeRecord), valid: r.valid === 1, request: JSON.parse(r.request), response: JSON.parse(r.response), validation: JSON.parse(r.validation) };
+    const r = this.db.prepare('SELECT * FROM exchange WHERE id = ?').get(id) as ExchangeRow | undefined;
+    return r && exchangeOf(r);
   }
 
   audit(e: Omit<AuditEntry, 'id' | 'at'> & { at?: string }): number {
-    const r = this.db.prepare('INSERT INTO audit (at, organisation, actor, what, outcome) VALUES (?, ?, ?, ?, ?)').run(e.at ?? new Date().toISOString(), e.organisation, e.actor, e.what, e.outcome);
+    const r = this.write(() => this.sql.audit.run(e.at ?? new Date().toISOString(), e.organisation, e.actor, e.what, e.outcome));
     return Number(r.lastInsertRowid);
   }
 
@@ -153,12 +214,47 @@ export class ServeStore {
   /** Record a client assertion's jti; false when it was seen before and has not yet expired (a replay). */
   useJti(jti: string, expiresEpochSeconds: number, now = new Date()): boolean {
     const nowS = Math.floor(now.getTime() / 1000);
-    this.db.prepare('DELETE FROM used_jti WHERE expires < ?').run(nowS);
-    const r = this.db.prepare('INSERT OR IGNORE INTO used_jti (jti, expires) VALUES (?, ?)').run(jti, expiresEpochSeconds);
-    return r.changes === 1;
+    return this.write(() => {
+      this.sql.expireJti.run(nowS);
+      return this.sql.useJti.run(jti, expiresEpochSeconds).changes === 1;
+    });
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.commit();
+      this.db.close();
+    }
+  }
+}
+
+type ExchangeRow = Record<string, unknown> & { valid: number; request: string; response: string; validation: string };
+
+function exchangeOf(r: ExchangeRow): ExchangeRecord {
+  return { ...(r as unknown as ExchangeRecord), valid: r.valid === 1, request: JSON.parse(r.request), response: JSON.parse(r.response), validation: JSON.parse(r.validation) };
+}
+
+/**
+ * The exchanges stored in a `bars serve` database, oldest first (one, with `id`), for `bars
+ * report --serve-db`. Opens an existing file only and writes nothing, so it can read the
+ * database of a running server. Throws an Error saying what is wrong for a file that is not one.
+ */
+export function readStoredExchanges(file: string, id?: number): ExchangeRecord[] {
+  let db: Database.Database;
+  try {
+    db = new Database(file, { fileMustExist: true });
+  } catch (e) {
+    throw new Error(`cannot open ${file}: ${(e as Error).message}`);
+  }
+  try {
+    const table = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'exchange'").get();
+    if (!table) throw new Error(`${file} is not a bars serve database (it has no exchange table)`);
+    const rows = (id === undefined ? db.prepare('SELECT * FROM exchange ORDER BY id ASC').all() : db.prepare('SELECT * FROM exchange WHERE id = ?').all(id)) as ExchangeRow[];
+    return rows.map(exchangeOf);
+  } catch (e) {
+    if (/not a bars serve database/.test((e as Error).message)) throw e;
+    throw new Error(`${file} cannot be read as a bars serve database: ${(e as Error).message}`);
+  } finally {
+    db.close();
   }
 }

@@ -117,6 +117,9 @@ interface Decoded {
 }
 
 /** Standard base64 of UTF-8 JSON, as every BaRS object header is. */
+// one decoder for every header: constructing a TextDecoder costs more than decoding a header
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 export function decodeBase64Json(raw: string): Decoded {
   const v = raw.trim();
   if (v === '') return { problem: 'is empty' };
@@ -128,7 +131,7 @@ export function decodeBase64Json(raw: string): Decoded {
   if (v.length % 4 !== 0) out.warning = "has no '=' padding: standard base64 pads to a multiple of 4 characters, and strict decoders refuse it without";
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.from(v, 'base64'));
+    text = UTF8.decode(Buffer.from(v, 'base64'));
   } catch {
     return { problem: 'does not decode to UTF-8 text' };
   }
@@ -325,8 +328,8 @@ export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader,
   if (!loaded) {
     ctx.out.add(h.rule, 'information', 'informational', `UK Core is not loaded, so ${h.name} was validated against the base FHIR R4 ${String(type)} only, not ${profile}. ${howToProvide(profile)}`, where);
   }
-  const result = await engine.validate(r, { name: exprOf(f.name), profile: loaded ? [profile] : [] });
-  for (const i of result.issues) {
+  const issues = await validateHeaderResource(engine, r, exprOf(f.name), loaded ? [profile] : []);
+  for (const i of issues) {
     // NHS numbers and other BaRS checks keep their own rule; the rest are this header's
     const deviceHint = type === 'Device' && /^json-array-expected$/.test(i.ruleId) && /deviceName|version/.test(i.expression ?? '')
       ? ' (the API specification\'s example sends deviceName and version as objects; in FHIR R4 both are lists: [{…}])'
@@ -345,6 +348,27 @@ export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader,
     }
     ctx.out.issues.push(mapped);
   }
+}
+
+/**
+ * The header resources' engine issues, kept per engine by profile and content: a sender sends the
+ * same organisation, practitioner and software on every request, and the same resource against
+ * the same definitions always gives the same issues (they carry no position: the header's is
+ * added per request). Bounded, oldest out first, so a stream of distinct headers cannot grow it.
+ */
+const headerIssues = new WeakMap<Engine, Map<string, ValidationIssue[]>>();
+const HEADER_ISSUES_KEPT = 256;
+
+async function validateHeaderResource(engine: Engine, resource: Record<string, unknown>, name: string, profile: string[]): Promise<ValidationIssue[]> {
+  let kept = headerIssues.get(engine);
+  if (!kept) headerIssues.set(engine, (kept = new Map()));
+  const key = `${name}\n${profile.join(' ')}\n${JSON.stringify(resource)}`;
+  const hit = kept.get(key);
+  if (hit) return hit;
+  const { issues } = await engine.validate(resource, { name, profile });
+  if (kept.size >= HEADER_ISSUES_KEPT) kept.delete(kept.keys().next().value!);
+  kept.set(key, issues);
+  return issues;
 }
 
 // ------------------------------------------------------------ Authorization

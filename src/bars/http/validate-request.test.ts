@@ -304,3 +304,34 @@ describe('the token request (BARS-HTTP-18) and the clock', () => {
     expect(errs((await validateRequest(engine, har, { name: 'c.har', now: new Date(B.SENT_AT) })).requests[0]!.issues)).toEqual([]);
   });
 });
+
+describe('header resources validated once per content', () => {
+  it('a repeated header resource is not validated again, and its issues are reported the same, at the header, each time', async () => {
+    const calls: string[] = [];
+    const counting = Object.create(engine) as Engine;
+    counting.validate = (input, opts) => {
+      calls.push(opts?.name ?? '');
+      return engine.validate(input, opts);
+    };
+    // a distinct organisation for this test (nothing earlier kept it), with a misspelt member
+    const organisation = { resourceType: 'Organization', identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'RYE' }], name: 'cached', nmea: 'typo' };
+    const send = async (): Promise<CheckedRequest> => (await validateRequest(counting, B.rawHttp({ method: 'GET', url: SR, headers: B.barsHeaders({ organisation }) }), { name: 'req.http' })).requests[0]!;
+    const first = await send();
+    const second = await send();
+    const orgCalls = calls.filter((n) => /End-User-Organisation/i.test(n));
+    expect(orgCalls).toHaveLength(1);
+    const typo = (r: CheckedRequest): ValidationIssue[] => r.issues.filter((i) => i.expression?.includes('nmea'));
+    expect(typo(first)).toHaveLength(1);
+    expect(typo(second)).toEqual(typo(first));
+    expect(typo(second)[0]).toMatchObject({ ruleId: expect.any(String), line: expect.any(Number) });
+    // another engine does not share what this one found
+    const other = Object.create(engine) as Engine;
+    let otherCalls = 0;
+    other.validate = (input, opts) => {
+      otherCalls++;
+      return engine.validate(input, opts);
+    };
+    await validateRequest(other, B.rawHttp({ method: 'GET', url: SR, headers: B.barsHeaders({ organisation }) }), { name: 'req.http' });
+    expect(otherCalls).toBeGreaterThan(0);
+  });
+});

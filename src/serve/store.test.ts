@@ -1,0 +1,84 @@
+/**
+ * The store's group commit: writes of one event-loop turn share one transaction, nothing is
+ * visible to another connection (nor on disk) before committed() resolves, and everything is after.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ServeStore, readStoredExchanges } from './store.js';
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+const exchange = (path: string): Parameters<ServeStore['addExchange']>[0] => ({
+  organisation: 'RYE',
+  method: 'GET',
+  path,
+  status: 200,
+  scenario: null,
+  valid: true,
+  request: { headers: [] },
+  response: { headers: {} },
+  validation: null,
+});
+
+describe('ServeStore group commit', () => {
+  it('commits the writes of one turn together, and only then resolves committed()', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const file = join(dir, 's.db');
+    const store = new ServeStore(file);
+    const other = new Database(file, { readonly: true });
+    const count = (): number => (other.prepare('SELECT count(*) AS n FROM audit').get() as { n: number }).n;
+    store.audit({ organisation: 'RYE', actor: null, what: 'a', outcome: '200' });
+    store.addExchange(exchange('/a'));
+    store.audit({ organisation: 'RYE', actor: null, what: 'b', outcome: '200' });
+    const done = store.committed();
+    // written, readable on the writer's own connection, but not committed yet
+    expect(store.listAudit().length).toBe(2);
+    expect(count()).toBe(0);
+    await done;
+    expect(count()).toBe(2);
+    expect(readStoredExchanges(file).map((e) => e.path)).toEqual(['/a']);
+    // nothing pending: resolves at once
+    await store.committed();
+    other.close();
+    store.close();
+  });
+
+  it('keeps the state written in a pending transaction visible to the next request', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const store = new ServeStore(join(dir, 's.db'));
+    store.setState('RYE', { state: 'appointment-booked', appointmentIdentifier: 'x' });
+    expect(store.getState('RYE').state).toBe('appointment-booked');
+    await store.committed();
+    store.close();
+    // close commits what is pending: a fresh store sees it
+    const again = new ServeStore(join(dir, 's.db'));
+    again.setState('B', { state: 'referral-created' });
+    again.close();
+    const third = new ServeStore(join(dir, 's.db'));
+    expect(third.getState('B').state).toBe('referral-created');
+    third.close();
+  });
+
+  it('rejects committed() when the transaction was rolled back under it: no answer is told its rows are stored', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const store = new ServeStore(join(dir, 's.db'));
+    store.audit({ organisation: 'RYE', actor: null, what: 'a', outcome: '200' });
+    const done = store.committed();
+    // what SQLite does by itself on a full disk or an I/O error
+    (store as unknown as { db: Database.Database }).db.exec('ROLLBACK');
+    await expect(done).rejects.toThrow(/did not commit: the transaction was rolled back/);
+    expect(store.listAudit()).toEqual([]);
+    // the next write starts a fresh transaction
+    store.audit({ organisation: 'RYE', actor: null, what: 'b', outcome: '200' });
+    await store.committed();
+    expect(store.listAudit().map((a) => a.what)).toEqual(['b']);
+    store.close();
+  });
+});
