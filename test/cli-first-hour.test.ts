@@ -21,12 +21,15 @@ const FIX = join(import.meta.dirname, '..', 'fixtures');
 describe('bars packages list', () => {
   it('says why nothing was downloaded without claiming offline mode, and says offline mode when it is on', async () => {
     const cache = join(tmp, 'cache-empty');
-    const r = await barsHome(['packages', 'list', '--package-cache', cache], { home, env: { BARS_OFFLINE: undefined } });
-    expect(r.code).toBe(0);
-    expect(r.stdout).not.toContain('offline mode is on');
-    expect(r.stdout).toContain('bars packages list only reads the package cache (give --registry <url> to download)');
-    const off = await barsHome(['packages', 'list', '--package-cache', cache, '--offline'], { home });
-    expect(off.stdout).toContain('offline mode is on');
+    // the embedded set needs no cache: ask for a package that is in neither
+    const ig = ['--ig', 'example.not.cached#1.0.0'];
+    const r = await barsHome(['packages', 'list', '--package-cache', cache, ...ig], { home, env: { BARS_OFFLINE: undefined } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('offline mode is on');
+    expect(r.stderr).toContain('bars packages list only reads the package cache (give --registry <url> to download)');
+    const off = await barsHome(['packages', 'list', '--package-cache', cache, '--offline', ...ig], { home });
+    expect(off.code).toBe(2);
+    expect(off.stderr).toContain('offline mode is on');
   });
 
   it('lists a package just added with bars packages add', async () => {
@@ -94,8 +97,8 @@ describe('bars report', () => {
   it('exits as bars validate did for that result, and --fail-on warning as validate would', () => {
     const out = join(tmp, 'result.json');
     const warningOnly = join(tmp, 'warning-only.json');
-    // an unknown extension is a warning, not an error
-    writeFileSync(warningOnly, JSON.stringify({ resourceType: 'Patient', extension: [{ url: 'https://fhir.example.test/StructureDefinition/unknown-ext', valueString: 'x' }] }));
+    // a code from a code system that is not loaded is a warning, not an error
+    writeFileSync(warningOnly, JSON.stringify({ resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'https://fhir.example.test/CodeSystem/unknown', code: 'x' }] } }));
     const v = bars(['validate', warningOnly, '--no-bars', '--format', 'json', '--output', out]);
     expect(v.status, v.stderr).toBe(0);
     expect(JSON.parse(readFileSync(out, 'utf8')).summary.warnings).toBeGreaterThan(0);

@@ -58,7 +58,9 @@ beforeAll(() => {
   write(p('profiled/patient.json'), { resourceType: 'Patient', meta: { profile: [PATIENT_PROFILE] }, gender: 'male' });
   write(p('profiled/observation.json'), { resourceType: 'Observation', meta: { profile: [OBS_PROFILE] }, status: 'final', code: { text: 'x' } });
   // only a warning: an extension nobody defines (not at example.org, which is exempt as a placeholder)
-  write(p('warning-only.json'), { resourceType: 'Patient', extension: [{ url: 'https://fhir.supplier.nhs.uk/StructureDefinition/unknown', valueString: 'x' }] });
+  // a code from a code system that is not loaded: the code cannot be checked, a warning
+  write(p('warning-only.json'), { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'https://fhir.supplier.nhs.uk/CodeSystem/unknown', code: 'x' }] } });
+  write(p('unknown-extension.json'), { resourceType: 'Patient', extension: [{ url: 'https://fhir.supplier.nhs.uk/StructureDefinition/unknown', valueString: 'x' }] });
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -86,6 +88,19 @@ describe('exit codes', () => {
 
   it('1 when any file has an error', () => {
     expect(bars(['validate', VALID, UNKNOWN_ELEMENT]).status).toBe(1);
+  });
+
+  it('an extension whose definition is not loaded: an error by default, a warning or nothing with --unknown-extensions', () => {
+    const file = p('unknown-extension.json');
+    const byDefault = bars(['validate', file, '--format', 'json', '--no-bars']);
+    expect(byDefault.status).toBe(1);
+    expect(byDefault.json.results[0].issues.filter((i: { ruleId: string }) => i.ruleId === 'extension-unknown').map((i: { severity: string }) => i.severity)).toEqual(['error']);
+    const warning = bars(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'warning']);
+    expect(warning.status).toBe(0);
+    expect(warning.json.results[0].issues.filter((i: { ruleId: string }) => i.ruleId === 'extension-unknown').map((i: { severity: string }) => i.severity)).toEqual(['warning']);
+    const ignored = bars(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'ignore']);
+    expect(ignored.status).toBe(0);
+    expect(ignored.json.results[0].issues.some((i: { ruleId: string }) => i.ruleId === 'extension-unknown')).toBe(false);
   });
 
   it('warnings pass by default and fail with --fail-on warning', () => {

@@ -38,6 +38,7 @@ const DECISIONS: Record<string, { wrong: 'example'; why: string }> = {
   'code-system-case': { wrong: 'example', why: "a Coding.system differing only in letter case from a loaded CodeSystem url (e.g. …/Codesystem/… for …/CodeSystem/…): canonical urls are compared exactly" },
   'primitive-format': { wrong: 'example', why: "a Coding.system with a leading space (' http://terminology.hl7.org/…') is not a valid uri" },
   'extension-context': { wrong: 'example', why: 'Extension-UKCore-ContactPreference used on Patient.contact; its context allows Patient and RelatedPerson only' },
+  'reference-target-profile': { wrong: 'example', why: "a reference whose targetProfile is UKCore-Patient points at a Patient that does not conform to it: its NHS number verification status uses the superseded UKCore-NHSNumberVerificationStatus code system (the binding-required finding on that Patient), so the referring element reports it too" },
   'extension-unknown': { wrong: 'example', why: "the RecordingSetting example's extension url is misspelt (Extension-UKCore-RcordingSetting): no definition has that url, and an extension that cannot be resolved is an error (as in the HL7 validator)" },
   'reference-unresolved-urn': { wrong: 'example', why: 'a urn:uuid reference to a PractitionerRole the message does not carry' },
   'bars-md-focus-max': { wrong: 'example', why: 'two Encounters where the published MessageDefinition allows one (focus Encounter max 1)' },

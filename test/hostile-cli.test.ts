@@ -59,7 +59,9 @@ describe('hostile inputs through the bars command', () => {
     writeFileSync(json, JSON.stringify(forged));
     const out = join(work, 'r.html');
     const r = bars(['report', json, '--format', 'html', '--output', out], { cwd: work });
-    expect(r.status, r.stderr).toBe(0);
+    // rendered (exit 1 as bars validate would give for a result with errors, not 2 for an unreadable one)
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toBe('');
     expect(readFileSync(out, 'utf8')).not.toContain('TOP-SECRET-LINE');
   });
 
