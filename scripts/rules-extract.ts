@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { conditionsOf, extractGuide, guideRelease } from '../src/bars/rules/extract.js';
-import { rulesDir, type RulesIndex } from '../src/bars/rules/necessity.js';
+import { checkNecessityRulesFiles, rulesDir, type RulesIndex } from '../src/bars/rules/necessity.js';
 
 const guide = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'bars-guide'));
 if (!existsSync(guide)) {
@@ -28,6 +28,8 @@ for (const p of payloads) {
 }
 index.conditions = conditionsOf(payloads);
 writeFileSync(join(out, 'index.json'), JSON.stringify(index, null, 2) + '\n');
+// The CLI reads the shipped rules without a schema check, so they are checked here as written.
+checkNecessityRulesFiles(out);
 for (const f of index.files) console.log(`${f.file.padEnd(48)} ${f.rules} rules`);
 console.log(`unreadable rows: ${unreadable.length} (listed in rules/necessity/index.json)`);
 console.log(`conditional rows: ${index.conditions.parsed} read into rule data, ${index.conditions.unparsed.length} not (listed in rules/necessity/index.json)`);

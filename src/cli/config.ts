@@ -1,11 +1,16 @@
 /**
  * bars.config.json: a supplier's repository pins its IGs, versions and options once.
  */
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { parseJson } from '../parse/json.js';
 import { UsageError } from './inputs.js';
+
+// ajv is loaded on first use, off the CLI's start-up path (the Action bundle turns
+// this require into a bundled one: scripts/build-action.ts)
+const require = createRequire(import.meta.url);
 
 export interface ProjectConfig {
   $schema?: string;
@@ -88,6 +93,7 @@ export function loadConfig(explicit?: string): { config: ProjectConfig; path?: s
 
 let compiled: ValidateFunction | undefined;
 function schemaValidator(): ValidateFunction {
+  const { Ajv } = require('ajv') as typeof import('ajv');
   compiled ??= new Ajv({ allErrors: true }).compile(CONFIG_SCHEMA);
   return compiled;
 }

@@ -2,10 +2,10 @@
  * Extensions: found by url, placed where their definition allows (context), used as
  * modifier or not as defined, and validated against their own definition.
  */
-import fhirpath from 'fhirpath';
-import r4model from 'fhirpath/fhir-context/r4/index.js';
 import { parseCrossVersionUrl } from '../compile/cross-version.js';
-import { SAFE_REGEX_FUNCTIONS } from './fhirpath/model.js';
+// fhirpath.js through its CommonJS entry, as everywhere else: importing its ESM entry too would
+// load a second copy of the engine at start-up
+import { SAFE_REGEX_FUNCTIONS, fhirpathJs, r4Model as r4model } from './fhirpath/model.js';
 import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { Loc } from './location.js';
@@ -303,7 +303,7 @@ function checkContextInvariants(v: InstanceValidator, st: RunState, plan: Struct
   for (const expr of invariants) {
     let result: unknown[];
     try {
-      result = fhirpath.evaluate(parentObject, expr, { resource: st.frame?.resource, rootResource: st.frame?.root } as Record<string, unknown>, r4model) as unknown[];
+      result = fhirpathJs().evaluate(parentObject, expr, { resource: st.frame?.resource, rootResource: st.frame?.root } as Record<string, unknown>, r4model) as unknown[];
     } catch (e) {
       v.report(st, loc, 'warning', 'processing', 'extension-context-invariant-error', `The context invariant '${expr}' of extension ${plan.canonical} could not be evaluated: ${(e as Error).message}`);
       continue;
@@ -330,7 +330,7 @@ function selectNodes(expression: string, resource: unknown): Set<unknown> | unde
   let fn = contextFns.get(expression);
   if (fn === undefined) {
     try {
-      const compiled = fhirpath.compile(expression, r4model, { resolveInternalTypes: false, traceFn: () => undefined, userInvocationTable: SAFE_REGEX_FUNCTIONS });
+      const compiled = fhirpathJs().compile(expression, r4model, { resolveInternalTypes: false, traceFn: () => undefined, userInvocationTable: SAFE_REGEX_FUNCTIONS });
       fn = (r: unknown) => compiled(r, {}) as unknown[];
     } catch {
       fn = null;

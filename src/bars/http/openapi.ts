@@ -7,12 +7,16 @@
  * rules/http/bars-api.json from it, with its provenance, and that table is what the checks use.
  * `--openapi <file>` derives the same table from another copy of the spec at run time.
  */
+import { createRequire } from 'node:module';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { rec, type Json } from '../../model/json.js';
 import { rulesDir } from '../rules/necessity.js';
+
+// yaml is loaded on first use, off the CLI's start-up path (the Action bundle turns
+// this require into a bundled one: scripts/build-action.ts)
+const require = createRequire(import.meta.url);
 
 export interface ApiParam {
   name: string;
@@ -99,7 +103,7 @@ function readParam(spec: Json, v: unknown): ApiParam | undefined {
 export function deriveApiTable(specText: string, file: string, provenance: { repository?: string; commit?: string } = {}): ApiTable {
   let spec: Json | undefined;
   try {
-    spec = rec(parseYaml(specText, { maxAliasCount: 1000 }));
+    spec = rec((require('yaml') as typeof import('yaml')).parse(specText, { maxAliasCount: 1000 }));
   } catch (e) {
     throw new OpenApiError(`${file} is not YAML or JSON: ${(e as Error).message.split('\n')[0]}`);
   }

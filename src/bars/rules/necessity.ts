@@ -1,12 +1,15 @@
 /**
  * The BaRS necessity rules (rules/necessity/*.json): what each Application payload MUST,
- * SHOULD or MAY carry, per element, as the guide's tables say. Loaded once, each file
- * checked against rules/schema/necessity-rules.schema.json.
+ * SHOULD or MAY carry, per element, as the guide's tables say. Loaded once.
  */
+import { createRequire } from 'node:module';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv } from 'ajv';
+
+// ajv is loaded on first use, off the CLI's start-up path (the Action bundle turns
+// this require into a bundled one: scripts/build-action.ts)
+const require = createRequire(import.meta.url);
 
 export type Necessity = 'MUST' | 'SHOULD' | 'MAY' | 'MUST NOT' | 'SHOULD NOT';
 
@@ -140,24 +143,40 @@ export function rulesetReleases(dir = rulesDir()): { name: string; file: string;
   });
 }
 
+/**
+ * The necessity rules in `dir`. The toolkit's own rules are checked against the schema when
+ * they are extracted and by the tests (checkNecessityRulesFiles), so they are read as they
+ * are: compiling a JSON Schema validator on every CLI run costs start-up time for nothing.
+ * Rules from any other folder are checked on load.
+ */
 export function loadNecessityRules(dir = join(rulesDir(), 'necessity')): PayloadRules[] {
-  if (cache && dir === join(rulesDir(), 'necessity')) return cache;
+  const shipped = dir === join(rulesDir(), 'necessity');
+  if (cache && shipped) return cache;
+  const out = shipped ? readNecessityFiles(dir).map((f) => f.data as PayloadRules) : checkNecessityRulesFiles(dir);
+  applyErrata(out, join(dir, 'errata.json'));
+  if (shipped) cache = out;
+  return out;
+}
+
+function readNecessityFiles(dir: string): { file: string; data: unknown }[] {
+  return readdirSync(dir)
+    .sort()
+    .filter((f) => f.endsWith('.json') && f !== 'index.json' && f !== 'errata.json')
+    .map((f) => ({ file: join(dir, f), data: JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown }));
+}
+
+/** Read every rules file in `dir`, each checked against rules/schema/necessity-rules.schema.json (errata not applied). */
+export function checkNecessityRulesFiles(dir = join(rulesDir(), 'necessity')): PayloadRules[] {
   const schema = JSON.parse(readFileSync(join(dirname(dir), 'schema', 'necessity-rules.schema.json'), 'utf8')) as object;
-  const ajv = new Ajv({ allErrors: true });
-  const validate = ajv.compile(schema);
-  const out: PayloadRules[] = [];
-  for (const f of readdirSync(dir).sort()) {
-    if (!f.endsWith('.json') || f === 'index.json' || f === 'errata.json') continue;
-    const data = JSON.parse(readFileSync(join(dir, f), 'utf8')) as unknown;
+  const { Ajv } = require('ajv') as typeof import('ajv');
+  const validate = new Ajv({ allErrors: true }).compile(schema);
+  return readNecessityFiles(dir).map(({ file, data }) => {
     if (!validate(data)) {
       const e = validate.errors![0]!;
-      throw new Error(`Necessity rules file ${join(dir, f)} does not match the schema at ${e.instancePath || '/'}: ${e.message}`);
+      throw new Error(`Necessity rules file ${file} does not match the schema at ${e.instancePath || '/'}: ${e.message}`);
     }
-    out.push(data as PayloadRules);
-  }
-  applyErrata(out, join(dir, 'errata.json'));
-  if (dir === join(rulesDir(), 'necessity')) cache = out;
-  return out;
+    return data as PayloadRules;
+  });
 }
 
 /** Apply the documented corrections (rules/necessity/errata.json) to the extracted rules. */

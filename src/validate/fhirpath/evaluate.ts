@@ -72,11 +72,11 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
   let fn: FhirpathCompiled | undefined;
   const get = (): FhirpathCompiled => {
     // resolveInternalTypes: false keeps fhirpath.js from tagging the instance's objects with __path__
-    fn ??= fhirpathJs.compile({ base: contextType, expression: text }, r4Model, {
+    fn ??= fhirpathJs().compile({ base: contextType, expression: text }, r4Model, {
       traceFn: noTrace,
       resolveInternalTypes: false,
       userInvocationTable: { ...SAFE_REGEX_FUNCTIONS, ...VALIDATOR_FUNCTIONS },
-    } as Parameters<typeof fhirpathJs.compile>[2]);
+    } as Parameters<ReturnType<typeof fhirpathJs>['compile']>[2]);
     return fn;
   };
   if (eager) get();

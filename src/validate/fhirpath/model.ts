@@ -48,9 +48,17 @@ export interface FhirpathCompiled {
 interface FhirpathModule {
   compile(path: string | { base: string; expression: string }, model?: unknown, options?: Record<string, unknown>): FhirpathCompiled;
   parse(expression: string): unknown;
+  evaluate(resource: unknown, path: string, envVars?: Record<string, unknown>, model?: unknown, options?: Record<string, unknown>): unknown[];
 }
 
-export const fhirpathJs = require('fhirpath') as FhirpathModule;
+let engine: FhirpathModule | undefined;
+/**
+ * fhirpath.js' parser and evaluator, loaded on first use: the native compiler handles most
+ * expressions, and loading the engine (its ANTLR parser) is a large part of start-up time.
+ */
+export function fhirpathJs(): FhirpathModule {
+  return (engine ??= require('fhirpath') as FhirpathModule);
+}
 export const r4Model = require('fhirpath/fhir-context/r4') as R4Model;
 export const fpTypes = require('fhirpath/src/types.js') as FpTypesModule;
 

@@ -33,13 +33,13 @@ const SHARED = resolve(ROOT, '..', 'shared', 'corpus');
 // ---------------------------------------------------------------------------------
 // Both engines, as collections
 
-const fpCache = new Map<string, ReturnType<typeof fhirpathJs.compile>>();
+const fpCache = new Map<string, ReturnType<ReturnType<typeof fhirpathJs>['compile']>>();
 
 /** fhirpath.js' raw result collection, values unwrapped; 'ERR' when it throws. */
 function viaFhirpathJs(expr: string, data: unknown, base: string, env?: Json): unknown[] | 'ERR' {
   const k = expr + '\u0000' + base;
   let f = fpCache.get(k);
-  if (!f) fpCache.set(k, (f = fhirpathJs.compile({ base, expression: effectiveExpression(expr) }, r4Model, { traceFn() {}, resolveInternalTypes: false })));
+  if (!f) fpCache.set(k, (f = fhirpathJs().compile({ base, expression: effectiveExpression(expr) }, r4Model, { traceFn() {}, resolveInternalTypes: false })));
   try {
     return f(data, env ?? { resource: data, rootResource: data }).map(unwrapFp);
   } catch {

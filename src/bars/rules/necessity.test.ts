@@ -1,0 +1,28 @@
+import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkNecessityRulesFiles, loadNecessityRules, rulesDir } from './necessity.js';
+
+// The CLI loads the shipped rules without a schema check (start-up time), so this test is
+// what keeps them matching rules/schema/necessity-rules.schema.json.
+describe('necessity rules files', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'bars-necessity-'));
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('every shipped rules file matches the schema', () => {
+    const checked = checkNecessityRulesFiles();
+    expect(checked.length).toBeGreaterThan(0);
+    expect(checked.map((p) => `${p.application}-${p.payload}`)).toEqual(loadNecessityRules().map((p) => `${p.application}-${p.payload}`));
+  });
+
+  it('a rules file from another folder that breaks the schema is refused on load, naming the file', () => {
+    const dir = join(tmp, 'rules', 'necessity');
+    mkdirSync(join(tmp, 'rules', 'schema'), { recursive: true });
+    mkdirSync(dir, { recursive: true });
+    copyFileSync(join(rulesDir(), 'schema', 'necessity-rules.schema.json'), join(tmp, 'rules', 'schema', 'necessity-rules.schema.json'));
+    const good = JSON.parse(readFileSync(join(rulesDir(), 'necessity', 'APP1-referral-request.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(dir, 'APP1-referral-request.json'), JSON.stringify({ ...good, resources: 'not a list' }));
+    expect(() => loadNecessityRules(dir)).toThrow(/APP1-referral-request\.json does not match the schema/);
+  });
+});
