@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RequestValidation } from '../bars/http/validate-request.js';
+import { requestValidationResults, type RequestValidation } from '../bars/http/validate-request.js';
 import { rulesDir } from '../bars/rules/necessity.js';
 import { esc, renderHtml } from '../report/html.js';
 import { summarise, toResultIssue, type FileResult, type RunResult } from '../report/result.js';
@@ -15,22 +15,7 @@ const isError = (i: { severity: string }): boolean => i.severity === 'error' || 
 
 /** A request validation as the report's file results: the HTTP part and the body part of each request. */
 export function toFileResults(v: RequestValidation, name: string): FileResult[] {
-  const results: FileResult[] = [];
-  if (v.issues.length) results.push({ file: name, resourceType: null, profiles: [], valid: !v.issues.some(isError), issues: v.issues.map(toResultIssue) });
-  for (const r of v.requests) {
-    const http: FileResult = { file: r.name, resourceType: null, profiles: [], valid: !r.issues.some(isError), issues: r.issues.map(toResultIssue) };
-    http.http = { part: 'request', form: r.form, method: r.method, url: r.url, operation: r.operation ?? null, ...(r.body ? { body: r.body.name } : {}) };
-    results.push(http);
-    if (r.body) {
-      const b = r.body.result;
-      const fr: FileResult = { file: r.body.name, resourceType: b.resourceType ?? null, profiles: b.profiles, valid: b.valid, issues: b.issues.map(toResultIssue) };
-      const barsInfo = (b.instance as { bars?: FileResult['bars'] } | undefined)?.bars;
-      if (barsInfo) fr.bars = barsInfo;
-      fr.http = { part: 'body', request: r.name };
-      results.push(fr);
-    }
-  }
-  return results;
+  return requestValidationResults(v, name);
 }
 
 let version: string | undefined;

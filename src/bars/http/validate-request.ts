@@ -395,8 +395,16 @@ export async function validateRequestFile(engine: Engine, spec: string, setup: {
   }
   const t0 = performance.now();
   const v = await validateRequest(engine, bytes, { name: file, entry, api: setup.api, keys: setup.keys, now: setup.now, profiles: setup.profiles });
+  return requestValidationResults(v, spec, Math.round((performance.now() - t0) * 100) / 100);
+}
+
+/**
+ * A request validation as file results: one for the HTTP layer of each request and one for its
+ * body (`bars validate --request`, and the exchanges `bars serve` stores).
+ */
+export function requestValidationResults(v: RequestValidation, name: string, durationMs?: number): FileResult[] {
   const results: FileResult[] = [];
-  if (v.issues.length) results.push({ file: spec, resourceType: null, profiles: [], valid: !v.issues.some(isError), issues: v.issues.map(toResultIssue) });
+  if (v.issues.length) results.push({ file: name, resourceType: null, profiles: [], valid: !v.issues.some(isError), issues: v.issues.map(toResultIssue) });
   for (const r of v.requests) {
     const http: FileResult = {
       file: r.name,
@@ -404,7 +412,7 @@ export async function validateRequestFile(engine: Engine, spec: string, setup: {
       profiles: [],
       valid: !r.issues.some(isError),
       issues: r.issues.map(toResultIssue),
-      durationMs: Math.round((performance.now() - t0) * 100) / 100,
+      ...(durationMs !== undefined ? { durationMs } : {}),
     };
     http.http = { part: 'request', form: r.form, method: r.method, url: r.url, operation: r.operation ?? null, ...(r.body ? { body: r.body.name } : {}) };
     results.push(http);
