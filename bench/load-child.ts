@@ -3,7 +3,7 @@
  * definition set (index loaded, the BaRS message profile compiled), and the peak RSS.
  */
 import { join } from 'node:path';
-import { loadDefinitions } from '../src/load/load.js';
+import { loadDefinitions } from '../src/assemble.js';
 
 const [corpus, cacheDir] = process.argv.slice(2) as [string, string];
 const t0 = performance.now();

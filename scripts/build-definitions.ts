@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'fflate';
 import { Header } from 'tar';
-import { loadDefinitions } from '../src/load/load.js';
+import { loadDefinitions } from '../src/assemble.js';
 import { loadIgFolder, readPackageJson } from '../src/load/sources/ig-folder.js';
 import { EMBEDDED_FOLDER, EMBEDDED_MANIFEST, type EmbeddedManifest, type EmbeddedPackage } from '../src/load/embedded.js';
 import type { DefinitionEntry, PackageProvenance } from '../src/load/types.js';

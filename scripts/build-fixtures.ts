@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadDefinitions } from '../src/load/load.js';
+import { loadDefinitions } from '../src/assemble.js';
 import { toFhirXml } from '../src/parse/xml-writer.js';
 import { buildMessage, SPECS, uuid } from './fixtures/bars-builder.js';
 

@@ -5,6 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { loadDefinitions } from '../src/assemble.js';
 import { comparePackage } from '../src/snapshot/compare-package.js';
 import { summarise } from '../src/snapshot/compare.js';
 
@@ -15,7 +16,7 @@ if (!existsSync(input)) {
   console.error(`snapshot:compare: ${input} not found. Give a package .tgz or folder with published snapshots.`);
   process.exit(2);
 }
-const r = await comparePackage(input);
+const r = comparePackage(await loadDefinitions({ igs: [input], offline: true, dependencies: false }));
 console.log(`Snapshot agreement for ${input}: ${r.profiles} StructureDefinitions regenerated from their differentials`);
 const s = summarise(r);
 for (const l of s.lines) console.log('  ' + l);

@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { OperationOutcome, Resource } from './compile/fhir-types.js';
 import { embeddedPackages, type DefaultPackage } from './load/embedded.js';
-import { loadDefinitions, type LoadedDefinitions, type LoadOptions } from './load/load.js';
+import { loadDefinitions, type LoadedDefinitions, type LoadOptions } from './assemble.js';
 import type { LoadDiagnostic } from './load/types.js';
 import type { ValidationIssue } from './model/issue.js';
 import { toOperationOutcome } from './report/outcome.js';

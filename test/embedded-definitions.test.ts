@@ -13,7 +13,7 @@ import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from './support/corpus.js'
 import { TEST_CACHE } from './support/engine.js';
 import { cleanup, profile, tempDir, writePackage } from './support/packages.js';
 import { EMBEDDED_FOLDER, embeddedPackages, type EmbeddedManifest } from '../src/load/embedded.js';
-import { loadDefinitions } from '../src/load/load.js';
+import { loadDefinitions } from '../src/assemble.js';
 import { createEngine } from '../src/engine.js';
 import { barsPlugins } from '../src/bars/plugin.js';
 import type { RunResult } from '../src/report/result.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_CACHE } from '../../test/support/engine.js';
 import { cleanup, profile, putInCache, tempDir } from '../../test/support/packages.js';
-import { loadDefinitions } from '../load/load.js';
+import { loadDefinitions } from '../assemble.js';
 import { missingPackageNote } from './missing-packages.js';
 
 /** A set pinned by name#version, as a caller of createValidator({ defaultPackages }) may give. */

@@ -3,7 +3,7 @@
  * named by name#version not in the package cache, offline), a run still validates what it can. This note says, once per run, which profiles and extensions the
  * inputs named that could therefore not be checked, and exactly how to provide them.
  */
-import type { LoadedDefinitions } from '../load/load.js';
+import type { LoadedDefinitions } from '../assemble.js';
 import { howToProvide, packageHintFor } from '../load/known-packages.js';
 import { NOT_CHECKED_RULES, uncheckedInIssues } from '../report/checks.js';
 import type { FileResult } from '../report/result.js';

@@ -3,7 +3,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadDefinitions } from '../load/load.js';
+import { loadDefinitions } from '../assemble.js';
 import { loadIgFolder } from '../load/sources/ig-folder.js';
 import { packageContentDir } from '../load/sources/package-folder.js';
 import { PackageLocator, parsePackageId, placePackage } from '../load/sources/package-cache.js';

@@ -8,7 +8,7 @@ import { embeddedPackages } from '../load/embedded.js';
 import { toolkitRoot } from '../engine.js';
 import type { StructureDefinition } from '../compile/fhir-types.js';
 import { howToProvide } from '../load/known-packages.js';
-import { loadDefinitions } from '../load/load.js';
+import { loadDefinitions } from '../assemble.js';
 import { readResourceFile } from '../load/sources/resource-file.js';
 import { generateSnapshot, SnapshotError, type SnapshotMessage } from '../snapshot/generate.js';
 import { UsageError } from './inputs.js';

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CACHE } from '../../test/support/engine.js';
 import { cleanup, codeSystem, localRegistry, profile, putInCache, tempDir, tinyTgz, writePackage, type LocalRegistry } from '../../test/support/packages.js';
-import { loadDefinitions } from './load.js';
+import { loadDefinitions } from '../assemble.js';
 import { LoadError } from './types.js';
 
 const tmp = tempDir('bars-load-');

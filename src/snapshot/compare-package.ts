@@ -2,9 +2,10 @@
  * Regenerate every snapshot of a published package from its differential and compare.
  */
 import type { StructureDefinition } from '../compile/fhir-types.js';
-import { loadDefinitions } from '../load/load.js';
+import type { DefinitionSet } from '../load/definitions.js';
 import { compareSnapshot, emptyComparison, type Comparison } from './compare.js';
 import { generateSnapshot, type SnapshotMessage } from './generate.js';
+import type { SnapshotService } from './service.js';
 
 export interface PackageComparison extends Comparison {
   profiles: number;
@@ -12,8 +13,8 @@ export interface PackageComparison extends Comparison {
   notes: { url: string; messages: SnapshotMessage[] }[];
 }
 
-export async function comparePackage(ig: string, opts: { cacheDir?: string | false } = {}): Promise<PackageComparison> {
-  const loaded = await loadDefinitions({ igs: [ig], cacheDir: opts.cacheDir, offline: true, dependencies: false });
+/** `loaded`: definitions with the package to compare loaded last (loadDefinitions({ igs: [pkg], dependencies: false })). */
+export function comparePackage(loaded: { defs: DefinitionSet; structures: SnapshotService }): PackageComparison {
   const pkg = loaded.defs.sources[loaded.defs.sources.length - 1]!;
   const result: PackageComparison = { ...emptyComparison(), profiles: 0, failures: [], notes: [] };
   for (const entry of pkg.entries) {

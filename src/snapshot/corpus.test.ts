@@ -9,7 +9,7 @@ import { TEST_CACHE } from '../../test/support/engine.js';
 import { tempDir } from '../../test/support/packages.js';
 import type { StructureDefinition } from '../compile/fhir-types.js';
 import { DefinitionStore } from '../load/cache/store.js';
-import { loadDefinitions } from '../load/load.js';
+import { loadDefinitions } from '../assemble.js';
 import { SnapshotService } from './service.js';
 
 describe.skipIf(!HAS_CORPUS)('snapshots of the UK Core STU3 and BaRS sources', () => {

@@ -12,7 +12,7 @@ import { cleanup, profile, tempDir } from '../../test/support/packages.js';
 import type { ElementDefinition, StructureDefinition } from '../compile/fhir-types.js';
 import { DefinitionStore } from '../load/cache/store.js';
 import { DefinitionSet } from '../load/definitions.js';
-import { loadDefinitions } from '../load/load.js';
+import { loadDefinitions } from '../assemble.js';
 import { inMemorySource } from '../load/sources/build.js';
 import { metaOf } from '../load/meta.js';
 import type { LoadedSource } from '../load/types.js';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { TEST_CACHE } from '../../../test/support/engine.js';
 import { cleanup, tempDir, writePackage, profile } from '../../../test/support/packages.js';
 import { DefinitionStore } from '../cache/store.js';
-import { loadDefinitions } from '../load.js';
+import { loadDefinitions } from '../../assemble.js';
 import { arrayItems, openCore, R4_CORE } from './r4-core.js';
 
 const tmp = tempDir('bars-core-');

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../../test/support/corpus.js';
 import { TEST_CACHE } from '../../../test/support/engine.js';
 import { cleanup, codeSystem, profile, tempDir } from '../../../test/support/packages.js';
-import { loadDefinitions } from '../load.js';
+import { loadDefinitions } from '../../assemble.js';
 
 const tmp = tempDir('bars-igfolder-');
 afterAll(() => cleanup(tmp));

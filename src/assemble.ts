@@ -1,25 +1,26 @@
 /**
- * The load stage's entry point: from `--ig` arguments (and the embedded BaRS/UK Core set) to a
- * ready DefinitionSet, with dependencies resolved transitively and every problem turned
- * into a diagnostic that says what to do.
+ * Assembly: from `--ig` arguments (and the embedded BaRS/UK Core set) to a ready DefinitionSet
+ * with its snapshot service and plan compiler. It sits above load/, snapshot/ and compile/ so
+ * that load/ only reads sources and snapshot/ can depend on load/ without a cycle. Dependencies
+ * are resolved transitively; every problem becomes a diagnostic that says what to do.
  */
 import { existsSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
-import { PlanCompiler } from '../compile/compiler.js';
-import { SnapshotService } from '../snapshot/service.js';
-import { defaultCacheDir, DefinitionStore } from './cache/store.js';
-import { openCore, R4_CORE } from './core/r4-core.js';
-import { DefinitionSet } from './definitions.js';
-import { inMemorySource, sourceFromStore } from './sources/build.js';
-import type { DefaultPackage } from './embedded.js';
-import { loadEmbeddedPackage } from './sources/embedded.js';
-import { loadIgFolder } from './sources/ig-folder.js';
-import { loadPackageFolder, packageContentDir } from './sources/package-folder.js';
-import { PackageLocator, parsePackageId } from './sources/package-cache.js';
-import { readResourceFile } from './sources/resource-file.js';
-import { unpackTgz } from './sources/tgz.js';
-import { metaOf, DEFINITION_TYPES } from './meta.js';
-import { LoadError, type DefinitionEntry, type LoadDiagnostic, type LoadedSource, type SourceKind } from './types.js';
+import { PlanCompiler } from './compile/compiler.js';
+import { SnapshotService } from './snapshot/service.js';
+import { defaultCacheDir, DefinitionStore } from './load/cache/store.js';
+import { openCore, R4_CORE } from './load/core/r4-core.js';
+import { DefinitionSet } from './load/definitions.js';
+import { inMemorySource, sourceFromStore } from './load/sources/build.js';
+import type { DefaultPackage } from './load/embedded.js';
+import { loadEmbeddedPackage } from './load/sources/embedded.js';
+import { loadIgFolder } from './load/sources/ig-folder.js';
+import { loadPackageFolder, packageContentDir } from './load/sources/package-folder.js';
+import { PackageLocator, parsePackageId } from './load/sources/package-cache.js';
+import { readResourceFile } from './load/sources/resource-file.js';
+import { unpackTgz } from './load/sources/tgz.js';
+import { metaOf, DEFINITION_TYPES } from './load/meta.js';
+import { LoadError, type DefinitionEntry, type LoadDiagnostic, type LoadedSource, type SourceKind } from './load/types.js';
 
 export interface LoadOptions {
   /** `--ig` values: `name#version`, a .tgz, an unpacked package, an IG source folder or one resource file. */
