@@ -27,17 +27,11 @@ const ROOT = resolve(import.meta.dirname, '..');
 /** Fixed time for every tar entry and the gzip header (the content, not the build, decides the bytes). */
 const FIXED_TIME = new Date('2000-01-01T00:00:00Z');
 
-interface SourceSpec {
+/** What sources.json says of one source: the provenance fields it fixes, and where its files are. */
+interface SourceSpec extends Pick<PackageProvenance, 'title' | 'repository' | 'commit' | 'release' | 'guideRelease' | 'coreRelease' | 'licence'> {
   name: string;
   argument: 'bars' | 'ukcore';
   corpusFolder: string;
-  title: string;
-  repository: string;
-  commit: string;
-  release: string;
-  guideRelease?: string;
-  coreRelease?: string;
-  licence: PackageProvenance['licence'];
 }
 
 export interface BuildResult {
