@@ -34,6 +34,8 @@ export interface ProjectConfig {
   jwks?: string;
   /** For --request / --jwt: a PEM public key or certificate, as --public-key. */
   publicKey?: string;
+  /** Worker threads, as --jobs. */
+  jobs?: number;
 }
 
 export const CONFIG_SCHEMA = {
@@ -57,6 +59,7 @@ export const CONFIG_SCHEMA = {
     openapi: { type: 'string', minLength: 1 },
     jwks: { type: 'string', minLength: 1 },
     publicKey: { type: 'string', minLength: 1 },
+    jobs: { type: 'integer', minimum: 1 },
   },
 } as const;
 
@@ -130,7 +133,9 @@ function describeError(e: ErrorObject, data: unknown): string {
     case 'pattern':
       return `${where} is ${value}: ${PATTERN_HELP[e.schemaPath.split('/').slice(-2, -1)[0] ?? ''] ?? `it must match ${String(p.pattern)}`}`;
     case 'type':
-      return `${where} is ${value}: it must be ${p.type === 'array' ? 'an array' : `a ${String(p.type)}`}`;
+      return `${where} is ${value}: it must be ${p.type === 'array' ? 'an array' : p.type === 'integer' ? 'a whole number' : `a ${String(p.type)}`}`;
+    case 'minimum':
+      return `${where} is ${value}: it must be at least ${String(p.limit)}`;
     default:
       return `${where} ${e.message ?? 'is not valid'}`;
   }

@@ -16,7 +16,7 @@ const SKIP = new Set(['node_modules', '.git', 'dist', 'fsh-generated']);
 
 /** Files a folder walk validates. *.request.json are HTTP requests as JSON ({method, url, headers, body}), for --request. */
 function isResourceFile(n: string): boolean {
-  return /\.(json|xml)$/i.test(n) && n !== 'package.json' && n !== 'package-lock.json' && !n.endsWith('.schema.json') && !n.endsWith('.request.json');
+  return /\.(json|xml|ndjson)$/i.test(n) && n !== 'package.json' && n !== 'package-lock.json' && !n.endsWith('.schema.json') && !n.endsWith('.request.json');
 }
 
 export interface ExpandedInputs {
@@ -51,7 +51,7 @@ export async function expandInputs(args: string[], opts: { followSymlinks?: bool
     else if (/[*?[{]/.test(a)) {
       const matches = (await glob(a, { nodir: true })).sort();
       if (matches.length === 0) throw new UsageError(`No file matches ${a}`);
-      out.push(...matches.filter((m) => /\.(json|xml)$/i.test(m)));
+      out.push(...matches.filter((m) => /\.(json|xml|ndjson)$/i.test(m)));
     } else {
       throw new UsageError(`No such file or folder: ${a}`);
     }

@@ -54,3 +54,26 @@ describe('progress on stderr', () => {
     expect(dumb.text).toBe('');
   });
 });
+
+describe('progress without a total (NDJSON lines are counted as they are read)', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('shows the count and rate once past 20 inputs, then clears the line; nothing for fewer', () => {
+    vi.stubEnv('CI', '');
+    vi.stubEnv('GITHUB_ACTIONS', '');
+    vi.stubEnv('TERM', 'xterm-256color');
+    const s = fakeStream(true);
+    const p = new Progress(undefined, s);
+    for (let i = 0; i < 19; i++) p.tick(`big.ndjson:${i + 1}`);
+    expect(s.text).toBe('');
+    p.tick('big.ndjson:20');
+    expect(s.text).toMatch(/20 inputs · \d+ inputs\/s · big\.ndjson:20/);
+    p.done();
+    expect(s.text.endsWith('\r\x1b[2K')).toBe(true);
+    const few = fakeStream(true);
+    const q = new Progress(undefined, few);
+    for (let i = 0; i < 5; i++) q.tick(`small.ndjson:${i + 1}`);
+    q.done();
+    expect(few.text).toBe('');
+  });
+});

@@ -53,7 +53,7 @@ export const COMMANDS: CommandSpec[] = [
     name: 'validate',
     usage: 'bars validate <files|folders|globs...> [options]',
     summary: 'validate FHIR R4 resources (JSON or XML), BaRS messages and HTTP requests',
-    description: 'Validates FHIR R4 resources (JSON or XML). Folders are searched for *.json and *.xml; each file is validated once, and links that lead outside the folder given are not followed (a note says how many) unless --follow-symlinks is given.',
+    description: 'Validates FHIR R4 resources (JSON or XML, or NDJSON: one resource per line, each line validated and reported as file.ndjson:<line>). Folders are searched for *.json, *.xml and *.ndjson; each file is validated once, and links that lead outside the folder given are not followed (a note says how many) unless --follow-symlinks is given.',
     options: [
       IG_OPTION,
       { name: 'profile', type: 'string', multiple: true, arg: '<url>', help: 'also check every input against this profile (repeatable)', config: 'profiles' },
@@ -91,6 +91,14 @@ export const COMMANDS: CommandSpec[] = [
       { name: 'now', type: 'string', arg: '<date-time>', help: 'check token lifetimes as of this time (default: when the request was sent, from a HAR entry or the Date header, else now)' },
       { name: 'no-bars', type: 'boolean', help: 'plain FHIR validation, without the BaRS layer' },
       { name: 'follow-symlinks', type: 'boolean', help: 'in folders, also follow links to files and folders outside them (by default they are skipped, with a note)' },
+      {
+        name: 'jobs',
+        short: 'j',
+        type: 'string',
+        arg: '<n>',
+        help: 'validate on n worker threads (default: the number of CPU cores); results stay in input order; 1 validates in this process',
+        config: 'jobs',
+      },
       HELP_OPTION,
     ],
     footer: 'Exit codes: 0 no errors, 1 errors (or warnings with --fail-on warning), 2 usage or loading failure.',

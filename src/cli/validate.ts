@@ -1,13 +1,14 @@
 /**
  * `bars validate <files|folders|globs…>`
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { defaultCacheDir } from '../load/cache/store.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createEngine, type Engine } from '../engine.js';
 import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
-import { summarise, toResultIssue, type FileResult, type RunResult } from '../report/result.js';
+import { summarise, type FileResult, type RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
 import { neutraliseRunnerCommands, oneLine, safeBlock } from '../model/text.js';
 import { loadConfig } from './config.js';
@@ -21,6 +22,8 @@ import { Progress } from './progress.js';
 import { exitCodeOf } from './report.js';
 import { missingPackageNote, shortenMissingPackageAdvice } from './missing-packages.js';
 import { uncheckedInIssues } from '../report/checks.js';
+import { validateAll } from './pool.js';
+import { isNdjson, readInputs } from './validate-input.js';
 
 export const VALIDATE_HELP = renderHelp(command('validate'));
 
@@ -56,6 +59,8 @@ export interface ValidateArgs {
   bars: boolean;
   /** Folder walks follow links that lead outside the folder given. */
   followSymlinks?: boolean;
+  /** Worker threads validating the inputs (1: in this process). */
+  jobs: number;
 }
 
 export function parseValidateArgs(argv: string[]): ValidateArgs {
@@ -63,7 +68,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
   const v = parsed.values as {
     ig?: string[]; profile?: string[]; format?: string; output?: string; 'output-dir'?: string; 'fail-on'?: string; quiet?: boolean; 'min-severity'?: string; suppress?: string; tx?: string;
     offline?: boolean; 'package-cache'?: string; registry?: string; 'cache-dir'?: string; 'no-cache'?: boolean; 'unknown-extensions'?: string; config?: string;
-    application?: string; 'message-definition'?: string[]; request?: string[]; openapi?: string; jwt?: string[]; jwks?: string; 'public-key'?: string; now?: string; 'no-bars'?: boolean; 'follow-symlinks'?: boolean;
+    application?: string; 'message-definition'?: string[]; request?: string[]; openapi?: string; jwt?: string[]; jwks?: string; 'public-key'?: string; now?: string; 'no-bars'?: boolean; 'follow-symlinks'?: boolean; jobs?: string;
   };
   const { config, path: configPath } = loadConfig(v.config);
   const base = configPath ? dirname(configPath) : process.cwd();
@@ -84,6 +89,8 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     throw new UsageError(`--format ${formats.join(',')}: several formats need --output-dir <dir> (each is written to <dir>/bars-report.<ext>); give one format to write to stdout`);
   }
   if (v.output && v['output-dir']) throw new UsageError('--output and --output-dir together: use --output for one format, --output-dir for several');
+  const jobs = v.jobs === undefined ? (config.jobs ?? availableParallelism()) : Number(v.jobs);
+  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${v.jobs}: give a whole number of worker threads, 1 or more (1 validates in this process)`);
   const app = v.application ?? config.application;
   if (app && !/^APP[1-8]$/i.test(app)) throw new UsageError(`--application ${app}: use APP1 … APP8`);
   const args: ValidateArgs = {
@@ -114,6 +121,7 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     now: v.now,
     bars: v['no-bars'] !== true,
     followSymlinks: v['follow-symlinks'] === true,
+    jobs,
   };
   if (args.inputs.length === 0 && args.requests.length === 0 && args.jwts.length === 0) {
     throw new UsageError('No input: give files, folders or globs to validate (e.g. bars validate fixtures/), or --request <file>');
@@ -169,20 +177,6 @@ async function requestOptions(args: ValidateArgs) {
   }
 }
 
-const REQUEST_LINE = /^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) \S+/m;
-
-/**
- * An HTTP request (a .http file, a HAR capture) given as an input, not with --request, fails as
- * "not a FHIR resource": say what to run instead.
- */
-function hintHttpRequest(file: string, bytes: Buffer, issues: import('../model/issue.js').ValidationIssue[]): void {
-  const fatal = issues.find((i) => i.severity === 'fatal');
-  if (!fatal) return;
-  const head = bytes.subarray(0, 4096).toString('utf8');
-  const looksHttp = /\.(http|rest|har)$/i.test(file) || (fatal.ruleId === 'input-format' && REQUEST_LINE.test(head.replace(/^(?:\s*(?:#|\/\/).*\n)*/, '')));
-  if (looksHttp) fatal.message += `. This looks like an HTTP request: validate it with "bars validate --request ${file}"`;
-}
-
 export interface RunOutput {
   result: RunResult;
   exitCode: number;
@@ -194,41 +188,24 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   const t0 = startedAt ?? performance.now();
   const { files, linksOutside } = await expandInputs(args.inputs, { followSymlinks: args.followSymlinks });
   const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
-  if (files.length === 0 && !http) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')}`);
+  if (files.length === 0 && !http) throw new UsageError(`No *.json, *.xml or *.ndjson files found in ${args.inputs.join(', ')}`);
   const suppressions = args.suppress ? loadSuppressions(args.suppress, args.suppressFrom) : [];
   const engine = await makeEngine(args);
-  const progress = new Progress(files.length);
+  const ndjson = files.some(isNdjson);
+  // the lines of an NDJSON file are counted as they are read: no total to show until then
+  const progress = new Progress(ndjson ? undefined : files.length);
   const results: FileResult[] = [];
-  for (const file of files) {
-    const t1 = performance.now();
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (e) {
-      results.push({
-        file,
-        resourceType: null,
-        profiles: [],
-        valid: false,
-        issues: [{ severity: 'fatal', code: 'exception', message: `Cannot read the file: ${(e as Error).message}`, expression: null, line: null, column: null, ruleId: 'file-unreadable', source: null }],
-      });
-      continue;
-    }
-    const r = await engine.validate(bytes, { name: file, profile: args.profiles });
-    hintHttpRequest(file, bytes, r.issues);
-    const fr: FileResult = {
-      file,
-      resourceType: r.resourceType ?? null,
-      profiles: r.profiles,
-      valid: r.valid,
-      issues: r.issues.map(toResultIssue),
-      durationMs: Math.round((performance.now() - t1) * 100) / 100,
-    };
-    const barsInfo = (r.instance as { bars?: FileResult['bars'] } | undefined)?.bars;
-    if (barsInfo) fr.bars = barsInfo;
-    results.push(fr);
-    progress.tick(file);
-  }
+  // the workers are worth their start-up only when there is more than one input
+  const jobs = ndjson ? args.jobs : Math.min(args.jobs, files.length);
+  await validateAll(readInputs(files), {
+    jobs,
+    args,
+    engine,
+    onResult: (r) => {
+      results.push(r);
+      progress.tick(r.file);
+    },
+  });
   progress.done();
   if (http) {
     for (const r of args.requests) results.push(...(await http.mod.validateRequestFile(engine, r, { ...http.setup, profiles: args.profiles })));

@@ -1,0 +1,195 @@
+/**
+ * `bars validate --jobs N`: the inputs validated by N worker threads, the results handed on in
+ * input order. Memory stays bounded whatever the number of inputs: at most `window` inputs are
+ * between being read and being handed on (sent, being validated, or done and waiting for an
+ * earlier one), and what comes back is the compact per-file result, never the parsed input.
+ *
+ * A worker that dies (an uncaught error, out of memory) costs only the input it was validating:
+ * that input gets a fatal issue saying so, the inputs queued behind it go to another worker, and
+ * a new worker takes its place. When no worker can be started, the main thread validates the rest.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Engine } from '../engine.js';
+import type { FileResult } from '../report/result.js';
+import { failedResult, inputName, validateInput, type ValidationInput } from './validate-input.js';
+import type { ValidateArgs } from './validate.js';
+
+export interface WorkerData {
+  args: ValidateArgs;
+}
+export type ToWorker = { seq: number; input: ValidationInput };
+export type ToMain = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'result'; seq: number; result: FileResult };
+
+/** Inputs sent to a worker ahead of its answer: one being validated, one waiting, so it never idles on a round trip. */
+const AHEAD = 2;
+/** After this many workers fail to start or die, no new one is started: the main thread finishes the run. */
+const MAX_WORKER_FAILURES = 8;
+
+/**
+ * The compiled worker script beside this module. Run from the TypeScript sources (tests, tsx)
+ * or from a bundle without it, there is none, and the run stays in-process.
+ */
+export function workerScript(): string | undefined {
+  const path = fileURLToPath(new URL('./validate-worker.js', import.meta.url));
+  return import.meta.url.endsWith('.js') && existsSync(path) ? path : undefined;
+}
+
+export interface PoolOptions {
+  jobs: number;
+  args: ValidateArgs;
+  /** The main thread's engine: it validates the inputs itself when it runs in-process, or when no worker can be started. */
+  engine: Engine;
+  /** Called once per input, in input order. */
+  onResult: (r: FileResult) => void;
+  /** Inputs between read and handed on (default 16 per job, at least 64). */
+  window?: number;
+}
+
+interface Task {
+  seq: number;
+  input: ValidationInput;
+}
+
+interface Slot {
+  worker: Worker;
+  ready: boolean;
+  /** Sent and not yet answered, in the order sent (the worker validates them in that order). */
+  sent: Task[];
+  gone: boolean;
+}
+
+/** Validate every input, in-process (jobs ≤ 1) or on `jobs` worker threads; results in input order. */
+export async function validateAll(inputs: AsyncIterable<ValidationInput>, opts: PoolOptions): Promise<void> {
+  const script = opts.jobs > 1 ? workerScript() : undefined;
+  if (!script) {
+    for await (const input of inputs) opts.onResult(await validateInput(opts.engine, input, opts.args.profiles));
+    return;
+  }
+  await new Pool(script, opts).run(inputs);
+}
+
+class Pool {
+  private readonly slots: Slot[] = [];
+  private readonly waiting: Task[] = [];
+  private readonly done = new Map<number, FileResult>();
+  private next = 0;
+  private read = 0;
+  private failures = 0;
+  private inProcess = false;
+  /** Wakes the reader when results were handed on (room in the window) or the last result came in. */
+  private wake: (() => void) | undefined;
+  private readonly window: number;
+
+  constructor(
+    private readonly script: string,
+    private readonly opts: PoolOptions,
+  ) {
+    this.window = opts.window ?? Math.max(64, opts.jobs * 16);
+  }
+
+  async run(inputs: AsyncIterable<ValidationInput>): Promise<void> {
+    for (let i = 0; i < this.opts.jobs; i++) this.start();
+    try {
+      for await (const input of inputs) {
+        while (this.read - this.next >= this.window) await this.sleep();
+        this.waiting.push({ seq: this.read++, input });
+        this.dispatch();
+      }
+      while (this.next < this.read) await this.sleep();
+    } finally {
+      for (const s of this.slots) s.gone = true;
+      await Promise.all(this.slots.map((s) => s.worker.terminate()));
+    }
+  }
+
+  private sleep(): Promise<void> {
+    return new Promise((r) => (this.wake = r));
+  }
+
+  private start(): void {
+    const worker = new Worker(this.script, { workerData: { args: this.opts.args } satisfies WorkerData });
+    const slot: Slot = { worker, ready: false, sent: [], gone: false };
+    this.slots.push(slot);
+    worker.on('message', (m: ToMain) => {
+      if (m.type === 'ready') {
+        slot.ready = true;
+        this.dispatch();
+      } else if (m.type === 'result') {
+        slot.sent.shift();
+        this.deliver(m.seq, m.result);
+        this.dispatch();
+      } else this.lost(slot, m.message);
+    });
+    worker.on('error', (e) => this.lost(slot, e.message));
+    worker.on('exit', (code) => this.lost(slot, `it exited with code ${code}`));
+  }
+
+  /** A worker that failed to start or died: the input it was validating is reported, the rest go elsewhere. */
+  private lost(slot: Slot, why: string): void {
+    if (slot.gone) return;
+    slot.gone = true;
+    void slot.worker.terminate();
+    this.slots.splice(this.slots.indexOf(slot), 1);
+    this.failures++;
+    const [culprit, ...behind] = slot.sent;
+    if (culprit) {
+      const line = 'line' in culprit.input ? culprit.input.line : null;
+      this.deliver(
+        culprit.seq,
+        failedResult(
+          inputName(culprit.input),
+          `The worker thread validating this input stopped (${why}), so it was not checked: this is a bug in bars-toolkit; please report it with the input (--jobs 1 validates in one thread)`,
+          'validation-failed',
+          line,
+        ),
+      );
+    }
+    this.waiting.unshift(...behind);
+    if (this.failures < MAX_WORKER_FAILURES) this.start();
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    const live = this.slots.filter((s) => !s.gone);
+    if (live.length === 0) {
+      // no worker left to start: the main thread validates what is left
+      if (!this.inProcess && this.waiting.length) void this.drainInProcess();
+      return;
+    }
+    for (const s of live) {
+      while (s.ready && s.sent.length < AHEAD && this.waiting.length) {
+        const task = this.waiting.shift()!;
+        s.sent.push(task);
+        s.worker.postMessage({ seq: task.seq, input: task.input } satisfies ToWorker);
+      }
+    }
+  }
+
+  private async drainInProcess(): Promise<void> {
+    this.inProcess = true;
+    while (this.waiting.length) {
+      const task = this.waiting.shift()!;
+      this.deliver(task.seq, await validateInput(this.opts.engine, task.input, this.opts.args.profiles));
+    }
+    this.inProcess = false;
+  }
+
+  /** Results are handed on in input order: one that comes early waits for those before it. */
+  private deliver(seq: number, result: FileResult): void {
+    this.done.set(seq, result);
+    let handed = false;
+    while (this.done.has(this.next)) {
+      const r = this.done.get(this.next)!;
+      this.done.delete(this.next++);
+      this.opts.onResult(r);
+      handed = true;
+    }
+    if (handed && this.wake) {
+      const wake = this.wake;
+      this.wake = undefined;
+      wake();
+    }
+  }
+}
