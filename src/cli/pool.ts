@@ -19,7 +19,8 @@ import type { ValidateArgs } from './validate.js';
 export interface WorkerData {
   args: ValidateArgs;
 }
-export type ToWorker = { seq: number; input: ValidationInput };
+/** `load`: the main thread's engine is assembled, so the disk cache is filled and the worker may read it. */
+export type ToWorker = { type: 'load' } | { type: 'validate'; seq: number; input: ValidationInput };
 export type ToMain = { type: 'ready' } | { type: 'failed'; message: string } | { type: 'result'; seq: number; result: FileResult };
 
 /** Inputs sent to a worker ahead of its answer: one being validated, one waiting, so it never idles on a round trip. */
@@ -37,10 +38,6 @@ export function workerScript(): string | undefined {
 }
 
 export interface PoolOptions {
-  jobs: number;
-  args: ValidateArgs;
-  /** The main thread's engine: it validates the inputs itself when it runs in-process, or when no worker can be started. */
-  engine: Engine;
   /** Called once per input, in input order. */
   onResult: (r: FileResult) => void;
   /** Inputs between read and handed on (default 16 per job, at least 64). */
@@ -60,17 +57,17 @@ interface Slot {
   gone: boolean;
 }
 
-/** Validate every input, in-process (jobs ≤ 1) or on `jobs` worker threads; results in input order. */
-export async function validateAll(inputs: AsyncIterable<ValidationInput>, opts: PoolOptions): Promise<void> {
-  const script = opts.jobs > 1 ? workerScript() : undefined;
-  if (!script) {
-    for await (const input of inputs) opts.onResult(await validateInput(opts.engine, input, opts.args.profiles));
-    return;
-  }
-  await new Pool(script, opts).run(inputs);
+/** Validate every input in this process, one after the other. */
+export async function validateInProcess(engine: Engine, inputs: AsyncIterable<ValidationInput>, profiles: string[], onResult: (r: FileResult) => void): Promise<void> {
+  for await (const input of inputs) onResult(await validateInput(engine, input, profiles));
 }
 
-class Pool {
+/**
+ * `jobs` worker threads for one run. They are started at once, so that loading their code
+ * overlaps the main thread's assembly; each assembles its engine when `load(engine)` says the
+ * main thread's is ready (its disk cache filled: the workers only read it, never race to write it).
+ */
+export class Pool {
   private readonly slots: Slot[] = [];
   private readonly waiting: Task[] = [];
   private readonly done = new Map<number, FileResult>();
@@ -80,28 +77,41 @@ class Pool {
   private inProcess = false;
   /** Wakes the reader when results were handed on (room in the window) or the last result came in. */
   private wake: (() => void) | undefined;
-  private readonly window: number;
+  private window = 64;
+  private everReady = false;
+  private engine: Engine | undefined;
+  private opts: PoolOptions | undefined;
 
   constructor(
     private readonly script: string,
-    private readonly opts: PoolOptions,
+    private readonly jobs: number,
+    private readonly args: ValidateArgs,
   ) {
-    this.window = opts.window ?? Math.max(64, opts.jobs * 16);
+    for (let i = 0; i < jobs; i++) this.start();
   }
 
-  async run(inputs: AsyncIterable<ValidationInput>): Promise<void> {
-    for (let i = 0; i < this.opts.jobs; i++) this.start();
-    try {
-      for await (const input of inputs) {
-        while (this.read - this.next >= this.window) await this.sleep();
-        this.waiting.push({ seq: this.read++, input });
-        this.dispatch();
-      }
-      while (this.next < this.read) await this.sleep();
-    } finally {
-      for (const s of this.slots) s.gone = true;
-      await Promise.all(this.slots.map((s) => s.worker.terminate()));
+  /** The main thread's engine is ready: the workers assemble theirs (it also validates what no worker can). */
+  load(engine: Engine): void {
+    this.engine = engine;
+    for (const s of this.slots) s.worker.postMessage({ type: 'load' } satisfies ToWorker);
+  }
+
+  /** Validate every input on the workers; `onResult` gets the results in input order. */
+  async run(inputs: AsyncIterable<ValidationInput>, opts: PoolOptions): Promise<void> {
+    if (!this.engine) throw new Error('Pool.run before Pool.load');
+    this.opts = opts;
+    this.window = opts.window ?? Math.max(64, this.jobs * 16);
+    for await (const input of inputs) {
+      while (this.read - this.next >= this.window) await this.sleep();
+      this.waiting.push({ seq: this.read++, input });
+      this.dispatch();
     }
+    while (this.next < this.read) await this.sleep();
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.slots) s.gone = true;
+    await Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 
   private sleep(): Promise<void> {
@@ -109,12 +119,15 @@ class Pool {
   }
 
   private start(): void {
-    const worker = new Worker(this.script, { workerData: { args: this.opts.args } satisfies WorkerData });
+    const worker = new Worker(this.script, { workerData: { args: this.args } satisfies WorkerData });
     const slot: Slot = { worker, ready: false, sent: [], gone: false };
     this.slots.push(slot);
+    // a replacement started after the main thread's engine is ready assembles its own at once
+    if (this.engine) worker.postMessage({ type: 'load' } satisfies ToWorker);
     worker.on('message', (m: ToMain) => {
       if (m.type === 'ready') {
         slot.ready = true;
+        this.everReady = true;
         this.dispatch();
       } else if (m.type === 'result') {
         slot.sent.shift();
@@ -147,13 +160,14 @@ class Pool {
       );
     }
     this.waiting.unshift(...behind);
-    if (this.failures < MAX_WORKER_FAILURES) this.start();
+    // a worker that could not even start says the others will not either: the main thread takes over
+    if ((slot.ready || this.everReady) && this.failures < MAX_WORKER_FAILURES) this.start();
     this.dispatch();
   }
 
   private dispatch(): void {
     const live = this.slots.filter((s) => !s.gone);
-    if (live.length === 0) {
+    if (live.length === 0 && this.engine) {
       // no worker left to start: the main thread validates what is left
       if (!this.inProcess && this.waiting.length) void this.drainInProcess();
       return;
@@ -162,7 +176,7 @@ class Pool {
       while (s.ready && s.sent.length < AHEAD && this.waiting.length) {
         const task = this.waiting.shift()!;
         s.sent.push(task);
-        s.worker.postMessage({ seq: task.seq, input: task.input } satisfies ToWorker);
+        s.worker.postMessage({ type: 'validate', seq: task.seq, input: task.input } satisfies ToWorker);
       }
     }
   }
@@ -171,7 +185,7 @@ class Pool {
     this.inProcess = true;
     while (this.waiting.length) {
       const task = this.waiting.shift()!;
-      this.deliver(task.seq, await validateInput(this.opts.engine, task.input, this.opts.args.profiles));
+      this.deliver(task.seq, await validateInput(this.engine!, task.input, this.args.profiles));
     }
     this.inProcess = false;
   }
@@ -183,7 +197,7 @@ class Pool {
     while (this.done.has(this.next)) {
       const r = this.done.get(this.next)!;
       this.done.delete(this.next++);
-      this.opts.onResult(r);
+      this.opts!.onResult(r);
       handed = true;
     }
     if (handed && this.wake) {

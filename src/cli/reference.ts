@@ -96,7 +96,7 @@ export const COMMANDS: CommandSpec[] = [
         short: 'j',
         type: 'string',
         arg: '<n>',
-        help: 'validate on n worker threads (default: the number of CPU cores); results stay in input order; 1 validates in this process',
+        help: 'validate on n worker threads, each loading the definitions once (default: one per CPU core when there are 32 inputs or more, or an NDJSON file; else 1); results stay in input order; 1 validates in this process',
         config: 'jobs',
       },
       HELP_OPTION,

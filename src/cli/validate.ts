@@ -22,7 +22,7 @@ import { Progress } from './progress.js';
 import { exitCodeOf } from './report.js';
 import { missingPackageNote, shortenMissingPackageAdvice } from './missing-packages.js';
 import { uncheckedInIssues } from '../report/checks.js';
-import { validateAll } from './pool.js';
+import { Pool, validateInProcess, workerScript } from './pool.js';
 import { isNdjson, readInputs } from './validate-input.js';
 
 export const VALIDATE_HELP = renderHelp(command('validate'));
@@ -59,8 +59,8 @@ export interface ValidateArgs {
   bars: boolean;
   /** Folder walks follow links that lead outside the folder given. */
   followSymlinks?: boolean;
-  /** Worker threads validating the inputs (1: in this process). */
-  jobs: number;
+  /** Worker threads validating the inputs (1: in this process); undefined: the CPU cores, for runs of enough inputs. */
+  jobs?: number;
 }
 
 export function parseValidateArgs(argv: string[]): ValidateArgs {
@@ -89,8 +89,8 @@ export function parseValidateArgs(argv: string[]): ValidateArgs {
     throw new UsageError(`--format ${formats.join(',')}: several formats need --output-dir <dir> (each is written to <dir>/bars-report.<ext>); give one format to write to stdout`);
   }
   if (v.output && v['output-dir']) throw new UsageError('--output and --output-dir together: use --output for one format, --output-dir for several');
-  const jobs = v.jobs === undefined ? (config.jobs ?? availableParallelism()) : Number(v.jobs);
-  if (!Number.isInteger(jobs) || jobs < 1) throw new UsageError(`--jobs ${v.jobs}: give a whole number of worker threads, 1 or more (1 validates in this process)`);
+  const jobs = v.jobs === undefined ? config.jobs : Number(v.jobs);
+  if (jobs !== undefined && (!Number.isInteger(jobs) || jobs < 1)) throw new UsageError(`--jobs ${v.jobs}: give a whole number of worker threads, 1 or more (1 validates in this process)`);
   const app = v.application ?? config.application;
   if (app && !/^APP[1-8]$/i.test(app)) throw new UsageError(`--application ${app}: use APP1 … APP8`);
   const args: ValidateArgs = {
@@ -177,6 +177,15 @@ async function requestOptions(args: ValidateArgs) {
   }
 }
 
+/** Below this many inputs, starting workers costs more than it saves: --jobs not given, they run in-process. */
+export const AUTO_JOBS_MIN_INPUTS = 32;
+
+/** Worker threads for a run: --jobs (or the config's jobs), else the CPU cores when there are enough inputs; never more than inputs. */
+export function workersFor(jobs: number | undefined, inputs: number): number {
+  if (jobs === undefined) return inputs >= AUTO_JOBS_MIN_INPUTS ? Math.min(availableParallelism(), inputs) : 1;
+  return Math.min(jobs, inputs);
+}
+
 export interface RunOutput {
   result: RunResult;
   exitCode: number;
@@ -190,22 +199,29 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
   if (files.length === 0 && !http) throw new UsageError(`No *.json, *.xml or *.ndjson files found in ${args.inputs.join(', ')}`);
   const suppressions = args.suppress ? loadSuppressions(args.suppress, args.suppressFrom) : [];
-  const engine = await makeEngine(args);
   const ndjson = files.some(isNdjson);
+  // workers are started before the main thread assembles its engine, so loading their code
+  // overlaps it; they rebuild what the factory builds, so only with the default one
+  const jobs = makeEngine === defaultEngine ? workersFor(args.jobs, ndjson ? Infinity : files.length) : 1;
+  const script = jobs > 1 ? workerScript() : undefined;
+  const pool = script ? new Pool(script, jobs, args) : undefined;
   // the lines of an NDJSON file are counted as they are read: no total to show until then
   const progress = new Progress(ndjson ? undefined : files.length);
   const results: FileResult[] = [];
-  // the workers are worth their start-up only when there is more than one input
-  const jobs = ndjson ? args.jobs : Math.min(args.jobs, files.length);
-  await validateAll(readInputs(files), {
-    jobs,
-    args,
-    engine,
-    onResult: (r) => {
-      results.push(r);
-      progress.tick(r.file);
-    },
-  });
+  const onResult = (r: FileResult): void => {
+    results.push(r);
+    progress.tick(r.file);
+  };
+  let engine: Engine;
+  try {
+    engine = await makeEngine(args);
+    if (pool) {
+      pool.load(engine);
+      await pool.run(readInputs(files), { onResult });
+    } else await validateInProcess(engine, readInputs(files), args.profiles, onResult);
+  } finally {
+    await pool?.close();
+  }
   progress.done();
   if (http) {
     for (const r of args.requests) results.push(...(await http.mod.validateRequestFile(engine, r, { ...http.setup, profiles: args.profiles })));
