@@ -63,6 +63,16 @@ describe('bars.config.json', () => {
     expect(m).toContain('tx is "ontology.nhs.uk": give the terminology server as an http(s) URL');
   });
 
+  it('jobs: a whole number of worker threads, 1 or more; --jobs wins over it', () => {
+    const ok = write('jobs/bars.config.json', '{ "jobs": 3 }');
+    expect(parseValidateArgs(['x.json', '--config', ok]).jobs).toBe(3);
+    expect(parseValidateArgs(['x.json', '--config', ok, '--jobs', '1']).jobs).toBe(1);
+    expect(parseValidateArgs(['x.json']).jobs).toBeUndefined();
+    const m = usageError(() => loadConfig(write('jobs-bad.json', '{\n  "jobs": 0,\n  "igs": []\n}\n')));
+    expect(m).toContain(':2:3: jobs is 0: it must be at least 1');
+    expect(usageError(() => loadConfig(write('jobs-half.json', '{ "jobs": 1.5 }')))).toContain('jobs is 1.5: it must be a whole number');
+  });
+
   it('malformed JSON is reported with line and column', () => {
     const p = write('broken.json', '{\n  "igs": ["a#1.0.0",]\n  "failOn": "error"\n}\n');
     const m = usageError(() => loadConfig(p));
