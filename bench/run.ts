@@ -25,6 +25,7 @@ if (!existsSync(corpus)) {
 console.log(`bars-toolkit benchmarks on ${process.version}, ${process.platform}/${process.arch}`);
 if (!only || only === 'load') benchLoad(corpus);
 if (!only || only === 'validate') await benchValidate(corpus, mkdtempSync(join(tmpdir(), 'bars-bench-v-')));
+if (!only || only === 'jobs') await (await import('./jobs.js')).benchJobs(corpus);
 if (!only || only === 'serve') await (await import('./serve.js')).benchServe(corpus, Number(process.argv[3] ?? 2000));
 if (!only || only === 'report') {
   const mod = await import('./report.js').catch(() => undefined);
