@@ -3,7 +3,7 @@
  * threads as in one thread (input order kept), a worker that dies costs only its own input, and
  * NDJSON lines are validated one by one, each located on its line of the file.
  */
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +85,18 @@ if (!isMainThread) {
     expect(dead.issues[0].message).toMatch(/worker thread validating this input stopped \(it exited with code 70\)/);
     for (const [name, x] of byName) if (name !== 'p3-dies.json') expect(x.valid, name).toBe(true);
     expect(r.json.summary).toMatchObject({ files: 7, valid: 6, errors: 1 });
+  });
+
+  it('text on stdout, printed file by file as the run goes, is the report written whole with --output', () => {
+    const out = join(dir, 'report.txt');
+    const streamed = bars(['validate', mixed(), '--no-bars', '--jobs', '2']);
+    const whole = bars(['validate', mixed(), '--no-bars', '--jobs', '2', '--output', out]);
+    expect(streamed.status, streamed.stderr).toBe(1);
+    expect(whole.status, whole.stderr).toBe(1);
+    const noTime = (t: string): string => t.replace(/ in \d+ ms\n$/, '');
+    const text = readFileSync(out, 'utf8');
+    expect(text).toMatch(/issues? below warning not shown/);
+    expect(noTime(streamed.stdout)).toBe(noTime(text));
   });
 
   it('--jobs 0 and --jobs two are usage errors', () => {

@@ -8,6 +8,7 @@ export class Progress {
   private done_ = 0;
   private readonly start = performance.now();
   private lastDraw = 0;
+  private drawn = false;
 
   constructor(
     private readonly total: number | undefined,
@@ -29,11 +30,20 @@ export class Progress {
     const rate = this.done_ / Math.max(secs, 0.001);
     const name = file.length > 40 ? '…' + file.slice(-39) : file;
     if (this.total === undefined) {
+      this.drawn = true;
       this.stream.write(`\r\x1b[2K${this.done_} inputs · ${rate.toFixed(0)} inputs/s · ${name}`);
       return;
     }
     const eta = (this.total - this.done_) / Math.max(rate, 0.001);
+    this.drawn = true;
     this.stream.write(`\r\x1b[2K${this.done_}/${this.total} files · ${rate.toFixed(0)} files/s · ETA ${eta.toFixed(0)} s · ${name}`);
+  }
+
+  /** Take the line away before other output on the terminal (the text report, printed as files are done); the next tick draws it again. */
+  clear(): void {
+    if (!this.drawn) return;
+    this.drawn = false;
+    this.stream.write('\r\x1b[2K');
   }
 
   done(): void {

@@ -9,19 +9,20 @@ import { createEngine, type Engine } from '../engine.js';
 import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import { summarise, type FileResult, type RunResult } from '../report/result.js';
-import { renderText } from '../report/text.js';
+import { renderText, renderTextFile, renderTextFooter } from '../report/text.js';
 import { neutraliseRunnerCommands, oneLine, safeBlock } from '../model/text.js';
 import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
 import { writeReport } from './write-report.js';
-import { applySuppressions, loadSuppressions } from './suppress.js';
+import { applySuppressions, loadSuppressions, type Suppression } from './suppress.js';
 import { renderers, type OutputFormat } from './formats.js';
 import { toolVersion } from './version.js';
 import { command, HelpRequested, parseCommand, renderHelp } from './reference.js';
 import { Progress } from './progress.js';
 import { exitCodeOf } from './report.js';
 import { missingPackageNote, shortenMissingPackageAdvice } from './missing-packages.js';
-import { uncheckedInIssues } from '../report/checks.js';
+import { NOT_CHECKED_RULES, uncheckedInIssues } from '../report/checks.js';
+import type { LoadedDefinitions } from '../assemble.js';
 import { Pool, validateInProcess, workerScript } from './pool.js';
 import { isNdjson, readInputs } from './validate-input.js';
 
@@ -186,13 +187,27 @@ export function workersFor(jobs: number | undefined, inputs: number): number {
   return Math.min(jobs, inputs);
 }
 
+/** What a file's result gets once validated: its suppressions, the canonicals it could not check. */
+function finishFile(r: FileResult, suppressions: Suppression[], suppressFile: string | undefined, missing: LoadedDefinitions['missingDefaults']): void {
+  if (suppressions.length) applySuppressions([r], suppressions, suppressFile!);
+  const unchecked = uncheckedInIssues(r.issues);
+  if (unchecked.length) r.unchecked = unchecked;
+  // streamed: the note it points at comes at the end of the run
+  if (missing.length) shortenMissingPackageAdvice(missing, [r]);
+}
+
 export interface RunOutput {
   result: RunResult;
   exitCode: number;
 }
 
-/** Run a validation and build the JSON result (without printing). */
-export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine, startedAt?: number): Promise<RunOutput> {
+/**
+ * Run a validation and build the JSON result (without printing). With `onFile`, each file's
+ * result goes there as soon as it is final (suppressions applied), in input order, and the run
+ * keeps only what the end of the report needs of it (validity, what was not checked): a long run
+ * printing text holds no file's issues after they are printed. The summary counts every issue.
+ */
+export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine, startedAt?: number, onFile?: (r: FileResult) => void): Promise<RunOutput> {
   // the run's time counts from when the command started (loading the code and building the cache included)
   const t0 = startedAt ?? performance.now();
   const { files, linksOutside } = await expandInputs(args.inputs, { followSymlinks: args.followSymlinks });
@@ -208,13 +223,27 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   // the lines of an NDJSON file are counted as they are read: no total to show until then
   const progress = new Progress(ndjson ? undefined : files.length);
   const results: FileResult[] = [];
+  // with onFile: the counts of the files already handed on, which results[] no longer holds
+  const tally = summarise([], 0);
+  let missing: LoadedDefinitions['missingDefaults'] = [];
   const onResult = (r: FileResult): void => {
-    results.push(r);
+    if (!onFile) {
+      results.push(r);
+      progress.tick(r.file);
+      return;
+    }
+    finishFile(r, suppressions, args.suppress, missing);
+    progress.clear();
+    onFile(r);
+    const s = summarise([r], 0);
+    for (const k of ['files', 'valid', 'errors', 'warnings', 'information', 'suppressed', 'fatal'] as const) tally[k] = (tally[k] ?? 0) + (s[k] ?? 0);
+    results.push({ file: r.file, resourceType: r.resourceType, profiles: [], valid: r.valid, issues: r.issues.filter((i) => NOT_CHECKED_RULES.has(i.ruleId)), ...(r.unchecked ? { unchecked: r.unchecked } : {}) });
     progress.tick(r.file);
   };
   let engine: Engine;
   try {
     engine = await makeEngine(args);
+    missing = engine.loaded.missingDefaults;
     if (pool) {
       pool.load(engine);
       await pool.run(readInputs(files), { onResult });
@@ -224,20 +253,15 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   }
   progress.done();
   if (http) {
-    for (const r of args.requests) results.push(...(await http.mod.validateRequestFile(engine, r, { ...http.setup, profiles: args.profiles })));
-    for (const j of args.jwts) results.push(await http.mod.validateJwtFile(j, { keys: http.setup.keys, now: http.setup.now }));
+    for (const r of args.requests) for (const x of await http.mod.validateRequestFile(engine, r, { ...http.setup, profiles: args.profiles })) onResult(x);
+    for (const j of args.jwts) onResult(await http.mod.validateJwtFile(j, { keys: http.setup.keys, now: http.setup.now }));
   }
-  if (suppressions.length) applySuppressions(results, suppressions, args.suppress!);
+  if (!onFile) for (const r of results) finishFile(r, suppressions, args.suppress, []);
   const rulesets = (engine.options.plugins ?? []).flatMap((p) => p.rulesets ?? []);
-  for (const r of results) {
-    const unchecked = uncheckedInIssues(r.issues);
-    if (unchecked.length) r.unchecked = unchecked;
-  }
-  const missing = engine.loaded.missingDefaults;
   const result: RunResult = {
     tool: { name: 'bars-toolkit', version: toolVersion() },
     results,
-    summary: summarise(results, performance.now() - t0),
+    summary: onFile ? { ...tally, durationMs: Math.round(performance.now() - t0) } : summarise(results, performance.now() - t0),
     run: {
       startedAt: new Date(Date.now() - (performance.now() - t0)).toISOString(),
       packages: engine.loaded.defs.sourceInfos().map((s) => ({ name: s.name, version: s.version, kind: s.kind, location: s.location, ...(s.provenance ? { provenance: s.provenance } : {}) })),
@@ -257,8 +281,9 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
       message: `${linksOutside.length} link${linksOutside.length === 1 ? '' : 's'} leading outside the folder${linksOutside.length === 1 ? ' was' : 's were'} not followed (${shown}${linksOutside.length > 5 ? ', …' : ''}); give --follow-symlinks to validate what they point at`,
     });
   }
-  shortenMissingPackageAdvice(missing, results);
-  return { result, exitCode: exitCodeOf(result, args.failOn) };
+  if (!onFile) shortenMissingPackageAdvice(missing, results);
+  const failing = tally.errors > 0 || (args.failOn === 'warning' && tally.warnings > 0);
+  return { result, exitCode: onFile ? (failing ? 1 : 0) : exitCodeOf(result, args.failOn) };
 }
 
 /** The whole command: run, render, write; returns the exit code. */
@@ -266,9 +291,18 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
   const args = parseValidateArgs(argv);
   const cacheDir = args.cacheDir === false ? undefined : resolve(args.cacheDir ?? defaultCacheDir());
   const firstRun = cacheDir !== undefined && !existsSync(cacheDir);
+  const textOptions = { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet, minSeverity: args.minSeverity, fold: true };
+  // text on stdout is printed file by file as the run goes (the other formats are one document)
+  const streamText = args.formats.length === 1 && args.formats[0] === 'text' && !args.output && !args.outputDir;
+  let hidden = 0;
+  const printFile = (r: FileResult): void => {
+    const f = renderTextFile(r, textOptions);
+    hidden += f.hidden;
+    if (f.lines.length) io.stdout.write(neutraliseRunnerCommands(f.lines.join('\n') + '\n'));
+  };
   let out: RunOutput;
   try {
-    out = await runValidate(args, defaultEngine, startedAt);
+    out = await runValidate(args, defaultEngine, startedAt, streamText ? printFile : undefined);
   } catch (e) {
     if (e instanceof LoadError) {
       io.stderr.write(neutraliseRunnerCommands(`bars: cannot load definitions: ${safeBlock(e.message)}\n${e.hint ? safeBlock(e.hint) + '\n' : ''}`));
@@ -296,9 +330,10 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
 
   for (const f of args.formats) {
     const render = renderers[f];
-    const text =
-      f === 'text' || !render
-        ? renderText(result, { color: io.isTTY && !args.output && !args.outputDir && !process.env.NO_COLOR, quiet: args.quiet, minSeverity: args.minSeverity, fold: true })
+    const text = streamText
+      ? neutraliseRunnerCommands(renderTextFooter(result, hidden, textOptions).join('\n') + '\n')
+      : f === 'text' || !render
+        ? renderText(result, textOptions)
         : await render(result);
     if (args.outputDir) {
       const file = join(args.outputDir, `bars-report.${EXTENSIONS[f]}`);

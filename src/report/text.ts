@@ -34,28 +34,56 @@ const C = {
 };
 
 export function renderText(result: RunResult, opts: TextOptions): string {
-  const paint = (c: keyof typeof C, s: string): string => (opts.color ? `${C[c]}${s}${C.reset}` : s);
+  const lines: string[] = [];
+  let hidden = 0;
+  for (const r of result.results) {
+    const f = renderTextFile(r, opts);
+    for (const l of f.lines) lines.push(l);
+    hidden += f.hidden;
+  }
+  lines.push(...renderTextFooter(result, hidden, opts));
+  return neutraliseRunnerCommands(lines.join('\n') + '\n');
+}
+
+type Paint = (c: keyof typeof C, s: string) => string;
+const painter =
+  (opts: TextOptions): Paint =>
+  (c, s) =>
+    opts.color ? `${C[c]}${s}${C.reset}` : s;
+
+/**
+ * One file's lines of the text output, and how many of its issues are below the least severity
+ * shown. `bars validate` writes these as each file is done, so a long run holds no file's issues
+ * after printing them; renderText is the same lines for a whole result, then the footer.
+ */
+export function renderTextFile(r: FileResult, opts: TextOptions): { lines: string[]; hidden: number } {
+  const paint = painter(opts);
   const lines: string[] = [];
   const least = SEVERITY_RANK[opts.minSeverity ?? 'information'];
   let hidden = 0;
-  for (const r of result.results) {
-    const shown = r.issues
-      .filter((i) => !opts.quiet || ((i.severity === 'error' || i.severity === 'fatal') && !i.suppressed))
-      .filter((i) => opts.information !== false || i.severity !== 'information')
-      .filter((i) => SEVERITY_RANK[i.severity] >= least || (hidden++, false));
-    if (opts.quiet && shown.length === 0) continue;
-    const status = fileStatus(r);
-    const head = paint(status === 'PASS' ? 'green' : status === 'FAIL' ? 'red' : 'yellow', status);
-    const unchecked = new Set(uncheckedOf(r));
-    const profiles = r.profiles.map((p) => (unchecked.has(p) ? `${p} (not checked)` : p));
-    const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
-    // a request body's lines are counted within the body: say where it starts in the file
-    const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
-    lines.push(`${head} ${paint('bold', oneLine(r.file))} ${paint('dim', oneLine(`(${what}${profiles.length ? ' · ' + profiles.join(', ') : ''}${within})`))}`);
-    if (opts.fold) for (const g of foldRepeats(shown)) lines.push(renderIssue(r, g[0]!, paint, g));
-    else for (const i of shown) lines.push(renderIssue(r, i, paint));
-    if (shown.length) lines.push('');
-  }
+  const shown = r.issues
+    .filter((i) => !opts.quiet || ((i.severity === 'error' || i.severity === 'fatal') && !i.suppressed))
+    .filter((i) => opts.information !== false || i.severity !== 'information')
+    .filter((i) => SEVERITY_RANK[i.severity] >= least || (hidden++, false));
+  if (opts.quiet && shown.length === 0) return { lines, hidden };
+  const status = fileStatus(r);
+  const head = paint(status === 'PASS' ? 'green' : status === 'FAIL' ? 'red' : 'yellow', status);
+  const unchecked = new Set(uncheckedOf(r));
+  const profiles = r.profiles.map((p) => (unchecked.has(p) ? `${p} (not checked)` : p));
+  const what = [r.resourceType ?? r.what ?? (r.http?.part === 'request' ? `HTTP ${r.http.operation ?? `${r.http.method ?? ''} request`}` : 'unknown'), r.bars?.application ? `${r.bars.application}${r.bars.payload ? ' ' + r.bars.payload : ''}` : undefined].filter(Boolean).join(' · ');
+  // a request body's lines are counted within the body: say where it starts in the file
+  const within = r.http?.part === 'body' ? ` · lines within the body${r.http.start ? `, which starts at line ${r.http.start.line} of ${r.http.request ?? 'the request'}` : ''}` : '';
+  lines.push(`${head} ${paint('bold', oneLine(r.file))} ${paint('dim', oneLine(`(${what}${profiles.length ? ' · ' + profiles.join(', ') : ''}${within})`))}`);
+  if (opts.fold) for (const g of foldRepeats(shown)) lines.push(renderIssue(r, g[0]!, paint, g));
+  else for (const i of shown) lines.push(renderIssue(r, i, paint));
+  if (shown.length) lines.push('');
+  return { lines, hidden };
+}
+
+/** The lines after the files: issues not shown, what was not checked, the counts. Only `results[].valid` and `unchecked` are read from the files. */
+export function renderTextFooter(result: RunResult, hidden: number, opts: TextOptions): string[] {
+  const paint = painter(opts);
+  const lines: string[] = [];
   if (hidden && opts.minSeverity && !opts.quiet) {
     lines.push(paint('dim', `${hidden} issue${hidden === 1 ? '' : 's'} below ${opts.minSeverity} not shown (--min-severity information shows every issue)`));
   }
@@ -72,7 +100,7 @@ export function renderText(result: RunResult, opts: TextOptions): string {
   ];
   if (s.suppressed) parts.push(`${s.suppressed} suppressed`);
   lines.push(`${parts.join(', ')} in ${s.durationMs} ms`);
-  return neutraliseRunnerCommands(lines.join('\n') + '\n');
+  return lines;
 }
 
 /** The issues grouped by rule and message, in the order each first appears. */
@@ -87,7 +115,7 @@ function foldRepeats(issues: ResultIssue[]): ResultIssue[][] {
   return [...groups.values()];
 }
 
-function renderIssue(r: FileResult, i: ResultIssue, paint: (c: keyof typeof C, s: string) => string, group?: ResultIssue[]): string {
+function renderIssue(r: FileResult, i: ResultIssue, paint: Paint, group?: ResultIssue[]): string {
   const where = `${oneLine(r.file)}:${i.line ?? 1}:${i.column ?? 1}`;
   const sev =
     i.severity === 'error' || i.severity === 'fatal'
