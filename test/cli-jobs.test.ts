@@ -34,6 +34,8 @@ beforeAll(() => {
   take('r4/invalid', ['binding-required.json', 'cardinality-min.json', 'json-malformed.json', 'unknown-element.json', 'bad-namespace.xml', 'not-utf8.json']);
   take('r4/valid', readdirSync(join(ROOT, 'fixtures', 'r4', 'valid')).filter((n) => /\.(json|xml)$/.test(n)).slice(0, 6));
   writeFileSync(join(mixed(), '050-not-a-resource.json'), '[1, 2, 3]');
+  // information-level issues, hidden from the text output by default (and counted there)
+  copyFileSync(join(ROOT, 'fixtures', 'r4', 'valid', 'observation-heart-rate.json'), join(mixed(), '060-observation-heart-rate.json'));
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
