@@ -212,7 +212,7 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   const t0 = startedAt ?? performance.now();
   const { files, linksOutside } = await expandInputs(args.inputs, { followSymlinks: args.followSymlinks });
   const http = args.requests.length || args.jwts.length ? await requestOptions(args) : undefined;
-  if (files.length === 0 && !http) throw new UsageError(`No *.json, *.xml or *.ndjson files found in ${args.inputs.join(', ')}`);
+  if (files.length === 0 && !http) throw new UsageError(`No *.json or *.xml files found in ${args.inputs.join(', ')} (nor *.ndjson)`);
   const suppressions = args.suppress ? loadSuppressions(args.suppress, args.suppressFrom) : [];
   const ndjson = files.some(isNdjson);
   // workers are started before the main thread assembles its engine, so loading their code
