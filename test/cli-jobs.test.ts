@@ -101,6 +101,16 @@ if (!isMainThread) {
     expect(noTime(streamed.stdout)).toBe(noTime(text));
   });
 
+  it('when no worker can start, the main thread validates every input and says so on stderr', () => {
+    const hook = join(dir, 'no-worker.cjs');
+    writeFileSync(hook, "if (!require('node:worker_threads').isMainThread) throw new Error('workers refused here');\n");
+    const one = bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '1']);
+    const r = bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '2'], { env: { NODE_OPTIONS: `--require ${hook}` } });
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stderr).toContain('bars: warning: --jobs 2: the worker threads could not be used (workers refused here), so the inputs were validated in one thread');
+    expect(JSON.stringify(withoutTimings(r.json).results)).toBe(JSON.stringify(withoutTimings(one.json).results));
+  });
+
   it('--jobs 0 and --jobs two are usage errors', () => {
     for (const n of ['0', 'two']) {
       const r = bars(['validate', mixed(), '--jobs', n]);

@@ -74,11 +74,14 @@ export class Pool {
   private next = 0;
   private read = 0;
   private failures = 0;
+  private lastFailure = '';
   private inProcess = false;
   /** Wakes the reader when results were handed on (room in the window) or the last result came in. */
   private wake: (() => void) | undefined;
   private window = 64;
   private everReady = false;
+  /** Why the workers could not be used, when the main thread validated instead of them. */
+  unavailable: string | undefined;
   private engine: Engine | undefined;
   private opts: PoolOptions | undefined;
 
@@ -146,6 +149,7 @@ export class Pool {
     void slot.worker.terminate();
     this.slots.splice(this.slots.indexOf(slot), 1);
     this.failures++;
+    this.lastFailure = why;
     const [culprit, ...behind] = slot.sent;
     if (culprit) {
       const line = 'line' in culprit.input ? culprit.input.line : null;
@@ -169,7 +173,10 @@ export class Pool {
     const live = this.slots.filter((s) => !s.gone);
     if (live.length === 0 && this.engine) {
       // no worker left to start: the main thread validates what is left
-      if (!this.inProcess && this.waiting.length) void this.drainInProcess();
+      if (!this.inProcess && this.waiting.length) {
+        this.unavailable ??= this.lastFailure;
+        void this.drainInProcess();
+      }
       return;
     }
     for (const s of live) {

@@ -273,6 +273,13 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   if (missing.length) result.run!.unavailable = missing.map((m) => ({ name: m.name, version: m.version, ...(m.why ? { why: m.why } : {}) }));
   const note = missingPackageNote(missing, results, engine.loaded.locator.cacheDir, engine.loaded.locator.registry, engine.loaded.locator.offline);
   if (note) result.run!.notes = [note];
+  if (pool?.unavailable) {
+    result.run!.diagnostics!.push({
+      severity: 'warning',
+      code: 'workers-unavailable',
+      message: `--jobs ${jobs}: the worker threads could not be used (${pool.unavailable}), so the inputs were validated in one thread; the results are complete`,
+    });
+  }
   if (linksOutside.length) {
     const shown = linksOutside.slice(0, 5).join(', ');
     result.run!.diagnostics!.push({
