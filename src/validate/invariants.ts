@@ -187,7 +187,8 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
     if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
     if (env === undefined) {
       const frame = st.frame;
-      env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node, ...validatorFunctions(v, st) };
+      const fns = runFunctions(v, st);
+      env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node, resolve: fns.resolve, conformsTo: fns.conformsTo, memberOf: fns.memberOf };
     }
     let ok: boolean | undefined | null = c.hot ? c.hot(node, env) : null;
     try {
@@ -276,13 +277,26 @@ function containedAllReferencedFromNarrative(resource: unknown): boolean {
   return ids.every((id) => refs.has(id));
 }
 
+type ValidatorFunctions = Required<Pick<FhirPathEnv, 'resolve' | 'conformsTo' | 'memberOf'>>;
+
+/** The validator's functions of one run, made once per run rather than once per value (a hot path). */
+const functionsOfRun = new WeakMap<RunState, { v: InstanceValidator; fns: ValidatorFunctions }>();
+
+function runFunctions(v: InstanceValidator, st: RunState): ValidatorFunctions {
+  const hit = functionsOfRun.get(st);
+  if (hit && hit.v === v) return hit.fns;
+  const fns = validatorFunctions(v, st);
+  functionsOfRun.set(st, { v, fns });
+  return fns;
+}
+
 /**
  * resolve(), conformsTo() and memberOf() inside invariants (R4 FHIRPath page, "Additional
  * functions"), answered by the validator: references resolve inside the resource and its Bundle,
  * conformance is a full validation against the profile, membership asks the terminology service
  * (no verdict, so an empty result, when it cannot tell offline).
  */
-function validatorFunctions(v: InstanceValidator, st: RunState): Pick<FhirPathEnv, 'resolve' | 'conformsTo' | 'memberOf'> {
+function validatorFunctions(v: InstanceValidator, st: RunState): ValidatorFunctions {
   return {
     resolve: (reference) => v.resolveReference(st, reference),
     conformsTo: (value, type, profile) => (v.compiler.plan(profile) ? v.conformsTo(st, value, profile, type ?? undefined) : undefined),
