@@ -1,14 +1,14 @@
 /**
  * The compiler: a FHIRPath AST to closures over an evaluation context. Terms, member
  * navigation and variables are compiled here; functions through the function table
- * (functions/index.ts), operators through operators.ts and logic.ts.
+ * (functions/index.ts), operators through operators.ts and functions/logic.ts.
  */
 import { constant, decline, varColl, type Compiled, type Ctx, type Fn } from './compiled.js';
 import { UCUM } from './data.js';
 import type { FnCall } from './functions/call.js';
 import { FUNCTIONS } from './functions/index.js';
 import { asType, isType } from './functions/types.js';
-import { isLogicOperator, logic } from './logic.js';
+import { isLogicOperator, logic } from './functions/logic.js';
 import { childInfo, countChildren, pushChildren, type ChildInfo } from './navigation.js';
 import { EMPTY, asNode, type Item, type Node, type Obj } from './nodes.js';
 import { OPERATORS } from './operators.js';

@@ -21,7 +21,7 @@
  * Layout, after fhirpath.js: env.ts (the public types and errors), nodes.ts and
  * navigation.ts (values and child navigation), type-info.ts (types), data.ts, equality.ts,
  * sets.ts and temporal.ts (comparison), singletons.ts, compiled.ts and compiler.ts (the
- * compiler), operators.ts and logic.ts, functions/ (one module per FHIRPath spec section,
+ * compiler), operators.ts, functions/ (one module per FHIRPath spec section,
  * behind one table), hand-written.ts (ele-1, ext-1). This file is the entry point.
  */
 import { Compiler } from './compiler.js';

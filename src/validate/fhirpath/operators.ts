@@ -1,7 +1,7 @@
 /**
  * FHIRPath §6 Operations: equality, comparison, collections (`|`, `in`, `contains`),
  * string concatenation and addition (operators.js, equality.js in fhirpath.js); the
- * boolean operators are in logic.ts.
+ * boolean operators are in functions/logic.ts.
  */
 import { FhirPathError, NativeUnsupportedError } from './env.js';
 import type { Compiled, Fn } from './compiled.js';
