@@ -187,8 +187,7 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
     if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
     if (env === undefined) {
       const frame = st.frame;
-      const fns = runFunctions(v, st);
-      env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node, resolve: fns.resolve, conformsTo: fns.conformsTo, memberOf: fns.memberOf };
+      env = new ValidatorEnv(v, st, frame?.resource ?? value, frame?.root ?? value, node);
     }
     let ok: boolean | undefined | null = c.hot ? c.hot(node, env) : null;
     try {
@@ -277,41 +276,41 @@ function containedAllReferencedFromNarrative(resource: unknown): boolean {
   return ids.every((id) => refs.has(id));
 }
 
-type ValidatorFunctions = Required<Pick<FhirPathEnv, 'resolve' | 'conformsTo' | 'memberOf'>>;
-
-/** The validator's functions of one run, made once per run rather than once per value (a hot path). */
-const functionsOfRun = new WeakMap<RunState, { v: InstanceValidator; fns: ValidatorFunctions }>();
-
-function runFunctions(v: InstanceValidator, st: RunState): ValidatorFunctions {
-  const hit = functionsOfRun.get(st);
-  if (hit && hit.v === v) return hit.fns;
-  const fns = validatorFunctions(v, st);
-  functionsOfRun.set(st, { v, fns });
-  return fns;
-}
-
 /**
- * resolve(), conformsTo() and memberOf() inside invariants (R4 FHIRPath page, "Additional
- * functions"), answered by the validator: references resolve inside the resource and its Bundle,
- * conformance is a full validation against the profile, membership asks the terminology service
- * (no verdict, so an empty result, when it cannot tell offline).
+ * The environment of one value's invariants, with resolve(), conformsTo() and memberOf() (R4
+ * FHIRPath page, "Additional functions") answered by the validator: references resolve inside the
+ * resource and its Bundle, conformance is a full validation against the profile, membership asks
+ * the terminology service (no verdict, so an empty result, when it cannot tell offline). Methods
+ * rather than closures: one is made for every value that has invariants.
  */
-function validatorFunctions(v: InstanceValidator, st: RunState): ValidatorFunctions {
-  return {
-    resolve: (reference) => v.resolveReference(st, reference),
-    conformsTo: (value, type, profile) => (v.compiler.plan(profile) ? v.conformsTo(st, value, profile, type ?? undefined) : undefined),
-    memberOf: (value, _type, valueSet) => {
-      const term = v.terminology;
-      if (!term || value === null || value === undefined) return undefined;
-      let r;
-      if (typeof value === 'string') r = term.validateCode(valueSet, { code: value });
-      else if (typeof value === 'object' && Array.isArray((value as { coding?: unknown }).coding)) r = term.validateCodeableConcept(valueSet, value as never);
-      else if (typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') {
-        const c = value as { system?: string; code: string };
-        r = term.validateCode(valueSet, { system: c.system, code: c.code });
-      } else return undefined;
-      if (r instanceof Promise) return undefined;
-      return r.result === 'valid' ? true : r.result === 'invalid' ? false : undefined;
-    },
-  };
+class ValidatorEnv implements FhirPathEnv {
+  constructor(
+    private readonly v: InstanceValidator,
+    private readonly st: RunState,
+    readonly resource: unknown,
+    readonly rootResource: unknown,
+    readonly context: unknown,
+  ) {}
+
+  resolve(reference: string): unknown {
+    return this.v.resolveReference(this.st, reference);
+  }
+
+  conformsTo(value: unknown, type: string | null, profile: string): boolean | undefined {
+    return this.v.compiler.plan(profile) ? this.v.conformsTo(this.st, value, profile, type ?? undefined) : undefined;
+  }
+
+  memberOf(value: unknown, _type: string | null, valueSet: string): boolean | undefined {
+    const term = this.v.terminology;
+    if (!term || value === null || value === undefined) return undefined;
+    let r;
+    if (typeof value === 'string') r = term.validateCode(valueSet, { code: value });
+    else if (typeof value === 'object' && Array.isArray((value as { coding?: unknown }).coding)) r = term.validateCodeableConcept(valueSet, value as never);
+    else if (typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') {
+      const c = value as { system?: string; code: string };
+      r = term.validateCode(valueSet, { system: c.system, code: c.code });
+    } else return undefined;
+    if (r instanceof Promise) return undefined;
+    return r.result === 'valid' ? true : r.result === 'invalid' ? false : undefined;
+  }
 }
