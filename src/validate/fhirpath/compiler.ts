@@ -25,23 +25,33 @@ export class Compiler {
   /** how often each subexpression occurs */
   private readonly occurrences = new Map<string, number>();
 
+  /** each node's text (its structure serialised), made once, bottom-up */
+  private readonly textOf = new Map<object, string>();
+
   constructor(root: Ast) {
-    const visit = (a: unknown): void => {
-      if (!a || typeof a !== 'object') return;
-      if (Array.isArray(a)) return a.forEach(visit);
-      if ('k' in a) {
-        const t = JSON.stringify(a);
-        this.occurrences.set(t, (this.occurrences.get(t) ?? 0) + 1);
-      }
-      Object.values(a).forEach(visit);
-    };
-    visit(root);
+    this.textFor(root);
+  }
+
+  /** A node's text, as JSON.stringify would compare it; every expression node in the tree is counted in `occurrences`. */
+  private textFor(a: unknown): string {
+    if (a === null || typeof a !== 'object') return JSON.stringify(a) ?? 'undefined';
+    let t: string;
+    if (Array.isArray(a)) {
+      t = '[' + a.map((x) => this.textFor(x)).join(',') + ']';
+    } else {
+      t = '{';
+      for (const [k, v] of Object.entries(a)) if (v !== undefined) t += JSON.stringify(k) + ':' + this.textFor(v) + ',';
+      t += '}';
+      if ('k' in a) this.occurrences.set(t, (this.occurrences.get(t) ?? 0) + 1);
+    }
+    this.textOf.set(a, t);
+    return t;
   }
 
   compile(a: Ast): Compiled {
     const r = this.node(a);
     if (r.cheap) return r;
-    const text = JSON.stringify(a);
+    const text = this.textOf.get(a) ?? this.textFor(a);
     // Computed once per evaluation: inside where()/select()/..., what ignores $this
     // (`%resource.descendants()`, which would be recomputed for every item); at the root,
     // what the expression repeats (per-1 reads `start` and `end` twice).
@@ -63,7 +73,7 @@ export class Compiler {
   }
 
   /** Compiles an argument evaluated against each input item, or against the input as a whole. */
-  private nested(a: Ast, perItem: boolean): Compiled {
+  nested(a: Ast, perItem: boolean): Compiled {
     this.focusDepth++;
     if (perItem) this.iterDepth++;
     try {
@@ -188,32 +198,7 @@ export class Compiler {
     const self: Compiled = base ?? { fn: (c) => c.focus, throws: false, single: false, dep: true };
     const def = FUNCTIONS.get(name) ?? decline(`function ${name}()`);
     if (!def.arity.includes(args.length)) decline(`${name}() with ${args.length} arguments`);
-    return def.compile(this.call(name, args, self));
-  }
-
-  /** A function's call site, for its entry in the function table. */
-  private call(name: string, args: Ast[], self: Compiled): FnCall {
-    const deps: Compiled[] = [];
-    return {
-      name,
-      args,
-      self,
-      input: self.fn,
-      param: (a) => {
-        const p = this.compile(a);
-        deps.push(p);
-        return p;
-      },
-      perItem: (a) => this.nested(a, true),
-      whole: (a) => this.nested(a, false),
-      result: (fn, throws, single, bool = false) => ({
-        fn,
-        throws: throws || self.throws,
-        single,
-        dep: self.dep || deps.some((d) => d.dep),
-        bool,
-      }),
-    };
+    return def.compile(new CallSite(this, name, args, self));
   }
 
   private binary(op: string, la: Ast, ra: Ast): Compiled {
@@ -222,5 +207,39 @@ export class Compiler {
     const r = this.compile(ra);
     const operator = OPERATORS.get(op) ?? decline('operator ' + op);
     return operator(l, r, op, la.k === 'this' && ra.k === 'this');
+  }
+}
+
+/** A function's call site, for its entry in the function table. */
+class CallSite implements FnCall {
+  /** the `param` arguments, whose dependence on $this the call inherits */
+  private readonly deps: Compiled[] = [];
+  readonly input: Fn;
+
+  constructor(
+    private readonly compiler: Compiler,
+    readonly name: string,
+    readonly args: readonly Ast[],
+    readonly self: Compiled,
+  ) {
+    this.input = self.fn;
+  }
+
+  param(a: Ast): Compiled {
+    const p = this.compiler.compile(a);
+    this.deps.push(p);
+    return p;
+  }
+
+  perItem(a: Ast): Compiled {
+    return this.compiler.nested(a, true);
+  }
+
+  whole(a: Ast): Compiled {
+    return this.compiler.nested(a, false);
+  }
+
+  result(fn: Fn, throws: boolean, single: boolean, bool = false): Compiled {
+    return { fn, throws: throws || this.self.throws, single, dep: this.self.dep || this.deps.some((d) => d.dep), bool };
   }
 }
