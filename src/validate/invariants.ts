@@ -187,7 +187,7 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
     if (node === undefined) node = typeof value === 'object' && value !== null ? value : wrapPrimitive(value, ext as never);
     if (env === undefined) {
       const frame = st.frame;
-      env = { resource: frame?.resource ?? value, rootResource: frame?.root ?? value, context: node, ...validatorFunctions(v, st) };
+      env = new ValidatorEnv(v, st, frame?.resource ?? value, frame?.root ?? value, node);
     }
     let ok: boolean | undefined | null = c.hot ? c.hot(node, env) : null;
     try {
@@ -277,27 +277,40 @@ function containedAllReferencedFromNarrative(resource: unknown): boolean {
 }
 
 /**
- * resolve(), conformsTo() and memberOf() inside invariants (R4 FHIRPath page, "Additional
- * functions"), answered by the validator: references resolve inside the resource and its Bundle,
- * conformance is a full validation against the profile, membership asks the terminology service
- * (no verdict, so an empty result, when it cannot tell offline).
+ * The environment of one value's invariants, with resolve(), conformsTo() and memberOf() (R4
+ * FHIRPath page, "Additional functions") answered by the validator: references resolve inside the
+ * resource and its Bundle, conformance is a full validation against the profile, membership asks
+ * the terminology service (no verdict, so an empty result, when it cannot tell offline). Methods
+ * rather than closures: one is made for every value that has invariants.
  */
-function validatorFunctions(v: InstanceValidator, st: RunState): Pick<FhirPathEnv, 'resolve' | 'conformsTo' | 'memberOf'> {
-  return {
-    resolve: (reference) => v.resolveReference(st, reference),
-    conformsTo: (value, type, profile) => (v.compiler.plan(profile) ? v.conformsTo(st, value, profile, type ?? undefined) : undefined),
-    memberOf: (value, _type, valueSet) => {
-      const term = v.terminology;
-      if (!term || value === null || value === undefined) return undefined;
-      let r;
-      if (typeof value === 'string') r = term.validateCode(valueSet, { code: value });
-      else if (typeof value === 'object' && Array.isArray((value as { coding?: unknown }).coding)) r = term.validateCodeableConcept(valueSet, value as never);
-      else if (typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') {
-        const c = value as { system?: string; code: string };
-        r = term.validateCode(valueSet, { system: c.system, code: c.code });
-      } else return undefined;
-      if (r instanceof Promise) return undefined;
-      return r.result === 'valid' ? true : r.result === 'invalid' ? false : undefined;
-    },
-  };
+class ValidatorEnv implements FhirPathEnv {
+  constructor(
+    private readonly v: InstanceValidator,
+    private readonly st: RunState,
+    readonly resource: unknown,
+    readonly rootResource: unknown,
+    readonly context: unknown,
+  ) {}
+
+  resolve(reference: string): unknown {
+    return this.v.resolveReference(this.st, reference);
+  }
+
+  conformsTo(value: unknown, type: string | null, profile: string): boolean | undefined {
+    return this.v.compiler.plan(profile) ? this.v.conformsTo(this.st, value, profile, type ?? undefined) : undefined;
+  }
+
+  memberOf(value: unknown, _type: string | null, valueSet: string): boolean | undefined {
+    const term = this.v.terminology;
+    if (!term || value === null || value === undefined) return undefined;
+    let r;
+    if (typeof value === 'string') r = term.validateCode(valueSet, { code: value });
+    else if (typeof value === 'object' && Array.isArray((value as { coding?: unknown }).coding)) r = term.validateCodeableConcept(valueSet, value as never);
+    else if (typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') {
+      const c = value as { system?: string; code: string };
+      r = term.validateCode(valueSet, { system: c.system, code: c.code });
+    } else return undefined;
+    if (r instanceof Promise) return undefined;
+    return r.result === 'valid' ? true : r.result === 'invalid' ? false : undefined;
+  }
 }
