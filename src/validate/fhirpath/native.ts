@@ -83,7 +83,8 @@ export function effectiveExpression(expression: string): string {
 export function compileNative(expression: string, contextType?: string): InvariantFn | undefined {
   try {
     const base = baseInfoFor(contextType);
-    const special = HAND_WRITTEN[expression];
+    // Own keys only: an expression such as 'constructor' must not pick up Object.prototype.
+    const special = Object.hasOwn(HAND_WRITTEN, expression) ? HAND_WRITTEN[expression] : undefined;
     if (special) return special(base);
     const ast = parseFhirPath(effectiveExpression(expression));
     const compiler = new Compiler(ast);
@@ -99,7 +100,7 @@ export function compileNative(expression: string, contextType?: string): Invaria
 export function nativeDeclineReason(expression: string, contextType?: string): string | undefined {
   try {
     baseInfoFor(contextType);
-    if (HAND_WRITTEN[expression]) return undefined;
+    if (Object.hasOwn(HAND_WRITTEN, expression)) return undefined;
     const ast = parseFhirPath(effectiveExpression(expression));
     new Compiler(ast).compile(ast);
     return undefined;
