@@ -6,10 +6,10 @@
  */
 import { howToProvide } from '../load/known-packages.js';
 import type { ValidationIssue } from '../model/issue.js';
-import { BundleIndex } from '../validate/bundle.js';
+import { BundleIndex } from '../validate/bundle-index.js';
 import { Loc } from '../validate/location.js';
 import type { PluginContext, ValidationPlugin } from '../validate/run.js';
-import { RunState } from '../validate/validator.js';
+import { RunState } from '../validate/context.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
 import { checkCoreRules, checkErrorOutcome, isBarsErrorResponse, checkMessageContent, checkNhsNumbers } from './core-rules.js';
 import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';

@@ -3,11 +3,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Loc } from './location.js';
-import type { InstanceValidator, RunState } from './validator.js';
+import type { CheckContext, RunState } from './context.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export function checkAttachment(v: InstanceValidator, st: RunState, att: Record<string, unknown>, loc: Loc): void {
+export function checkAttachment(v: CheckContext, st: RunState, att: Record<string, unknown>, loc: Loc): void {
   const { data, size, hash } = att;
   if (typeof data !== 'string' || (size === undefined && hash === undefined)) return;
   const b64 = data.replace(/\s+/g, '');

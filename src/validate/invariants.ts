@@ -9,7 +9,7 @@ import { compileInvariant, type CompiledInvariant } from './fhirpath/evaluate.js
 import { FhirPathTooCostlyError, wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
 import { hotInvariant } from './fhirpath/hot.js';
 import type { Loc } from './location.js';
-import type { Applied, InstanceValidator, RunState } from './validator.js';
+import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 
 type Constraint = NonNullable<ElementDefinition['constraint']>[number];
@@ -123,7 +123,7 @@ function contextTypeOf(applied: readonly Applied[], typeCode: string): string {
 }
 
 export function evaluateConstraints(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   value: unknown,
   ext: unknown,
@@ -146,7 +146,7 @@ export function evaluateConstraints(
  * Every constraint of the applied definitions and of the type's root element (per-1 on
  * Period, qty-3 on Quantity... live there), a constraint repeated by a profile kept once.
  */
-function mergedConstraints(v: InstanceValidator, applied: readonly Applied[], typeCode: string): PreparedConstraint[] {
+function mergedConstraints(v: CheckContext, applied: readonly Applied[], typeCode: string): PreparedConstraint[] {
   const ctxType = contextTypeOf(applied, typeCode);
   const typeRoot = typeCode === 'BackboneElement' || typeCode === 'Element' ? undefined : v.compiler.typePlan(typeCode)?.root;
   const out: PreparedConstraint[] = [];
@@ -167,7 +167,7 @@ function mergedConstraints(v: InstanceValidator, applied: readonly Applied[], ty
   return out;
 }
 
-function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknown, loc: Loc, list: PreparedConstraint[]): void {
+function runList(v: CheckContext, st: RunState, value: unknown, ext: unknown, loc: Loc, list: PreparedConstraint[]): void {
   let node: unknown;
   let env: FhirPathEnv | undefined;
   for (let i = 0; i < list.length; i++) {
@@ -207,7 +207,7 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
   }
 }
 
-function isResourceType(v: InstanceValidator, type: unknown): boolean {
+function isResourceType(v: CheckContext, type: unknown): boolean {
   return typeof type === 'string' && v.compiler.typePlan(type)?.kind === 'resource';
 }
 
@@ -282,7 +282,7 @@ function containedAllReferencedFromNarrative(resource: unknown): boolean {
  * conformance is a full validation against the profile, membership asks the terminology service
  * (no verdict, so an empty result, when it cannot tell offline).
  */
-function validatorFunctions(v: InstanceValidator, st: RunState): Pick<FhirPathEnv, 'resolve' | 'conformsTo' | 'memberOf'> {
+function validatorFunctions(v: CheckContext, st: RunState): Pick<FhirPathEnv, 'resolve' | 'conformsTo' | 'memberOf'> {
   return {
     resolve: (reference) => v.resolveReference(st, reference),
     conformsTo: (value, type, profile) => (v.compiler.plan(profile) ? v.conformsTo(st, value, profile, type ?? undefined) : undefined),

@@ -9,7 +9,8 @@ import { decodeUtf8, sniffFormat } from '../parse/text.js';
 import { parseFhirXml } from '../parse/xml.js';
 import { checkElementIds } from './element-ids.js';
 import { Loc } from './location.js';
-import { InstanceValidator, RunState } from './validator.js';
+import { RunState } from './context.js';
+import type { InstanceValidator } from './validator.js';
 
 export interface InstanceInput {
   /** Raw bytes (checked as UTF-8), text (JSON or FHIR XML), or an already-parsed resource. */
