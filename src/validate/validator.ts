@@ -7,16 +7,16 @@
  */
 import type { PlanCompiler } from '../compile/compiler.js';
 import { isPrimitiveCode, type ElementPlan, type StructurePlan } from '../compile/plan.js';
-import { splitCanonical, type DefinitionSet } from '../load/definitions.js';
+import type { DefinitionSet } from '../load/definitions.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
-import { editDistance } from '../model/text.js';
 import type { TerminologyService } from '../terminology/index.js';
 import { BundleIndex } from './bundle-index.js';
 import { checkBundle } from './bundle.js';
 import { combinationOf, type Combination } from './combination.js';
-import { jsonKind, RunState, type Applied, type CheckContext, type IssueSource, type ResourceFrame, type ValidatorOptions } from './context.js';
+import { jsonKind, RunState, type Applied, type CheckContext, type ResourceFrame, type ValidatorOptions } from './context.js';
 import { Loc } from './location.js';
+import { profilePlan } from './profile-lookup.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { validateComplex } from './structure.js';
 import { validatePrimitive } from './values.js';
@@ -109,12 +109,12 @@ export class InstanceValidator implements CheckContext {
     const metaProfiles = meta && Array.isArray(meta.profile) ? (meta.profile as unknown[]) : [];
     metaProfiles.forEach((p, i) => {
       if (typeof p !== 'string') return;
-      const plan = this.profilePlan(st, p, rt, loc.child('meta', r, 'meta').child('profile', meta!.profile as object, i, i));
+      const plan = profilePlan(this, this.defs, st, p, rt, loc.child('meta', r, 'meta').child('profile', meta!.profile as object, i, i));
       if (plan) applied.push({ el: plan.root });
     });
     for (const p of profiles) {
       if (metaProfiles.includes(p)) continue;
-      const plan = this.profilePlan(st, p, rt, loc);
+      const plan = profilePlan(this, this.defs, st, p, rt, loc);
       if (plan) applied.push({ el: plan.root });
     }
     if (rt === 'Observation') this.applyVitalSigns(st, r, applied, loc);
@@ -264,30 +264,6 @@ export class InstanceValidator implements CheckContext {
     return ok;
   }
 
-  /**
-   * meta.profile naming `url|version` where only another version of the profile is loaded: the
-   * loaded one is used (the embedded set carries one version of each), and the run says which.
-   */
-  private otherVersionPlan(st: RunState, canonical: string, loc: Loc): StructurePlan | undefined {
-    const { url, version } = splitCanonical(canonical);
-    if (!version) return undefined;
-    const entry = this.defs.resolve(url, 'StructureDefinition');
-    const plan = entry && this.compiler.plan(url);
-    if (!entry || !plan) return undefined;
-    if (!st.substituted.has(canonical)) {
-      st.substituted.add(canonical);
-      this.report(
-        st,
-        loc,
-        'information',
-        'informational',
-        'profile-version-substituted',
-        `Profile ${canonical} names version ${version}, which is not loaded: checked against version ${entry.version ?? '(none stated)'} from ${entry.source.info.name}#${entry.source.info.version}`,
-      );
-    }
-    return plan;
-  }
-
   /** Does a value satisfy one element definition (used for slices without discriminators)? */
   conformsToElement(st: RunState, value: unknown, ext: unknown, el: ElementPlan): boolean {
     const s = this.scratch(st);
@@ -295,40 +271,6 @@ export class InstanceValidator implements CheckContext {
     if (!t) return false;
     this.validateValue(s, value, ext, [{ el, type: el.types[0] }], t, Loc.root(t));
     return !s.issues.some((i) => i.severity === 'error' || i.severity === 'fatal');
-  }
-
-  /** The plan of a profile named by meta.profile / --profile, reporting why when it cannot be used. */
-  private profilePlan(st: RunState, url: string, rt: string, loc: Loc): StructurePlan | undefined {
-    const plan = this.compiler.plan(url) ?? this.otherVersionPlan(st, url, loc);
-    if (!plan) {
-      const failure = this.compiler.failure(url);
-      if (failure) {
-        this.report(st, loc, 'error', 'processing', 'profile-snapshot-failed', `Profile ${url} could not be used: ${failure}`);
-      } else {
-        this.report(
-          st,
-          loc,
-          'warning',
-          'not-found',
-          'profile-unknown',
-          `Profile ${url} has not been checked because it could not be found. ${nearProfile(url, this.defs) ?? howToProvide(url)}`,
-        );
-      }
-      return undefined;
-    }
-    if (plan.type !== rt && !(plan.type === 'Resource' || plan.type === 'DomainResource')) {
-      this.report(
-        st,
-        loc,
-        'error',
-        'invalid',
-        'profile-wrong-type',
-        `Profile ${url} is for ${plan.type} resources, but this resource is a ${rt}`,
-        { plan },
-      );
-      return undefined;
-    }
-    return plan;
   }
 
   /**
@@ -524,22 +466,6 @@ export function locAt(loc: Loc, root: unknown, path: (string | number)[]): Loc {
     }
   }
   return l;
-}
-
-/** A loaded profile whose URL is a near miss of `url` (a typo or a case slip): "did you mean …". */
-function nearProfile(url: string, defs: DefinitionSet): string | undefined {
-  const lower = url.toLowerCase();
-  let best: string | undefined;
-  let bestD = 4;
-  for (const e of defs.all('StructureDefinition')) {
-    if (!e.url || e.derivation !== 'constraint') continue;
-    const d = editDistance(lower, e.url.toLowerCase(), bestD);
-    if (d < bestD) {
-      bestD = d;
-      best = e.url;
-    }
-  }
-  return best ? `Did you mean ${best} (loaded)? Profile URLs must match exactly.` : undefined;
 }
 
 function suggestType(rt: string, defs: DefinitionSet): string | undefined {
