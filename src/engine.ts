@@ -14,7 +14,6 @@ import { toOperationOutcome } from './report/outcome.js';
 import { TerminologyService } from './terminology/index.js';
 import { validateInstance, type InstanceResult, type ValidationPlugin } from './validate/run.js';
 import { InstanceValidator } from './validate/validator.js';
-import { setBestPractice } from './validate/invariants.js';
 
 export interface EngineOptions {
   /** IGs to load: `name#version`, a .tgz, an unpacked package, an IG source folder, or a resource file. */
@@ -91,7 +90,6 @@ export class Engine {
     readonly loaded: LoadedDefinitions,
     readonly options: EngineOptions,
   ) {
-    setBestPractice(options.bestPractice === true);
     this.terminology = new TerminologyService(loaded.defs, {
       txServer: options.offline ? undefined : options.tx,
       cache: loaded.store,
@@ -99,6 +97,7 @@ export class Engine {
     this.validator = new InstanceValidator(loaded.defs, loaded.compiler, this.terminology, {
       unknownExtensions: options.unknownExtensions,
       maxIssues: options.maxIssues,
+      bestPractice: options.bestPractice === true,
     });
   }
 
