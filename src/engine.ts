@@ -101,6 +101,11 @@ export class Engine {
     });
   }
 
+  /** Is this profile (a StructureDefinition canonical URL) loaded? */
+  hasProfile(url: string): boolean {
+    return this.loaded.defs.resolve(url, 'StructureDefinition') !== undefined;
+  }
+
   get diagnostics(): LoadDiagnostic[] {
     return this.loaded.defs.diagnostics;
   }
