@@ -49,14 +49,10 @@ export interface CreateValidatorOptions extends EngineOptions {
 /** Load definitions once and return a reusable validator. */
 export async function createValidator(options: CreateValidatorOptions = {}): Promise<Validator> {
   const { bars = true, ...engineOptions } = options;
-  const plugins = [...(engineOptions.plugins ?? [])];
-  if (bars !== false) {
-    const { barsPlugins } = await import('./bars/plugin.js');
-    const b = bars === true ? {} : bars;
-    plugins.push(...(await barsPlugins({ application: b.application, messageDefinitions: b.messageDefinitions ?? [] })));
-  }
+  // the BaRS layer is loaded only when it is used
+  const wired = bars === false ? engineOptions : await (await import('./bars/plugin.js')).withBarsLayer(engineOptions, bars === true ? {} : bars);
   // a missing package is reported in diagnostics, not thrown, unless strict is asked for
-  const engine = await createEngine({ ...engineOptions, strict: engineOptions.strict ?? false, plugins });
+  const engine = await createEngine({ ...wired, strict: wired.strict ?? false });
   const validator: Validator = {
     validate: (input, opts) => engine.validate(input, opts),
     get diagnostics() {

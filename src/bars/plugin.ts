@@ -9,7 +9,7 @@ import type { ValidationIssue } from '../model/issue.js';
 import type { PluginContext, ValidationPlugin } from '../validate/run.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
 import { checkCoreRules, checkErrorOutcome, isBarsErrorResponse, checkMessageContent, checkNhsNumbers } from './core-rules.js';
-import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';
+import { analyseMessage, hasBarsMarker, IssueSink, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
 import { loadNecessityRules, rulesetReleases, type PayloadRules } from './rules/necessity.js';
@@ -22,6 +22,15 @@ export interface BarsOptions {
   application?: string;
   /** The receiver's MessageDefinition files (JSON or XML). */
   messageDefinitions: string[];
+}
+
+/**
+ * Engine options with the BaRS layer attached after the caller's own plugins: the one place
+ * both the library (createValidator) and the CLI wire it.
+ */
+export async function withBarsLayer<T extends { plugins?: ValidationPlugin[] }>(options: T, bars: Partial<BarsOptions>): Promise<T> {
+  const layer = await barsPlugins({ application: bars.application, messageDefinitions: bars.messageDefinitions ?? [] });
+  return { ...options, plugins: [...(options.plugins ?? []), ...layer] };
 }
 
 export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugin[]> {
