@@ -2,7 +2,7 @@
  * The engine: definitions loaded once, plans compiled once, a validator reused for every
  * input. This is what `createValidator()` returns and what the CLI drives.
  */
-import type { OperationOutcome, Resource } from './compile/fhir-types.js';
+import type { OperationOutcome, Resource } from './model/fhir-types.js';
 import type { DefaultPackage } from './load/embedded.js';
 import { assembleValidator, engineLoadOptions, loadDefinitions, type LoadedDefinitions } from './assemble.js';
 import type { LoadDiagnostic } from './load/types.js';

@@ -7,7 +7,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import type { Resource } from './compile/fhir-types.js';
+import type { Resource } from './model/fhir-types.js';
 import { createEngine, type Engine, type EngineOptions, type ValidateOptions, type ValidationResult } from './engine.js';
 import type { RequestObject } from './bars/http/parse-request.js';
 import type { LoadDiagnostic } from './load/types.js';
@@ -17,7 +17,7 @@ export type { EngineOptions as ValidatorOptions, ValidateOptions, ValidationResu
 export type { ValidationIssue, Severity, IssueType, BarsContext } from './model/issue.js';
 // the FHIR R4 types of the API (from @types/fhir, a dependency): usable without importing fhir/r4 yourself
 export type * as R4 from 'fhir/r4.js';
-export type { Bundle, OperationOutcome, Resource } from './compile/fhir-types.js';
+export type { Bundle, OperationOutcome, Resource } from './model/fhir-types.js';
 export type { LoadDiagnostic } from './load/types.js';
 export type { RequestObject } from './bars/http/parse-request.js';
 export type { CheckedRequest, RequestValidation } from './bars/http/validate-request.js';

@@ -14,7 +14,7 @@ import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
 import { writeReport } from './write-report.js';
 import { applySuppressions, loadSuppressions } from './suppress.js';
-import { renderers, type OutputFormat } from './formats.js';
+import { renderers, type OutputFormat } from '../report/formats.js';
 import { toolVersion } from './version.js';
 import { command, HelpRequested, parseCommand, renderHelp } from './reference.js';
 import { Progress } from './progress.js';

@@ -2,7 +2,7 @@
  * Attachment: what size and hash say about inline data must be true of that data.
  */
 import { createHash } from 'node:crypto';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { CheckContext, RunState } from './context.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;

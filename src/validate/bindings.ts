@@ -7,7 +7,7 @@ import type { ElementPlan } from '../compile/plan.js';
 import type { IssueType, Severity } from '../model/issue.js';
 import { str } from '../model/json.js';
 import type { CodeResult } from '../terminology/index.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 

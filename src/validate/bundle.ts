@@ -3,7 +3,7 @@
  * follow beyond the invariants (fullUrl forms, fullUrl agreeing with the resource id,
  * duplicates, what a message or document must start with).
  */
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { CheckContext, RunState } from './context.js';
 
 import { RESTFUL, type BundleIndex } from './bundle-index.js';

@@ -8,7 +8,7 @@ import { checkAttachment } from './attachment.js';
 import { BundleIndex } from './bundle-index.js';
 import { checkBundle } from './bundle.js';
 import { RunState, type CheckContext, type PlanLookup } from './context.js';
-import { Loc } from './location.js';
+import { Loc } from './walk-path.js';
 
 interface Reported {
   ruleId: string;

@@ -11,7 +11,7 @@ import type { LocationIndex } from '../parse/locations.js';
 import type { TerminologyService } from '../terminology/index.js';
 import type { BundleIndex } from './bundle-index.js';
 import type { Applied, Combination } from './combination.js';
-import { Loc } from './location.js';
+import { Loc } from './walk-path.js';
 
 export interface ValidatorOptions {
   /** Unknown extensions: 'warning' (default, as the HL7 validator does), 'error', or 'ignore'. */

@@ -5,7 +5,7 @@
  * Bundle entry's resource or a Parameters resource value has ids of its own, and Resource.id
  * (the resource's identity, not an element id) is not part of the check.
  */
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { CheckContext, RunState } from './context.js';
 
 export function checkElementIds(v: CheckContext, st: RunState, resource: Record<string, unknown>, loc: Loc): void {

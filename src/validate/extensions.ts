@@ -8,7 +8,7 @@ import { parseCrossVersionUrl } from '../compile/cross-version.js';
 import { SAFE_REGEX_FUNCTIONS, fhirpathJs, r4Model as r4model } from './fhirpath/model.js';
 import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { Applied, CheckContext, RunState } from './context.js';
 
 export function checkExtension(

@@ -3,12 +3,12 @@
  * once per value (a profile repeating ele-1 does not evaluate it twice). Expressions are
  * compiled once; the hot ones run natively, the rest through HL7's fhirpath.js.
  */
-import type { ElementDefinition } from '../compile/fhir-types.js';
+import type { ElementDefinition } from '../model/fhir-types.js';
 import type { ElementPlan } from '../compile/plan.js';
 import { compileInvariant, type CompiledInvariant } from './fhirpath/evaluate.js';
 import { FhirPathTooCostlyError, wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
 import { hotInvariant } from './fhirpath/hot.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 

@@ -8,7 +8,7 @@ import { splitCanonical, type DefinitionSet } from '../load/definitions.js';
 import { howToProvide } from '../load/known-packages.js';
 import { editDistance } from '../model/text.js';
 import type { CheckContext, RunState } from './context.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 
 /**
  * meta.profile naming `url|version` where only another version of the profile is loaded: the

@@ -3,7 +3,7 @@
  * and whether its type and profile are what the element's targetProfile allows.
  */
 import { howToProvide } from '../load/known-packages.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 

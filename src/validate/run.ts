@@ -9,7 +9,7 @@ import { LocationIndex } from '../parse/locations.js';
 import { decodeUtf8, sniffFormat } from '../parse/text.js';
 import { parseFhirXml } from '../parse/xml.js';
 import { checkElementIds } from './element-ids.js';
-import { Loc } from './location.js';
+import { Loc } from './walk-path.js';
 import type { PlanCompiler } from '../compile/compiler.js';
 import type { DefinitionSet } from '../load/definitions.js';
 import { BundleIndex } from './bundle-index.js';

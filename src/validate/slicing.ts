@@ -7,10 +7,10 @@
  * the slice's definition at the discriminator path, following type profiles (an extension
  * slice's `url` comes from its extension definition).
  */
-import { choiceValue } from '../compile/fhir-types.js';
+import { choiceValue } from '../model/fhir-types.js';
 import { choiceSuffix, type ElementPlan } from '../compile/plan.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import { addApplied, type CheckContext, type RunState, type Value } from './context.js';
 
 interface Requirement {

@@ -13,7 +13,7 @@ import { combinationOf, type Applied, type Combination, type MemberSlots } from 
 import { addApplied, jsonKind, Value, type CheckContext, type RunState } from './context.js';
 import { checkExtension } from './extensions.js';
 import { evaluateConstraints } from './invariants.js';
-import { Loc } from './location.js';
+import { Loc } from './walk-path.js';
 import { checkReference } from './references.js';
 import { matchSlices } from './slicing.js';
 import { checkObjectValues } from './values.js';

@@ -15,7 +15,7 @@ import { BundleIndex } from './bundle-index.js';
 import { checkBundle } from './bundle.js';
 import { combinationOf, type Combination } from './combination.js';
 import { jsonKind, RunState, type Applied, type CheckContext, type ResourceFrame, type ValidatorOptions } from './context.js';
-import { Loc } from './location.js';
+import { Loc } from './walk-path.js';
 import { profilePlan } from './profile-lookup.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { validateComplex } from './structure.js';

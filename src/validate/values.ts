@@ -10,7 +10,7 @@ import { jsonKind, type CheckContext, type RunState } from './context.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
 import { evaluateConstraints } from './invariants.js';
 import { compareLimit } from './limits.js';
-import type { Loc } from './location.js';
+import type { Loc } from './walk-path.js';
 import { checkPrimitive } from './primitives.js';
 import { convertUcum } from './questionnaire/values.js';
 import { checkNarrativeXhtml } from './xhtml.js';
