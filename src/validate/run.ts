@@ -37,8 +37,8 @@ export interface InstanceResult {
   locations?: LocationIndex;
   /** What each plugin found out about the input, by plugin name (BaRS: application, payload, messageDefinition). */
   plugins?: Record<string, Record<string, unknown>>;
-  /** What the BaRS plugin found (`plugins.bars`): the name the result JSON and existing callers read it under. */
-  readonly bars?: Record<string, unknown>;
+  /** What the BaRS plugin found (the same object as `plugins.bars`): the name the result JSON and existing callers read it under. */
+  bars?: Record<string, unknown>;
 }
 
 /** Something that adds checks after the FHIR validation (the BaRS layer is one). */
@@ -217,7 +217,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     ...(options.profiles ?? []),
   ];
   const sorted = sortIssues(all);
-  const result: InstanceResult = {
+  return {
     resourceType: rt,
     profiles: [...new Set(profiles)],
     valid: !sorted.some((i) => isErrorSeverity(i.severity)),
@@ -226,10 +226,8 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     format,
     locations,
     plugins: Object.keys(facts).length ? facts : undefined,
+    bars: facts.bars,
   };
-  // not enumerable: the facts are serialised once, under plugins
-  Object.defineProperty(result, 'bars', { get: () => result.plugins?.bars, enumerable: false });
-  return result;
 }
 
 /** A Bundle entry's resource validated against one profile, in the context of its Bundle (see PluginContext.validateAgainst). */
