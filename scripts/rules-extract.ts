@@ -4,7 +4,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { conditionsOf, extractGuide, guideRelease } from '../src/bars/rules/extract.js';
+import { conditionsOf, extractGuide, guideRelease } from './rules/extract.js';
 import { checkNecessityRulesFiles, rulesDir, type RulesIndex } from '../src/bars/rules/necessity.js';
 
 const guide = resolve(process.argv[2] ?? join(import.meta.dirname, '..', '..', 'shared', 'corpus', 'bars-guide'));

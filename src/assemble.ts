@@ -1,18 +1,23 @@
 /**
- * Assembly: from `--ig` arguments (and the embedded BaRS/UK Core set) to a ready DefinitionSet
- * with its snapshot service and plan compiler. It sits above load/, snapshot/ and compile/ so
+ * Assembly, the one place the engine's parts are built: from `--ig` arguments (and the embedded
+ * BaRS/UK Core set) to a ready DefinitionSet with its snapshot service and plan compiler, then
+ * the terminology service and the instance validator on top (assembleValidator). The library,
+ * the CLI and `bars packages` all go through here. It sits above load/, snapshot/ and compile/ so
  * that load/ only reads sources and snapshot/ can depend on load/ without a cycle. Dependencies
  * are resolved transitively; every problem becomes a diagnostic that says what to do.
  */
 import { existsSync, statSync } from 'node:fs';
-import { extname, resolve } from 'node:path';
+import { dirname, extname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PlanCompiler } from './compile/compiler.js';
 import { SnapshotService } from './snapshot/service.js';
+import { TerminologyService } from './terminology/index.js';
+import { InstanceValidator } from './validate/validator.js';
 import { defaultCacheDir, DefinitionStore } from './load/cache/store.js';
 import { openCore, R4_CORE } from './load/core/r4-core.js';
 import { DefinitionSet } from './load/definitions.js';
 import { inMemorySource, sourceFromStore } from './load/sources/build.js';
-import type { DefaultPackage } from './load/embedded.js';
+import { embeddedPackages, type DefaultPackage } from './load/embedded.js';
 import { loadEmbeddedPackage } from './load/sources/embedded.js';
 import { loadIgFolder } from './load/sources/ig-folder.js';
 import { loadPackageFolder, packageContentDir } from './load/sources/package-folder.js';
@@ -61,6 +66,68 @@ export interface LoadedDefinitions {
   /** Default-set packages that could not be loaded (what could not be checked, and how to fix it). */
   missingDefaults: { name: string; version: string; why?: string; reason: string; hint?: string; embedded?: boolean }[];
   timings: { totalMs: number };
+}
+
+/** Where the toolkit's own files (profiles/, message-definitions/, rules/) are. */
+export function toolkitRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rules'))) return dir;
+    dir = dirname(dir);
+  }
+  return dirname(dirname(fileURLToPath(import.meta.url)));
+}
+
+/** What the engine is assembled from (the loading part of EngineOptions). */
+export interface AssemblyOptions extends Pick<LoadOptions, 'igs' | 'packageCache' | 'registry' | 'offline' | 'cacheDir' | 'strict'> {
+  /** Load the default packages (the embedded set, or `defaultPackages`); default true. */
+  barsDefaults?: boolean;
+  /** The packages to load by default instead of the embedded set. */
+  defaultPackages?: DefaultPackage[];
+  /** Load the toolkit's own profiles/ and message-definitions/ (default true). */
+  projectDefinitions?: boolean;
+}
+
+/** The load options of an engine: its IGs, the default packages, the toolkit's own definitions. */
+export function engineLoadOptions(options: AssemblyOptions): LoadOptions {
+  const root = toolkitRoot();
+  const projectFolders =
+    options.projectDefinitions === false
+      ? []
+      : [join(root, 'profiles', 'fsh-generated', 'resources'), join(root, 'message-definitions')].filter((p) => existsSync(p));
+  return {
+    igs: options.igs,
+    packageCache: options.packageCache,
+    registry: options.registry,
+    offline: options.offline,
+    cacheDir: options.cacheDir,
+    defaultPackages: options.barsDefaults === false ? undefined : (options.defaultPackages ?? embeddedPackages(root)),
+    projectFolders,
+    strict: options.strict,
+  };
+}
+
+/** How the validator on top of loaded definitions behaves. */
+export interface ValidatorAssemblyOptions {
+  offline?: boolean;
+  tx?: string;
+  unknownExtensions?: 'warning' | 'error' | 'ignore';
+  maxIssues?: number;
+  bestPractice?: boolean;
+}
+
+/** The terminology service and the instance validator for loaded definitions. */
+export function assembleValidator(loaded: LoadedDefinitions, options: ValidatorAssemblyOptions = {}): { terminology: TerminologyService; validator: InstanceValidator } {
+  const terminology = new TerminologyService(loaded.defs, {
+    txServer: options.offline ? undefined : options.tx,
+    cache: loaded.store,
+  });
+  const validator = new InstanceValidator(loaded.defs, loaded.compiler, terminology, {
+    unknownExtensions: options.unknownExtensions,
+    maxIssues: options.maxIssues,
+    bestPractice: options.bestPractice === true,
+  });
+  return { terminology, validator };
 }
 
 /** Dependencies that are satisfied without loading anything. */

@@ -2,19 +2,17 @@
  * The engine: definitions loaded once, plans compiled once, a validator reused for every
  * input. This is what `createValidator()` returns and what the CLI drives.
  */
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { OperationOutcome, Resource } from './compile/fhir-types.js';
-import { embeddedPackages, type DefaultPackage } from './load/embedded.js';
-import { loadDefinitions, type LoadedDefinitions, type LoadOptions } from './assemble.js';
+import type { OperationOutcome, Resource } from './model/fhir-types.js';
+import type { DefaultPackage } from './load/embedded.js';
+import { assembleValidator, engineLoadOptions, loadDefinitions, type LoadedDefinitions } from './assemble.js';
 import type { LoadDiagnostic } from './load/types.js';
 import type { ValidationIssue } from './model/issue.js';
+
+export { toolkitRoot } from './assemble.js';
 import { toOperationOutcome } from './report/outcome.js';
-import { TerminologyService } from './terminology/index.js';
+import type { TerminologyService } from './terminology/index.js';
 import { validateInstance, type InstanceResult, type ValidationPlugin } from './validate/run.js';
-import { InstanceValidator } from './validate/validator.js';
-import { setBestPractice } from './validate/invariants.js';
+import type { InstanceValidator } from './validate/validator.js';
 
 export interface EngineOptions {
   /** IGs to load: `name#version`, a .tgz, an unpacked package, an IG source folder, or a resource file. */
@@ -73,16 +71,6 @@ export interface ValidationResult {
   instance?: InstanceResult;
 }
 
-/** Where the toolkit's own files (profiles/, message-definitions/, rules/) are. */
-export function toolkitRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'rules'))) return dir;
-    dir = dirname(dir);
-  }
-  return dirname(dirname(fileURLToPath(import.meta.url)));
-}
-
 export class Engine {
   readonly validator: InstanceValidator;
   readonly terminology: TerminologyService;
@@ -91,15 +79,12 @@ export class Engine {
     readonly loaded: LoadedDefinitions,
     readonly options: EngineOptions,
   ) {
-    setBestPractice(options.bestPractice === true);
-    this.terminology = new TerminologyService(loaded.defs, {
-      txServer: options.offline ? undefined : options.tx,
-      cache: loaded.store,
-    });
-    this.validator = new InstanceValidator(loaded.defs, loaded.compiler, this.terminology, {
-      unknownExtensions: options.unknownExtensions,
-      maxIssues: options.maxIssues,
-    });
+    ({ terminology: this.terminology, validator: this.validator } = assembleValidator(loaded, options));
+  }
+
+  /** Is this profile (a StructureDefinition canonical URL) loaded? */
+  hasProfile(url: string): boolean {
+    return this.loaded.defs.resolve(url, 'StructureDefinition') !== undefined;
   }
 
   get diagnostics(): LoadDiagnostic[] {
@@ -131,21 +116,5 @@ export class Engine {
 }
 
 export async function createEngine(options: EngineOptions = {}): Promise<Engine> {
-  const root = toolkitRoot();
-  const projectFolders =
-    options.projectDefinitions === false
-      ? []
-      : [join(root, 'profiles', 'fsh-generated', 'resources'), join(root, 'message-definitions')].filter((p) => existsSync(p));
-  const loadOptions: LoadOptions = {
-    igs: options.igs,
-    packageCache: options.packageCache,
-    registry: options.registry,
-    offline: options.offline,
-    cacheDir: options.cacheDir,
-    defaultPackages: options.barsDefaults === false ? undefined : (options.defaultPackages ?? embeddedPackages(root)),
-    projectFolders,
-    strict: options.strict,
-  };
-  const loaded = await loadDefinitions(loadOptions);
-  return new Engine(loaded, options);
+  return new Engine(await loadDefinitions(engineLoadOptions(options)), options);
 }

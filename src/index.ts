@@ -7,7 +7,7 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { JSONWebKeySet } from 'jose';
-import type { Resource } from './compile/fhir-types.js';
+import type { Resource } from './model/fhir-types.js';
 import { createEngine, type Engine, type EngineOptions, type ValidateOptions, type ValidationResult } from './engine.js';
 import type { RequestObject } from './bars/http/parse-request.js';
 import type { LoadDiagnostic } from './load/types.js';
@@ -17,7 +17,7 @@ export type { EngineOptions as ValidatorOptions, ValidateOptions, ValidationResu
 export type { ValidationIssue, Severity, IssueType, BarsContext } from './model/issue.js';
 // the FHIR R4 types of the API (from @types/fhir, a dependency): usable without importing fhir/r4 yourself
 export type * as R4 from 'fhir/r4.js';
-export type { Bundle, OperationOutcome, Resource } from './compile/fhir-types.js';
+export type { Bundle, OperationOutcome, Resource } from './model/fhir-types.js';
 export type { LoadDiagnostic } from './load/types.js';
 export type { RequestObject } from './bars/http/parse-request.js';
 export type { CheckedRequest, RequestValidation } from './bars/http/validate-request.js';
@@ -49,14 +49,10 @@ export interface CreateValidatorOptions extends EngineOptions {
 /** Load definitions once and return a reusable validator. */
 export async function createValidator(options: CreateValidatorOptions = {}): Promise<Validator> {
   const { bars = true, ...engineOptions } = options;
-  const plugins = [...(engineOptions.plugins ?? [])];
-  if (bars !== false) {
-    const { barsPlugins } = await import('./bars/plugin.js');
-    const b = bars === true ? {} : bars;
-    plugins.push(...(await barsPlugins({ application: b.application, messageDefinitions: b.messageDefinitions ?? [] })));
-  }
+  // the BaRS layer is loaded only when it is used
+  const wired = bars === false ? engineOptions : await (await import('./bars/plugin.js')).withBarsLayer(engineOptions, bars === true ? {} : bars);
   // a missing package is reported in diagnostics, not thrown, unless strict is asked for
-  const engine = await createEngine({ ...engineOptions, strict: engineOptions.strict ?? false, plugins });
+  const engine = await createEngine({ ...wired, strict: wired.strict ?? false });
   const validator: Validator = {
     validate: (input, opts) => engine.validate(input, opts),
     get diagnostics() {

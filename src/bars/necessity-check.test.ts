@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
 import { HAS_CORPUS, CORPUS_SKIP_REASON } from '../../test/support/corpus.js';
 import { loadNecessityRules, type RulesIndex } from './rules/necessity.js';
-import { applicabilityOf } from './rules/extract.js';
+import { applicabilityOf } from '../../scripts/rules/extract.js';
 
 const FIXTURE = resolve(import.meta.dirname, '../../fixtures/bars/valid/APP1-booking-request.json');
 type Json = Record<string, any>;

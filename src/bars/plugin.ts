@@ -6,13 +6,10 @@
  */
 import { howToProvide } from '../load/known-packages.js';
 import type { ValidationIssue } from '../model/issue.js';
-import { BundleIndex } from '../validate/bundle.js';
-import { Loc } from '../validate/location.js';
 import type { PluginContext, ValidationPlugin } from '../validate/run.js';
-import { RunState } from '../validate/validator.js';
 import { APPLICATIONS, detectApplication } from './applications.js';
 import { checkCoreRules, checkErrorOutcome, isBarsErrorResponse, checkMessageContent, checkNhsNumbers } from './core-rules.js';
-import { analyseMessage, hasBarsMarker, IssueSink, rec, type Json } from './message.js';
+import { analyseMessage, hasBarsMarker, IssueSink, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
 import { loadNecessityRules, rulesetReleases, type PayloadRules } from './rules/necessity.js';
@@ -25,6 +22,15 @@ export interface BarsOptions {
   application?: string;
   /** The receiver's MessageDefinition files (JSON or XML). */
   messageDefinitions: string[];
+}
+
+/**
+ * Engine options with the BaRS layer attached after the caller's own plugins: the one place
+ * both the library (createValidator) and the CLI wire it.
+ */
+export async function withBarsLayer<T extends { plugins?: ValidationPlugin[] }>(options: T, bars: Partial<BarsOptions>): Promise<T> {
+  const layer = await barsPlugins({ application: bars.application, messageDefinitions: bars.messageDefinitions ?? [] });
+  return { ...options, plugins: [...(options.plugins ?? []), ...layer] };
 }
 
 export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugin[]> {
@@ -59,7 +65,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         checkNhsNumbers({ identifiers: ctx.collected('Identifier') }, sink);
         return finish(sink);
       }
-      receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.validator.compiler);
+      receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.compiler);
       rules ??= loadNecessityRules();
       const msg = analyseMessage(r);
       if (!options.application && options.messageDefinitions.length === 0 && !hasBarsMarker(msg)) {
@@ -67,7 +73,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         sink.add([], 'information', 'informational', 'bars-not-bars-message', 'Nothing in this message marks it as BaRS (no NHS England event code, definition, profile or use case), so it was validated as plain FHIR. Use --application APPn to apply the BaRS rules anyway.');
         return finish(sink);
       }
-      const found = msg.definition ? findMessageDefinition(msg.definition, receiver, ctx.validator.defs) : {};
+      const found = msg.definition ? findMessageDefinition(msg.definition, receiver, ctx.definitions) : {};
       const detection = detectApplication(msg, { forced: options.application, definitionUseCases: found.md ? useCasesOf(found.md.resource) : undefined });
       ctx.info.application = detection.application;
       ctx.info.applicationName = detection.application ? APPLICATIONS[detection.application] : undefined;
@@ -94,17 +100,11 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         );
       }
       if (found.md) {
-        let bundleIndex: BundleIndex | undefined; // one for the message, however many entries are checked
         checkAgainstDefinition(msg, found.md, sink, {
           validateAgainst: (entryIndex, profile) => {
-            if (!ctx.validator.compiler.plan(profile)) return false;
-            const st = new RunState(ctx.locations, 'json', 1000);
-            st.bundles.push((bundleIndex ??= new BundleIndex(r)));
-            const entries = r.entry as unknown[];
-            const loc = Loc.root('Bundle').child('entry', entries, entryIndex, entryIndex).child('resource', entries[entryIndex] as object, 'resource');
-            st.frames.push({ resource: r, loc: Loc.root('Bundle'), root: r });
-            ctx.validator.validateResource(st, rec(rec(entries[entryIndex])?.resource), loc, [profile]);
-            for (const i of st.issues) {
+            const issues = ctx.validateAgainst(entryIndex, profile);
+            if (!issues) return false;
+            for (const i of issues) {
               if (i.source?.startsWith(profile)) {
                 sink.issues.push({ ...i, message: `${i.message} (the MessageDefinition requires this resource to conform to ${profile})`, bars: { ...sink.context, rule: 'bars-md-focus-profile', guidePage: CONTENT_NEGOTIATION_PAGE } });
               }
@@ -131,7 +131,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
       // the guide's necessity tables for this Application payload
       if (detection.application && detection.payload) {
         if (table) {
-          applyNecessityRules(msg, table, ctx.validator.compiler, sink, { definitionKnown: found.md !== undefined });
+          applyNecessityRules(msg, table, ctx.compiler, sink, { definitionKnown: found.md !== undefined });
           acceptMandatedCodes(r, table, ctx.issues, sink);
         }
         else {

@@ -3,18 +3,15 @@
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { loadDefinitions } from '../assemble.js';
+import { engineLoadOptions, loadDefinitions } from '../assemble.js';
 import { loadIgFolder } from '../load/sources/ig-folder.js';
 import { packageContentDir } from '../load/sources/package-folder.js';
 import { PackageLocator, parsePackageId, placePackage } from '../load/sources/package-cache.js';
 import { packageIdProblem } from '../load/sources/package-id.js';
 import { unpackTgz } from '../load/sources/tgz.js';
-import { DefinitionStore, defaultCacheDir } from '../load/cache/store.js';
-import { PlanCompiler } from '../compile/compiler.js';
-import { SnapshotService } from '../snapshot/service.js';
+import { defaultCacheDir } from '../load/cache/store.js';
 import { readPackageJson } from '../load/sources/ig-folder.js';
-import { describeProvenance, embeddedPackages } from '../load/embedded.js';
-import { toolkitRoot } from '../engine.js';
+import { describeProvenance } from '../load/embedded.js';
 import { UsageError } from './inputs.js';
 import { command, HelpRequested, parseCommand, renderHelp } from './reference.js';
 
@@ -33,13 +30,16 @@ async function list(argv: string[], io: IO): Promise<number> {
   if (positionals.length) throw new UsageError(`bars packages list takes no arguments (got ${positionals.join(' ')}): ${command('packages list').usage}`);
   const values = v as { ig?: string[]; 'package-cache'?: string; registry?: string; offline?: boolean; json?: boolean };
   const loaded = await loadDefinitions({
-    igs: values.ig ?? [],
-    packageCache: values['package-cache'],
-    registry: values.registry,
-    // listing shows what is there: it downloads only when a --registry is given
-    offline: values.offline ?? (process.env.BARS_OFFLINE === '1' || values.registry === undefined),
+    // what an engine with these --ig would load (the embedded set too), without the toolkit's own profiles
+    ...engineLoadOptions({
+      igs: values.ig ?? [],
+      packageCache: values['package-cache'],
+      registry: values.registry,
+      // listing shows what is there: it downloads only when a --registry is given
+      offline: values.offline ?? (process.env.BARS_OFFLINE === '1' || values.registry === undefined),
+      projectDefinitions: false,
+    }),
     ...(values.offline || process.env.BARS_OFFLINE === '1' ? {} : { offlineReason: 'bars packages list only reads the package cache (give --registry <url> to download)' }),
-    defaultPackages: embeddedPackages(toolkitRoot()),
   });
   const rows = loaded.defs.sources.map((s) => {
     const counts: Record<string, number> = {};
@@ -131,10 +131,9 @@ async function add(argv: string[], io: IO): Promise<number> {
       return 0;
     }
     // an IG source folder (JSON/XML, any depth): convert to a package of JSON resources
-    const store = new DefinitionStore(defaultCacheDir());
+    // R4 core only: enough to read the folder's resources (XML needs the types)
     const core = await loadDefinitions({ dependencies: false });
-    const compiler = new PlanCompiler(new SnapshotService(core.defs, store));
-    const { source, diagnostics } = loadIgFolder(path, store, compiler);
+    const { source, diagnostics } = loadIgFolder(path, core.store, core.compiler);
     if (source.entries.length === 0) {
       throw new UsageError(`${what} contains no FHIR package (package/package.json) and no conformance resources (StructureDefinition, ValueSet, CodeSystem...) in JSON or XML`);
     }

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { renderText } from '../report/text.js';
-import { renderers } from './formats.js';
+import { renderers } from '../report/formats.js';
 import { UsageError } from './inputs.js';
 import { parseCommand } from './reference.js';
 import { tlsFetch } from '../probe/tls-fetch.js';

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { renderHtml } from '../report/html.js';
 import type { RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
-import { renderers, type OutputFormat } from './formats.js';
+import { renderers, type OutputFormat } from '../report/formats.js';
 import { UsageError } from './inputs.js';
 import { command, parseCommand } from './reference.js';
 import { writeReport } from './write-report.js';

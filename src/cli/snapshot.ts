@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { embeddedPackages } from '../load/embedded.js';
 import { toolkitRoot } from '../engine.js';
-import type { StructureDefinition } from '../compile/fhir-types.js';
+import type { StructureDefinition } from '../model/fhir-types.js';
 import { howToProvide } from '../load/known-packages.js';
 import { loadDefinitions } from '../assemble.js';
 import { readResourceFile } from '../load/sources/resource-file.js';

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { defaultCacheDir } from '../load/cache/store.js';
 import { dirname, join, relative, resolve } from 'node:path';
-import { createEngine, type Engine } from '../engine.js';
+import { createEngine, type Engine, type EngineOptions } from '../engine.js';
 import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import { summarise, type FileResult, type RunResult } from '../report/result.js';
@@ -15,7 +15,7 @@ import { loadConfig } from './config.js';
 import { expandInputs, UsageError } from './inputs.js';
 import { writeReport } from './write-report.js';
 import { applySuppressions, loadSuppressions, type Suppression } from './suppress.js';
-import { renderers, type OutputFormat } from './formats.js';
+import { renderers, type OutputFormat } from '../report/formats.js';
 import { toolVersion } from './version.js';
 import { command, HelpRequested, parseCommand, renderHelp } from './reference.js';
 import { Progress } from './progress.js';
@@ -145,8 +145,7 @@ export { HelpRequested };
 export type EngineFactory = (args: ValidateArgs) => Promise<Engine>;
 
 export async function defaultEngine(args: ValidateArgs): Promise<Engine> {
-  const plugins = args.bars ? await barsPlugins(args) : [];
-  return createEngine({
+  const options: EngineOptions = {
     igs: args.igs,
     packageCache: args.packageCache,
     registry: args.registry,
@@ -154,16 +153,17 @@ export async function defaultEngine(args: ValidateArgs): Promise<Engine> {
     cacheDir: args.cacheDir,
     tx: args.tx,
     unknownExtensions: args.unknownExtensions,
-    plugins,
-  });
+  };
+  return createEngine(args.bars ? await withBarsLayer(options, args) : options);
 }
 
-async function barsPlugins(args: ValidateArgs): Promise<import('../validate/run.js').ValidationPlugin[]> {
+/** The BaRS layer wired as the library wires it (bars/plugin.ts), when the build has it. */
+async function withBarsLayer(options: EngineOptions, args: ValidateArgs): Promise<EngineOptions> {
   try {
-    const mod = (await import('../bars/plugin.js')) as { barsPlugins?: (a: ValidateArgs) => Promise<import('../validate/run.js').ValidationPlugin[]> };
-    return mod.barsPlugins ? mod.barsPlugins(args) : [];
+    const mod = (await import('../bars/plugin.js')) as Partial<typeof import('../bars/plugin.js')>;
+    return mod.withBarsLayer ? mod.withBarsLayer(options, args) : options;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return [];
+    if ((e as NodeJS.ErrnoException).code === 'ERR_MODULE_NOT_FOUND') return options;
     throw e;
   }
 }

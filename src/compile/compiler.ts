@@ -3,7 +3,7 @@
  * structural questions every consumer asks: "what may appear under this element?".
  */
 import { crossVersionDefinition } from './cross-version.js';
-import type { StructureDefinition } from './fhir-types.js';
+import type { StructureDefinition } from '../model/fhir-types.js';
 import { choiceSuffix, ElementPlan, isPrimitiveCode, StructurePlan, type ChildSlot, type TypeRef } from './plan.js';
 
 /** Where plans get their definitions from (the load stage implements this). */

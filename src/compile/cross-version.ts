@@ -9,7 +9,7 @@
  * parent element), but its value is left open, since its types may differ between versions; an element
  * R4 does not have cannot be generated (the extension stays unknown).
  */
-import type { ElementDefinition, StructureDefinition } from './fhir-types.js';
+import type { ElementDefinition, StructureDefinition } from '../model/fhir-types.js';
 import type { ElementPlan, StructurePlan } from './plan.js';
 
 const XVER = /^http:\/\/hl7\.org\/fhir\/(\d+\.\d+)\/StructureDefinition\/extension-([A-Z][A-Za-z]+(?:\.[A-Za-z][A-Za-z0-9]*(?:\[x\])?)+)$/;

@@ -8,7 +8,7 @@
  * invariants, slicing) to apply. Children that a snapshot does not spell out (a profile
  * that says nothing about HumanName's parts) come from the plan of the datatype itself.
  */
-import { choiceValue, type ElementDefinition, type StructureDefinition } from './fhir-types.js';
+import { choiceValue, type ElementDefinition, type StructureDefinition } from '../model/fhir-types.js';
 
 export interface TypeRef {
   code: string;

@@ -39,3 +39,23 @@ export function safeBlock(s: unknown): string {
 export function neutraliseRunnerCommands(text: string): string {
   return text.replace(/^(\s*)(::|##\[|##vso\[)/gm, (_m, ws: string, cmd: string) => `${ws}${cmd[0]}\u200B${cmd.slice(1)}`);
 }
+
+/** Levenshtein distance between two strings, or `cap` as soon as it is sure to be at least that (near-miss suggestions). */
+export function editDistance(a: string, b: string, cap: number): number {
+  if (Math.abs(a.length - b.length) >= cap) return cap;
+  const prev = new Array<number>(b.length + 1);
+  for (let j = 0; j <= b.length; j++) prev[j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0]!;
+    prev[0] = i;
+    let rowMin = prev[0];
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j]!;
+      prev[j] = Math.min(prev[j]! + 1, prev[j - 1]! + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+      if (prev[j]! < rowMin) rowMin = prev[j]!;
+    }
+    if (rowMin >= cap) return cap;
+  }
+  return prev[b.length]!;
+}

@@ -3,7 +3,7 @@
  * Line and column go in the standard operationoutcome-issue-line/-col extensions, the
  * rule id in operationoutcome-message-id, the profile that raised it in -source.
  */
-import type { OperationOutcome } from '../compile/fhir-types.js';
+import type { OperationOutcome } from '../model/fhir-types.js';
 import type { ValidationIssue } from '../model/issue.js';
 
 const EXT = 'http://hl7.org/fhir/StructureDefinition/';

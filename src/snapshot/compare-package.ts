@@ -1,7 +1,7 @@
 /**
  * Regenerate every snapshot of a published package from its differential and compare.
  */
-import type { StructureDefinition } from '../compile/fhir-types.js';
+import type { StructureDefinition } from '../model/fhir-types.js';
 import type { DefinitionSet } from '../load/definitions.js';
 import { compareSnapshot, emptyComparison, type Comparison } from './compare.js';
 import { generateSnapshot, type SnapshotMessage } from './generate.js';

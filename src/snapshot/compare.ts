@@ -2,8 +2,8 @@
  * Compare a generated snapshot with a published one, property by property: the proof
  * that our generator agrees with the tools the profiles were published with.
  */
-import type { ElementDefinition } from '../compile/fhir-types.js';
-import { choiceValue } from '../compile/fhir-types.js';
+import type { ElementDefinition } from '../model/fhir-types.js';
+import { choiceValue } from '../model/fhir-types.js';
 
 export const COMPARED_PROPERTIES = ['id', 'min', 'max', 'type', 'fixed', 'pattern', 'binding', 'slicing'] as const;
 export type ComparedProperty = (typeof COMPARED_PROPERTIES)[number];

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 import { tempDir } from '../../test/support/packages.js';
-import type { StructureDefinition } from '../compile/fhir-types.js';
+import type { StructureDefinition } from '../model/fhir-types.js';
 import { DefinitionStore } from '../load/cache/store.js';
 import { loadDefinitions } from '../assemble.js';
 import { SnapshotService } from './service.js';

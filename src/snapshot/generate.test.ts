@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_CACHE } from '../../test/support/engine.js';
 import { cleanup, profile, tempDir } from '../../test/support/packages.js';
-import type { ElementDefinition, StructureDefinition } from '../compile/fhir-types.js';
+import type { ElementDefinition, StructureDefinition } from '../model/fhir-types.js';
 import { DefinitionStore } from '../load/cache/store.js';
 import { DefinitionSet } from '../load/definitions.js';
 import { loadDefinitions } from '../assemble.js';

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ElementDefinition, StructureDefinition } from '../compile/fhir-types.js';
+import type { ElementDefinition, StructureDefinition } from '../model/fhir-types.js';
 import { howToProvide } from '../load/known-packages.js';
 
 /** Changes whenever this generator's code changes, so cached snapshots never outlive it. */

@@ -7,7 +7,7 @@
  * second run reads it instead of generating it.
  */
 import type { StructureSource } from '../compile/compiler.js';
-import type { StructureDefinition } from '../compile/fhir-types.js';
+import type { StructureDefinition } from '../model/fhir-types.js';
 import { hashKey, type DefinitionStore } from '../load/cache/store.js';
 import type { DefinitionSet } from '../load/definitions.js';
 import type { DefinitionEntry } from '../load/types.js';

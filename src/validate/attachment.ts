@@ -2,12 +2,12 @@
  * Attachment: what size and hash say about inline data must be true of that data.
  */
 import { createHash } from 'node:crypto';
-import type { Loc } from './location.js';
-import type { InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { CheckContext, RunState } from './context.js';
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-export function checkAttachment(v: InstanceValidator, st: RunState, att: Record<string, unknown>, loc: Loc): void {
+export function checkAttachment(v: CheckContext, st: RunState, att: Record<string, unknown>, loc: Loc): void {
   const { data, size, hash } = att;
   if (typeof data !== 'string' || (size === undefined && hash === undefined)) return;
   const b64 = data.replace(/\s+/g, '');

@@ -7,8 +7,8 @@ import type { ElementPlan } from '../compile/plan.js';
 import type { IssueType, Severity } from '../model/issue.js';
 import { str } from '../model/json.js';
 import type { CodeResult } from '../terminology/index.js';
-import type { Loc } from './location.js';
-import type { Applied, InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 
 const BINDABLE = new Set(['code', 'Coding', 'CodeableConcept', 'Quantity', 'string', 'uri', 'CodeableReference']);
@@ -86,7 +86,7 @@ function rank(s: string): number {
 }
 
 export function checkBindings(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   value: unknown,
   applied: Applied[],
@@ -138,7 +138,7 @@ function shownCode(value: unknown, typeCode: string): string {
   return `${str(o.system) ?? ''}#${String(o.code)}`;
 }
 
-function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Binding, value: unknown, typeCode: string, loc: Loc): void {
+function reportResult(v: CheckContext, st: RunState, r: CodeResult, b: Binding, value: unknown, typeCode: string, loc: Loc): void {
   const vs = b.valueSet;
   if (r.result === 'invalid') {
     const [severity, tail]: [Severity, string] =
@@ -173,7 +173,7 @@ function reportResult(v: InstanceValidator, st: RunState, r: CodeResult, b: Bind
   }
 }
 
-function displayIssue(v: InstanceValidator, st: RunState, r: CodeResult, loc: Loc, typeCode: string, value: Record<string, unknown>): void {
+function displayIssue(v: CheckContext, st: RunState, r: CodeResult, loc: Loc, typeCode: string, value: Record<string, unknown>): void {
   const d = r.display!;
   let at = loc;
   if (typeCode === 'Coding') at = loc.child('display', value, 'display');
@@ -192,7 +192,7 @@ function displayIssue(v: InstanceValidator, st: RunState, r: CodeResult, loc: Lo
 }
 
 /** Codings outside (or beside) bindings: an unknown code in a complete local code system is an error. */
-function checkCodingSystem(v: InstanceValidator, st: RunState, coding: Record<string, unknown>, loc: Loc): void {
+function checkCodingSystem(v: CheckContext, st: RunState, coding: Record<string, unknown>, loc: Loc): void {
   const system = str(coding.system);
   if (!system) return;
   if (systemIsNotACodeSystem(v, st, system, loc)) return;
@@ -223,7 +223,7 @@ const URI_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
  * url in the wrong letter case is not it either (canonical urls are compared exactly).
  * Reported on the Coding, as the HL7 validator does; true when reported.
  */
-function systemIsNotACodeSystem(v: InstanceValidator, st: RunState, system: string, loc: Loc): boolean {
+function systemIsNotACodeSystem(v: CheckContext, st: RunState, system: string, loc: Loc): boolean {
   // surrounding whitespace is reported as a malformed uri already; judge what is inside it
   if (!URI_SCHEME.test(system.trim())) {
     v.report(

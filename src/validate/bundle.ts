@@ -3,108 +3,13 @@
  * follow beyond the invariants (fullUrl forms, fullUrl agreeing with the resource id,
  * duplicates, what a message or document must start with).
  */
-import type { Loc } from './location.js';
-import type { InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { CheckContext, RunState } from './context.js';
 
-interface Entry {
-  index: number;
-  fullUrl?: string;
-  resource?: Record<string, unknown>;
-}
-
-const RESTFUL = /^(.*\/)?([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
-
-export class BundleIndex {
-  readonly type: string | undefined;
-  readonly entries: Entry[] = [];
-  /** Entries by their index in Bundle.entry (holes where an entry is not an object). */
-  private readonly byIndex: (Entry | undefined)[] = [];
-  private readonly byFullUrl = new Map<string, Entry[]>();
-  private readonly byTypeId = new Map<string, Entry[]>();
-
-  constructor(readonly bundle: Record<string, unknown>) {
-    this.type = typeof bundle.type === 'string' ? bundle.type : undefined;
-    const list = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
-    list.forEach((e, index) => {
-      if (!e || typeof e !== 'object') return;
-      const rec = e as Record<string, unknown>;
-      const entry: Entry = { index };
-      if (typeof rec.fullUrl === 'string') entry.fullUrl = rec.fullUrl;
-      if (rec.resource && typeof rec.resource === 'object' && !Array.isArray(rec.resource)) entry.resource = rec.resource as Record<string, unknown>;
-      this.entries.push(entry);
-      this.byIndex[index] = entry;
-      if (entry.fullUrl) push(this.byFullUrl, entry.fullUrl, entry);
-      const r = entry.resource;
-      if (r && typeof r.resourceType === 'string' && typeof r.id === 'string') push(this.byTypeId, `${r.resourceType}/${r.id}`, entry);
-    });
-  }
-
-  // by position, not a search: every entry's resource asks for its own entry (a linear search
-  // made a Bundle of 100 000 entries take minutes)
-  entry(index: number): Entry | undefined {
-    return this.byIndex[index];
-  }
-
-  /**
-   * Find the entry a reference points at, from the entry holding the reference (its fullUrl
-   * is the base for relative references, as the FHIR Bundle rules say).
-   */
-  resolve(reference: string, fromFullUrl?: string): Entry[] {
-    return this.resolveDetailed(reference, fromFullUrl).entries;
-  }
-
-  /**
-   * Bundle reference resolution: an exact fullUrl match, else (for a relative reference) the
-   * referencing entry's base + Type/id; failing that, entries that merely share type and id
-   * are returned with `exact: false`, so the caller can warn that the rules were not met.
-   */
-  resolveDetailed(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
-    const r = this.resolveUnversioned(reference, fromFullUrl);
-    // a versioned reference (…/_history/3) only matches the entry with that meta.versionId
-    const hist = /\/_history\/([^/]+)$/.exec(reference);
-    if (hist && r.entries.length) {
-      const v = hist[1];
-      return { ...r, entries: r.entries.filter((e) => (e.resource?.meta as { versionId?: unknown } | undefined)?.versionId === v) };
-    }
-    return r;
-  }
-
-  private resolveUnversioned(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
-    const ref = reference.replace(/\/_history\/[^/]+$/, '');
-    const exact = this.byFullUrl.get(reference) ?? this.byFullUrl.get(ref);
-    if (exact) return { entries: exact, exact: true, target: reference };
-    if (/^(urn:|[a-z][a-z0-9+.-]*:\/\/)/i.test(ref)) return { entries: [], exact: true, target: reference };
-    const m = RESTFUL.exec(ref);
-    if (!m) return { entries: [], exact: true };
-    const typeId = `${m[2]}/${m[3]}`;
-    let target: string | undefined;
-    if (fromFullUrl && /^urn:uuid:/i.test(fromFullUrl)) {
-      // relative to a urn:uuid entry, Type/id can only mean urn:uuid:id
-      target = `urn:uuid:${m[3]}`;
-      const abs = this.byFullUrl.get(target);
-      if (abs) return { entries: abs, exact: true, target };
-    } else if (fromFullUrl) {
-      const base = RESTFUL.exec(fromFullUrl);
-      if (base && base[1] && /^[a-z]+:\/\//i.test(fromFullUrl)) {
-        target = base[1] + typeId;
-        const abs = this.byFullUrl.get(target);
-        if (abs) return { entries: abs, exact: true, target };
-      }
-    }
-    const loose = this.byTypeId.get(typeId) ?? [];
-    // with no absolute base to resolve against, matching by type and id is the rule
-    return { entries: loose, exact: target === undefined, target };
-  }
-}
-
-function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
-  const l = m.get(k);
-  if (l) l.push(v);
-  else m.set(k, [v]);
-}
+import { RESTFUL, type BundleIndex } from './bundle-index.js';
 
 /** Bundle-level rules that are not expressed as invariants in R4 (or that deserve a clearer message). */
-export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, index: BundleIndex, loc: Loc): void {
+export function checkBundle(v: CheckContext, st: RunState, bundle: Record<string, unknown>, index: BundleIndex, loc: Loc): void {
   const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
   const entryLoc = (i: number): Loc => loc.child('entry', entries, i, i);
   const type = index.type;
@@ -190,7 +95,7 @@ export function checkBundle(v: InstanceValidator, st: RunState, bundle: Record<s
  */
 const SINGLE_LINK_RELATIONS = new Set(['self', 'first', 'previous', 'prev', 'next', 'last']);
 
-function checkLinks(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, loc: Loc): void {
+function checkLinks(v: CheckContext, st: RunState, bundle: Record<string, unknown>, loc: Loc): void {
   if (!Array.isArray(bundle.link)) return;
   const links = bundle.link as unknown[];
   const first = new Map<string, number>();
@@ -218,7 +123,7 @@ function checkLinks(v: InstanceValidator, st: RunState, bundle: Record<string, u
  * holds, so it has an id; a match is of a type that was searched for (the self link says
  * which); an outcome is an OperationOutcome.
  */
-function checkSearchSet(v: InstanceValidator, st: RunState, bundle: Record<string, unknown>, entries: unknown[], entryLoc: (i: number) => Loc): void {
+function checkSearchSet(v: CheckContext, st: RunState, bundle: Record<string, unknown>, entries: unknown[], entryLoc: (i: number) => Loc): void {
   const searched = searchedTypes(v, bundle);
   entries.forEach((e, i) => {
     if (!e || typeof e !== 'object') return;
@@ -248,7 +153,7 @@ function checkSearchSet(v: InstanceValidator, st: RunState, bundle: Record<strin
 }
 
 /** The resource types a searchset's self link searched for: [base/]Type?… or ?_type=A,B. */
-function searchedTypes(v: InstanceValidator, bundle: Record<string, unknown>): string[] {
+function searchedTypes(v: CheckContext, bundle: Record<string, unknown>): string[] {
   const links = Array.isArray(bundle.link) ? (bundle.link as Record<string, unknown>[]) : [];
   const url = links.find((l) => l && l.relation === 'self')?.url;
   if (typeof url !== 'string') return [];
@@ -278,7 +183,7 @@ function versionOf(r: Record<string, unknown>): string | undefined {
  * error in a document (the Java validator's rule too) and a warning in a message, and each is
  * reported on its own entry.
  */
-function checkReachability(v: InstanceValidator, st: RunState, index: BundleIndex, entryLoc: (i: number) => Loc, rootType: string): void {
+function checkReachability(v: CheckContext, st: RunState, index: BundleIndex, entryLoc: (i: number) => Loc, rootType: string): void {
   const entries = index.entries.filter((e) => e.resource);
   if (entries.length < 2 || entries[0]!.resource!.resourceType !== rootType) return;
   const edges = new Map<number, Set<number>>();

@@ -9,8 +9,13 @@
  * one field read and one map lookup for the common single-definition case, no allocation.
  */
 import type { ChildTable } from '../compile/compiler.js';
-import type { ElementPlan } from '../compile/plan.js';
-import type { Applied } from './validator.js';
+import type { ElementPlan, TypeRef } from '../compile/plan.js';
+
+/** One definition applied to a value: an element plan and, for choices, the type chosen. */
+export interface Applied {
+  el: ElementPlan;
+  type?: TypeRef;
+}
 
 /** Per JSON member name: its slot in each applied definition's children table (index = applied index). */
 export interface MemberSlots {

@@ -5,10 +5,10 @@
  * Bundle entry's resource or a Parameters resource value has ids of its own, and Resource.id
  * (the resource's identity, not an element id) is not part of the check.
  */
-import type { Loc } from './location.js';
-import type { InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { CheckContext, RunState } from './context.js';
 
-export function checkElementIds(v: InstanceValidator, st: RunState, resource: Record<string, unknown>, loc: Loc): void {
+export function checkElementIds(v: CheckContext, st: RunState, resource: Record<string, unknown>, loc: Loc): void {
   walkResource(v, st, resource, loc);
 }
 
@@ -18,7 +18,7 @@ export function checkElementIds(v: InstanceValidator, st: RunState, resource: Re
  */
 const OWN_SCOPES: Record<string, readonly string[]> = { StructureDefinition: ['snapshot', 'differential'] };
 
-function walkResource(v: InstanceValidator, st: RunState, resource: Record<string, unknown>, loc: Loc): void {
+function walkResource(v: CheckContext, st: RunState, resource: Record<string, unknown>, loc: Loc): void {
   const seen = new Map<string, string>();
   const own = OWN_SCOPES[resource.resourceType as string];
   for (const key in resource) {
@@ -29,7 +29,7 @@ function walkResource(v: InstanceValidator, st: RunState, resource: Record<strin
 
 const MAX_DEPTH = 200;
 
-function walkMember(v: InstanceValidator, st: RunState, container: Record<string, unknown>, key: string, parent: Loc, seen: Map<string, string>, depth: number): void {
+function walkMember(v: CheckContext, st: RunState, container: Record<string, unknown>, key: string, parent: Loc, seen: Map<string, string>, depth: number): void {
   const value = container[key];
   // most members are primitives: no location is built for them (this walks every node of a 50 MB Bundle)
   if (!value || typeof value !== 'object') return;
@@ -44,7 +44,7 @@ function walkMember(v: InstanceValidator, st: RunState, container: Record<string
   }
 }
 
-function walkValue(v: InstanceValidator, st: RunState, value: unknown, loc: Loc, seen: Map<string, string>, depth: number): void {
+function walkValue(v: CheckContext, st: RunState, value: unknown, loc: Loc, seen: Map<string, string>, depth: number): void {
   if (!value || typeof value !== 'object' || Array.isArray(value) || depth > MAX_DEPTH) return;
   const obj = value as Record<string, unknown>;
   if (typeof obj.resourceType === 'string') {

@@ -8,11 +8,11 @@ import { parseCrossVersionUrl } from '../compile/cross-version.js';
 import { SAFE_REGEX_FUNCTIONS, fhirpathJs, r4Model as r4model } from './fhirpath/model.js';
 import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
-import type { Loc } from './location.js';
-import type { Applied, InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { Applied, CheckContext, RunState } from './context.js';
 
 export function checkExtension(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   value: unknown,
   applied: Applied[],
@@ -110,7 +110,7 @@ export function checkExtension(
  * Extension.url names the definition by its canonical url; a `|version` suffix pins a version of it
  * (canonical references, R4 References §2.3.0.4). The pinned version must be the one loaded.
  */
-function checkVersionedUrl(v: InstanceValidator, st: RunState, url: string, plan: StructurePlan | undefined, at: Loc): StructurePlan | undefined {
+function checkVersionedUrl(v: CheckContext, st: RunState, url: string, plan: StructurePlan | undefined, at: Loc): StructurePlan | undefined {
   const [bare, version] = [url.slice(0, url.indexOf('|')), url.slice(url.indexOf('|') + 1)];
   if (plan) {
     v.report(st, at, 'warning', 'value', 'extension-url-versioned', `The extension url '${url}' carries a version: extensions are identified by their canonical url alone ('${bare}')`);
@@ -169,7 +169,7 @@ interface Placement {
 const placements = new WeakMap<StructurePlan, Map<string, Placement>>();
 
 function checkPlacement(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   plan: StructurePlan,
   loc: Loc,
@@ -199,7 +199,7 @@ function checkPlacement(
   if (!known) byParent.set(key, { problems, dynamic });
 }
 
-function report(v: InstanceValidator, st: RunState, p: Problem, at: Loc, extLoc: Loc): void {
+function report(v: CheckContext, st: RunState, p: Problem, at: Loc, extLoc: Loc): void {
   v.report(st, at, p.severity, 'structure', p.ruleId, p.message.replace(EXT_LOC, extLoc.toString()));
 }
 
@@ -211,7 +211,7 @@ const HL7_EXTENSIONS = 'http://hl7.org/fhir/StructureDefinition/';
 
 /** The placement problems of an extension (pushed to `out`); returns true when the verdict depended on the instance. */
 function placementProblems(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   plan: StructurePlan,
   parentType: string,
@@ -275,7 +275,7 @@ function placementProblems(
 const ancestorCache = new Map<string, Set<string>>();
 
 /** A type and its base types (Age → Quantity → Element), for context matching. */
-function typeAncestors(v: InstanceValidator, type: string): Set<string> {
+function typeAncestors(v: CheckContext, type: string): Set<string> {
   let s = ancestorCache.get(type);
   if (s) return s;
   s = new Set([type]);
@@ -297,7 +297,7 @@ function typeAncestors(v: InstanceValidator, type: string): Set<string> {
  * StructureDefinition.contextInvariant (R4): FHIRPath rules about when the extension can be used, all
  * of which must be true, evaluated on the element that carries the extension.
  */
-function checkContextInvariants(v: InstanceValidator, st: RunState, plan: StructurePlan, loc: Loc, parentObject: object | undefined): void {
+function checkContextInvariants(v: CheckContext, st: RunState, plan: StructurePlan, loc: Loc, parentObject: object | undefined): void {
   const invariants = plan.sd.contextInvariant ?? [];
   if (invariants.length === 0 || parentObject === undefined) return;
   for (const expr of invariants) {

@@ -3,13 +3,13 @@
  * once per value (a profile repeating ele-1 does not evaluate it twice). Expressions are
  * compiled once; the hot ones run natively, the rest through HL7's fhirpath.js.
  */
-import type { ElementDefinition } from '../compile/fhir-types.js';
+import type { ElementDefinition } from '../model/fhir-types.js';
 import type { ElementPlan } from '../compile/plan.js';
 import { compileInvariant, type CompiledInvariant } from './fhirpath/evaluate.js';
 import { FhirPathTooCostlyError, wrapPrimitive, type FhirPathEnv } from './fhirpath/native.js';
 import { hotInvariant } from './fhirpath/hot.js';
-import type { Loc } from './location.js';
-import type { Applied, InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 
 type Constraint = NonNullable<ElementDefinition['constraint']>[number];
@@ -25,6 +25,12 @@ interface PreparedConstraint {
   expression: string;
   human: string;
   severity: 'error' | 'warning' | 'information';
+  /**
+   * A best-practice recommendation (dom-6 "should have a narrative"): advice, not conformance,
+   * checked only when the validator is asked to (ValidatorOptions.bestPractice). Prepared lists
+   * are shared by every validator, so the setting is applied when the list is run.
+   */
+  bestPractice: boolean;
   source: string;
   /** Undefined when compilation failed; then `problem` says why. */
   compiled?: CompiledInvariant;
@@ -57,13 +63,6 @@ const PUBLISHED_FIXES: Record<string, string> = {
 /** R4 opd-3 as published: a targetProfile is also allowed on a resource-typed parameter (R5 says so). */
 const OPD3_R4 = "targetProfile.exists() implies (type = 'Reference' or type = 'canonical')";
 
-let bestPracticeEnabled = false;
-
-/** Turn best-practice invariants (reported as information) on or off for this process. */
-export function setBestPractice(on: boolean): void {
-  bestPracticeEnabled = on;
-}
-
 const prepared = new WeakMap<ElementPlan, Map<string, PreparedConstraint[]>>();
 
 function prepare(el: ElementPlan, contextType: string): PreparedConstraint[] {
@@ -87,11 +86,9 @@ function prepareSlow(el: ElementPlan, contextType: string): PreparedConstraint[]
   for (const c of (el.def.constraint ?? []) as Constraint[]) {
     if (!c.expression || !c.key || HANDLED_ELSEWHERE.has(c.key)) continue;
     const bestPractice = (c.extension ?? []).some((e: { url: string; valueBoolean?: boolean }) => e.url === BEST_PRACTICE && e.valueBoolean === true);
-    // best-practice recommendations (dom-6 "should have a narrative") are advice, not conformance:
-    // not checked unless asked for (--best-practice)
-    if (bestPractice && !bestPracticeEnabled) continue;
     const p: PreparedConstraint = {
       key: c.key,
+      bestPractice,
       dedupe: `${c.key}\u0000${c.expression}`,
       isEle1: c.key === 'ele-1' && c.expression === ELE1_EXPRESSION,
       expression: PUBLISHED_FIXES[c.expression] ?? c.expression,
@@ -123,7 +120,7 @@ function contextTypeOf(applied: readonly Applied[], typeCode: string): string {
 }
 
 export function evaluateConstraints(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   value: unknown,
   ext: unknown,
@@ -146,7 +143,7 @@ export function evaluateConstraints(
  * Every constraint of the applied definitions and of the type's root element (per-1 on
  * Period, qty-3 on Quantity... live there), a constraint repeated by a profile kept once.
  */
-function mergedConstraints(v: InstanceValidator, applied: readonly Applied[], typeCode: string): PreparedConstraint[] {
+function mergedConstraints(v: CheckContext, applied: readonly Applied[], typeCode: string): PreparedConstraint[] {
   const ctxType = contextTypeOf(applied, typeCode);
   const typeRoot = typeCode === 'BackboneElement' || typeCode === 'Element' ? undefined : v.compiler.typePlan(typeCode)?.root;
   const out: PreparedConstraint[] = [];
@@ -167,11 +164,13 @@ function mergedConstraints(v: InstanceValidator, applied: readonly Applied[], ty
   return out;
 }
 
-function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknown, loc: Loc, list: PreparedConstraint[]): void {
+function runList(v: CheckContext, st: RunState, value: unknown, ext: unknown, loc: Loc, list: PreparedConstraint[]): void {
   let node: unknown;
   let env: FhirPathEnv | undefined;
+  const bestPractice = v.options.bestPractice === true;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
+    if (c.bestPractice && !bestPractice) continue;
     if (c.isEle1) {
       // an object holding only empty arrays/nulls was already reported as such; ele-1 would repeat it
       if (value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;
@@ -207,7 +206,7 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
   }
 }
 
-function isResourceType(v: InstanceValidator, type: unknown): boolean {
+function isResourceType(v: CheckContext, type: unknown): boolean {
   return typeof type === 'string' && v.compiler.typePlan(type)?.kind === 'resource';
 }
 
@@ -285,7 +284,7 @@ function containedAllReferencedFromNarrative(resource: unknown): boolean {
  */
 class ValidatorEnv implements FhirPathEnv {
   constructor(
-    private readonly v: InstanceValidator,
+    private readonly v: CheckContext,
     private readonly st: RunState,
     readonly resource: unknown,
     readonly rootResource: unknown,

@@ -3,8 +3,8 @@
  * and whether its type and profile are what the element's targetProfile allows.
  */
 import { howToProvide } from '../load/known-packages.js';
-import type { Loc } from './location.js';
-import type { Applied, InstanceValidator, RunState } from './validator.js';
+import type { Loc } from './walk-path.js';
+import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
 
 /** What the definitions applied to a Reference allow it to point at (worked out once per combination). */
@@ -21,7 +21,7 @@ interface Targets {
  * The allowed targets, one list per applied definition that names some: a target must satisfy each
  * of them (a profile narrows the base's list; it does not add to it).
  */
-function targetsOf(v: InstanceValidator, combo: Combination): Targets[] {
+function targetsOf(v: CheckContext, combo: Combination): Targets[] {
   let all = combo.referenceTargets as Targets[] | undefined;
   if (all) return all;
   all = [];
@@ -63,7 +63,7 @@ const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/
 const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 
 export function checkReference(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   ref: Record<string, unknown>,
   applied: Applied[],
@@ -188,7 +188,7 @@ export function checkReference(
 
 /** One definition's targetProfile list against the target; false when a problem was reported. */
 function checkTargets(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   targets: Targets,
   target: Record<string, unknown> | undefined,
@@ -248,7 +248,7 @@ function checkTargets(
  * a target elsewhere in the Bundle 'bundled' or 'referenced', anything else 'referenced'.
  */
 function checkAggregation(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   applied: Applied[],
   loc: Loc,

@@ -2,14 +2,19 @@
  * Validating one input end to end: bytes or text or object → parsed instance with
  * positions → issues sorted by where they are.
  */
+import { rec } from '../model/json.js';
 import { isErrorSeverity, SEVERITY_RANK, type ValidationIssue } from '../model/issue.js';
 import { parseJson } from '../parse/json.js';
 import { LocationIndex } from '../parse/locations.js';
 import { decodeUtf8, sniffFormat } from '../parse/text.js';
 import { parseFhirXml } from '../parse/xml.js';
 import { checkElementIds } from './element-ids.js';
-import { Loc } from './location.js';
-import { InstanceValidator, RunState } from './validator.js';
+import { Loc } from './walk-path.js';
+import type { PlanCompiler } from '../compile/compiler.js';
+import type { DefinitionSet } from '../load/definitions.js';
+import { BundleIndex } from './bundle-index.js';
+import { RunState } from './context.js';
+import type { InstanceValidator } from './validator.js';
 
 export interface InstanceInput {
   /** Raw bytes (checked as UTF-8), text (JSON or FHIR XML), or an already-parsed resource. */
@@ -30,7 +35,9 @@ export interface InstanceResult {
   resource?: Record<string, unknown>;
   format: 'json' | 'xml' | 'object';
   locations?: LocationIndex;
-  /** What plugins found out about the input (BaRS: application, payload, messageDefinition). */
+  /** What each plugin found out about the input, by plugin name (BaRS: application, payload, messageDefinition). */
+  plugins?: Record<string, Record<string, unknown>>;
+  /** What the BaRS plugin found (the same object as `plugins.bars`): the name the result JSON and existing callers read it under. */
   bars?: Record<string, unknown>;
 }
 
@@ -67,14 +74,28 @@ export interface CollectedValue {
   path(): (string | number)[];
 }
 
+/**
+ * What a plugin is given: the input, the FHIR issues, the definitions, and questions it may ask
+ * the validator. Never the validator's run state: a plugin cannot depend on how the walk works.
+ */
 export interface PluginContext {
   resource: Record<string, unknown>;
   issues: readonly ValidationIssue[];
   locations?: LocationIndex;
-  validator: InstanceValidator;
+  /** The loaded definitions (canonical resources by URL). */
+  definitions: DefinitionSet;
+  /** The compiled profiles (plans) of the loaded definitions. */
+  compiler: PlanCompiler;
+  /**
+   * Validate the resource of Bundle entry `entry` against `profile` in the context of the whole
+   * Bundle (its references resolve): the issues found, or undefined when the profile is not loaded.
+   */
+  validateAgainst(entry: number, profile: string): ValidationIssue[] | undefined;
+  /** The index of the Bundle's entries (by fullUrl, type/id), built once per input; undefined when the input is not a Bundle. */
+  bundleIndex(): BundleIndex | undefined;
   /** Locate a FHIRPath-ish location (`Bundle.entry[1].resource.subject`) in the source. */
   positionOf(path: (string | number)[]): { line: number; column: number } | undefined;
-  /** Facts a plugin wants in the result (the BaRS layer puts the Application and payload here). */
+  /** Facts the plugin wants in the result, under its name (InstanceResult.plugins; the BaRS layer puts the Application and payload here). */
   info: Record<string, unknown>;
   /** The values of a type the plugin collects (see ValidationPlugin.collects), in walk order. */
   collected(type: string): CollectedValue[];
@@ -162,13 +183,19 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     });
   }
   let all = st.issues;
-  const info: Record<string, unknown> = {};
+  const facts: Record<string, Record<string, unknown>> = {};
+  let bundleIndex: BundleIndex | undefined;
+  const indexOf = (): BundleIndex | undefined => (rt === 'Bundle' ? (bundleIndex ??= new BundleIndex(r)) : undefined);
   for (const plugin of options.plugins ?? []) {
+    const info: Record<string, unknown> = {};
     const extra = await plugin.check({
       resource: r,
       issues: all,
       locations,
-      validator,
+      definitions: validator.defs,
+      compiler: validator.compiler,
+      validateAgainst: (entry, profile) => validateEntryAgainst(validator, r, locations, indexOf(), entry, profile),
+      bundleIndex: indexOf,
       positionOf: (path) => positionOfPath(locations, r, path),
       info,
       httpStatus: options.httpStatus,
@@ -179,6 +206,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
       },
     });
     all = all.concat(extra);
+    if (Object.keys(info).length) facts[plugin.name] = { ...facts[plugin.name], ...info };
   }
   // a plugin may file issues under another as its echoes (ValidationIssue.related): out of the list
   const echoes = new Set(all.flatMap((i) => i.related ?? []));
@@ -197,8 +225,30 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
     resource: r,
     format,
     locations,
-    bars: Object.keys(info).length ? info : undefined,
+    plugins: Object.keys(facts).length ? facts : undefined,
+    bars: facts.bars,
   };
+}
+
+/** A Bundle entry's resource validated against one profile, in the context of its Bundle (see PluginContext.validateAgainst). */
+function validateEntryAgainst(
+  validator: InstanceValidator,
+  bundle: Record<string, unknown>,
+  locations: LocationIndex | undefined,
+  index: BundleIndex | undefined,
+  entry: number,
+  profile: string,
+): ValidationIssue[] | undefined {
+  if (!validator.compiler.plan(profile)) return undefined;
+  const st = new RunState(locations, 'json', 1000);
+  if (index) st.bundles.push(index);
+  const entries = Array.isArray(bundle.entry) ? (bundle.entry as unknown[]) : [];
+  const item = entries[entry];
+  const root = Loc.root(typeof bundle.resourceType === 'string' ? bundle.resourceType : 'Bundle');
+  const loc = root.child('entry', entries, entry, entry).child('resource', item as object, 'resource');
+  st.frames.push({ resource: bundle, loc: root, root: bundle });
+  validator.validateResource(st, rec(rec(item)?.resource), loc, [profile]);
+  return st.issues;
 }
 
 /** A problem with the input as a whole: located where the input starts (line 1, column 1) unless told. */

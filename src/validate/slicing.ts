@@ -7,11 +7,11 @@
  * the slice's definition at the discriminator path, following type profiles (an extension
  * slice's `url` comes from its extension definition).
  */
-import { choiceValue } from '../compile/fhir-types.js';
+import { choiceValue } from '../model/fhir-types.js';
 import { choiceSuffix, type ElementPlan } from '../compile/plan.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
-import type { Loc } from './location.js';
-import { addApplied, type InstanceValidator, type RunState, type Value } from './validator.js';
+import type { Loc } from './walk-path.js';
+import { addApplied, type CheckContext, type RunState, type Value } from './context.js';
 
 interface Requirement {
   kind: 'value' | 'pattern' | 'type' | 'profile' | 'exists';
@@ -43,7 +43,7 @@ interface SliceMatcher {
 const matcherCache = new WeakMap<ElementPlan, SliceMatcher[]>();
 
 export function matchSlices(
-  v: InstanceValidator,
+  v: CheckContext,
   st: RunState,
   sliced: ElementPlan,
   values: Value[],
@@ -177,7 +177,7 @@ function isExtensionSlicing(el: ElementPlan): boolean {
   return el.types.length === 1 && el.types[0]!.code === 'Extension';
 }
 
-function matches(v: InstanceValidator, st: RunState, m: SliceMatcher, val: Value): boolean {
+function matches(v: CheckContext, st: RunState, m: SliceMatcher, val: Value): boolean {
   if (m.requirements.length === 0) {
     // no discriminator: a slice can only be recognised by validating against it
     return conformsToSlice(v, st, m.slice, val);
@@ -186,7 +186,7 @@ function matches(v: InstanceValidator, st: RunState, m: SliceMatcher, val: Value
   return !m.needsConformance || conformsToSlice(v, st, m.slice, val);
 }
 
-function satisfies(v: InstanceValidator, st: RunState, r: Requirement, val: Value): boolean {
+function satisfies(v: CheckContext, st: RunState, r: Requirement, val: Value): boolean {
   // a discriminator the slice does not constrain does not rule it out (the matcher then asks for conformance)
   if (r.unknown) return true;
   if (r.absent) return navigate(v, st, val, r.path).length === 0;
@@ -247,7 +247,7 @@ function singleMember(path: string): string | undefined {
   return m ?? undefined;
 }
 
-function codeInValueSet(v: InstanceValidator, vs: string, value: unknown): boolean | undefined {
+function codeInValueSet(v: CheckContext, vs: string, value: unknown): boolean | undefined {
   const term = v.terminology!;
   if (typeof value === 'string') {
     const r = term.validateCode(vs, { code: value });
@@ -267,7 +267,7 @@ function codeInValueSet(v: InstanceValidator, vs: string, value: unknown): boole
   return false;
 }
 
-function conformsToSlice(v: InstanceValidator, st: RunState, slice: ElementPlan, val: Value): boolean {
+function conformsToSlice(v: CheckContext, st: RunState, slice: ElementPlan, val: Value): boolean {
   return v.conformsToElement(st, val.value, val.ext, slice);
 }
 
@@ -278,7 +278,7 @@ interface Node {
 }
 
 /** Follow a discriminator path (`$this`, `a.b`, `extension('url')`, `resolve()`, `ofType(T)`) in an instance value. */
-function navigate(v: InstanceValidator, st: RunState, val: Value, path: string): Node[] {
+function navigate(v: CheckContext, st: RunState, val: Value, path: string): Node[] {
   let nodes: Node[] = [{ value: val.value, type: typeFromName(val.loc.name) }];
   if (val.value === undefined && val.ext !== undefined) nodes = [{ value: val.ext }];
   for (const { step, ext, ofType } of stepsOf(path)) {
@@ -397,7 +397,7 @@ function splitPath(path: string): string[] {
 }
 
 /** Read what a slice requires at each discriminator path from its definition. */
-function compileRequirements(v: InstanceValidator, sliced: ElementPlan, slice: ElementPlan): Requirement[] {
+function compileRequirements(v: CheckContext, sliced: ElementPlan, slice: ElementPlan): Requirement[] {
   const discs = sliced.slicing?.discriminators ?? [];
   const out: Requirement[] = [];
   for (const d of discs) {
@@ -413,7 +413,7 @@ function compileRequirements(v: InstanceValidator, sliced: ElementPlan, slice: E
   return out;
 }
 
-function requirementAt(v: InstanceValidator, slice: ElementPlan, type: string, path: string, preferTypeProfile: boolean): Requirement {
+function requirementAt(v: CheckContext, slice: ElementPlan, type: string, path: string, preferTypeProfile: boolean): Requirement {
   // 'pattern' is the deprecated spelling of 'value' (R4 Profiling §5.1.2.2): both compare by the slice's fixed/pattern/binding
   const kind = type as Requirement['kind'];
   const r: Requirement = { kind, path };
@@ -500,7 +500,7 @@ function plainStep(step: string): string {
  * extension('url'), resolve() and ofType(T). With `preferTypeProfile`, an element that names a type
  * profile is read through that profile even where the slice lists children of its own.
  */
-function findAtPath(v: InstanceValidator, slice: ElementPlan, path: string, preferTypeProfile = false): Found {
+function findAtPath(v: CheckContext, slice: ElementPlan, path: string, preferTypeProfile = false): Found {
   const steps = splitPath(path).filter((s) => s !== '$this').map(plainStep);
   let current: ElementPlan[] = [slice];
   let narrowed: string[] | undefined;
@@ -597,7 +597,7 @@ function typedChoice(k: ElementPlan, step: string): string | undefined {
 }
 
 /** Children of an element in its profile: the snapshot's, else its type profile's, else its type's. */
-function childElements(v: InstanceValidator, el: ElementPlan, preferTypeProfile = false): ElementPlan[] {
+function childElements(v: CheckContext, el: ElementPlan, preferTypeProfile = false): ElementPlan[] {
   const t = el.types.length === 1 ? el.types[0]! : undefined;
   if (t?.profiles.length && (preferTypeProfile || el.children.length === 0)) {
     const plan = v.compiler.plan(t.profiles[0]!);
@@ -635,7 +635,7 @@ function describeRequirements(m: SliceMatcher): string {
   return parts.length ? `The slice is recognised by ${parts.join(' and ')}.` : '';
 }
 
-function explainNoMatch(v: InstanceValidator, st: RunState, matchers: SliceMatcher[], val: Value): string {
+function explainNoMatch(v: CheckContext, st: RunState, matchers: SliceMatcher[], val: Value): string {
   const reasons: string[] = [];
   for (const m of matchers.slice(0, 6)) {
     const failing = m.requirements.find((r) => !satisfies(v, st, r, val));

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine, type Engine } from '../engine.js';
-import { shortenRuns } from './validator.js';
+import { shortenRuns } from './context.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 
 const QTY_URL = 'http://example.org/StructureDefinition/obs-quantity';

@@ -7,7 +7,7 @@
 import { howToProvide } from '../../load/known-packages.js';
 import type { ValidationIssue } from '../../model/issue.js';
 import type { LineColumn } from '../../parse/locations.js';
-import type { Engine } from '../../engine.js';
+import type { ValidateOptions, ValidationResult } from '../../engine.js';
 import type { ApiOperation, ApiParam } from './openapi.js';
 import type { HeaderField, HttpRequest } from './parse-request.js';
 import { HTTP_RULES, type HttpIssues, type HttpRuleId } from './rules.js';
@@ -275,8 +275,18 @@ export const RESOURCE_HEADERS: ResourceHeader[] = [
   },
 ];
 
+/**
+ * What the HTTP layer needs to check bodies and header resources: a validate(input, options)
+ * and whether a profile is loaded. The engine is one; the layer depends on nothing else of it.
+ */
+export interface ResourceValidator {
+  validate(input: Record<string, unknown> | string | Uint8Array, options?: ValidateOptions): Promise<ValidationResult>;
+  /** Is this profile (a StructureDefinition canonical URL) loaded? */
+  hasProfile(url: string): boolean;
+}
+
 /** Decode, unwrap, check what the guide says it shall include, and validate against its profile with the engine. */
-export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader, engine: Engine): Promise<void> {
+export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader, engine: ResourceValidator): Promise<void> {
   const f = single(ctx, h.name, h.rule);
   const param = paramOf(ctx.op, h.name);
   const spec = param?.ref;
@@ -324,7 +334,7 @@ export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader,
   for (const p of h.content(r)) ctx.out.add(h.rule, p.severity, 'required', p.message, { ...where, expression: exprOf(f.name, p.path) });
   // the engine, against UK Core when it is loaded
   const profile = `${UKCORE}${String(type)}`;
-  const loaded = engine.loaded.defs.resolve(profile, 'StructureDefinition') !== undefined;
+  const loaded = engine.hasProfile(profile);
   if (!loaded) {
     ctx.out.add(h.rule, 'information', 'informational', `UK Core is not loaded, so ${h.name} was validated against the base FHIR R4 ${String(type)} only, not ${profile}. ${howToProvide(profile)}`, where);
   }
@@ -356,10 +366,10 @@ export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader,
  * the same definitions always gives the same issues (they carry no position: the header's is
  * added per request). Bounded, oldest out first, so a stream of distinct headers cannot grow it.
  */
-const headerIssues = new WeakMap<Engine, Map<string, ValidationIssue[]>>();
+const headerIssues = new WeakMap<ResourceValidator, Map<string, ValidationIssue[]>>();
 const HEADER_ISSUES_KEPT = 256;
 
-async function validateHeaderResource(engine: Engine, resource: Record<string, unknown>, name: string, profile: string[]): Promise<ValidationIssue[]> {
+async function validateHeaderResource(engine: ResourceValidator, resource: Record<string, unknown>, name: string, profile: string[]): Promise<ValidationIssue[]> {
   let kept = headerIssues.get(engine);
   if (!kept) headerIssues.set(engine, (kept = new Map()));
   const key = `${name}\n${profile.join(' ')}\n${JSON.stringify(resource)}`;

@@ -4,7 +4,7 @@
  * or one), or JSON `{method, url, headers, body}`. Every part keeps where it was in the file, so
  * a problem with a header is reported at that header's line.
  */
-import type { Resource } from '../../compile/fhir-types.js';
+import type { Resource } from '../../model/fhir-types.js';
 import type { ValidationIssue } from '../../model/issue.js';
 import { truncate } from '../../model/text.js';
 import { rec, type Json } from '../../model/json.js';

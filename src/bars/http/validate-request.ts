@@ -6,7 +6,7 @@
  * the resource the endpoint takes.
  */
 import { readFileSync } from 'node:fs';
-import type { Engine, ValidationResult } from '../../engine.js';
+import type { ValidationResult } from '../../engine.js';
 import type { ValidationIssue } from '../../model/issue.js';
 import type { LineColumn } from '../../parse/locations.js';
 import { sniffFormat } from '../../parse/text.js';
@@ -19,6 +19,7 @@ import {
   checkContentType,
   checkOtherRequiredHeaders,
   checkResourceHeader,
+  type ResourceValidator,
   checkTargetIdentifier,
   checkTransactionIds,
   checkUseContext,
@@ -81,7 +82,7 @@ export interface RequestValidation {
 const isError = (i: { severity: string }): boolean => i.severity === 'error' || i.severity === 'fatal';
 
 /** Check one input holding one or more HTTP requests. Never throws on bad input. */
-export async function validateRequest(engine: Engine, input: string | Uint8Array | RequestObject | Record<string, unknown>, options: RequestCheckOptions = {}): Promise<RequestValidation> {
+export async function validateRequest(engine: ResourceValidator, input: string | Uint8Array | RequestObject | Record<string, unknown>, options: RequestCheckOptions = {}): Promise<RequestValidation> {
   const name = options.name ?? 'request';
   const parsed = parseRequestInput(input, name, { entry: options.entry });
   const api = options.api ?? loadApiTable();
@@ -140,7 +141,7 @@ function urlParts(req: HttpRequest, headers: Headers, out: HttpIssues): UrlParts
   return { absolute: absolute || !!headers.get('Host'), host: absolute || headers.get('Host') ? u.host : undefined, origin: absolute || headers.get('Host') ? u.origin : undefined, pathname: u.pathname, segments, query: u.searchParams, rawQuery };
 }
 
-async function checkRequest(engine: Engine, req: HttpRequest, api: ApiTable, options: RequestCheckOptions): Promise<CheckedRequest> {
+async function checkRequest(engine: ResourceValidator, req: HttpRequest, api: ApiTable, options: RequestCheckOptions): Promise<CheckedRequest> {
   const out = new HttpIssues();
   out.issues.push(...req.issues);
   const headers = new Headers(req.headers);
@@ -385,7 +386,7 @@ export function requestSetup(args: RequestFileArgs): { api: ApiTable; keys?: Jwt
  * one for its body (`<file>#body`, located within the body). Unreadable input: one result with
  * the fatal issue.
  */
-export async function validateRequestFile(engine: Engine, spec: string, setup: { api: ApiTable; keys?: JwtKeys; now?: Date; profiles?: string[] }): Promise<FileResult[]> {
+export async function validateRequestFile(engine: ResourceValidator, spec: string, setup: { api: ApiTable; keys?: JwtKeys; now?: Date; profiles?: string[] }): Promise<FileResult[]> {
   const { file, entry } = splitEntry(spec);
   let bytes: Buffer;
   try {

@@ -5,7 +5,7 @@
  * invariant as published never fires for two conditions; the Java validator and the
  * invariant's own text say more than one).
  */
-import type { QuestionnaireContext } from './index.js';
+import type { QuestionnaireContext } from './context.js';
 import { choiceOf, objs, str, type Json, type Path } from './values.js';
 
 interface Entry {

@@ -2,18 +2,11 @@
  * Questionnaire and QuestionnaireResponse rules beyond what StructureDefinitions can say,
  * agreeing with the HL7 Java validator (R4): see response.ts and definition.ts.
  */
-import type { IssueType, Severity } from '../../model/issue.js';
-import type { TerminologyService } from '../../terminology/index.js';
+import type { QuestionnaireContext } from './context.js';
 import { checkDefinition } from './definition.js';
 import { checkResponse } from './response.js';
 
-export interface QuestionnaireContext {
-  /** Report an issue located by keys/indexes from the resource root, e.g. ['item', 0, 'answer', 1, 'valueCoding']. */
-  report(path: (string | number)[], severity: Severity, code: IssueType, ruleId: string, message: string): void;
-  /** A canonical resource (Questionnaire, ValueSet, CodeSystem) from loaded definitions, the enclosing Bundle, or '#id' contained. */
-  fetch(canonical: string, resourceType: string): Record<string, unknown> | undefined;
-  terminology?: TerminologyService;
-}
+export type { QuestionnaireContext };
 
 /** Checks a QuestionnaireResponse against the Questionnaire it names (when that can be found). */
 export function checkQuestionnaireResponse(qr: Record<string, unknown>, ctx: QuestionnaireContext): void {

@@ -11,7 +11,7 @@ import { compileRegex, UnsupportedRegex } from '../../model/regex.js';
 import type { IssueType, Severity } from '../../model/issue.js';
 import type { CodeResult } from '../../terminology/index.js';
 import { isPartialExpansion } from '../../terminology/valuesets.js';
-import type { QuestionnaireContext } from './index.js';
+import type { QuestionnaireContext } from './context.js';
 import { findItem, isEnabled, type EnableEnv, type QFrame } from './enable-when.js';
 import {
   base64Size,

@@ -1,6 +1,7 @@
 /**
- * Locations of values in an instance, built as a cheap chain while walking and turned
- * into a FHIRPath string and a line/column only when an issue needs them.
+ * The walk path of a value (Loc): where the validator's walk is in an instance, built as a cheap
+ * chain while walking and turned into a FHIRPath string, and through the parser's source
+ * positions (parse/locations.ts) into a line/column, only when an issue needs them.
  */
 import type { LineColumn, LocationIndex } from '../parse/locations.js';
 

@@ -9,7 +9,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { marked, type Token, type Tokens } from 'marked';
-import type { Applicability, GuideRelease, Necessity, NecessityRule, PayloadRules, ResourceSection, UnparsedCondition, UnreadableRow } from './necessity.js';
+import type { Applicability, GuideRelease, Necessity, NecessityRule, PayloadRules, ResourceSection, UnparsedCondition, UnreadableRow } from '../../src/bars/rules/necessity.js';
 
 const NECESSITY: Record<string, Necessity> = {
   MUST: 'MUST',

@@ -2,14 +2,14 @@
  * Machine formats of a run result. Each renderer takes the JSON result (so `bars report`
  * can re-render a saved result in any format).
  */
-import type { Bundle } from '../compile/fhir-types.js';
-import { fileStatus, uncheckedOf } from '../report/checks.js';
-import { toOperationOutcome } from '../report/outcome.js';
-import { fromResultIssue, type RunResult } from '../report/result.js';
-import { renderHtml } from '../report/html.js';
-import { renderJunit } from '../report/junit.js';
-import { renderMarkdown } from '../report/markdown.js';
-import { renderSarif } from '../report/sarif.js';
+import type { Bundle } from '../model/fhir-types.js';
+import { fileStatus, uncheckedOf } from './checks.js';
+import { toOperationOutcome } from './outcome.js';
+import { fromResultIssue, type RunResult } from './result.js';
+import { renderHtml } from './html.js';
+import { renderJunit } from './junit.js';
+import { renderMarkdown } from './markdown.js';
+import { renderSarif } from './sarif.js';
 
 export type OutputFormat = 'text' | 'json' | 'outcome' | 'html' | 'junit' | 'sarif' | 'markdown';
 
