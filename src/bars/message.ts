@@ -6,6 +6,7 @@ import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model
 import type { PluginContext } from '../validate/run.js';
 
 import { arr, rec, str, type Json } from '../model/json.js';
+import type { RuleId } from '../model/rules.js';
 
 // the BaRS layer reads messages with the shared JSON helpers; re-exported for its modules
 export { arr, rec, str, type Json };
@@ -125,7 +126,7 @@ export class IssueSink {
     readonly context: BarsContext,
   ) {}
 
-  add(path: (string | number)[], severity: Severity, code: IssueType, ruleId: string, message: string, extra: Partial<BarsContext> = {}): void {
+  add(path: (string | number)[], severity: Severity, code: IssueType, ruleId: RuleId, message: string, extra: Partial<BarsContext> = {}): void {
     const rootType = String(this.ctx.resource.resourceType ?? 'Bundle');
     const pos = this.ctx.positionOf(path);
     const issue: ValidationIssue = {

@@ -10,6 +10,7 @@ import { parseFhirXml } from '../parse/xml.js';
 import { checkElementIds } from './element-ids.js';
 import { Loc } from './location.js';
 import { InstanceValidator, RunState } from './validator.js';
+import type { RuleId } from '../model/rules.js';
 
 export interface InstanceInput {
   /** Raw bytes (checked as UTF-8), text (JSON or FHIR XML), or an already-parsed resource. */
@@ -202,7 +203,7 @@ export async function validateInstance(validator: InstanceValidator, input: Inst
 }
 
 /** A problem with the input as a whole: located where the input starts (line 1, column 1) unless told. */
-function failed(message: string, ruleId: string, at: { line: number; column: number } = { line: 1, column: 1 }): InstanceResult {
+function failed(message: string, ruleId: RuleId, at: { line: number; column: number } = { line: 1, column: 1 }): InstanceResult {
   return { profiles: [], valid: false, issues: [{ severity: 'fatal', code: 'structure', message, ruleId, line: at.line, column: at.column }], format: 'json' };
 }
 

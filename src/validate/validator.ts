@@ -27,6 +27,7 @@ import { matchSlices } from './slicing.js';
 import { impliedVitalSignsProfile } from './vital-signs.js';
 import { checkNarrativeXhtml } from './xhtml.js';
 import { combinationOf, type Combination, type MemberSlots } from './combination.js';
+import type { RuleId } from '../model/rules.js';
 
 export interface ValidatorOptions {
   /** Unknown extensions: 'warning' (default, as the HL7 validator does), 'error', or 'ignore'. */
@@ -130,7 +131,7 @@ export class InstanceValidator {
     loc: Loc,
     severity: Severity,
     code: IssueType,
-    ruleId: string,
+    ruleId: RuleId,
     message: string,
     source?: { plan?: StructurePlan; el?: ElementPlan },
   ): void {
