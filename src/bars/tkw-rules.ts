@@ -263,11 +263,11 @@ export const TKW_RULES: readonly MessageRule<TkwCheckContext>[] = [
       if (application === 'APP4' && (payload === 'validation-request' || payload === 'validation-response')) {
         const who = payload === 'validation-request' ? 'Requester' : 'Responder';
         if (of('Location').length === 0) {
-          add([], 'required', `The ${who} must include the incident location in the ${payload === 'validation-request' ? 'Validation Request' : 'Validation Response'} (a Location resource)`, { guidePage: APP4_SCOPE, rule: 'TKW RS-REC-INCID-INFO' });
+          add([], 'required', `The ${who} must include the incident location in the ${payload === 'validation-request' ? 'Validation Request' : 'Validation Response'} (a Location resource)`, { rule: 'TKW RS-REC-INCID-INFO' });
         }
         const sceneSafety = of('Flag').filter((f) => arr(f.resource.category).some((cc) => arr(rec(cc)?.coding).some((c) => rec(c)?.system === FLAG_CATEGORIES && rec(c)?.code === 'SS')));
         if (sceneSafety.length !== 1) {
-          add(sceneSafety.length ? base(sceneSafety[1]!) : [], sceneSafety.length ? 'business-rule' : 'required', `A validation ${payload === 'validation-request' ? 'request' : 'response'} carries exactly one scene safety Flag (category ${FLAG_CATEGORIES}#SS; code UNK when the questions were not asked), found ${sceneSafety.length}`, { guidePage: APP4_SCOPE, rule: 'TKW RS-REC-SCENE-INFO' });
+          add(sceneSafety.length ? base(sceneSafety[1]!) : [], sceneSafety.length ? 'business-rule' : 'required', `A validation ${payload === 'validation-request' ? 'request' : 'response'} carries exactly one scene safety Flag (category ${FLAG_CATEGORIES}#SS; code UNK when the questions were not asked), found ${sceneSafety.length}`, { rule: 'TKW RS-REC-SCENE-INFO' });
         }
       }
     },

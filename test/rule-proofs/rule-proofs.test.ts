@@ -1,0 +1,92 @@
+/**
+ * Every rule proved (issue 19): for each rule id of the catalog, an input the spec or guide makes
+ * invalid that raises it at a pinned location, and its valid neighbour (the smallest change that
+ * fixes it) that does not. The inputs are built here from the FHIR R4 spec text (fhir-proofs.ts),
+ * never copied from example files. Rules not proved yet are listed in PENDING_PROOFS, which the
+ * coverage test prints: a rule id that is neither proved nor pending fails it.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { ruleCatalog, ruleInfo } from '../../src/model/rules.js';
+import type { Engine } from '../../src/engine.js';
+import { plainEngine } from '../support/engine.js';
+import { FHIR_PROOFS, type RuleProof } from './fhir-proofs.js';
+
+const PROOFS: RuleProof[] = [...FHIR_PROOFS];
+
+/**
+ * Catalog rules without a proof yet. Keep this the ONE list of them: prove a rule, then remove it
+ * here (the coverage test fails while a proved rule is still listed).
+ */
+const PENDING_PROOFS: readonly string[] = [
+  // parse and run
+  'encoding-utf8', 'json-depth', 'xml-entity', 'xml-depth', 'xml-resource-container', 'xml-attribute-expected', 'xml-primitive-value', 'xml-text', 'cardinality-max-xml',
+  'input-too-large', 'file-unreadable', 'resource-not-object', 'issues-truncated',
+  // load
+  'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
+  // FHIR structure and values (most need a profile built for the proof)
+  'cardinality-max', 'primitive-extension-alignment', 'choice-type-not-allowed', 'primitive-length', 'primitive-precision',
+  'max-length', 'min-length', 'min-value', 'max-value', 'fixed-value', 'pattern-value', 'must-have-value', 'value-alternatives', 'narrative-link',
+  'xhtml-syntax', 'xhtml-element', 'xhtml-attribute', 'xhtml-link-scheme',
+  'profile-required-unknown', 'profile-snapshot-failed', 'profile-version-substituted', 'profile-choice-none', 'vital-signs-profile', 'invariant-error', 'too-costly', 'invariant-uncompilable',
+  'slice-closed', 'slice-none', 'slice-ambiguous', 'slice-order', 'slice-open-at-end', 'slice-cardinality-min', 'slice-cardinality-max',
+  'extension-sub-unknown', 'extension-context', 'extension-context-invariant', 'extension-context-invariant-error', 'extension-not-modifier', 'extension-modifier-misplaced', 'extension-definition-broken',
+  'binding-extensible', 'binding-preferred', 'binding-not-checked', 'code-system-unknown', 'code-system-case', 'code-system-not-codesystem', 'display-mismatch',
+  'reference-format', 'reference-unresolved', 'reference-ambiguous', 'reference-base-mismatch', 'reference-target-profile', 'reference-target-profile-unknown', 'reference-resolved-type', 'reference-aggregation',
+  'bundle-fullurl-missing', 'bundle-fullurl-absolute', 'bundle-message-unreachable', 'bundle-document-unreachable', 'bundle-search-id', 'bundle-search-outcome', 'bundle-search-type',
+  // Questionnaire and QuestionnaireResponse
+  'q-enablewhen-no-question', 'q-enablewhen-target', 'q-enablewhen-self', 'q-enablewhen-inner', 'q-enablewhen-after', 'q-enablewhen-answer-type',
+  'qr-no-questionnaire', 'qr-questionnaire-not-found', 'qr-questionnaire-retired', 'qr-authored-before-effective', 'qr-authored-after-effective',
+  'qr-item-no-linkid', 'qr-item-no-type', 'qr-item-unknown-linkid', 'qr-item-misplaced', 'qr-item-order', 'qr-item-required', 'qr-item-repeats', 'qr-item-not-enabled', 'qr-item-text', 'qr-item-items',
+  'qr-display-items', 'qr-display-answer', 'qr-group-answer', 'qr-group-empty', 'qr-answer-type', 'qr-answer-repeats', 'qr-answer-not-in-options', 'qr-answer-not-in-valueset', 'qr-answer-display',
+  'qr-answer-unchecked', 'qr-valueset-not-found', 'qr-no-options', 'qr-no-options-of-type', 'qr-option-exclusive', 'qr-string-matches-option', 'qr-string-newline', 'qr-reference-type',
+  'qr-min-length', 'qr-max-length', 'qr-min-value', 'qr-max-value', 'qr-min-quantity', 'qr-max-quantity', 'qr-max-decimal-places', 'qr-min-occurs', 'qr-max-occurs', 'qr-regex', 'qr-regex-unsupported',
+  'qr-unit-option', 'qr-unit-not-in-valueset', 'qr-unit-valueset-not-found', 'qr-attachment-mimetype', 'qr-attachment-no-mimetype', 'qr-attachment-too-large', 'qr-attachment-size',
+  // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
+  'bars-not-bars-message', 'bars-application-unknown', 'bars-application-conflict', 'bars-entry-unwrapped', 'bars-code-mandated',
+  'bars-md-not-found', 'bars-md-version-substituted', 'bars-md-event', 'bars-md-use-case', 'bars-md-focus-type', 'bars-md-focus-unresolved', 'bars-md-focus-min', 'bars-md-focus-max', 'bars-md-focus-profile',
+  'bars-md-focus-profile-unknown', 'bars-md-focus-profile-ambiguous', 'bars-md-unrequested', 'bars-md-allowed-response', 'bars-md-version', 'bars-md-version-minor',
+  'bars-necessity-must', 'bars-necessity-must-conditional', 'bars-necessity-should', 'bars-necessity-must-not', 'bars-necessity-should-not', 'bars-necessity-fixed', 'bars-necessity-not-applicable', 'bars-necessity-none',
+  ...range('BARS-CORE', 32), ...range('BARS-HTTP', 19), ...range('BARS-PROBE', 6),
+];
+
+function range(prefix: string, n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${prefix}-${String(i + 1).padStart(2, '0')}`);
+}
+
+let engine: Promise<Engine> | undefined;
+const shared = (): Promise<Engine> => (engine ??= plainEngine());
+const text = (input: RuleProof['invalid']): string => (typeof input === 'string' ? input : JSON.stringify(input));
+const where = (i: { expression?: string; line?: number; column?: number }): string => i.expression ?? `${i.line}:${i.column}`;
+
+describe('every rule proved: invalid input raises it where the spec says, the valid neighbour does not', () => {
+  let ran = 0;
+  afterAll(() => {
+    expect(ran).toBe(PROOFS.length);
+  });
+
+  it.each(PROOFS.map((p) => [p.id, p.why, p] as const))('%s: %s', async (_id, _why, p) => {
+    const e = await shared();
+    const bad = await e.validate(text(p.invalid));
+    expect(bad.issues.filter((i) => i.ruleId === p.id).map(where), JSON.stringify(bad.issues.map((i) => `${i.ruleId} @ ${where(i)}`))).toContain(p.at);
+    const good = await e.validate(text(p.valid));
+    expect(good.issues.filter((i) => i.ruleId === p.id).map(where)).toEqual([]);
+    ran++;
+  }, 120_000);
+});
+
+describe('rule proof coverage', () => {
+  it('every catalog rule is proved or listed as pending, never both', () => {
+    const proved = new Set(PROOFS.map((p) => (p.id.startsWith('invariant:') ? 'invariant:*' : p.id)));
+    const pending = new Set(PENDING_PROOFS);
+    const catalog = ruleCatalog();
+    expect(catalog.length).toBeGreaterThan(0);
+    expect(PROOFS.length).toBeGreaterThan(0);
+    for (const p of PROOFS) expect(ruleInfo(p.id), `${p.id} is not a catalog rule`).toBeDefined();
+    expect(PENDING_PROOFS.filter((id) => !ruleInfo(id)), 'pending ids that are not catalog rules').toEqual([]);
+    expect(PENDING_PROOFS.filter((id) => proved.has(id)), 'proved now: remove from PENDING_PROOFS').toEqual([]);
+    expect(pending.size, 'PENDING_PROOFS lists an id twice').toBe(PENDING_PROOFS.length);
+    const neither = catalog.filter((r) => !proved.has(r.id) && !pending.has(r.id)).map((r) => r.id);
+    expect(neither, 'catalog rules with no proof and not pending').toEqual([]);
+    console.log(`rule proofs: ${proved.size} of ${catalog.length} catalog rules proved, ${pending.size} pending: ${[...pending].join(', ')}`);
+  });
+});
