@@ -25,8 +25,8 @@ const SEVERITIES = new Set(['fatal', 'error', 'warning', 'information']);
 /** OperationOutcome issue types: they sit next to rule ids in the same calls and are not rule ids. */
 const ISSUE_TYPES = new Set(['invalid', 'structure', 'required', 'value', 'invariant', 'security', 'login', 'unknown', 'expired', 'forbidden', 'suppressed', 'processing', 'not-supported', 'duplicate', 'multiple-matches', 'not-found', 'deleted', 'too-long', 'code-invalid', 'extension', 'business-rule', 'conflict', 'transient', 'lock-error', 'no-store', 'exception', 'timeout', 'incomplete', 'throttled', 'informational']);
 const ID_SHAPE = /^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+|BARS-[A-Z]+-\d{2})$/;
-/** The functions that take a rule id (reporters and the helpers that build issues), and the members that hold one. */
-const REPORTERS = /^(?:report|add|one|fatal|fail|failed|issue|dateProblem)$/;
+/** The functions that take a rule id (reporters and the helpers that build issues), and the members that hold one (and a registered rule's `id`). */
+const REPORTERS = /^(?:report|add|one|fatal|fail|failed|issue|dateProblem|ruleIssues)$/;
 const HOLDERS = new Set(['ruleId', 'rule']);
 
 interface Found {
@@ -62,6 +62,8 @@ function reportedIds(): Found[] {
       }
       if ((ts.isPropertyAssignment(n) || ts.isParameter(n) || ts.isPropertyDeclaration(n) || ts.isVariableDeclaration(n)) && n.name && ts.isIdentifier(n.name)) {
         if (HOLDERS.has(n.name.text)) take(n.initializer);
+        // a registered rule: { id, check(…) }
+        if (n.name.text === 'id' && ts.isPropertyAssignment(n) && ts.isObjectLiteralExpression(n.parent) && n.parent.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'check')) take(n.initializer);
         // a diagnostic's code next to a message is a load rule id
         if (n.name.text === 'code' && ts.isPropertyAssignment(n) && ts.isObjectLiteralExpression(n.parent) && n.parent.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'message') && !n.parent.properties.some((p) => p.name && ts.isIdentifier(p.name) && p.name.text === 'ruleId')) {
           take(n.initializer);

@@ -117,7 +117,7 @@ const LOCAL_RULES = {
   'xhtml-element': ['fhir', 'error', 'value', 'narrative.html#xhtml', 'A narrative element outside the basic HTML FHIR allows'],
   'xhtml-attribute': ['fhir', 'error', 'value', 'narrative.html#xhtml', 'A narrative attribute outside those FHIR allows (no event handlers)'],
   'xhtml-script': ['fhir', 'error', 'security', 'narrative.html#xhtml', 'Script or active content in the narrative'],
-  'xhtml-link-scheme': ['fhir', 'warning', 'security', 'narrative.html#xhtml', 'A narrative link with a scheme other than http(s), mailto, tel or a fragment'],
+  'xhtml-link-scheme': ['fhir', 'warning', 'security', 'narrative.html#xhtml', 'A narrative link or image whose URL scheme a reader cannot follow (file:, …)'],
   'xhtml-empty': ['fhir', 'error', 'value', 'narrative.html#xhtml', 'A narrative div with no text or image content (txt-2)'],
   'attachment-size': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.size differs from the length of Attachment.data'],
   'attachment-hash': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.hash is not the SHA-1 of Attachment.data'],
