@@ -75,7 +75,7 @@ describe('every rule proved: invalid input raises it where the spec says, the va
 
 describe('rule proof coverage', () => {
   it('every catalog rule is proved or listed as pending, never both', () => {
-    const proved = new Set(PROOFS.map((p) => (p.id.startsWith('invariant:') ? 'invariant:*' : p.id)));
+    const proved = new Set<string>(PROOFS.map((p) => (p.id.startsWith('invariant:') ? 'invariant:*' : p.id)));
     const pending = new Set(PENDING_PROOFS);
     const catalog = ruleCatalog();
     expect(catalog.length).toBeGreaterThan(0);
