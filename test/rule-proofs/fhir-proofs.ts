@@ -16,6 +16,8 @@ export interface RuleProof {
   /** Where the issue is: its FHIRPath expression, or line:column for a parse rule that has no path. */
   at: string;
   valid: Json | string;
+  /** An HTTP request (checked with validateRequest), not a resource. */
+  request?: boolean;
 }
 
 const XHTML = 'http://www.w3.org/1999/xhtml';

@@ -9,11 +9,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { ruleCatalog, ruleInfo } from '../../src/model/rules.js';
 import type { Engine } from '../../src/engine.js';
+import type { ValidationIssue } from '../../src/model/issue.js';
 import { plainEngine } from '../support/engine.js';
 import { FHIR_PROOFS, type RuleProof } from './fhir-proofs.js';
 import { QUESTIONNAIRE_PROOFS } from './questionnaire-proofs.js';
+import { HTTP_PROOFS } from './http-proofs.js';
+import { validateRequest } from '../../src/bars/http/validate-request.js';
 
-const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS];
+const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS];
 
 /**
  * Catalog rules without a proof yet. Keep this the ONE list of them: prove a rule, then remove it
@@ -45,7 +48,8 @@ const PENDING_PROOFS: readonly string[] = [
   'bars-md-not-found', 'bars-md-version-substituted', 'bars-md-event', 'bars-md-use-case', 'bars-md-focus-type', 'bars-md-focus-unresolved', 'bars-md-focus-min', 'bars-md-focus-max', 'bars-md-focus-profile',
   'bars-md-focus-profile-unknown', 'bars-md-focus-profile-ambiguous', 'bars-md-unrequested', 'bars-md-allowed-response', 'bars-md-version', 'bars-md-version-minor',
   'bars-necessity-must', 'bars-necessity-must-conditional', 'bars-necessity-should', 'bars-necessity-must-not', 'bars-necessity-should-not', 'bars-necessity-fixed', 'bars-necessity-not-applicable', 'bars-necessity-none',
-  ...range('BARS-CORE', 32), ...range('BARS-HTTP', 19), ...range('BARS-PROBE', 6),
+  ...range('BARS-CORE', 32), ...range('BARS-PROBE', 6),
+  'BARS-HTTP-01', 'BARS-HTTP-04', 'BARS-HTTP-05', 'BARS-HTTP-08', 'BARS-HTTP-09', 'BARS-HTTP-10', 'BARS-HTTP-11', 'BARS-HTTP-12', 'BARS-HTTP-14', 'BARS-HTTP-15', 'BARS-HTTP-16', 'BARS-HTTP-17', 'BARS-HTTP-18', 'BARS-HTTP-19',
 ];
 
 function range(prefix: string, n: number): string[] {
@@ -65,10 +69,15 @@ describe('every rule proved: invalid input raises it where the spec says, the va
 
   it.each(PROOFS.map((p) => [p.id, p.why, p] as const))('%s: %s', async (_id, _why, p) => {
     const e = await shared();
-    const bad = await e.validate(text(p.invalid));
-    expect(bad.issues.filter((i) => i.ruleId === p.id).map(where), JSON.stringify(bad.issues.map((i) => `${i.ruleId} @ ${where(i)}`))).toContain(p.at);
-    const good = await e.validate(text(p.valid));
-    expect(good.issues.filter((i) => i.ruleId === p.id).map(where)).toEqual([]);
+    const issuesOf = async (input: RuleProof['invalid']): Promise<ValidationIssue[]> => {
+      if (!p.request) return (await e.validate(text(input))).issues;
+      const r = await validateRequest(e, text(input));
+      return [...r.issues, ...r.requests.flatMap((q) => q.issues)];
+    };
+    const bad = await issuesOf(p.invalid);
+    expect(bad.filter((i) => i.ruleId === p.id).map(where), JSON.stringify(bad.map((i) => `${i.ruleId} @ ${where(i)}`))).toContain(p.at);
+    const good = await issuesOf(p.valid);
+    expect(good.filter((i) => i.ruleId === p.id).map(where)).toEqual([]);
     ran++;
   }, 120_000);
 });
