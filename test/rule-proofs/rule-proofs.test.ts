@@ -38,10 +38,10 @@ const PENDING_PROOFS: readonly string[] = [
   'reference-ambiguous', 'reference-base-mismatch', 'reference-target-profile', 'reference-target-profile-unknown', 'reference-resolved-type', 'reference-aggregation',
   'bundle-document-unreachable',
   // Questionnaire and QuestionnaireResponse
-  'qr-item-no-type', 'qr-item-misplaced', 'qr-item-repeats',
-  'qr-display-items', 'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
-  'qr-answer-unchecked', 'qr-valueset-not-found', 'qr-no-options', 'qr-no-options-of-type', 'qr-option-exclusive', 'qr-string-matches-option', 'qr-reference-type',
-  'qr-min-length', 'qr-min-quantity', 'qr-max-quantity', 'qr-max-decimal-places', 'qr-min-occurs', 'qr-regex-unsupported',
+  'qr-item-no-type',
+  'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
+  'qr-answer-unchecked', 'qr-valueset-not-found', 'qr-no-options-of-type', 'qr-option-exclusive', 'qr-reference-type',
+  'qr-min-quantity', 'qr-max-quantity', 'qr-max-decimal-places', 'qr-regex-unsupported',
   'qr-unit-option', 'qr-unit-not-in-valueset', 'qr-unit-valueset-not-found', 'qr-attachment-mimetype', 'qr-attachment-no-mimetype', 'qr-attachment-too-large', 'qr-attachment-size',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
   'bars-not-bars-message', 'bars-application-unknown', 'bars-application-conflict', 'bars-entry-unwrapped', 'bars-code-mandated',
