@@ -24,7 +24,7 @@ const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PR
  */
 const PENDING_PROOFS: readonly string[] = [
   // parse and run
-  'encoding-utf8', 'json-depth', 'xml-depth', 'xml-resource-container', 'xml-attribute-expected',
+  'encoding-utf8', 'xml-depth', 'xml-attribute-expected',
   'input-too-large', 'file-unreadable', 'issues-truncated',
   // load
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
@@ -36,7 +36,6 @@ const PENDING_PROOFS: readonly string[] = [
   'extension-sub-unknown', 'extension-context', 'extension-context-invariant', 'extension-context-invariant-error', 'extension-not-modifier', 'extension-modifier-misplaced', 'extension-definition-broken',
   'binding-preferred', 'binding-not-checked',
   'reference-ambiguous', 'reference-base-mismatch', 'reference-target-profile', 'reference-target-profile-unknown', 'reference-resolved-type', 'reference-aggregation',
-  'bundle-document-unreachable',
   // Questionnaire and QuestionnaireResponse
   'qr-item-no-type',
   'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
