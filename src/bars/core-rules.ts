@@ -4,21 +4,9 @@
  */
 import type { ValidationIssue } from '../model/issue.js';
 import type { CollectedValue } from '../validate/run.js';
-import { arr, entriesOf, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, str, type BarsMessage, type IssueSink, type Json } from './message.js';
+import { arr, entriesOf, EVENT_SYSTEM, REASON_SYSTEM, rec, resolveEntry, ruleIssues, str, type BarsMessage, type IssueSink, type Json, type MessageRule } from './message.js';
 import { NHS_NUMBER_SYSTEM, nhsNumberProblem } from './nhs-number.js';
 import { ERROR_CODE_SYSTEM, errorCodes } from './rules/error-codes.js';
-
-const PAGES = {
-  headers: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Message-Headers.page.md',
-  lastUpdated: 'Core/1-5-0/BaRS-FHIR-Usage/LastUpdatedDate.page.md',
-  bundle: 'Core/1-5-0/BaRS-FHIR-Usage/Bundle.page.md',
-  useCases: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Use-Case-Categories.page.md',
-  integrity: 'Core/1-5-0/Transactional-integrity/Initial-Request.page.md',
-  cancellation: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Cancellation.page.md',
-  fhirUsage: 'Core/1-5-0/BaRS-FHIR-Usage/Index.page.md',
-  errors: 'Core/1-5-0/Error-Handling/Overview.page.md',
-  tkw: 'Build/Testing-and-Environments/TKW.page.md',
-};
 
 const EVENTS = new Set(['servicerequest-request', 'servicerequest-response', 'booking-request', 'booking-response']);
 const REASONS = new Set(['new', 'update']);
@@ -30,180 +18,257 @@ const ENDPOINT_IDENTIFIER = /^https?:\/\/\S+\|\S+$/;
 /** meta.lastUpdated as BaRS and TKW expect it: a full timestamp with a zone. */
 const FULL_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** What a Core rule reads: the message, its MessageHeader (and where it is), and the issues the FHIR checks already raised. */
+export interface CoreRuleContext {
+  msg: BarsMessage;
+  sink: IssueSink;
+  existing: readonly ValidationIssue[];
+  payload: string | undefined;
+  /** The MessageHeader resource, when the message has one. */
+  h: Json | undefined;
+  /** Path of the MessageHeader resource (empty when there is none). */
+  hp: (string | number)[];
+}
+
+/**
+ * The message-level Core rules, one registered check per rule id (13 and 15 read the typed values of
+ * the walk: checkMessageContent; 14 is the error response's: checkErrorOutcome). A rule needing the
+ * MessageHeader returns when there is none (01 reports that).
+ */
+export const CORE_RULES: readonly MessageRule<CoreRuleContext>[] = [
+  {
+    id: 'BARS-CORE-01',
+    check(c, add) {
+      const { msg, existing } = c;
+      const header = msg.header;
+      // 01 MessageHeader first (the generic Bundle check may have said it already)
+      if (!header) {
+        add(['entry'], 'required', 'A BaRS message Bundle must contain a MessageHeader (and start with it)');
+      } else if (header.index !== 0 && !existing.some((i) => i.ruleId === 'bundle-message-header-first')) {
+        add(['entry', 0], 'structure', 'The MessageHeader must be the first entry of a BaRS message Bundle');
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-02',
+    check(c, add) {
+      const { msg } = c;
+      const b = msg.bundle;
+      // 02 meta.lastUpdated everywhere
+      const targets: { r: Json; path: (string | number)[] }[] = [{ r: b, path: [] }, ...msg.entries.map((e) => ({ r: e.resource, path: ['entry', e.index, 'resource'] as (string | number)[] }))];
+      for (const t of targets) {
+        const lu = rec(t.r.meta)?.lastUpdated;
+        if (lu === undefined) {
+          add(t.path, 'required', `${String(t.r.resourceType)} has no meta.lastUpdated: every resource in a BaRS message must carry one`);
+        } else if (typeof lu === 'string' && !FULL_TIMESTAMP.test(lu)) {
+          add([...t.path, 'meta', 'lastUpdated'], 'value', `meta.lastUpdated '${lu}' must be a full timestamp to the second with a time zone (e.g. 2024-05-01T10:00:00+00:00)`);
+        }
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-03',
+    check(c, add) {
+      const { msg } = c;
+      const b = msg.bundle;
+      // 03 urn:uuid fullUrls
+      arr(b.entry).forEach((e, i) => {
+        const fu = str(rec(e)?.fullUrl);
+        if (fu && !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(fu)) {
+          add(['entry', i, 'fullUrl'], 'value', `fullUrl '${fu}' must be a urn:uuid (urn:uuid:<lower-case UUID>): BaRS entries are transient, identified within the message`);
+        }
+      });
+    },
+  },
+  {
+    id: 'BARS-CORE-04',
+    check(c, add) {
+      const { hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 04 endpoints
+      const sourceEndpoint = str(rec(h.source)?.endpoint);
+      if (!sourceEndpoint) {
+        add([...hp, 'source'], 'required', 'MessageHeader.source.endpoint is required: the receiver uses it as the NHSD-Target-Identifier for asynchronous responses');
+      } else if (!ENDPOINT_IDENTIFIER.test(sourceEndpoint)) {
+        add([...hp, 'source', 'endpoint'], 'value', `MessageHeader.source.endpoint '${sourceEndpoint}' must be an endpoint identifier 'system|value' (e.g. https://fhir.nhs.uk/Id/dos-service-id|2000072489)`);
+      }
+      arr(h.destination).forEach((d, i) => {
+        const dest = rec(d);
+        const ep = str(dest?.endpoint);
+        if (ep && !ENDPOINT_IDENTIFIER.test(ep)) {
+          add([...hp, 'destination', i, 'endpoint'], 'value', `MessageHeader.destination.endpoint '${ep}' must be an endpoint identifier 'system|value' (the receiver's NHSD-Target-Identifier)`);
+        }
+      });
+    },
+  },
+  {
+    id: 'BARS-CORE-05',
+    check(c, add) {
+      const { msg, hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 05 receiver and sender resolve to Organizations in the message
+      arr(h.destination).forEach((d, i) => {
+        const dest = rec(d);
+        const recv = str(rec(dest?.receiver)?.reference);
+        if (recv) {
+          const target = resolveEntry(msg, recv);
+          if (!target) {
+            add([...hp, 'destination', i, 'receiver'], 'not-found', `MessageHeader.destination.receiver '${recv}' does not resolve to an entry of the message`);
+          } else if (target.resource.resourceType !== 'Organization') {
+            add([...hp, 'destination', i, 'receiver'], 'business-rule', `MessageHeader.destination.receiver must be an Organization, not a ${String(target.resource.resourceType)}`);
+          }
+        }
+      });
+      const sender = str(rec(h.sender)?.reference);
+      if (sender && !resolveEntry(msg, sender)) {
+        add([...hp, 'sender'], 'not-found', `MessageHeader.sender '${sender}' does not resolve to an entry of the message`);
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-06',
+    check(c, add) {
+      const { msg, hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 06 event
+      if (msg.eventSystem !== EVENT_SYSTEM || !msg.eventCode || !EVENTS.has(msg.eventCode)) {
+        add([...hp, 'eventCoding'], 'code-invalid', `MessageHeader.eventCoding must come from ${EVENT_SYSTEM} (${[...EVENTS].join(', ')}), found ${msg.eventSystem ?? '(no system)'}#${msg.eventCode ?? '(no code)'}`);
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-07',
+    check(c, add) {
+      const { hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 07 reason
+      const reasonCodings = arr(rec(h.reason)?.coding).map(rec);
+      const reason = reasonCodings.find((c) => c?.system === REASON_SYSTEM);
+      if (!reason || !REASONS.has(String(reason.code))) {
+        add([...hp, 'reason'], 'code-invalid', `MessageHeader.reason must be coded from ${REASON_SYSTEM} as 'new' or 'update'${reasonCodings.length ? `, found ${reasonCodings.map((c) => `${String(c?.system)}#${String(c?.code)}`).join(', ')}` : ''}`);
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-08',
+    check(c, add) {
+      const { msg, payload, hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 08 definition
+      if (!msg.definition) {
+        add(hp, 'required', 'MessageHeader.definition is required: it names the MessageDefinition the payload adheres to (the receiver rejects payloads that do not)');
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-09',
+    check(c, add) {
+      const { msg, hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 09 asynchronous responses
+      if (msg.eventCode?.endsWith('-response')) {
+        const resp = rec(h.response);
+        if (!resp) {
+          add(hp, 'required', 'An asynchronous response must populate MessageHeader.response with the Bundle.id of the original request and code \'ok\'');
+        } else if (resp.code !== 'ok') {
+          add([...hp, 'response', 'code'], 'value', `MessageHeader.response.code must be 'ok' in a BaRS asynchronous response, found '${String(resp.code)}'`);
+        }
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-10',
+    check(c, add) {
+      const { msg, payload, hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 10 use-case category on requests
+      if ((payload === 'referral-request' || payload === 'validation-request' || payload === 'booking-request') && msg.useCases.length === 0) {
+        const where = payload === 'booking-request' ? 'Appointment.serviceCategory' : 'ServiceRequest.category';
+        const target = entriesOf(msg, payload === 'booking-request' ? 'Appointment' : 'ServiceRequest')[0];
+        add(target ? ['entry', target.index, 'resource'] : hp, 'required', `${where} must carry a BaRS use-case category (https://fhir.nhs.uk/CodeSystem/usecases-categories-bars, e.g. a1t1): it tells the receiver which use case the request is for`);
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-11',
+    check(c, add) {
+      const { msg, payload } = c;
+      const h = c.h;
+      if (!h) return;
+      // 11 booking ↔ referral linkage
+      const serviceRequests = entriesOf(msg, 'ServiceRequest');
+      for (const a of entriesOf(msg, 'Appointment')) {
+        const basedOn = arr(a.resource.basedOn).map((x) => str(rec(x)?.reference));
+        if (serviceRequests.length && payload !== 'booking-request') {
+          const linked = basedOn.some((r) => serviceRequests.includes(resolveEntry(msg, r)!));
+          if (!linked) {
+            add(['entry', a.index, 'resource'], 'business-rule', 'The Appointment must be linked to the ServiceRequest it books (Appointment.basedOn referencing the ServiceRequest in this message)');
+          }
+        }
+        basedOn.forEach((r, i) => {
+          if (r && r.startsWith('urn:') && !resolveEntry(msg, r)) {
+            add(['entry', a.index, 'resource', 'basedOn', i], 'not-found', `Appointment.basedOn '${r}' does not resolve within the message`);
+          }
+        });
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-12',
+    check(c, add) {
+      const { msg, payload, hp } = c;
+      const h = c.h;
+      if (!h) return;
+      // 12 cancellation
+      if (payload?.endsWith('cancellation')) {
+        const reason = arr(rec(h.reason)?.coding).map(rec).find((x) => x?.system === REASON_SYSTEM);
+        if (reason && reason.code !== 'update') {
+          add([...hp, 'reason'], 'value', `A cancellation follows an earlier request, so MessageHeader.reason must be 'update', not '${String(reason.code)}'`);
+        }
+        const focus = resolveEntry(msg, str(rec(arr(h.focus)[0])?.reference));
+        const booking = payload.startsWith('booking');
+        const wantType = booking ? 'Appointment' : 'ServiceRequest';
+        // a referral is withdrawn as 'revoked' (no longer needed) or 'entered-in-error' (sent in error)
+        const wantStatus = booking ? ['cancelled'] : ['revoked', 'entered-in-error'];
+        if (!focus || focus.resource.resourceType !== wantType) {
+          add([...hp, 'focus'], 'business-rule', `A ${booking ? 'booking' : 'referral'} cancellation must focus on the ${wantType} being cancelled`);
+        } else if (!wantStatus.includes(String(focus.resource.status))) {
+          add(['entry', focus.index, 'resource', 'status'], 'value', `The cancelled ${wantType} must have status ${wantStatus.map((w) => `'${w}'`).join(' or ')}, found '${String(focus.resource.status)}'`);
+        }
+      }
+    },
+  },
+  {
+    id: 'BARS-CORE-16',
+    check(c, add) {
+      const { msg } = c;
+      const h = c.h;
+      if (!h) return;
+      for (const e of msg.entries) {
+        const base = ['entry', e.index, 'resource'];
+        // 16 one official name
+        if (e.resource.resourceType === 'Patient') {
+          const official = arr(e.resource.name).filter((n) => rec(n)?.use === 'official').length;
+          if (official !== 1) {
+            add(base, 'business-rule', `A Patient in a BaRS message must have exactly one name with use 'official', found ${official}`, { rule: 'TKW RS-PATIENT-RESO-NAME / BS-PATIENT-RESO-NAME-OFFI' });
+          }
+        }
+      }
+    },
+  },
+];
+
 export function checkCoreRules(msg: BarsMessage, sink: IssueSink, existing: readonly ValidationIssue[], payload: string | undefined): void {
-  const b = msg.bundle;
   const header = msg.header;
-  const hp = header ? ['entry', header.index, 'resource'] : [];
-  const h = header?.resource;
-
-  // 01 MessageHeader first (the generic Bundle check may have said it already)
-  if (!header) {
-    sink.add(['entry'], 'error', 'required', 'BARS-CORE-01', 'A BaRS message Bundle must contain a MessageHeader (and start with it)', { guidePage: PAGES.headers });
-  } else if (header.index !== 0 && !existing.some((i) => i.ruleId === 'bundle-message-header-first')) {
-    sink.add(['entry', 0], 'error', 'structure', 'BARS-CORE-01', 'The MessageHeader must be the first entry of a BaRS message Bundle', { guidePage: PAGES.headers });
-  }
-
-  // 02 meta.lastUpdated everywhere
-  const targets: { r: Json; path: (string | number)[] }[] = [{ r: b, path: [] }, ...msg.entries.map((e) => ({ r: e.resource, path: ['entry', e.index, 'resource'] as (string | number)[] }))];
-  for (const t of targets) {
-    const lu = rec(t.r.meta)?.lastUpdated;
-    if (lu === undefined) {
-      sink.add(t.path, 'error', 'required', 'BARS-CORE-02', `${String(t.r.resourceType)} has no meta.lastUpdated: every resource in a BaRS message must carry one`, { guidePage: PAGES.lastUpdated });
-    } else if (typeof lu === 'string' && !FULL_TIMESTAMP.test(lu)) {
-      sink.add([...t.path, 'meta', 'lastUpdated'], 'error', 'value', 'BARS-CORE-02', `meta.lastUpdated '${lu}' must be a full timestamp to the second with a time zone (e.g. 2024-05-01T10:00:00+00:00)`, {
-        guidePage: PAGES.lastUpdated,
-      });
-    }
-  }
-
-  // 03 urn:uuid fullUrls
-  arr(b.entry).forEach((e, i) => {
-    const fu = str(rec(e)?.fullUrl);
-    if (fu && !/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(fu)) {
-      sink.add(['entry', i, 'fullUrl'], 'error', 'value', 'BARS-CORE-03', `fullUrl '${fu}' must be a urn:uuid (urn:uuid:<lower-case UUID>): BaRS entries are transient, identified within the message`, {
-        guidePage: PAGES.bundle,
-      });
-    }
-  });
-
-  if (!h) return;
-
-  // 04 endpoints
-  const sourceEndpoint = str(rec(h.source)?.endpoint);
-  if (!sourceEndpoint) {
-    sink.add([...hp, 'source'], 'error', 'required', 'BARS-CORE-04', 'MessageHeader.source.endpoint is required: the receiver uses it as the NHSD-Target-Identifier for asynchronous responses', {
-      guidePage: PAGES.headers,
-    });
-  } else if (!ENDPOINT_IDENTIFIER.test(sourceEndpoint)) {
-    sink.add([...hp, 'source', 'endpoint'], 'error', 'value', 'BARS-CORE-04', `MessageHeader.source.endpoint '${sourceEndpoint}' must be an endpoint identifier 'system|value' (e.g. https://fhir.nhs.uk/Id/dos-service-id|2000072489)`, {
-      guidePage: PAGES.headers,
-    });
-  }
-  arr(h.destination).forEach((d, i) => {
-    const dest = rec(d);
-    const ep = str(dest?.endpoint);
-    if (ep && !ENDPOINT_IDENTIFIER.test(ep)) {
-      sink.add([...hp, 'destination', i, 'endpoint'], 'error', 'value', 'BARS-CORE-04', `MessageHeader.destination.endpoint '${ep}' must be an endpoint identifier 'system|value' (the receiver's NHSD-Target-Identifier)`, {
-        guidePage: PAGES.headers,
-      });
-    }
-    // 05 receiver resolves to an Organization
-    const recv = str(rec(dest?.receiver)?.reference);
-    if (recv) {
-      const target = resolveEntry(msg, recv);
-      if (!target) {
-        sink.add([...hp, 'destination', i, 'receiver'], 'error', 'not-found', 'BARS-CORE-05', `MessageHeader.destination.receiver '${recv}' does not resolve to an entry of the message`, { guidePage: PAGES.headers });
-      } else if (target.resource.resourceType !== 'Organization') {
-        sink.add([...hp, 'destination', i, 'receiver'], 'error', 'business-rule', 'BARS-CORE-05', `MessageHeader.destination.receiver must be an Organization, not a ${String(target.resource.resourceType)}`, {
-          guidePage: PAGES.headers,
-        });
-      }
-    }
-  });
-  const sender = str(rec(h.sender)?.reference);
-  if (sender && !resolveEntry(msg, sender)) {
-    sink.add([...hp, 'sender'], 'error', 'not-found', 'BARS-CORE-05', `MessageHeader.sender '${sender}' does not resolve to an entry of the message`, { guidePage: PAGES.headers });
-  }
-
-  // 06 event
-  if (msg.eventSystem !== EVENT_SYSTEM || !msg.eventCode || !EVENTS.has(msg.eventCode)) {
-    sink.add(
-      [...hp, 'eventCoding'],
-      'error',
-      'code-invalid',
-      'BARS-CORE-06',
-      `MessageHeader.eventCoding must come from ${EVENT_SYSTEM} (${[...EVENTS].join(', ')}), found ${msg.eventSystem ?? '(no system)'}#${msg.eventCode ?? '(no code)'}`,
-      { guidePage: PAGES.headers },
-    );
-  }
-
-  // 07 reason
-  const reasonCodings = arr(rec(h.reason)?.coding).map(rec);
-  const reason = reasonCodings.find((c) => c?.system === REASON_SYSTEM);
-  if (!reason || !REASONS.has(String(reason.code))) {
-    sink.add([...hp, 'reason'], 'error', 'code-invalid', 'BARS-CORE-07', `MessageHeader.reason must be coded from ${REASON_SYSTEM} as 'new' or 'update'${reasonCodings.length ? `, found ${reasonCodings.map((c) => `${String(c?.system)}#${String(c?.code)}`).join(', ')}` : ''}`, {
-      guidePage: PAGES.headers,
-    });
-  }
-
-  // 08 definition
-  if (!msg.definition) {
-    sink.add(hp, 'error', 'required', 'BARS-CORE-08', 'MessageHeader.definition is required: it names the MessageDefinition the payload adheres to (the receiver rejects payloads that do not)', {
-      guidePage: PAGES.headers,
-    });
-  }
-
-  // 09 asynchronous responses
-  if (msg.eventCode?.endsWith('-response')) {
-    const resp = rec(h.response);
-    if (!resp) {
-      sink.add(hp, 'error', 'required', 'BARS-CORE-09', 'An asynchronous response must populate MessageHeader.response with the Bundle.id of the original request and code \'ok\'', { guidePage: PAGES.headers });
-    } else if (resp.code !== 'ok') {
-      sink.add([...hp, 'response', 'code'], 'error', 'value', 'BARS-CORE-09', `MessageHeader.response.code must be 'ok' in a BaRS asynchronous response, found '${String(resp.code)}'`, { guidePage: PAGES.headers });
-    }
-  }
-
-  // 10 use-case category on requests
-  if ((payload === 'referral-request' || payload === 'validation-request' || payload === 'booking-request') && msg.useCases.length === 0) {
-    const where = payload === 'booking-request' ? 'Appointment.serviceCategory' : 'ServiceRequest.category';
-    const target = entriesOf(msg, payload === 'booking-request' ? 'Appointment' : 'ServiceRequest')[0];
-    sink.add(target ? ['entry', target.index, 'resource'] : hp, 'error', 'required', 'BARS-CORE-10', `${where} must carry a BaRS use-case category (https://fhir.nhs.uk/CodeSystem/usecases-categories-bars, e.g. a1t1): it tells the receiver which use case the request is for`, {
-      guidePage: PAGES.useCases,
-    });
-  }
-
-  // 11 booking ↔ referral linkage
-  const serviceRequests = entriesOf(msg, 'ServiceRequest');
-  for (const a of entriesOf(msg, 'Appointment')) {
-    const basedOn = arr(a.resource.basedOn).map((x) => str(rec(x)?.reference));
-    if (serviceRequests.length && payload !== 'booking-request') {
-      const linked = basedOn.some((r) => serviceRequests.includes(resolveEntry(msg, r)!));
-      if (!linked) {
-        sink.add(['entry', a.index, 'resource'], 'error', 'business-rule', 'BARS-CORE-11', 'The Appointment must be linked to the ServiceRequest it books (Appointment.basedOn referencing the ServiceRequest in this message)', {
-          guidePage: PAGES.integrity,
-        });
-      }
-    }
-    basedOn.forEach((r, i) => {
-      if (r && r.startsWith('urn:') && !resolveEntry(msg, r)) {
-        sink.add(['entry', a.index, 'resource', 'basedOn', i], 'error', 'not-found', 'BARS-CORE-11', `Appointment.basedOn '${r}' does not resolve within the message`, { guidePage: PAGES.integrity });
-      }
-    });
-  }
-
-  // 12 cancellation
-  if (payload?.endsWith('cancellation')) {
-    if (reason && reason.code !== 'update') {
-      sink.add([...hp, 'reason'], 'error', 'value', 'BARS-CORE-12', `A cancellation follows an earlier request, so MessageHeader.reason must be 'update', not '${String(reason.code)}'`, { guidePage: PAGES.cancellation });
-    }
-    const focus = resolveEntry(msg, str(rec(arr(h.focus)[0])?.reference));
-    const booking = payload.startsWith('booking');
-    const wantType = booking ? 'Appointment' : 'ServiceRequest';
-    // a referral is withdrawn as 'revoked' (no longer needed) or 'entered-in-error' (sent in error)
-    const wantStatus = booking ? ['cancelled'] : ['revoked', 'entered-in-error'];
-    if (!focus || focus.resource.resourceType !== wantType) {
-      sink.add([...hp, 'focus'], 'error', 'business-rule', 'BARS-CORE-12', `A ${booking ? 'booking' : 'referral'} cancellation must focus on the ${wantType} being cancelled`, { guidePage: PAGES.cancellation });
-    } else if (!wantStatus.includes(String(focus.resource.status))) {
-      sink.add(['entry', focus.index, 'resource', 'status'], 'error', 'value', 'BARS-CORE-12', `The cancelled ${wantType} must have status ${wantStatus.map((w) => `'${w}'`).join(' or ')}, found '${String(focus.resource.status)}'`, {
-        guidePage: PAGES.cancellation,
-      });
-    }
-  }
-
-  for (const e of msg.entries) {
-    const base = ['entry', e.index, 'resource'];
-    // 16 one official name
-    if (e.resource.resourceType === 'Patient') {
-      const official = arr(e.resource.name).filter((n) => rec(n)?.use === 'official').length;
-      if (official !== 1) {
-        sink.add(base, 'error', 'business-rule', 'BARS-CORE-16', `A Patient in a BaRS message must have exactly one name with use 'official', found ${official}`, {
-          guidePage: PAGES.tkw,
-          rule: 'TKW RS-PATIENT-RESO-NAME / BS-PATIENT-RESO-NAME-OFFI',
-        });
-      }
-    }
-  }
-  // 15 every Coding has a display (TKW): with the NHS numbers, in checkMessageContent
+  const c: CoreRuleContext = { msg, sink, existing, payload, h: header?.resource, hp: header ? ['entry', header.index, 'resource'] : [] };
+  for (const r of CORE_RULES) r.check(c, ruleIssues(sink, r.id));
 }
 
 /** The Identifiers and Codings of an instance, as the FHIR walk met them (ValidationPlugin.collects). */
@@ -224,19 +289,21 @@ export function checkMessageContent(msg: BarsMessage, sink: IssueSink, values: T
 }
 
 function checkCodingDisplay(c: CollectedValue, sink: IssueSink): void {
+  const add = ruleIssues(sink, 'BARS-CORE-15');
   const coding = c.value;
   if (coding.code !== undefined && (typeof coding.display !== 'string' || coding.display.trim() === '')) {
-    sink.add(c.path(), 'warning', 'business-rule', 'BARS-CORE-15', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { guidePage: PAGES.tkw, rule: 'TKW RS-CODE-DISPLAY' });
+    add(c.path(), 'business-rule', `Coding ${String(coding.system ?? '')}#${String(coding.code)} has no display: TKW assurance expects every coding to carry its display`, { rule: 'TKW RS-CODE-DISPLAY' });
   }
 }
 
 /** NHS numbers anywhere in a resource (Identifiers with the NHS number system). */
 export function checkNhsNumbers(values: Pick<TypedValues, 'identifiers'>, sink: IssueSink): void {
+  const add = ruleIssues(sink, 'BARS-CORE-13');
   for (const id of values.identifiers) {
     const node = id.value;
     if (node.system === NHS_NUMBER_SYSTEM && typeof node.value === 'string') {
       const problem = nhsNumberProblem(node.value);
-      if (problem) sink.add([...id.path(), 'value'], 'error', 'value', 'BARS-CORE-13', problem, { guidePage: PAGES.fhirUsage });
+      if (problem) add([...id.path(), 'value'], 'value', problem);
     }
   }
 }
@@ -272,6 +339,7 @@ export interface ErrorResponseContext {
  * as an unknown code system, say nothing more).
  */
 export function checkErrorOutcome(oo: Json, sink: IssueSink, context: ErrorResponseContext = {}): (string | number)[][] {
+  const add = ruleIssues(sink, 'BARS-CORE-14');
   const known = errorCodes();
   const reportedSystems: (string | number)[][] = [];
   arr(oo.issue).forEach((iss, i) => {
@@ -284,37 +352,28 @@ export function checkErrorOutcome(oo: Json, sink: IssueSink, context: ErrorRespo
     const otherSystem = canonical || misspelt ? undefined : codings.find((c) => typeof c?.code === 'string' && (known.has(c.code) || ERROR_CODE_SHAPE.test(c.code)));
     const coded = canonical ?? misspelt ?? otherSystem;
     if (!coded) {
-      sink.add(['issue', i, 'details'], 'error', 'required', 'BARS-CORE-14', `A BaRS error response must code issue.details from ${ERROR_CODE_SYSTEM} (e.g. REC_BAD_REQUEST)`, { guidePage: PAGES.errors });
+      add(['issue', i, 'details'], 'required', `A BaRS error response must code issue.details from ${ERROR_CODE_SYSTEM} (e.g. REC_BAD_REQUEST)`);
       return;
     }
     if (misspelt) {
       // the sources disagree: the canonical CodeSystem against the API specification, the proxy and the guide's snippets
       reportedSystems.push([...at(misspelt), 'system']);
-      sink.add(
-        [...at(misspelt), 'system'],
-        'warning',
-        'value',
-        'BARS-CORE-14',
-        `The error code system is '${String(misspelt.system)}'. The sources disagree: the CodeSystem's canonical URL is ${ERROR_CODE_SYSTEM}, while the BaRS API specification, the API proxy's own error responses and most guide snippets spell it '…/Codesystem/…'. Use the canonical (URLs are case-sensitive); receivers may see either.`,
-        { guidePage: PAGES.errors },
-      );
+      add([...at(misspelt), 'system'], 'value', `The error code system is '${String(misspelt.system)}'. The sources disagree: the CodeSystem's canonical URL is ${ERROR_CODE_SYSTEM}, while the BaRS API specification, the API proxy's own error responses and most guide snippets spell it '…/Codesystem/…'. Use the canonical (URLs are case-sensitive); receivers may see either.`, { severity: 'warning' });
     } else if (otherSystem) {
       reportedSystems.push([...at(otherSystem), 'system']);
       const sys = typeof otherSystem.system === 'string' ? otherSystem.system : undefined;
       const what = sys === undefined ? 'no system' : /\/ValueSet\//i.test(sys) ? `the ValueSet URL '${sys}' as its system (a Coding names a CodeSystem, not a ValueSet)` : `the system '${sys}'`;
-      sink.add(sys === undefined ? at(otherSystem) : [...at(otherSystem), 'system'], 'error', 'value', 'BARS-CORE-14', `'${String(otherSystem.code)}' is a BaRS error code but is given with ${what}: issue.details.coding.system must be ${ERROR_CODE_SYSTEM}`, {
-        guidePage: PAGES.errors,
-      });
+      add(sys === undefined ? at(otherSystem) : [...at(otherSystem), 'system'], 'value', `'${String(otherSystem.code)}' is a BaRS error code but is given with ${what}: issue.details.coding.system must be ${ERROR_CODE_SYSTEM}`);
     }
     const code = String(coded.code);
     const entry = known.get(code);
     if (!entry) {
-      sink.add([...at(coded), 'code'], 'error', 'code-invalid', 'BARS-CORE-14', `'${code}' is not a BaRS error code: the guide and the BaRS API list ${known.size} (SEND_*, REC_*, PROXY_*, e.g. REC_BAD_REQUEST)`, { guidePage: PAGES.errors });
+      add([...at(coded), 'code'], 'code-invalid', `'${code}' is not a BaRS error code: the guide and the BaRS API list ${known.size} (SEND_*, REC_*, PROXY_*, e.g. REC_BAD_REQUEST)`);
     } else {
       checkStatusPairing(entry.code, entry.statuses, coded, at(coded), sink, context.httpStatus);
     }
     if (typeof issue.diagnostics !== 'string' || issue.diagnostics.trim() === '') {
-      sink.add(['issue', i], 'warning', 'required', 'BARS-CORE-14', 'A BaRS error response should explain the exact cause in issue.diagnostics', { guidePage: 'Core/1-5-0/Error-Handling/Diagnostics-Text.page.md' });
+      add(['issue', i], 'required', 'A BaRS error response should explain the exact cause in issue.diagnostics', { severity: 'warning', guidePage: 'Core/1-5-0/Error-Handling/Diagnostics-Text.page.md' });
     }
   });
   return reportedSystems;
@@ -322,13 +381,14 @@ export function checkErrorOutcome(oo: Json, sink: IssueSink, context: ErrorRespo
 
 /** The code goes with the HTTP status of the response, and with the status its display names ("425 - REC_TOO_EARLY"). */
 function checkStatusPairing(code: string, statuses: number[], coding: Json, path: (string | number)[], sink: IssueSink, httpStatus: number | undefined): void {
+  const add = ruleIssues(sink, 'BARS-CORE-14');
   const expected = statuses.join(' or ');
   if (httpStatus !== undefined && !statuses.includes(httpStatus)) {
-    sink.add([...path, 'code'], 'error', 'value', 'BARS-CORE-14', `${code} goes with HTTP ${expected}, but the response status is ${httpStatus}`, { guidePage: PAGES.errors });
+    add([...path, 'code'], 'value', `${code} goes with HTTP ${expected}, but the response status is ${httpStatus}`);
   }
   const shown = typeof coding.display === 'string' ? /^\s*(\d{3})\b/.exec(coding.display)?.[1] : undefined;
   if (shown !== undefined && !statuses.includes(Number(shown))) {
-    sink.add([...path, 'display'], 'warning', 'value', 'BARS-CORE-14', `The display '${String(coding.display)}' names HTTP ${shown}, but ${code} goes with HTTP ${expected}`, { guidePage: PAGES.errors });
+    add([...path, 'display'], 'value', `The display '${String(coding.display)}' names HTTP ${shown}, but ${code} goes with HTTP ${expected}`, { severity: 'warning' });
   }
 }
 

@@ -6,6 +6,7 @@ import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model
 import type { PluginContext } from '../validate/run.js';
 
 import { arr, rec, str, type Json } from '../model/json.js';
+import { barsRule, type BarsRuleId, type RuleId } from '../model/rules.js';
 
 // the BaRS layer reads messages with the shared JSON helpers; re-exported for its modules
 export { arr, rec, str, type Json };
@@ -125,7 +126,7 @@ export class IssueSink {
     readonly context: BarsContext,
   ) {}
 
-  add(path: (string | number)[], severity: Severity, code: IssueType, ruleId: string, message: string, extra: Partial<BarsContext> = {}): void {
+  add(path: (string | number)[], severity: Severity, code: IssueType, ruleId: RuleId, message: string, extra: Partial<BarsContext> = {}): void {
     const rootType = String(this.ctx.resource.resourceType ?? 'Bundle');
     const pos = this.ctx.positionOf(path);
     const issue: ValidationIssue = {
@@ -167,3 +168,25 @@ function isNhsUrl(u: string | undefined): boolean {
   return !!u && u.startsWith('https://fhir.nhs.uk/');
 }
 
+
+/** One BaRS rule as a registered check: its catalog id and what it checks. */
+export interface MessageRule<C> {
+  id: BarsRuleId;
+  /** `add` reports an issue of this rule (severity and guide page from the catalog unless the issue gives its own). */
+  check(c: C, add: RuleReporter): void;
+}
+
+export type RuleReporter = (path: (string | number)[], code: IssueType, message: string, extra?: Partial<BarsContext> & { severity?: Severity }) => void;
+
+/**
+ * A reporter for one BaRS rule: severity and guide page default to what the rules JSON states
+ * (through the rule catalog); an issue gives its own where the guide is more precise (a payload
+ * table row, a TKW-only format check that warns).
+ */
+export function ruleIssues(sink: IssueSink, id: BarsRuleId): RuleReporter {
+  const r = barsRule(id);
+  return (path, code, message, extra = {}) => {
+    const { severity = r.severity, ...context } = extra;
+    sink.add(path, severity, code, id, message, { guidePage: r.guidePage, ...context });
+  };
+}

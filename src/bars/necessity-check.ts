@@ -7,6 +7,7 @@ import type { PlanCompiler } from '../compile/compiler.js';
 import { truncate } from '../model/text.js';
 import type { Applicability, NecessityRule, PayloadRules, ResourceSection } from './rules/necessity.js';
 import { arr, rec, type BarsMessage, type IssueSink, type Json } from './message.js';
+import type { RuleId } from '../model/rules.js';
 
 /** How a guide path segment maps onto JSON: an exact member, or a choice prefix (value → valueString…). */
 interface Segment {
@@ -138,7 +139,7 @@ export function applyNecessityRules(
   const countByType = new Map<string, number>();
   for (const t of targets) countByType.set(String(t.resource.resourceType), (countByType.get(String(t.resource.resourceType)) ?? 0) + 1);
   const where = `${payload.application} ${payload.payload}`;
-  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning' | 'information', code: 'required' | 'business-rule' | 'value', ruleId: string, message: string): void => {
+  const report = (rule: PreparedRule, node: Node, severity: 'error' | 'warning' | 'information', code: 'required' | 'business-rule' | 'value', ruleId: RuleId, message: string): void => {
     // a repeat (two rows of one table on one element) is dropped by the plugin's dedupe
     sink.add(pathOf(node), severity, code, ruleId, message, rule.extra);
   };

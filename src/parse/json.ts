@@ -13,6 +13,7 @@
  */
 import type { ValidationIssue } from '../model/issue.js';
 import { LocationIndex, lineColumnOf } from './locations.js';
+import type { RuleId } from '../model/rules.js';
 
 export interface JsonParseResult {
   /** The parsed value; undefined when the text is not JSON at all. */
@@ -30,7 +31,7 @@ class JsonSyntaxError extends Error {
   constructor(
     message: string,
     readonly offset: number,
-    readonly ruleId = 'json-syntax',
+    readonly ruleId: RuleId = 'json-syntax',
   ) {
     super(message);
   }
@@ -211,7 +212,7 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
     });
   };
 
-  const fail = (message: string, offset = pos, ruleId?: string): never => {
+  const fail = (message: string, offset = pos, ruleId?: RuleId): never => {
     throw new JsonSyntaxError(message, offset, ruleId);
   };
 

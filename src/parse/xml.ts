@@ -15,6 +15,7 @@ import type { ElementPlan, TypeRef } from '../compile/plan.js';
 import type { ValidationIssue } from '../model/issue.js';
 import { LocationIndex, lineColumnOf } from './locations.js';
 import { firstElementDeeperThan, offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from './xml-guard.js';
+import type { RuleId } from '../model/rules.js';
 
 export const FHIR_NS = 'http://hl7.org/fhir';
 export const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -95,7 +96,7 @@ export interface XmlConvertOptions {
 export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResult {
   const locations = new LocationIndex(text);
   const issues: ValidationIssue[] = [];
-  const fatal = (message: string, offset: number, ruleId = 'xml-syntax'): XmlParseResult => {
+  const fatal = (message: string, offset: number, ruleId: RuleId = 'xml-syntax'): XmlParseResult => {
     const lc = lineColumnOf(text, offset);
     issues.push({ severity: 'fatal', code: 'structure', message, line: lc.line, column: lc.column, ruleId });
     return { value: undefined, locations, issues };
@@ -264,7 +265,7 @@ class Converter {
     private readonly issues: ValidationIssue[],
   ) {}
 
-  private issue(severity: ValidationIssue['severity'], message: string, offset: number, ruleId: string, expression?: string): void {
+  private issue(severity: ValidationIssue['severity'], message: string, offset: number, ruleId: RuleId, expression?: string): void {
     const lc = this.locations.lineColumn(offset);
     this.issues.push({ severity, code: 'structure', message, line: lc.line, column: lc.column, ruleId, expression });
   }

@@ -10,19 +10,15 @@ import type { Validator } from '../index.js';
 import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import { summarise, toResultIssue, type FileResult, type RunResult } from '../report/result.js';
 import { barsHeaders, processMessageRequest, slotSearchPath, DOS_SYSTEM, type BuiltRequest, type SenderIdentity } from './requests.js';
+import { BARS_RULES } from '../model/bars-rules.generated.js';
+import type { BarsRuleId } from '../model/rules.js';
 
 export const HTTP_ERROR_CODES = 'https://fhir.nhs.uk/CodeSystem/http-error-codes';
 
 /** The probe's checks, each with the guide page it comes from. */
-export const PROBE_RULES = {
-  'BARS-PROBE-01': { title: 'The receiver answers with the status the guide expects for the request', guidePage: 'Core/1-5-0/Error-Handling/Failure-Scenarios-1-1-x/General-Failure-Scenarios.page.md' },
-  'BARS-PROBE-02': { title: 'X-Request-ID and X-Correlation-ID are echoed in the response', guidePage: 'Core/1-5-0/End-to-end-workflow/HTTP-Response-Headers.page.md' },
-  'BARS-PROBE-03': { title: 'Content-Type is the FHIR media type asked for (application/fhir+json)', guidePage: 'Analysis/Content-Negotiation/Mechanism.page.md' },
-  'BARS-PROBE-04': { title: 'The response body is the expected FHIR resource and is valid', guidePage: 'Core/1-5-0/End-to-end-workflow/Processing-Requests.page.md' },
-  'BARS-PROBE-05': { title: 'An error response is an OperationOutcome with an http-error-codes code that fits the status and diagnostics', guidePage: 'Core/1-5-0/Error-Handling/Receiver-Responsibilities.page.md' },
-  'BARS-PROBE-06': { title: 'The receiver can be reached and answers within the time limit', guidePage: 'Core/1-5-0/Non-Functional-Requirements/Introduction.page.md' },
-} as const;
-type ProbeRule = keyof typeof PROBE_RULES;
+/** The probe's rules as rules/probe/probe-rules.json states them, from the rule catalog. */
+export const PROBE_RULES = Object.fromEntries(Object.entries(BARS_RULES).filter(([id]) => id.startsWith('BARS-PROBE-'))) as { [K in ProbeRule]: (typeof BARS_RULES)[K] };
+type ProbeRule = Extract<BarsRuleId, `BARS-PROBE-${string}`>;
 
 /** Status each http-error-codes code goes with (the guide's failure scenario tables). */
 const CODE_STATUS: Record<string, number> = {

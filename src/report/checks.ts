@@ -2,7 +2,7 @@
  * What the report formats share: issues grouped into "checks" (one per rule id, as TKW shows
  * one row per test), a verdict per check with true severities, and where to read about a rule.
  */
-import type { FileResult, ResultIssue, RunResult } from './result.js';
+import { issueRuleUrl, type FileResult, type ResultIssue, type RunResult } from './result.js';
 
 export type Verdict = 'PASS' | 'FAIL – ERROR' | 'FAIL – WARNING' | 'INFO' | 'SUPPRESSED';
 
@@ -44,6 +44,8 @@ export interface RuleSummary {
   /** One message, as an example of what the rule says. */
   example: string;
   guidePage?: string;
+  /** The page that states the rule (the first issue's guide row, else the catalog's page). */
+  url?: string;
 }
 
 /** Failures across the run grouped by rule ("check issues by test"), most errors first. */
@@ -53,7 +55,7 @@ export function ruleSummaries(result: RunResult): RuleSummary[] {
     for (const i of r.issues) {
       let s = by.get(i.ruleId);
       if (!s) {
-        s = { ruleId: i.ruleId, errors: 0, warnings: 0, information: 0, suppressed: 0, files: 0, example: i.message, guidePage: i.bars?.guidePage, fileSet: new Set() };
+        s = { ruleId: i.ruleId, errors: 0, warnings: 0, information: 0, suppressed: 0, files: 0, example: i.message, guidePage: i.bars?.guidePage, url: issueRuleUrl(i), fileSet: new Set() };
         by.set(i.ruleId, s);
       }
       if (i.suppressed) s.suppressed++;
@@ -68,13 +70,7 @@ export function ruleSummaries(result: RunResult): RuleSummary[] {
     .sort((a, b) => b.errors - a.errors || b.warnings - a.warnings || a.ruleId.localeCompare(b.ruleId));
 }
 
-/** The BaRS guide online: a guide page path from the rules becomes a link a tester can open. */
-export const GUIDE_BASE = 'https://simplifier.net/guide/nhs-booking-and-referral-standard/Home/';
-
-export function guideUrl(page: string): string {
-  const [path, anchor] = page.split('#');
-  return `${GUIDE_BASE}${path!.replace(/\.page\.md$/, '')}${anchor ? `#${anchor}` : ''}`;
-}
+export { GUIDE_BASE, guideUrl } from '../model/rules.js';
 
 /** Issues that count (not suppressed) by severity. */
 export function counts(issues: ResultIssue[]): { errors: number; warnings: number; information: number; suppressed: number } {

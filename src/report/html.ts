@@ -11,8 +11,9 @@ import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { isInside } from '../model/folder-walk.js';
 import { truncate } from '../model/text.js';
-import { checksOf, counts, fileStatus, guideUrl, notChecked, ruleSummaries, uncheckedOf, type FileStatus, type Verdict } from './checks.js';
-import { diskPosition, type FileResult, type ResultIssue, type RunResult } from './result.js';
+import { checksOf, counts, fileStatus, notChecked, ruleSummaries, uncheckedOf, type FileStatus, type Verdict } from './checks.js';
+import { diskPosition, issueRuleUrl, type FileResult, type ResultIssue, type RunResult } from './result.js';
+import { ruleInfo } from '../model/rules.js';
 
 export interface HtmlOptions {
   /** Read the validated files to show the offending lines (default true). */
@@ -86,7 +87,7 @@ export function renderHtml(result: RunResult, options: HtmlOptions = {}): string
     out.push('<table class="rules"><thead><tr><th>Check (rule)</th><th>Errors</th><th>Warnings</th><th>Files</th><th>Example</th></tr></thead><tbody>');
     for (const r of rules) {
       out.push(
-        `<tr data-rule="${esc(r.ruleId)}"><td><code>${ruleLink(r.ruleId, r.guidePage)}</code></td><td class="${r.errors ? 'fail-error' : ''}">${r.errors}</td><td class="${r.warnings ? 'fail-warning' : ''}">${r.warnings}</td><td>${r.files}</td><td>${esc(truncate(r.example, 200))}</td></tr>`,
+        `<tr data-rule="${esc(r.ruleId)}"><td><code>${ruleLink(r.ruleId, r.url, r.guidePage)}</code></td><td class="${r.errors ? 'fail-error' : ''}">${r.errors}</td><td class="${r.warnings ? 'fail-warning' : ''}">${r.warnings}</td><td>${r.files}</td><td>${esc(truncate(r.example, 200))}</td></tr>`,
       );
     }
     out.push('</tbody></table>');
@@ -124,8 +125,10 @@ function rulesetHtml(result: RunResult): string {
   return `${defs}<ul class="rulesets">${rules.map((r) => `<li data-ruleset="${esc(r.file)}">${esc(r.name)} <span class="dim">— ${esc(release(r))}</span></li>`).join('')}</ul>`;
 }
 
-function ruleLink(ruleId: string, guidePage?: string): string {
-  return guidePage ? `<a href="${esc(guideUrl(guidePage))}" title="${esc(guidePage)}">${esc(ruleId)}</a>` : esc(ruleId);
+/** The rule id, linked to the page that states it (the issue's guide row, else the rule catalog's spec or guide page). */
+function ruleLink(ruleId: string, url: string | undefined, title?: string): string {
+  const t = title ?? ruleInfo(ruleId)?.summary;
+  return url ? `<a href="${esc(url)}"${t ? ` title="${esc(t)}"` : ''}>${esc(ruleId)}</a>` : esc(ruleId);
 }
 
 function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets: number): string {
@@ -143,7 +146,7 @@ function fileHtml(r: FileResult, idx: number, sources: SourceCache, maxSnippets:
   for (const check of checksOf(r)) {
     const first = check.issues[0]!;
     out.push(
-      `<tr class="check ${VERDICT_CLASS[check.verdict]}" data-severity="${severityKey(check.issues)}"><td><code>${ruleLink(check.ruleId, first.bars?.guidePage)}</code></td><td class="result">${check.verdict}</td><td>${esc(truncate(first.message, 240))}${check.issues.length > 1 ? ` <span class="dim">(${check.issues.length} occurrences)</span>` : ''}</td></tr>`,
+      `<tr class="check ${VERDICT_CLASS[check.verdict]}" data-severity="${severityKey(check.issues)}"><td><code>${ruleLink(check.ruleId, issueRuleUrl(first), first.bars?.guidePage)}</code></td><td class="result">${check.verdict}</td><td>${esc(truncate(first.message, 240))}${check.issues.length > 1 ? ` <span class="dim">(${check.issues.length} occurrences)</span>` : ''}</td></tr>`,
     );
     out.push('<tr class="issues" data-severity="' + severityKey(check.issues) + '"><td colspan="3"><table class="issue-table"><thead><tr><th>Severity</th><th>Message</th><th>Location</th></tr></thead><tbody>');
     for (const i of check.issues) {

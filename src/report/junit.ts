@@ -5,7 +5,7 @@
  * failures, and a warning is not one unless the run fails on warnings).
  */
 import { checksOf, counts, fileStatus, uncheckedOf } from './checks.js';
-import type { RunResult } from './result.js';
+import { issueRuleUrl, type RunResult } from './result.js';
 
 // XML 1.0 forbids most control characters even escaped: drop them
 const XML_BAD = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
@@ -52,6 +52,8 @@ export function renderJunit(result: RunResult, options: { failOn?: 'error' | 'wa
       const lines = check.issues.map(
         (i) => `${(i.suppressed ? 'suppressed ' : '') + i.severity}: ${r.file}${i.line ? `:${i.line}${i.column ? ':' + i.column : ''}` : ''} ${i.expression ?? ''} — ${i.message}${i.source ? ` (${i.source})` : ''}${i.suppressed ? ` [accepted: ${i.suppressed.justification}]` : ''}`,
       );
+      const url = issueRuleUrl(check.issues[0]!);
+      if (url) lines.push(`rule ${check.ruleId}: ${url}`);
       let body = '';
       if (failing.length) {
         suiteFailures++;

@@ -4,7 +4,7 @@
  */
 import { oneLine } from '../model/text.js';
 import { counts, NOT_CHECKED, notChecked, ruleSummaries, uncheckedOf } from './checks.js';
-import type { RunResult } from './result.js';
+import { issueRuleUrl, type RunResult } from './result.js';
 
 /**
  * A value from data as literal text in a table cell: on one line, HTML special characters as
@@ -19,6 +19,8 @@ const cell = (s: unknown): string =>
     .replace(/[\\`*_[\]()!|~]/g, '\\$&');
 /** The same shown as code (backticks around data could be closed by the data itself). */
 const code = (s: unknown): string => `<code>${cell(s)}</code>`;
+/** A rule id linked to the page that states it (the URL is a checked plain https URL). */
+const ruleRef = (ruleId: string, url: string | undefined): string => (url ? `[${code(ruleId)}](${url})` : code(ruleId));
 
 export function renderMarkdown(result: RunResult, options: { maxIssues?: number } = {}): string {
   const max = options.maxIssues ?? 50;
@@ -54,7 +56,7 @@ export function renderMarkdown(result: RunResult, options: { maxIssues?: number 
     out.push('');
     out.push('| Rule | Errors | Warnings | Files |');
     out.push('| --- | ---: | ---: | ---: |');
-    for (const r of rules) out.push(`| ${code(r.ruleId)} | ${r.errors} | ${r.warnings} | ${r.files} |`);
+    for (const r of rules) out.push(`| ${ruleRef(r.ruleId, r.url)} | ${r.errors} | ${r.warnings} | ${r.files} |`);
     out.push('');
   }
   const problems = result.results.flatMap((r) => r.issues.filter((i) => !i.suppressed && (i.severity === 'error' || i.severity === 'fatal' || i.severity === 'warning')).map((i) => ({ r, i })));
@@ -65,7 +67,7 @@ export function renderMarkdown(result: RunResult, options: { maxIssues?: number 
     out.push('| --- | --- | --- | --- |');
     for (const { r, i } of problems.slice(0, max)) {
       const where = `${cell(`${r.file}${i.line ? `:${i.line}${i.column ? ':' + i.column : ''}` : ''}`)}${i.expression ? ` ${code(i.expression)}` : ''}`;
-      out.push(`| ${i.severity === 'warning' ? '⚠️ warning' : '❌ ' + i.severity} | ${where} | ${cell(i.message)} | ${code(i.ruleId)} |`);
+      out.push(`| ${i.severity === 'warning' ? '⚠️ warning' : '❌ ' + i.severity} | ${where} | ${cell(i.message)} | ${ruleRef(i.ruleId, issueRuleUrl(i))} |`);
     }
     if (problems.length > max) out.push(`\n…and ${problems.length - max} more (see the full report).`);
     out.push('');

@@ -10,6 +10,7 @@
 import type { PackageProvenance } from '../load/types.js';
 import type { RulesetInfo } from '../validate/run.js';
 import type { BarsContext, IssueType, Severity, ValidationIssue } from '../model/issue.js';
+import { ruleUrl } from '../model/rules.js';
 
 export interface ResultIssue {
   severity: Severity;
@@ -20,6 +21,8 @@ export interface ResultIssue {
   column: number | null;
   ruleId: string;
   source: string | null;
+  /** Where the rule is stated: the FHIR R4 spec page or BaRS guide page (the issue's own guide row when it has one). From the rule catalog, docs/rules.md. */
+  ruleUrl?: string;
   /** Element id in the profile named by `source`. */
   elementId?: string;
   /** BaRS context (Application, payload, rule, guide page) for issues raised by the BaRS layer. */
@@ -111,6 +114,15 @@ export function diskPosition(r: FileResult, i: { line: number | null; column: nu
   return { file, line: s.line + i.line - 1, column: i.column === null ? null : i.line === 1 ? s.column + i.column - 1 : i.column };
 }
 
+/** The page that states an issue's rule: as the result recorded it, or from the catalog (a result saved before the field existed). */
+export function issueRuleUrl(i: Pick<ResultIssue, 'ruleId' | 'ruleUrl' | 'bars'>): string | undefined {
+  const url = i.ruleUrl ?? ruleUrl(i.ruleId, i.bars?.guidePage);
+  // a saved result is input: only a plain https URL becomes a link (no javascript:, no markup breaking out)
+  return url && SAFE_URL.test(url) ? url : undefined;
+}
+
+const SAFE_URL = /^https:\/\/[^\s"'<>()|`\\]+$/;
+
 /** A validation issue in the JSON contract's shape (nulls, not absent fields). */
 export function toResultIssue(i: ValidationIssue): ResultIssue {
   const r: ResultIssue = {
@@ -123,6 +135,8 @@ export function toResultIssue(i: ValidationIssue): ResultIssue {
     ruleId: i.ruleId,
     source: i.source ?? null,
   };
+  const url = ruleUrl(i.ruleId, i.bars?.guidePage);
+  if (url) r.ruleUrl = url;
   if (i.elementId) r.elementId = i.elementId;
   if (i.bars) r.bars = i.bars;
   if (i.suppressed) r.suppressed = i.suppressed;

@@ -4,8 +4,9 @@
  * issues are kept with their justification, as SARIF intends.
  */
 import { relative, sep } from 'node:path';
-import { guideUrl, notChecked, ruleSummaries } from './checks.js';
-import { diskPosition, type ResultIssue, type RunResult } from './result.js';
+import { ruleInfo } from '../model/rules.js';
+import { notChecked, ruleSummaries } from './checks.js';
+import { diskPosition, issueRuleUrl, type ResultIssue, type RunResult } from './result.js';
 
 const LEVEL: Record<string, 'error' | 'warning' | 'note'> = { fatal: 'error', error: 'error', warning: 'warning', information: 'note' };
 
@@ -41,6 +42,7 @@ export function renderSarif(result: RunResult, options: { root?: string } = {}):
           ...(i.source ? { profile: i.source } : {}),
           ...(i.bars ? { bars: i.bars } : {}),
           issueType: i.code,
+          ...(issueRuleUrl(i) ? { ruleUrl: issueRuleUrl(i) } : {}),
         },
       };
     }),
@@ -60,7 +62,7 @@ export function renderSarif(result: RunResult, options: { root?: string } = {}):
               id: r.ruleId,
               shortDescription: { text: shortDescription(r.ruleId) },
               fullDescription: { text: r.example },
-              ...(r.guidePage ? { helpUri: guideUrl(r.guidePage) } : {}),
+              ...(r.url ? { helpUri: r.url } : {}),
               defaultConfiguration: { level: r.errors ? 'error' : r.warnings ? 'warning' : 'note' },
             })),
           },
@@ -82,6 +84,8 @@ export function renderSarif(result: RunResult, options: { root?: string } = {}):
 }
 
 function shortDescription(ruleId: string): string {
+  const known = ruleInfo(ruleId);
+  if (known && !ruleId.startsWith('invariant:')) return known.summary;
   if (ruleId.startsWith('invariant:')) return `FHIR invariant ${ruleId.slice(10)}`;
   if (/^BARS-/.test(ruleId)) return `BaRS rule ${ruleId}`;
   if (ruleId.startsWith('bars-')) return `BaRS check ${ruleId.slice(5)}`;

@@ -7,7 +7,7 @@
 import { SEVERITY_RANK, type Severity } from '../model/issue.js';
 import { fileStatus, notChecked, notCheckedSentence, uncheckedOf } from './checks.js';
 import { neutraliseRunnerCommands, oneLine } from '../model/text.js';
-import type { FileResult, ResultIssue, RunResult } from './result.js';
+import { issueRuleUrl, type FileResult, type ResultIssue, type RunResult } from './result.js';
 
 export interface TextOptions {
   color: boolean;
@@ -124,7 +124,7 @@ function renderIssue(r: FileResult, i: ResultIssue, paint: Paint, group?: Result
         ? paint('yellow', 'warning'.padEnd(11))
         : paint('blue', 'information');
   const sup = i.suppressed ? paint('dim', ` [suppressed: ${oneLine(i.suppressed.justification)}]`) : '';
-  const extra = [i.expression, i.ruleId, i.source ? `from ${i.source}` : undefined, i.bars?.guidePage ? `see ${i.bars.guidePage}` : undefined]
+  const extra = [i.expression, i.ruleId, i.source ? `from ${i.source}` : undefined, issueRuleUrl(i) ? `see ${issueRuleUrl(i)}` : undefined]
     .filter(Boolean)
     .join(' · ');
   if (!group || group.length === 1) return `  ${where}  ${sev} ${oneLine(i.message)}${sup}\n    ${paint('dim', oneLine(extra))}`;

@@ -10,6 +10,7 @@ import type { CodeResult } from '../terminology/index.js';
 import type { Loc } from './walk-path.js';
 import type { Applied, CheckContext, RunState } from './context.js';
 import { combinationOf, type Combination } from './combination.js';
+import { bindingRuleId } from '../model/rules.js';
 
 const BINDABLE = new Set(['code', 'Coding', 'CodeableConcept', 'Quantity', 'string', 'uri', 'CodeableReference']);
 
@@ -153,7 +154,7 @@ function reportResult(v: CheckContext, st: RunState, r: CodeResult, b: Binding, 
       loc,
       severity,
       code,
-      `binding-${b.strength}`,
+      bindingRuleId(b.strength),
       `The ${typeCode === 'CodeableConcept' ? 'codings provided' : 'code'} ${shownCode(value, typeCode)} ${typeCode === 'CodeableConcept' ? 'are' : 'is'} not in the value set ${vs} (${b.additional ? `additional binding, purpose ${b.strength}` : `${b.strength} binding`}), ${tail}${r.message && !/is not in the value set/.test(r.message) ? `: ${r.message}` : ''}`,
       { el: b.el },
     );

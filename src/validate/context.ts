@@ -4,6 +4,7 @@
  * validator that implements it, so a check can be built and tested with a fake context, and
  * the checks and the walk do not import each other.
  */
+import type { RuleId } from '../model/rules.js';
 import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import type { ElementPlan, StructurePlan } from '../compile/plan.js';
 import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
@@ -37,7 +38,7 @@ export interface CheckContext {
   readonly terminology: TerminologyService | undefined;
   readonly options: ValidatorOptions;
   /** Record an issue located at `loc`. */
-  report(st: RunState, loc: Loc, severity: Severity, code: IssueType, ruleId: string, message: string, source?: IssueSource): void;
+  report(st: RunState, loc: Loc, severity: Severity, code: IssueType, ruleId: RuleId, message: string, source?: IssueSource): void;
   /** Validate one value against the definitions that apply to it (`ext`: a primitive's `_name` companion). */
   validateValue(st: RunState, value: unknown, ext: unknown, applied: Applied[], typeCode: string, loc: Loc, known?: Combination): void;
   /** Validate an object value (resource, datatype, backbone element, or a primitive's `_name` companion when `primitiveExt`). */

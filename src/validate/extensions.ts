@@ -10,6 +10,7 @@ import type { StructurePlan } from '../compile/plan.js';
 import { howToProvide } from '../load/known-packages.js';
 import type { Loc } from './walk-path.js';
 import type { Applied, CheckContext, RunState } from './context.js';
+import type { RuleId } from '../model/rules.js';
 
 export function checkExtension(
   v: CheckContext,
@@ -153,7 +154,7 @@ function withDefinition(applied: Applied[], plan: StructurePlan): Applied[] {
 /** A placement verdict that depends only on the definitions (not on the instance), by parent element. */
 interface Problem {
   severity: 'error' | 'warning';
-  ruleId: string;
+  ruleId: RuleId;
   /** May hold EXT_LOC, replaced by the extension's location. */
   message: string;
   /** Reported on the element carrying the extension rather than on the extension. */

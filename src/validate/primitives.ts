@@ -7,11 +7,12 @@
  * the common valid path allocates nothing and returns a shared frozen empty array,
  * and the expensive checks (calendar, precision, size) only run when cheap ones pass.
  */
+import type { RuleId } from '../model/rules.js';
 
 export interface PrimitiveProblem {
   severity: 'error' | 'warning';
   message: string;
-  ruleId: string;
+  ruleId: RuleId;
 }
 
 export interface CheckPrimitiveOptions {
@@ -552,7 +553,7 @@ const EXPECTED: Record<string, string> = {
   instant: 'expected YYYY-MM-DDThh:mm:ss(.sss) with a time zone (e.g. 2024-02-29T09:30:00.000Z)',
 };
 
-function dateProblem(type: string, s: string, why: string, ruleId = 'primitive-format'): readonly PrimitiveProblem[] {
+function dateProblem(type: string, s: string, why: string, ruleId: RuleId = 'primitive-format'): readonly PrimitiveProblem[] {
   return one('error', ruleId, `${show(s)} is not a valid ${type}: ${why}`);
 }
 
@@ -642,7 +643,7 @@ function daysInMonth(year: number, month: number): number {
 
 // ---------------------------------------------------------------------------------------
 
-function one(severity: 'error' | 'warning', ruleId: string, message: string): readonly PrimitiveProblem[] {
+function one(severity: 'error' | 'warning', ruleId: RuleId, message: string): readonly PrimitiveProblem[] {
   return [{ severity, ruleId, message }];
 }
 

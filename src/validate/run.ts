@@ -15,6 +15,7 @@ import type { DefinitionSet } from '../load/definitions.js';
 import { BundleIndex } from './bundle-index.js';
 import { RunState } from './context.js';
 import type { InstanceValidator } from './validator.js';
+import type { RuleId } from '../model/rules.js';
 
 export interface InstanceInput {
   /** Raw bytes (checked as UTF-8), text (JSON or FHIR XML), or an already-parsed resource. */
@@ -252,7 +253,7 @@ function validateEntryAgainst(
 }
 
 /** A problem with the input as a whole: located where the input starts (line 1, column 1) unless told. */
-function failed(message: string, ruleId: string, at: { line: number; column: number } = { line: 1, column: 1 }): InstanceResult {
+function failed(message: string, ruleId: RuleId, at: { line: number; column: number } = { line: 1, column: 1 }): InstanceResult {
   return { profiles: [], valid: false, issues: [{ severity: 'fatal', code: 'structure', message, ruleId, line: at.line, column: at.column }], format: 'json' };
 }
 

@@ -21,6 +21,7 @@ import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireConte
 import { validateComplex } from './structure.js';
 import { validatePrimitive } from './values.js';
 import { impliedVitalSignsProfile } from './vital-signs.js';
+import type { RuleId } from '../model/rules.js';
 
 export type { ValidatorOptions };
 
@@ -40,7 +41,7 @@ export class InstanceValidator implements CheckContext {
     loc: Loc,
     severity: Severity,
     code: IssueType,
-    ruleId: string,
+    ruleId: RuleId,
     message: string,
     source?: { plan?: StructurePlan; el?: ElementPlan },
   ): void {

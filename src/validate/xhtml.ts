@@ -10,11 +10,12 @@
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from '../parse/xml-guard.js';
+import type { RuleId } from '../model/rules.js';
 
 export interface XhtmlProblem {
   severity: 'error' | 'warning';
   message: string;
-  ruleId: string;
+  ruleId: RuleId;
 }
 
 export const XHTML_NAMESPACE = 'http://www.w3.org/1999/xhtml';
@@ -409,7 +410,7 @@ class Walker {
     });
   }
 
-  private add(ruleId: string, message: string): void {
+  private add(ruleId: RuleId, message: string): void {
     // the same mistake is often repeated in every row of a table: report it once, with a count
     const key = `${ruleId}\u0000${message.replace(/\(line \d+, column \d+\)/, '')}`;
     const seen = this.found.get(key);

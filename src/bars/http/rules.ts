@@ -1,38 +1,15 @@
 /**
- * The HTTP rules' guide pages, as rules/http/http-rules.json documents them (a test keeps the
- * two in step). Kept in code so the checks need no file at run time.
+ * The HTTP rules (BARS-HTTP-nn) as rules/http/http-rules.json states them, from the rule catalog
+ * (src/model/bars-rules.generated.ts, generated from that file by npm run docs:rules).
  */
 import type { Severity, IssueType, ValidationIssue } from '../../model/issue.js';
+import { BARS_RULES } from '../../model/bars-rules.generated.js';
+import type { BarsRuleId } from '../../model/rules.js';
 import type { LineColumn } from '../../parse/locations.js';
 
-const AUTH = 'Core/1-5-0/Security-and-Authorisation/Authorisation.page.md';
-const SENDER = 'Core/1-5-0/Security-and-Authorisation/Sender.page.md';
-const GENERAL = 'Core/1-5-0/Error-Handling/Failure-Scenarios-1-1-x/General-Failure-Scenarios.page.md';
-const API = 'Core/1-5-0/End-to-end-workflow/BaRS-FHIR-API.page.md';
+export type HttpRuleId = Extract<BarsRuleId, `BARS-HTTP-${string}`>;
 
-export const HTTP_RULES = {
-  'BARS-HTTP-01': { guidePage: API },
-  'BARS-HTTP-02': { guidePage: 'Core/1-5-0/Error-Handling/Failure-Scenarios-1-1-x/Message-Routing.page.md' },
-  'BARS-HTTP-03': { guidePage: GENERAL },
-  'BARS-HTTP-04': { guidePage: GENERAL },
-  'BARS-HTTP-05': { guidePage: GENERAL },
-  'BARS-HTTP-06': { guidePage: 'Analysis/Content-Negotiation/Mechanism.page.md' },
-  'BARS-HTTP-07': { guidePage: 'Core/1-5-0/End-to-end-workflow/transactional-Integrity.page.md' },
-  'BARS-HTTP-08': { guidePage: 'Core/1-5-0/End-to-end-workflow/Routing.page.md' },
-  'BARS-HTTP-09': { guidePage: 'Core/1-5-0/Standard-Pattern-Composite-Messages/Message-Headers.page.md' },
-  'BARS-HTTP-10': { guidePage: AUTH },
-  'BARS-HTTP-11': { guidePage: AUTH },
-  'BARS-HTTP-12': { guidePage: AUTH },
-  'BARS-HTTP-13': { guidePage: 'Core/1-5-0/End-to-end-workflow/Authentication-and-Authorisation.page.md' },
-  'BARS-HTTP-14': { guidePage: API },
-  'BARS-HTTP-15': { guidePage: SENDER },
-  'BARS-HTTP-16': { guidePage: SENDER },
-  'BARS-HTTP-17': { guidePage: SENDER },
-  'BARS-HTTP-18': { guidePage: 'Core/1-5-0/End-to-end-workflow/Authenticate-with-BaRS.page.md' },
-  'BARS-HTTP-19': { guidePage: 'Core/1-5-0/BaRS-FHIR-Usage/process-message.page.md' },
-} as const;
-
-export type HttpRuleId = keyof typeof HTTP_RULES;
+export const HTTP_RULES = Object.fromEntries(Object.entries(BARS_RULES).filter(([id]) => id.startsWith('BARS-HTTP-'))) as { [K in HttpRuleId]: (typeof BARS_RULES)[K] };
 
 /** Collects the HTTP-level issues of one request, each tagged with its rule and guide page. */
 export class HttpIssues {

@@ -5,6 +5,7 @@
 import type { QuestionnaireContext } from './context.js';
 import { checkDefinition } from './definition.js';
 import { checkResponse } from './response.js';
+import type { RuleId } from '../../model/rules.js';
 
 export type { QuestionnaireContext };
 

@@ -36,6 +36,7 @@ import {
   type Json,
   type Path,
 } from './values.js';
+import type { RuleId } from '../../model/rules.js';
 
 interface Run extends EnableEnv {
   ctx: QuestionnaireContext;
@@ -106,7 +107,7 @@ function containedQuestionnaire(qr: Json, ref: string): Json | undefined {
   return objs(qr.contained).find((c) => c.resourceType === 'Questionnaire' && c.id === ref.slice(1));
 }
 
-function report(run: Run, path: Path, severity: Severity, code: IssueType, ruleId: string, message: string): void {
+function report(run: Run, path: Path, severity: Severity, code: IssueType, ruleId: RuleId, message: string): void {
   run.ctx.report(path, severity, code, ruleId, message);
 }
 
