@@ -26,7 +26,7 @@ const SEVERITIES = new Set(['fatal', 'error', 'warning', 'information']);
 const ISSUE_TYPES = new Set(['invalid', 'structure', 'required', 'value', 'invariant', 'security', 'login', 'unknown', 'expired', 'forbidden', 'suppressed', 'processing', 'not-supported', 'duplicate', 'multiple-matches', 'not-found', 'deleted', 'too-long', 'code-invalid', 'extension', 'business-rule', 'conflict', 'transient', 'lock-error', 'no-store', 'exception', 'timeout', 'incomplete', 'throttled', 'informational']);
 const ID_SHAPE = /^(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)+|BARS-[A-Z]+-\d{2})$/;
 /** The functions that take a rule id (reporters and the helpers that build issues), and the members that hold one (and a registered rule's `id`). */
-const REPORTERS = /^(?:report|add|one|fatal|fail|failed|issue|dateProblem|ruleIssues)$/;
+const REPORTERS = /^(?:report|add|one|fatal|fail|failed|failedResult|issue|dateProblem|ruleIssues)$/;
 const HOLDERS = new Set(['ruleId', 'rule']);
 
 interface Found {

@@ -3,6 +3,7 @@
  * compact per-file result. The same function runs in-process (--jobs 1) and in each worker
  * thread, so both paths give the same result for the same input.
  */
+import type { RuleId } from '../model/rules.js';
 import { createReadStream, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Engine } from '../engine.js';
@@ -64,7 +65,7 @@ function hintHttpRequest(file: string, bytes: Buffer, issues: ValidationIssue[])
 }
 
 /** A result for an input that could not be validated at all: one fatal issue, never a pass. */
-export function failedResult(name: string, message: string, ruleId: string, line: number | null = null): FileResult {
+export function failedResult(name: string, message: string, ruleId: RuleId, line: number | null = null): FileResult {
   return {
     file: name,
     resourceType: null,

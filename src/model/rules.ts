@@ -68,6 +68,8 @@ const LOCAL_RULES = {
   'input-too-large': ['run', 'fatal', 'too-costly', 'formats.html#wire', 'The input is larger than the size limit'],
   'file-unreadable': ['run', 'fatal', 'exception', 'formats.html#wire', 'The input file cannot be read'],
   'resource-not-object': ['run', 'fatal', 'structure', 'json.html#resources', 'A resource is not a JSON object'],
+  'validation-failed': ['run', 'fatal', 'exception', 'validation.html', 'The validator failed on this input (a crash or a dead worker thread); nothing about it was checked'],
+  'workers-unavailable': ['run', 'warning', 'informational', 'validation.html', '--jobs: no worker thread could start, so every input was validated in the main thread'],
   'issues-truncated': ['run', 'warning', 'too-costly', 'operationoutcome.html', 'More issues than the limit: the rest are not listed'],
   // load: diagnostics of loading packages and definitions (LoadDiagnostic.code)
   'package-missing': ['load', 'error', 'not-found', 'packages.html', 'A package named with --ig could not be loaded'],
