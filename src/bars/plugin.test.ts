@@ -109,7 +109,7 @@ describe('dedupe of BaRS issues', () => {
   it('is linear: 60 000 issues sharing one message at distinct places (a fuzzed payload took 15 s)', async () => {
     const added = Array.from({ length: 60_000 }, (_, n) => issue('bars-necessity-should-not', `Bundle.entry[0].resource.extension[${n}]`, 'SHOULD NOT be populated'));
     expect(dedupe([], [...added, added[5]!])).toHaveLength(60_000);
-    // 4 × the issues, at most ~4 × the time (quadratic would be 16 ×)
-    await expectLinearTime('dedupe', (n) => dedupe([], added.slice(0, n)), 15_000);
+    // 4 × the issues, at most ~4 × the time (quadratic would be 16 ×; the margin is for the collector)
+    await expectLinearTime('dedupe', (n) => dedupe([], added.slice(0, n)), 15_000, 13);
   });
 });
