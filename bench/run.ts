@@ -5,6 +5,7 @@
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { benchBigFiles } from './big-files.js';
 import { benchCli } from './cli.js';
 import { benchLoad } from './load.js';
 import { benchStartup } from './startup.js';
@@ -14,6 +15,9 @@ const only = process.argv[2];
 // the command line on one message needs only the repository (the embedded set and a fixture)
 if (!only || only === 'cli') benchCli();
 if (only === 'cli') process.exit(0);
+// 50 MB files through the command, against the time and memory budgets (needs only the repository)
+if (only === 'big-files') process.exit(benchBigFiles() ? 0 : 1);
+if (!only && !benchBigFiles()) process.exitCode = 1;
 // the library's start-up needs no corpus: R4 core and whatever of the BaRS set is cached
 if (!only || only === 'startup') benchStartup();
 if (only === 'startup') process.exit(0);

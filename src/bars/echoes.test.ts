@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
-import { CORPUS_SKIP_REASON, HAS_CORPUS } from '../../test/support/corpus.js';
+import { HAS_CORPUS } from '../../test/support/corpus.js';
 import type { ValidationIssue } from '../model/issue.js';
 import { Ajv } from 'ajv';
 import { toResultIssue } from '../report/result.js';
@@ -20,7 +20,6 @@ async function issuesOf(input: J): Promise<ValidationIssue[]> {
 const rules = (issues: ValidationIssue[], where: string): string[] => issues.filter((i) => i.expression === where || i.expression?.startsWith(`${where}.`)).map((i) => i.ruleId);
 
 describe.skipIf(!HAS_CORPUS)('echoes are filed under the issue that names the cause', () => {
-  if (!HAS_CORPUS) console.warn(CORPUS_SKIP_REASON);
 
   it('an entry without its resource wrapper gives one error, the rest as related', async () => {
     const b = load('APP3-referral-request');

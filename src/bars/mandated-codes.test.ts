@@ -3,13 +3,12 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
-import { CORPUS_SKIP_REASON, HAS_CORPUS } from '../../test/support/corpus.js';
+import { HAS_CORPUS } from '../../test/support/corpus.js';
 
 type J = Record<string, any>;
 const load = (): J => JSON.parse(readFileSync(resolve(import.meta.dirname, '../../fixtures/bars/valid/APP3-referral-request.json'), 'utf8')) as J;
 
 describe.skipIf(!HAS_CORPUS)('codes the guide mandates', () => {
-  if (!HAS_CORPUS) console.warn(CORPUS_SKIP_REASON);
 
   it("Consent.category DRC and policyRule IMPLIED (FIXED VALUE in the table) draw no warning", async () => {
     const b = load();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
-import { HAS_CORPUS, CORPUS_SKIP_REASON } from '../../test/support/corpus.js';
+import { HAS_CORPUS } from '../../test/support/corpus.js';
 import { loadNecessityRules, type RulesIndex } from './rules/necessity.js';
 import { applicabilityOf } from '../../scripts/rules/extract.js';
 
@@ -27,7 +27,6 @@ describe('necessity rule files', () => {
 });
 
 describe.skipIf(!HAS_CORPUS)('necessity semantics (APP1 booking request)', () => {
-  if (!HAS_CORPUS) console.warn(CORPUS_SKIP_REASON);
 
   it('the fixture satisfies every MUST', async () => {
     expect((await necessity(load())).filter((i) => i.severity === 'error')).toEqual([]);

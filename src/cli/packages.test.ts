@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
-import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
+import { HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { cleanup, codeSystem, localRegistry, profile, putInCache, tempDir, tinyTgz, writePackage, type LocalRegistry } from '../../test/support/packages.js';
 import { embeddedPackages } from '../load/embedded.js';
 import { toolkitRoot } from '../engine.js';
@@ -267,7 +267,6 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
 });
 
 describe.skipIf(!HAS_BUILD || !HAS_CORPUS)('bars packages with the corpus', () => {
-  if (!HAS_CORPUS) it.skip(CORPUS_SKIP_REASON, () => {});
 
   it('list --ig with the UK Core STU3 and BaRS source folders', async () => {
     const r = await bars(['packages', 'list', '--ig', corpusPath('ukcore-stu3'), '--ig', corpusPath('bars'), '--package-cache', join(tmp, 'cache-none')], { home });

@@ -7,7 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
-import { CORPUS_SKIP_REASON, HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
+import { HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { cleanup, profile, tempDir, writePackage } from '../../test/support/packages.js';
 
 const tmp = tempDir('bars-cli-snapshot-');
@@ -118,7 +118,6 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
 });
 
 describe.skipIf(!HAS_BUILD || !HAS_CORPUS)('bars snapshot with the corpus', () => {
-  if (!HAS_CORPUS) it.skip(CORPUS_SKIP_REASON, () => {});
 
   it('a BaRS profile, its base chain resolved across the UK Core and BaRS folders', async () => {
     const r = await bars(

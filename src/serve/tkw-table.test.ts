@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CORPUS_SKIP_REASON, corpusPath, HAS_CORPUS } from '../../test/support/corpus.js';
+import { corpusPath, HAS_CORPUS } from '../../test/support/corpus.js';
 import { deriveTkwTable, loadTkwTable, TkwPageError } from './tkw-table.js';
 
 const PAGE = corpusPath('bars-guide', 'Build', 'Testing-and-Environments', 'TKW.page.md');
@@ -59,7 +59,6 @@ describe('deriveTkwTable', () => {
 });
 
 describe.skipIf(!HAS_CORPUS || !existsSync(PAGE))('rules/tkw/scenarios.json', () => {
-  if (!HAS_CORPUS) console.warn(CORPUS_SKIP_REASON);
   it('is what the script derives from the guide page today (npm run rules:tkw-scenarios)', () => {
     const shipped = loadTkwTable();
     const derived = deriveTkwTable(readFileSync(PAGE, 'utf8'), 'bars-guide/Build/Testing-and-Environments/TKW.page.md', {

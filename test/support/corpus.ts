@@ -8,12 +8,16 @@ import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SHARED = resolve(here, '..', '..', '..', 'shared');
-export const CORPUS = resolve(SHARED, 'corpus');
+/** ../shared/corpus beside the repo; BARS_TEST_CORPUS points elsewhere (a worktree one level deeper). */
+export const CORPUS = process.env.BARS_TEST_CORPUS ? resolve(process.env.BARS_TEST_CORPUS) : resolve(SHARED, 'corpus');
 export const HAS_CORPUS = existsSync(CORPUS);
 
 export function corpusPath(...parts: string[]): string {
   return resolve(CORPUS, ...parts);
 }
 
-export const CORPUS_SKIP_REASON = `../shared/corpus not found at ${CORPUS}: corpus tests skipped (they need the shared NHS artefacts beside the repo)`;
-// said once per run, by the global setup (test/support/global-build.ts), not once per test file
+/**
+ * Said once per run, by the global setup (test/support/global-build.ts); the files that need the
+ * corpus skip with describe.skipIf / it.skipIf(!HAS_CORPUS) and say nothing themselves.
+ */
+export const CORPUS_SKIP_REASON = `../shared/corpus not found at ${CORPUS}: the corpus tests are skipped (they need the shared NHS artefacts beside the repo, or BARS_TEST_CORPUS=<folder>)`;
