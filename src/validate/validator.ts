@@ -68,6 +68,8 @@ export class RunState {
   /** Versioned canonicals already reported as checked against another loaded version (said once per input). */
   readonly substituted = new Set<string>();
   truncated = false;
+  /** A conformance check's own state: only errors decide it, so nothing else is built or kept. */
+  errorsOnly = false;
 
   constructor(
     readonly locations: LocationIndex | undefined,
@@ -134,6 +136,7 @@ export class InstanceValidator {
     message: string,
     source?: { plan?: StructurePlan; el?: ElementPlan },
   ): void {
+    if (st.errorsOnly && severity !== 'error' && severity !== 'fatal') return;
     // past the limit nothing more is listed: skip the work (locating 300 000 unknown elements one by one took minutes)
     if (st.issues.length >= st.maxIssues) {
       st.truncated = true;
@@ -312,6 +315,7 @@ export class InstanceValidator {
   /** A scratch state for "does this conform?" questions: same context, own issue list. */
   private scratch(st: RunState): RunState {
     const s = new RunState(undefined, st.format, 10_000);
+    s.errorsOnly = true;
     s.frames.push(...st.frames);
     s.bundles.push(...st.bundles);
     return s;
