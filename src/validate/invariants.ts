@@ -172,6 +172,8 @@ function runList(v: InstanceValidator, st: RunState, value: unknown, ext: unknow
   let env: FhirPathEnv | undefined;
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
+    // a conformance check counts errors only: a warning's expression need not be evaluated
+    if (st.errorsOnly && c.severity !== 'error') continue;
     if (c.isEle1) {
       // an object holding only empty arrays/nulls was already reported as such; ele-1 would repeat it
       if (value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;
