@@ -1,6 +1,6 @@
 /**
  * bars serve under load: $process-message with full validation (HTTP rules + body with the BaRS
- * layer + the exchange written to SQLite with synchronous=FULL) — throughput, p50/p99 latency,
+ * layer + the exchange written to SQLite and fsync'd before the answer) — throughput, p50/p99 latency,
  * and the server's RSS as the request count grows. The server runs in its own process (one
  * core: Node's event loop); the client keeps a few requests in flight.
  */
