@@ -9,6 +9,7 @@ import { benchBigFiles } from './big-files.js';
 import { benchCli } from './cli.js';
 import { benchLoad } from './load.js';
 import { benchStartup } from './startup.js';
+import { headlines } from './util.js';
 import { benchValidate } from './validate.js';
 
 const only = process.argv[2];
@@ -35,3 +36,4 @@ if (!only || only === 'report') {
   const mod = await import('./report.js').catch(() => undefined);
   if (mod) await mod.benchReport();
 }
+if (headlines.length) console.log(`\nheadline:\n${headlines.join('\n')}`);

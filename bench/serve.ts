@@ -1,6 +1,6 @@
 /**
  * bars serve under load: $process-message with full validation (HTTP rules + body with the BaRS
- * layer + the exchange written to SQLite with synchronous=FULL) — throughput, p50/p99 latency,
+ * layer + the exchange written to SQLite and fsync'd before the answer) — throughput, p50/p99 latency,
  * and the server's RSS as the request count grows. The server runs in its own process (one
  * core: Node's event loop); the client keeps a few requests in flight.
  */
@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processMessageRequest } from '../src/probe/requests.js';
 import { API_BASE_PATH } from '../src/serve/server.js';
-import { mb, percentile, report } from './util.js';
+import { headline, mb, percentile, report } from './util.js';
 
 export async function benchServe(corpus: string, total = 2000, concurrency = 4): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'bars-bench-serve-'));
@@ -65,10 +65,10 @@ export async function benchServe(corpus: string, total = 2000, concurrency = 4):
     const seconds = (performance.now() - t0) / 1000;
     const cpuMs = ((await ask<number>('cpu', 'cpu')) - cpu0) / 1000;
     latencies.sort((a, b) => a - b);
-    report(`serve $process-message (${entries}-entry message, full validation, ${concurrency} in flight)`, `${(total / seconds).toFixed(0)} requests/s over ${total} requests`);
-    report('serve $process-message latency', `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms`);
-    report('serve CPU per request (server process, user+system)', `${(cpuMs / total).toFixed(2)} ms, i.e. ${((total * 1000) / cpuMs).toFixed(0)} requests per CPU-second`);
-    report('serve RSS', rss.map(([n, b]) => `${mb(b)} after ${n} requests`).join(', '));
+    headline(`serve $process-message (${entries}-entry message, full validation, ${concurrency} in flight)`, `${(total / seconds).toFixed(0)} requests/s over ${total} requests (target ≥ 300)`);
+    headline('serve $process-message latency', `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (target p99 ≤ 20 ms)`);
+    headline('serve CPU per request (server process, user+system)', `${(cpuMs / total).toFixed(2)} ms, i.e. ${((total * 1000) / cpuMs).toFixed(0)} requests per CPU-second`);
+    headline('serve RSS', rss.map(([n, b]) => `${mb(b)} after ${n} requests`).join(', '));
   } finally {
     child.send('stop');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -34,6 +34,14 @@ export function report(what: string, value: string): void {
   console.log(`BENCH ${what}: ${value}`);
 }
 
+/** The lines `npm run bench` repeats at its end, whatever else it printed in between. */
+export const headlines: string[] = [];
+
+export function headline(what: string, value: string): void {
+  report(what, value);
+  headlines.push(`BENCH ${what}: ${value}`);
+}
+
 export function mb(bytes: number): string {
   return `${(bytes / 1048576).toFixed(0)} MB`;
 }

@@ -66,6 +66,26 @@ describe('ServeStore group commit', () => {
     third.close();
   });
 
+  it('answers only after the WAL is fsync\'d, which runs off the event loop after COMMIT', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const store = new ServeStore(join(dir, 's.db'));
+    const db = (store as unknown as { db: Database.Database }).db;
+    // SQLite's COMMIT does not sync (that would block the event loop); the store does
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    store.audit({ organisation: 'RYE', actor: null, what: 'a', outcome: '200' });
+    store.commit();
+    expect(db.inTransaction).toBe(false);
+    // committed, its fsync still in flight on the thread pool: not yet acknowledged
+    let acknowledged = false;
+    const done = store.committed().then(() => (acknowledged = true));
+    await Promise.resolve();
+    expect(acknowledged).toBe(false);
+    await done;
+    expect(acknowledged).toBe(true);
+    store.close();
+  });
+
   it('rejects committed() when the transaction was rolled back under it: no answer is told its rows are stored', async () => {
     dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
     const store = new ServeStore(join(dir, 's.db'));

@@ -58,7 +58,7 @@ export class BundleIndex {
   resolveDetailed(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
     const r = this.resolveUnversioned(reference, fromFullUrl);
     // a versioned reference (…/_history/3) only matches the entry with that meta.versionId
-    const hist = /\/_history\/([^/]+)$/.exec(reference);
+    const hist = reference.includes('/_history/') ? /\/_history\/([^/]+)$/.exec(reference) : null;
     if (hist && r.entries.length) {
       const v = hist[1];
       return { ...r, entries: r.entries.filter((e) => (e.resource?.meta as { versionId?: unknown } | undefined)?.versionId === v) };
@@ -67,7 +67,8 @@ export class BundleIndex {
   }
 
   private resolveUnversioned(reference: string, fromFullUrl?: string): { entries: Entry[]; exact: boolean; target?: string } {
-    const ref = reference.replace(/\/_history\/[^/]+$/, '');
+    // most references have no version: skip the regular expression for them
+    const ref = reference.includes('/_history/') ? reference.replace(/\/_history\/[^/]+$/, '') : reference;
     const exact = this.byFullUrl.get(reference) ?? this.byFullUrl.get(ref);
     if (exact) return { entries: exact, exact: true, target: reference };
     if (/^(urn:|[a-z][a-z0-9+.-]*:\/\/)/i.test(ref)) return { entries: [], exact: true, target: reference };

@@ -80,6 +80,8 @@ export class RunState {
   /** Versioned canonicals already reported as checked against another loaded version (said once per input). */
   readonly substituted = new Set<string>();
   truncated = false;
+  /** A conformance check's own state: only errors decide it, so nothing else is built or kept. */
+  errorsOnly = false;
 
   constructor(
     readonly locations: LocationIndex | undefined,

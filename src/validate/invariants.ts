@@ -171,6 +171,8 @@ function runList(v: CheckContext, st: RunState, value: unknown, ext: unknown, lo
   for (let i = 0; i < list.length; i++) {
     const c = list[i]!;
     if (c.bestPractice && !bestPractice) continue;
+    // a conformance check counts errors only: a warning's expression need not be evaluated
+    if (st.errorsOnly && c.severity !== 'error') continue;
     if (c.isEle1) {
       // an object holding only empty arrays/nulls was already reported as such; ele-1 would repeat it
       if (value && typeof value === 'object' && hasOnlyEmptyMembers(value as Record<string, unknown>)) continue;

@@ -80,13 +80,18 @@ const STRING_TYPES = new Set([
 ]);
 const NUMBER_TYPES = new Set(['integer', 'unsignedInt', 'positiveInt', 'decimal']);
 
+/** Type code → kind, in one lookup (every primitive value of every instance asks). */
+const KINDS = new Map<string, Kind>([
+  ['boolean', 'boolean'],
+  ...[...NUMBER_TYPES].map((t): [string, Kind] => [t, 'number']),
+  ...[...STRING_TYPES].map((t): [string, Kind] => [t, 'string']),
+  ['xhtml', 'xhtml'],
+  ['System.String', 'system-string'],
+  ['http://hl7.org/fhirpath/System.String', 'system-string'],
+]);
+
 function kindOf(type: string): Kind | undefined {
-  if (type === 'boolean') return 'boolean';
-  if (NUMBER_TYPES.has(type)) return 'number';
-  if (STRING_TYPES.has(type)) return 'string';
-  if (type === 'xhtml') return 'xhtml';
-  if (type === 'System.String' || type === 'http://hl7.org/fhirpath/System.String') return 'system-string';
-  return undefined;
+  return KINDS.get(type);
 }
 
 /**

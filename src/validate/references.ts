@@ -15,16 +15,51 @@ interface Targets {
   anyResource: boolean;
   /** Target profiles whose definition cannot be found (their type is unknown too). */
   unknown: string[];
+  /** Per target type: the loaded profiles a target of it must conform to one of (empty: no constraint). */
+  usableByType: Map<string, string[]>;
+}
+
+/** One applied definition's type.aggregation (the first Reference type that gives some). */
+interface Aggregation {
+  el: Applied['el'];
+  modes: string[];
+  allowed: string;
+}
+
+/** What references.ts works out once per combination. */
+interface ReferenceRules {
+  targets: Targets[];
+  aggregation: Aggregation[];
 }
 
 /**
  * The allowed targets, one list per applied definition that names some: a target must satisfy each
  * of them (a profile narrows the base's list; it does not add to it).
  */
+function rulesOf(v: CheckContext, combo: Combination): ReferenceRules {
+  let rules = combo.referenceTargets as ReferenceRules | undefined;
+  if (!rules) {
+    rules = { targets: targetsOf(v, combo), aggregation: aggregationOf(combo) };
+    combo.referenceTargets = rules;
+  }
+  return rules;
+}
+
+function aggregationOf(combo: Combination): Aggregation[] {
+  const out: Aggregation[] = [];
+  for (const a of combo.applied) {
+    for (const t of a.el.types) {
+      const modes = t.code === 'Reference' ? t.aggregation : undefined;
+      if (!modes || modes.length === 0) continue;
+      out.push({ el: a.el, modes, allowed: modes.join(', ') });
+      break;
+    }
+  }
+  return out;
+}
+
 function targetsOf(v: CheckContext, combo: Combination): Targets[] {
-  let all = combo.referenceTargets as Targets[] | undefined;
-  if (all) return all;
-  all = [];
+  const all: Targets[] = [];
   const seen = new Set<string>();
   for (const a of combo.applied) {
     const profiles = new Set<string>();
@@ -51,9 +86,8 @@ function targetsOf(v: CheckContext, combo: Combination): Targets[] {
       if (l) l.push(p);
       else byType.set(type, [p]);
     }
-    all.push({ profiles, byType, anyResource, unknown });
+    all.push({ profiles, byType, anyResource, unknown, usableByType: new Map() });
   }
-  combo.referenceTargets = all;
   return all;
 }
 
@@ -61,6 +95,11 @@ const CORE_SD = 'http://hl7.org/fhir/StructureDefinition/';
 
 const RELATIVE_REFERENCE = /^[A-Z][A-Za-z]+\/[A-Za-z0-9\-.]{1,64}(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
 const RESOURCE_URL = /(?:^|\/)([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/;
+// compiled once: a regular expression literal in a function makes a new object per evaluation
+const WHITESPACE = /\s/;
+const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
+const URN = /^urn:(uuid|oid):/i;
+const LOWERCASE_SCHEME = /^[a-z]+:/;
 
 export function checkReference(
   v: CheckContext,
@@ -74,7 +113,7 @@ export function checkReference(
   if (typeof reference !== 'string' || reference === '') return;
   // every finding is reported on the Reference element itself (as the Java validator does);
   // the message quotes the reference
-  if (/\s/.test(reference)) {
+  if (WHITESPACE.test(reference)) {
     v.report(st, loc, 'error', 'value', 'reference-format', `The reference '${reference}' contains whitespace`);
     return;
   }
@@ -92,7 +131,7 @@ export function checkReference(
       }
     }
     // a missing contained target is reported by invariant ref-1
-  } else if (!/^[A-Za-z][A-Za-z0-9+.-]*:/.test(reference) && !reference.includes('?') && !RELATIVE_REFERENCE.test(reference)) {
+  } else if (!HAS_SCHEME.test(reference) && !reference.includes('?') && !RELATIVE_REFERENCE.test(reference)) {
     // relative, but not Type/id: e.g. 'Organization/https://…/UKCore-Organization'. Guessing a
     // type from its tail would give a misleading message, so say what the form must be.
     v.report(
@@ -134,7 +173,7 @@ export function checkReference(
       target = found.length === 1 || res.exact ? found[0]?.resource : undefined;
       // several candidates were reported above; "no entry" is for a reference nothing matches
       if (!target && found.length === 0) {
-        if (/^urn:(uuid|oid):/i.test(reference)) {
+        if (URN.test(reference)) {
           // a message or document must carry what it refers to; other Bundles may point elsewhere
           const strict = bundle.type === 'message' || bundle.type === 'document';
           v.report(
@@ -156,12 +195,13 @@ export function checkReference(
           );
         }
       }
-    } else if (/^urn:(uuid|oid):/i.test(reference)) {
+    } else if (URN.test(reference)) {
       // a resource checked on its own may have been cut out of a Bundle: say so, do not fail it
       v.report(st, loc, 'warning', 'not-found', 'reference-unresolved-urn', `The reference '${reference}' is a URN, which can only be resolved inside a Bundle that carries the target; it was not checked here`);
     }
   }
-  checkAggregation(v, st, applied, loc, reference, target !== undefined, reference.startsWith('#'), st.bundles.length > 0);
+  const rules = rulesOf(v, combo);
+  if (rules.aggregation.length) checkAggregation(v, st, rules.aggregation, loc, reference, target !== undefined, reference.startsWith('#'), st.bundles.length > 0);
   const targetType = target && typeof target.resourceType === 'string' ? target.resourceType : impliedType;
   if (target && impliedType && target.resourceType !== impliedType) {
     v.report(
@@ -175,13 +215,13 @@ export function checkReference(
   }
 
   // Reference.type must agree with what the reference points at
-  if (typeof ref.type === 'string' && targetType && ref.type !== targetType && !/^[a-z]+:/.test(ref.type)) {
+  if (typeof ref.type === 'string' && targetType && ref.type !== targetType && !LOWERCASE_SCHEME.test(ref.type)) {
     v.report(st, loc, 'error', 'value', 'reference-type-mismatch', `Reference.type says '${ref.type}' but the reference points at a ${targetType} (resource types are case-sensitive)`);
   }
 
   // the allowed targets, from every definition that applies
   if (!targetType) return;
-  for (const targets of targetsOf(v, combo)) {
+  for (const targets of rules.targets) {
     if (!checkTargets(v, st, targets, target, targetType, reference, loc)) return;
   }
 }
@@ -223,10 +263,7 @@ function checkTargets(
     return false;
   }
   if (!target) return true;
-  // the target must conform to one of the profiles given for its type (base type = no constraint)
-  const candidates = (allowedTypes.get(targetType) ?? []).filter((p) => p !== `http://hl7.org/fhir/StructureDefinition/${targetType}`);
-  if (candidates.length === 0 || candidates.length < (allowedTypes.get(targetType) ?? []).length) return true;
-  const usable = candidates.filter((p) => v.compiler.plan(p));
+  const usable = usableProfiles(v, targets, targetType);
   if (usable.length === 0) return true;
   if (!usable.some((p) => v.conformsTo(st, target, p, targetType))) {
     v.report(
@@ -243,6 +280,20 @@ function checkTargets(
 }
 
 /**
+ * The profiles a target of this type must conform to one of, worked out once per type: none
+ * when the base type is among them (no constraint) or none of them is loaded.
+ */
+function usableProfiles(v: CheckContext, targets: Targets, targetType: string): string[] {
+  let usable = targets.usableByType.get(targetType);
+  if (usable) return usable;
+  const all = targets.byType.get(targetType) ?? [];
+  const candidates = all.filter((p) => p !== `http://hl7.org/fhir/StructureDefinition/${targetType}`);
+  usable = candidates.length === 0 || candidates.length < all.length ? [] : candidates.filter((p) => v.compiler.plan(p));
+  targets.usableByType.set(targetType, usable);
+  return usable;
+}
+
+/**
  * type.aggregation: how a profile allows the target to be held. 'contained' and 'bundled'
  * targets must be found in the resource or the Bundle; a contained target needs 'contained',
  * a target elsewhere in the Bundle 'bundled' or 'referenced', anything else 'referenced'.
@@ -250,43 +301,38 @@ function checkTargets(
 function checkAggregation(
   v: CheckContext,
   st: RunState,
-  applied: Applied[],
+  aggregation: Aggregation[],
   loc: Loc,
   reference: string,
   found: boolean,
   contained: boolean,
   inBundle: boolean,
 ): void {
-  for (const a of applied) {
-    for (const t of a.el.types) {
-      const modes = t.code === 'Reference' ? t.aggregation : undefined;
-      if (!modes || modes.length === 0) continue;
-      const allowed = modes.join(', ');
-      if (!found && !modes.includes('referenced')) {
+  for (const a of aggregation) {
+    const { modes, allowed } = a;
+    if (!found && !modes.includes('referenced')) {
+      v.report(
+        st,
+        loc,
+        'error',
+        'required',
+        'reference-aggregation',
+        `The reference '${reference}' must point at a resource ${modes.includes('bundled') ? (modes.includes('contained') ? 'contained here or in this Bundle' : 'in this Bundle') : 'contained in this resource'} (aggregation: ${allowed}), but it was not found there`,
+        { el: a.el },
+      );
+    } else if (found) {
+      const ok = contained ? modes.includes('contained') : inBundle ? modes.includes('bundled') || modes.includes('referenced') : modes.includes('referenced');
+      if (!ok) {
         v.report(
           st,
           loc,
           'error',
-          'required',
+          'structure',
           'reference-aggregation',
-          `The reference '${reference}' must point at a resource ${modes.includes('bundled') ? (modes.includes('contained') ? 'contained here or in this Bundle' : 'in this Bundle') : 'contained in this resource'} (aggregation: ${allowed}), but it was not found there`,
+          `The reference '${reference}' points at a ${contained ? 'contained resource' : 'resource in the Bundle'}, which this element does not allow (aggregation: ${allowed})`,
           { el: a.el },
         );
-      } else if (found) {
-        const ok = contained ? modes.includes('contained') : inBundle ? modes.includes('bundled') || modes.includes('referenced') : modes.includes('referenced');
-        if (!ok) {
-          v.report(
-            st,
-            loc,
-            'error',
-            'structure',
-            'reference-aggregation',
-            `The reference '${reference}' points at a ${contained ? 'contained resource' : 'resource in the Bundle'}, which this element does not allow (aggregation: ${allowed})`,
-            { el: a.el },
-          );
-        }
       }
-      break;
     }
   }
 }

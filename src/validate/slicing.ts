@@ -148,6 +148,8 @@ export function matchSlices(
     const s = m.slice;
     let count = 0;
     for (const a of assigned) if (a === m) count++;
+    if (count >= s.min && count <= s.max) continue;
+    // built only for a report: this loop runs for every slice of every sliced element met
     const label = `${sliced.path}:${s.sliceName}`;
     if (count < s.min) {
       v.report(

@@ -45,6 +45,7 @@ export class InstanceValidator implements CheckContext {
     message: string,
     source?: { plan?: StructurePlan; el?: ElementPlan },
   ): void {
+    if (st.errorsOnly && severity !== 'error' && severity !== 'fatal') return;
     // past the limit nothing more is listed: skip the work (locating 300 000 unknown elements one by one took minutes)
     if (st.issues.length >= st.maxIssues) {
       st.truncated = true;
@@ -223,6 +224,7 @@ export class InstanceValidator implements CheckContext {
   /** A scratch state for "does this conform?" questions: same context, own issue list. */
   private scratch(st: RunState): RunState {
     const s = new RunState(undefined, st.format, 10_000);
+    s.errorsOnly = true;
     s.frames.push(...st.frames);
     s.bundles.push(...st.bundles);
     return s;

@@ -1,5 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { checkNarrativeXhtml, htmlChecks, narrativeHasContent } from './xhtml.js';
+import { checkNarrativeXhtml, fullAnalysis, htmlChecks, narrativeHasContent, quickAnalysis } from './xhtml.js';
 
 const NS = 'xmlns="http://www.w3.org/1999/xhtml"';
 const div = (inner: string, attrs = ''): string => `<div ${NS}${attrs}>${inner}</div>`;
@@ -176,5 +178,79 @@ describe('checkNarrativeXhtml: reporting', () => {
     const [p] = checkNarrativeXhtml(`<div ${NS}>\n<p>\n<b>x</p>\n</div>`);
     expect(p!.ruleId).toBe('xhtml-syntax');
     expect(p!.message).toMatch(/line 3, column \d+/);
+  });
+});
+
+describe('quick scan of the usual narrative', () => {
+  // every Narrative.div string in the repository's fixtures (JSON files)
+  const fixtureDivs = (): string[] => {
+    const out: string[] = [];
+    const walk = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(walk);
+      else if (v && typeof v === 'object') {
+        for (const [k, x] of Object.entries(v)) {
+          if (k === 'div' && typeof x === 'string') out.push(x);
+          else walk(x);
+        }
+      }
+    };
+    const dir = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const f = join(d, e.name);
+        if (e.isDirectory()) dir(f);
+        else if (e.name.endsWith('.json')) {
+          try {
+            walk(JSON.parse(readFileSync(f, 'utf8')));
+          } catch {
+            // not JSON (a deliberately broken fixture)
+          }
+        }
+      }
+    };
+    dir(resolve(import.meta.dirname, '..', '..', 'fixtures'));
+    return [...new Set(out)];
+  };
+
+  it('answers only "nothing to report", and only where the full check says exactly that', () => {
+    const bases = [...VALID.map(([, d]) => d), ...INVALID.map(([, d]) => d), ...fixtureDivs()];
+    // mutations of every base: a token inserted, or a character deleted, at pseudo-random places
+    const tokens = ['<', '>', '&', '&amp;', '&nbsp;', '&#0;', '&#x110000;', '&#x;', '"', "'", ' ', '\n', '/', '</p>', '<p>', '<br/>', '<br />', '<b>', '</b>', 'on', ' onclick="x"', ' href="javascript:x"', ' href="urn:x"', ' xmlns="urn:x"', ' xmlns="http://www.w3.org/1999/xhtml"', ' xmlns:h="http://www.w3.org/1999/xhtml"', '<!-- c -->', '<![CDATA[x]]>', '<?pi?>', '\u0001', 'P', ':', '=', ' class="a"', " class='a'", ' class=a', ' class = "a"', ' style="expression(1)"', '<img src="urn:x"/>', '<img src="a.png"/>', '<script>x</script>', ']]>', '<font>', ' nowrap', ' title="a>b"', ' title="a<b"', '\t', '<font>x</font>', '<p onclick="x">y</p>', '<span xmlns="urn:x">z</span>', '<svg>q</svg>', '<P>x</P>', '<a href="javascript:x">j</a>', '<a href="urn:x">u</a>', '<a href=" java\tscript:x">j</a>', '<h:p>x</h:p>', '<span style="behavior: url(x)">s</span>', '<td nowrap="nowrap">c</td>', '<a name="n" href="#x">n</a>', '<img src="data:text/html,x"/>', '<i>&nbsp;</i>', '<i>&#x41;&#65;</i>', '<p/>', '<pre xml:space="preserve">p</pre>', '<span lang="en" xml:lang="en">l</span>', '<p id="a" id="b">d</p>', '<b class="x" title=\'y\'>q</b>'];
+    let seed = 12345;
+    const rand = (k: number): number => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return (seed >>> 8) % k;
+    };
+    let quick = 0;
+    let cases = 0;
+    for (const base of bases) {
+      const variants = [base];
+      for (let m = 0; m < 60; m++) {
+        const at = rand(base.length + 1);
+        variants.push(rand(4) === 0 ? base.slice(0, at) + base.slice(at + 1) : base.slice(0, at) + tokens[rand(tokens.length)]! + base.slice(at));
+      }
+      for (const d of variants) {
+        cases++;
+        const q = quickAnalysis(d);
+        if (!q) continue;
+        quick++;
+        expect({ d, analysis: fullAnalysis(d) }).toEqual({ d, analysis: q });
+      }
+    }
+    // the scan must take a good share of these (most mutations break something, most bases do not)
+    expect(quick).toBeGreaterThan(cases / 20);
+  });
+
+  it('takes the usual narrative without the XML parser', () => {
+    for (const label of ['simple paragraph', 'text directly in div', 'only an image', 'table with attributes', 'links', 'entities and references', 'multi-line', 'whitespace around root']) {
+      const d = VALID.find(([l]) => l === label)![1];
+      expect(quickAnalysis(d), label).toEqual({ problems: [], htmlOk: true, hasContent: true });
+    }
+  });
+
+  it('leaves everything with a problem, or unusual, to the full check', () => {
+    for (const [label, d] of INVALID) expect(quickAnalysis(d), label).toBeUndefined();
+    for (const label of ['CDATA text', 'comments are ignored', 'xml declaration before root', 'prefixed XHTML root']) {
+      expect(quickAnalysis(VALID.find(([l]) => l === label)![1]), label).toBeUndefined();
+    }
   });
 });

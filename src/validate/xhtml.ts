@@ -133,10 +133,148 @@ export function narrativeHasContent(div: string): boolean {
 
 function analyse(div: string): Analysis {
   if (div === lastDiv && lastAnalysis) return lastAnalysis;
-  const result = new Walker(div).run();
+  const result = quickAnalysis(div) ?? fullAnalysis(div);
   lastDiv = div;
   lastAnalysis = result;
   return result;
+}
+
+/** The full check: fast-xml-parser validates and parses, then the tree is walked. */
+export function fullAnalysis(div: string): Analysis {
+  return new Walker(div).run();
+}
+
+const CLEAN: Analysis = Object.freeze({ problems: NONE, htmlOk: true, hasContent: true });
+// characters XML does not allow (or this scan does not judge): their narratives take the full check
+const UNUSUAL_RE = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|\]\]>/;
+const QUICK_MAX_DEPTH = 100;
+
+/**
+ * The usual narrative, checked in one scan of the text with no tree built (fast-xml-parser's
+ * validate and parse are most of the time of the full check): a single <div> in the XHTML
+ * namespace holding lowercase allowed elements with quoted allowed attributes, text with
+ * predefined or numeric references only, and no comment, CDATA, processing instruction,
+ * prefix or DTD. CLEAN when such a narrative has nothing to report and some content; undefined
+ * for anything else (anything unusual, any problem), which the full check then judges and
+ * words. So the scan only ever answers "nothing to report", and only where the full check
+ * would say so too (xhtml.test.ts compares the two on real narratives and mutations of them).
+ */
+export function quickAnalysis(div: string): Analysis | undefined {
+  if (UNUSUAL_RE.test(div)) return undefined;
+  const n = div.length;
+  let i = 0;
+  const ws = (c: number): boolean => c === 32 || c === 10 || c === 13 || c === 9;
+  while (i < n && ws(div.charCodeAt(i))) i++;
+  const open: string[] = [];
+  let hasContent = false;
+  for (;;) {
+    if (i >= n) return undefined; // the root is not closed
+    if (div.charCodeAt(i) !== 60 /* < */) {
+      // text, only inside the root
+      if (open.length === 0) return undefined;
+      const lt = div.indexOf('<', i);
+      if (lt < 0) return undefined;
+      const text = quickDecode(div.slice(i, lt));
+      if (text === undefined) return undefined;
+      if (!hasContent && NON_WHITESPACE_RE.test(text)) hasContent = true;
+      i = lt;
+      continue;
+    }
+    const c1 = div.charCodeAt(i + 1);
+    if (c1 === 47 /* / */) {
+      // </name> exactly, closing the innermost open element
+      const name = open.pop();
+      if (name === undefined || !div.startsWith(name, i + 2) || div.charCodeAt(i + 2 + name.length) !== 62) return undefined;
+      i += name.length + 3;
+      if (open.length === 0) {
+        // the root is closed: only whitespace may follow
+        while (i < n && ws(div.charCodeAt(i))) i++;
+        return i === n && hasContent ? CLEAN : undefined;
+      }
+      continue;
+    }
+    if (c1 < 97 || c1 > 122) return undefined; // not a lowercase element name (<!, <?, <h:div, <P…)
+    let e = i + 2;
+    for (let c = div.charCodeAt(e); (c >= 97 && c <= 122) || (c >= 48 && c <= 57); c = div.charCodeAt(++e));
+    const name = div.slice(i + 1, e);
+    const root = open.length === 0;
+    if (root ? name !== 'div' : !ALLOWED_ELEMENTS.has(name)) return undefined;
+    if (name === 'img') hasContent = true;
+    let xmlns = false;
+    const seen: string[] = [];
+    // attributes: whitespace, name="value" or name='value'; then > or />
+    for (;;) {
+      const c = div.charCodeAt(e);
+      if (c === 62 /* > */) {
+        e++;
+        if (open.length >= QUICK_MAX_DEPTH) return undefined;
+        open.push(name);
+        break;
+      }
+      if (c === 47 /* / */) {
+        if (div.charCodeAt(e + 1) !== 62 || root) return undefined;
+        e += 2;
+        break;
+      }
+      if (!ws(c)) return undefined;
+      while (ws(div.charCodeAt(e))) e++;
+      const a = div.charCodeAt(e);
+      if (a === 62 || a === 47) continue;
+      const start = e;
+      for (let d = div.charCodeAt(e); (d >= 97 && d <= 122) || d === 58 /* : */; d = div.charCodeAt(++e));
+      if (e === start) return undefined;
+      const attr = div.slice(start, e);
+      const quote = div.charCodeAt(e + 1);
+      if (div.charCodeAt(e) !== 61 /* = */ || (quote !== 34 && quote !== 39)) return undefined;
+      const close = div.indexOf(quote === 34 ? '"' : "'", e + 2);
+      if (close < 0) return undefined;
+      const raw = div.slice(e + 2, close);
+      e = close + 1;
+      if (raw.includes('<') || seen.includes(attr)) return undefined;
+      seen.push(attr);
+      if (attr === 'xmlns') {
+        // the XHTML namespace, on the root (where it is required) or again below it
+        if (raw !== XHTML_NAMESPACE) return undefined;
+        xmlns = true;
+        continue;
+      }
+      if (!quickAttributeOk(name, attr, raw)) return undefined;
+    }
+    if (root && !xmlns) return undefined;
+    i = e;
+  }
+}
+
+/** Entity references decoded as the full check does; undefined for a bare & or a named entity other than the predefined five. */
+function quickDecode(s: string): string | undefined {
+  if (s.indexOf('&') < 0) return s;
+  let bad = false;
+  const out = s.replace(ENTITY_RE, (_whole, ref: string | undefined) => {
+    if (ref === undefined) {
+      bad = true;
+      return '';
+    }
+    if (ref.charCodeAt(0) === 35 /* # */) {
+      const code = ref[1] === 'x' ? parseInt(ref.slice(2), 16) : parseInt(ref.slice(1), 10);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : '';
+    }
+    const predefined = PREDEFINED_ENTITIES[ref];
+    if (predefined === undefined) bad = true;
+    return predefined ?? '';
+  });
+  return bad ? undefined : out;
+}
+
+/** An attribute the full check would not report (Walker.checkAttributes, on a lowercase name). */
+function quickAttributeOk(element: string, attr: string, raw: string): boolean {
+  if (attr.startsWith('on') || (!GLOBAL_ATTRIBUTES.has(attr) && !ELEMENT_ATTRIBUTES.has(`${element}.${attr}`))) return false;
+  const value = quickDecode(raw);
+  if (value === undefined) return false;
+  if (URL_ATTRIBUTES.has(attr)) {
+    if (unsafeUrl(value, attr)) return false;
+    if ((attr === 'href' || (attr === 'src' && element === 'img')) && unfollowableScheme(value, attr === 'src')) return false;
+  } else if (attr === 'style' && UNSAFE_STYLE_RE.test(value)) return false;
+  return true;
 }
 
 type XNode = Record<string, unknown>;
