@@ -93,11 +93,17 @@ export function* objectMembers(b: Uint8Array, i: number): Generator<Member> {
 
 /** A JSON string's value; keys and the short values read here are usually plain ASCII without escapes. */
 function decodeString(b: Uint8Array, start: number, end: number): string {
-  for (let i = start + 1; i < end - 1; i++) {
-    const c = b[i]!;
-    if (c === BACKSLASH || c >= 0x80) return JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string;
+  if (end - start <= 66) {
+    // short and plain (the common case): built directly, no Buffer made
+    let s = '';
+    for (let i = start + 1; i < end - 1; i++) {
+      const c = b[i]!;
+      if (c === BACKSLASH || c >= 0x80) return JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string;
+      s += String.fromCharCode(c);
+    }
+    return s;
   }
-  return Buffer.from(b.buffer, b.byteOffset + start + 1, end - start - 2).toString('latin1');
+  return JSON.parse(Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('utf8')) as string;
 }
 
 /** Where the array that is member `name` of the top-level object begins (its `[`), or undefined. */

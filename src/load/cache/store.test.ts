@@ -106,7 +106,7 @@ describe('a loaded source whose cache entry turns out damaged during the run', (
     expect(source.read(source.entries.find((e) => e.url === 'http://example.org/CodeSystem/d')!)).toEqual(resources[2]);
     expect(diagnostics.map((d) => d.code)).toEqual(['cache-damaged']);
     // the entry was built again on disk: the next run reads it from the cache
-    const next = loadPackageFolder(dir, new DefinitionStore(join(tmp, 'rebuild-cache'))).source;
+    const next = loadPackageFolder(dir, new DefinitionStore(join(tmp, 'rebuild-cache')), 'package-folder').source;
     expect(next.fromCache).toBe(true);
     expect(next.read(next.entries.find((e) => e.url === 'http://example.org/CodeSystem/c')!)).toEqual(resources[1]);
   });

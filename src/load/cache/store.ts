@@ -201,15 +201,14 @@ export class DefinitionStore {
     };
     return {
       add(meta, resource) {
-        const b = Buffer.from(JSON.stringify(resource) + '\n', 'utf8');
-        this.addRaw(meta, b, 0, b.length - 1);
+        const b = Buffer.from(JSON.stringify(resource), 'utf8');
+        this.addRaw(meta, b, 0, b.length);
       },
       addRaw(meta, bytes, start, end) {
         if (done) throw new Error('source writer already closed');
         writeAll(fd!, bytes, start, end);
-        writeAll(fd!, NEWLINE, 0, 1);
         entries.push([meta, offset, end - start]);
-        offset += end - start + 1;
+        offset += end - start;
       },
       commit(extra) {
         if (done) return false;
@@ -261,8 +260,6 @@ export class DefinitionStore {
     }
   }
 }
-
-const NEWLINE = Buffer.from('\n');
 
 function writeAll(fd: number, b: Uint8Array, start: number, end: number): void {
   for (let at = start; at < end; ) at += writeSync(fd, b, at, end - at);

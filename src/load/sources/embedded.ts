@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { Parser } from 'tar';
+import { createRequire } from 'node:module';
+import type * as Tar from 'tar';
 import { hashKey, STORE_FORMAT, type DefinitionStore } from '../cache/store.js';
 import { scanMeta, skipSpace } from '../json-scan.js';
 import { DEFINITION_TYPES } from '../meta.js';
@@ -16,6 +17,8 @@ import { inMemorySource, sourceFromStore } from './build.js';
 
 /** The regular files of a tarball held in memory, by path (node-tar's parser runs synchronously on a buffer). */
 function untar(tar: Buffer): Map<string, Buffer> {
+  // loaded only when the cache has to be filled: a run that reads the cache does not need tar
+  const { Parser } = createRequire(import.meta.url)('tar') as typeof Tar;
   const files = new Map<string, Buffer>();
   let failure: Error | undefined;
   const parser = new Parser({
