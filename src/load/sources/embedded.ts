@@ -9,6 +9,8 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createRequire } from 'node:module';
 import type * as Tar from 'tar';
+
+const require = createRequire(import.meta.url);
 import { hashKey, STORE_FORMAT, type DefinitionStore } from '../cache/store.js';
 import { scanMeta, skipSpace } from '../json-scan.js';
 import { DEFINITION_TYPES } from '../meta.js';
@@ -18,7 +20,7 @@ import { inMemorySource, sourceFromStore } from './build.js';
 /** The regular files of a tarball held in memory, by path (node-tar's parser runs synchronously on a buffer). */
 function untar(tar: Buffer): Map<string, Buffer> {
   // loaded only when the cache has to be filled: a run that reads the cache does not need tar
-  const { Parser } = createRequire(import.meta.url)('tar') as typeof Tar;
+  const { Parser } = require('tar') as typeof Tar;
   const files = new Map<string, Buffer>();
   let failure: Error | undefined;
   const parser = new Parser({
