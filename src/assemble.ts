@@ -14,9 +14,9 @@ import { SnapshotService } from './snapshot/service.js';
 import { TerminologyService } from './terminology/index.js';
 import { InstanceValidator } from './validate/validator.js';
 import { defaultCacheDir, DefinitionStore } from './load/cache/store.js';
-import { openCore, R4_CORE } from './load/core/r4-core.js';
+import { loadCore, R4_CORE } from './load/core/r4-core.js';
 import { DefinitionSet } from './load/definitions.js';
-import { inMemorySource, sourceFromStore } from './load/sources/build.js';
+import { inMemorySource } from './load/sources/build.js';
 import { embeddedPackages, type DefaultPackage } from './load/embedded.js';
 import { loadEmbeddedPackage } from './load/sources/embedded.js';
 import { loadIgFolder } from './load/sources/ig-folder.js';
@@ -137,12 +137,11 @@ function isSatisfiedByCore(name: string, version: string): boolean {
 
 export async function loadDefinitions(options: LoadOptions = {}): Promise<LoadedDefinitions> {
   const t0 = performance.now();
-  const store = new DefinitionStore(options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()));
-  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline, offlineReason: options.offlineReason });
   const defs = new DefinitionSet();
+  const store = new DefinitionStore(options.cacheDir === false ? undefined : (options.cacheDir ?? defaultCacheDir()), defs.diagnostics);
+  const locator = new PackageLocator({ packageCache: options.packageCache, registry: options.registry, offline: options.offline, offlineReason: options.offlineReason });
 
-  const core = openCore(store);
-  defs.addSource(sourceFromStore(core.stored, core.fromCache));
+  defs.addSource(loadCore(store));
 
   const structures = new SnapshotService(defs, store);
   const compiler = new PlanCompiler(structures);

@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { renderHtml } from '../report/html.js';
 import type { RunResult } from '../report/result.js';
 import { renderText } from '../report/text.js';
 import { renderers, type OutputFormat } from '../report/formats.js';
@@ -25,7 +24,7 @@ export async function reportCommand(argv: string[], io: IO): Promise<number> {
   // a result file may come from elsewhere (a fork's CI artefact): the HTML report's source
   // excerpts come only from files under --sources (default: the current folder), never from
   // absolute or ".." paths named in the JSON
-  else if (format === 'html') text = renderHtml(result, { sourceRoot: resolve(values.sources ?? '.') });
+  else if (format === 'html') text = (await import('../report/html.js')).renderHtml(result, { sourceRoot: resolve(values.sources ?? '.') });
   else if (renderers[format]) text = await renderers[format]!(result);
   else throw new UsageError(`--format ${format}: unknown format (use ${['text', ...Object.keys(renderers)].join(', ')})`);
   if (values.output) writeReport(values.output, text, '--output');

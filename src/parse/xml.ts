@@ -9,13 +9,18 @@
  * Bundle.entry.resource) take their `resourceType` from the element name, and the xhtml
  * `div` is kept as a string. DTDs and entity declarations are refused before parsing.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import type { ElementPlan, TypeRef } from '../compile/plan.js';
 import type { ValidationIssue } from '../model/issue.js';
 import { LocationIndex, lineColumnOf } from './locations.js';
 import { firstElementDeeperThan, offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from './xml-guard.js';
 import type { RuleId } from '../model/rules.js';
+
+// fast-xml-parser's CommonJS build is one file; its ES module build is some forty, and loading
+// them cost every run (JSON input included) more than the XML parsing itself
+const require = createRequire(import.meta.url);
+const { XMLParser, XMLValidator } = require('fast-xml-parser') as typeof import('fast-xml-parser');
 
 export const FHIR_NS = 'http://hl7.org/fhir';
 export const XHTML_NS = 'http://www.w3.org/1999/xhtml';

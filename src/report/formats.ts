@@ -6,10 +6,6 @@ import type { Bundle } from '../model/fhir-types.js';
 import { fileStatus, uncheckedOf } from './checks.js';
 import { toOperationOutcome } from './outcome.js';
 import { fromResultIssue, type RunResult } from './result.js';
-import { renderHtml } from './html.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
-import { renderSarif } from './sarif.js';
 
 export type OutputFormat = 'text' | 'json' | 'outcome' | 'html' | 'junit' | 'sarif' | 'markdown';
 
@@ -39,11 +35,12 @@ export function renderOutcome(result: RunResult): string {
   return JSON.stringify(bundle, null, 2) + '\n';
 }
 
+// the report renderers are loaded when a format is asked for: a plain `bars validate` needs none of them
 export const renderers: Partial<Record<OutputFormat, (r: RunResult) => string | Promise<string>>> & Record<string, (r: RunResult) => string | Promise<string>> = {
   json: (r) => JSON.stringify(r, null, 2) + '\n',
   outcome: renderOutcome,
-  html: (r) => renderHtml(r),
-  junit: (r) => renderJunit(r, { failOn: (r.run?.options?.failOn as 'error' | 'warning' | undefined) ?? 'error' }),
-  sarif: (r) => renderSarif(r),
-  markdown: (r) => renderMarkdown(r),
+  html: async (r) => (await import('./html.js')).renderHtml(r),
+  junit: async (r) => (await import('./junit.js')).renderJunit(r, { failOn: (r.run?.options?.failOn as 'error' | 'warning' | undefined) ?? 'error' }),
+  sarif: async (r) => (await import('./sarif.js')).renderSarif(r),
+  markdown: async (r) => (await import('./markdown.js')).renderMarkdown(r),
 };

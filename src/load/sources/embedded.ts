@@ -7,14 +7,20 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import { Parser } from 'tar';
+import { createRequire } from 'node:module';
+import type * as Tar from 'tar';
+
+const require = createRequire(import.meta.url);
 import { hashKey, STORE_FORMAT, type DefinitionStore } from '../cache/store.js';
-import { DEFINITION_TYPES, metaOf } from '../meta.js';
+import { scanMeta, skipSpace } from '../json-scan.js';
+import { DEFINITION_TYPES } from '../meta.js';
 import { LoadError, type LoadedSource, type PackageProvenance, type ResourceMeta, type SourceInfo } from '../types.js';
 import { inMemorySource, sourceFromStore } from './build.js';
 
 /** The regular files of a tarball held in memory, by path (node-tar's parser runs synchronously on a buffer). */
 function untar(tar: Buffer): Map<string, Buffer> {
+  // loaded only when the cache has to be filled: a run that reads the cache does not need tar
+  const { Parser } = require('tar') as typeof Tar;
   const files = new Map<string, Buffer>();
   let failure: Error | undefined;
   const parser = new Parser({
@@ -43,18 +49,24 @@ export function loadEmbeddedPackage(tgzPath: string, store: DefinitionStore): Lo
     throw new LoadError(`cannot read ${tgzPath}: ${(e as Error).message}`, 'Restore profiles/packages/ from the repository (git checkout profiles/packages), or rebuild it: npm run build:definitions -- <bars source folder> <ukcore source folder>', tgzPath);
   }
   const key = hashKey('embedded', STORE_FORMAT, createHash('sha256').update(bytes).digest('hex'));
+  // a damaged cache entry is removed when found, so loading again builds it afresh
+  const again = (): LoadedSource => loadEmbeddedPackage(tgzPath, store);
   const cached = store.open(key);
-  if (cached) return sourceFromStore({ ...cached, info: { ...cached.info, location: tgzPath } }, true);
+  if (cached) return sourceFromStore({ ...cached, info: { ...cached.info, location: tgzPath } }, true, again);
   let files: Map<string, Buffer>;
   let pkg: { name?: string; version?: string; fhirVersions?: string[]; dependencies?: Record<string, string>; provenance?: PackageProvenance };
-  const items: { meta: ResourceMeta; resource: Record<string, any> }[] = [];
+  // each resource file is indexed by scanning its top-level members and kept as the bytes it is
+  // (the toolkit wrote it): nothing is parsed whole or serialised again
+  const items: { meta: ResourceMeta; data: Buffer; start: number; end: number }[] = [];
   try {
     files = untar(gunzipSync(bytes));
     pkg = JSON.parse(files.get('package/package.json')?.toString('utf8') ?? 'null') ?? {};
     for (const [name, data] of files) {
       if (!/^package\/[^/]+\.json$/.test(name) || name === 'package/package.json' || name.startsWith('package/.')) continue;
-      const r = JSON.parse(data.toString('utf8')) as Record<string, any>;
-      if (typeof r?.resourceType === 'string' && DEFINITION_TYPES.has(r.resourceType)) items.push({ meta: metaOf(r, name.slice('package/'.length)), resource: r });
+      const start = skipSpace(data, data[0] === 0xef ? 3 : 0); // a UTF-8 BOM
+      const { meta, end } = scanMeta(data, start, name.slice('package/'.length));
+      if (skipSpace(data, end) !== data.length) throw new Error(`${name}: more than one JSON value`);
+      if (meta && DEFINITION_TYPES.has(meta.resourceType)) items.push({ meta, data, start, end });
     }
   } catch (e) {
     throw new LoadError(`${tgzPath} is damaged: ${(e as Error).message}`, 'Restore it from the repository (git checkout profiles/packages), or rebuild it: npm run build:definitions -- <bars source folder> <ukcore source folder>', tgzPath);
@@ -69,9 +81,25 @@ export function loadEmbeddedPackage(tgzPath: string, store: DefinitionStore): Lo
     dependencies: pkg.dependencies ?? {},
     ...(pkg.provenance ? { provenance: pkg.provenance } : {}),
   };
-  if (store.write(key, info, items)) {
-    const reopened = store.open(key);
-    if (reopened) return sourceFromStore(reopened, false);
+  const writer = store.writer(key, info);
+  if (writer) {
+    let written = false;
+    try {
+      for (const { meta, data, start, end } of items) writer.addRaw(meta, data, start, end);
+      written = writer.commit();
+    } catch {
+      writer.abort();
+    }
+    const reopened = written ? store.open(key) : undefined;
+    if (reopened) return sourceFromStore(reopened, false, again);
   }
-  return inMemorySource(info, items);
+  // cache not writable: parse the resources and keep them in memory
+  try {
+    return inMemorySource(
+      info,
+      items.map(({ meta, data, start, end }) => ({ meta, resource: JSON.parse(data.toString('utf8', start, end)) as Record<string, any> })),
+    );
+  } catch (e) {
+    throw new LoadError(`${tgzPath} is damaged: ${(e as Error).message}`, 'Restore it from the repository (git checkout profiles/packages), or rebuild it: npm run build:definitions -- <bars source folder> <ukcore source folder>', tgzPath);
+  }
 }

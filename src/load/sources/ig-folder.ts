@@ -92,11 +92,13 @@ export function loadIgFolder(
     }
   })();
   const key = hashKey('ig-folder', STORE_FORMAT, READER_VERSION, root, pkgStat, opts.name ?? '', opts.version ?? '', JSON.stringify(files));
+  // a damaged cache entry is removed when found, so loading again builds it afresh
+  const again = (): LoadedSource => loadIgFolder(folder, store, xmlCompiler, opts).source;
   const cached = store.open(key);
   if (cached) {
     const extra = cached.extra as StoredExtra | undefined;
     const info: SourceInfo = { ...cached.info, kind: opts.kind ?? 'ig-folder' };
-    return { source: sourceFromStore({ ...cached, info }, true), diagnostics: extra?.diagnostics ?? [] };
+    return { source: sourceFromStore({ ...cached, info }, true, again), diagnostics: extra?.diagnostics ?? [] };
   }
   const info: SourceInfo = {
     name: opts.name ?? pkg?.name ?? basename(root),
@@ -121,7 +123,7 @@ export function loadIgFolder(
   }
   if (store.write(key, info, items, { diagnostics } satisfies StoredExtra)) {
     const reopened = store.open(key);
-    if (reopened) return { source: sourceFromStore(reopened, false), diagnostics };
+    if (reopened) return { source: sourceFromStore(reopened, false, again), diagnostics };
   }
   return { source: inMemorySource(info, items), diagnostics };
 }

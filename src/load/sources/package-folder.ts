@@ -45,13 +45,15 @@ export function loadPackageFolder(
     return `${n}:${s.size}:${Math.floor(s.mtimeMs)}`;
   });
   const key = hashKey('package', STORE_FORMAT, dir, pkg.name ?? '', pkg.version ?? '', stamps.join('|'));
+  // a damaged cache entry is removed when found, so loading again builds it afresh
+  const again = (): LoadedSource => loadPackageFolder(folder, store, kind, location).source;
   const cached = store.open(key);
   if (cached) {
     const extra = cached.extra as StoredExtra | undefined;
     // the stored content is the same whichever way the folder was reached this time (a package
     // downloaded once is read from the package cache afterwards): say how it was reached now
     const info: SourceInfo = { ...cached.info, kind, location };
-    return { source: sourceFromStore({ ...cached, info }, true), diagnostics: extra?.diagnostics ?? [] };
+    return { source: sourceFromStore({ ...cached, info }, true, again), diagnostics: extra?.diagnostics ?? [] };
   }
   const info: SourceInfo = {
     name: pkg.name ?? 'unnamed-package',
@@ -87,7 +89,7 @@ export function loadPackageFolder(
   }
   if (store.write(key, info, items, { diagnostics } satisfies StoredExtra)) {
     const reopened = store.open(key);
-    if (reopened) return { source: sourceFromStore(reopened, false), diagnostics };
+    if (reopened) return { source: sourceFromStore(reopened, false, again), diagnostics };
   }
   return { source: inMemorySource(info, items), diagnostics };
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import * as tar from 'tar';
+import type * as Tar from 'tar';
 import { LoadError } from '../types.js';
 
 export interface UnpackLimits {
@@ -60,13 +60,15 @@ export async function extractTgz(data: string | Readable, dir: string, label: st
     source.destroy(stopped);
     return false;
   };
+  // tar is loaded when a tarball is unpacked, not by every run that only reads the cache
+  const tar: typeof Tar = await import('tar');
   const unpack = tar.x({
     cwd: dir,
     strict: true,
     preservePaths: false,
     filter: (path, entry) => {
       if (stopped) return false;
-      const e = entry as tar.ReadEntry;
+      const e = entry as Tar.ReadEntry;
       entries++;
       if (entries > limits.maxEntries) return stop(`more than ${limits.maxEntries} entries`);
       const size = e.size ?? 0;
