@@ -1,0 +1,29 @@
+/**
+ * `npm run mutate [-- <stryker options>]`: Stryker mutation testing (stryker.config.mjs) run at
+ * low priority — the machine is shared — then the mutation score per src/ folder from the JSON
+ * report. e.g. `npm run mutate -- --mutate 'src/parse/**\/*.ts'` for one folder.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { printFolderScores } from './mutation-scores.js';
+
+const REPORT = 'reports/mutation/mutation.json';
+// the package exports only its API, so its bin is found beside its package.json
+const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin', 'stryker.js');
+// `--mutate <glob>` replaces the config's list, so the test files are excluded again here
+const args = process.argv.slice(2).map((a, i, all) => (all[i - 1] === '--mutate' || all[i - 1] === '-m' ? `${a},!src/**/*.test.ts` : a));
+const started = Date.now();
+const run = spawnSync('nice', ['-n', '10', process.execPath, stryker, 'run', ...args], {
+  stdio: 'inherit',
+  // the tests find the shared NHS corpus beside the worktree; Stryker runs them from a copy
+  env: { ...process.env, BARS_SHARED: process.env.BARS_SHARED ?? resolve('..', 'shared') },
+});
+if (run.error) {
+  console.error(`mutate: could not start Stryker under nice: ${run.error.message}`);
+  process.exit(1);
+}
+// a report left by an earlier run is not this run's result
+if (existsSync(REPORT) && statSync(REPORT).mtimeMs >= started) printFolderScores(JSON.parse(readFileSync(REPORT, 'utf8')));
+process.exit(run.status ?? 1);
