@@ -14,6 +14,13 @@ const REPORT = 'reports/mutation/mutation.json';
 const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin', 'stryker.js');
 // `--mutate <glob>` replaces the config's list, so the test files are excluded again here
 const args = process.argv.slice(2).map((a, i, all) => (all[i - 1] === '--mutate' || all[i - 1] === '-m' ? `${a},!src/**/*.test.ts` : a));
+// Stryker's incremental file holds the last run's mutants only: a one-folder run keeps its own
+// file, so running folder by folder does not throw away the other folders' results
+const at = args.findIndex((a) => a === '--mutate' || a === '-m');
+const glob = at >= 0 ? args[at + 1] : undefined;
+if (glob !== undefined && !args.includes('--incrementalFile')) {
+  args.push('--incrementalFile', `reports/incremental/${glob.split(',')[0]!.replace(/[^\w-]+/g, '_')}.json`);
+}
 const started = Date.now();
 const run = spawnSync('nice', ['-n', '10', process.execPath, stryker, 'run', ...args], {
   stdio: 'inherit',
