@@ -21,11 +21,20 @@ const glob = at >= 0 ? args[at + 1] : undefined;
 if (glob !== undefined && !args.includes('--incrementalFile')) {
   args.push('--incrementalFile', `reports/incremental/${glob.split(',')[0]!.replace(/[^\w-]+/g, '_')}.json`);
 }
+/**
+ * A src/<folder> glob is judged by that folder's own tests (stryker.vitest.config.ts): nearly every
+ * test parses or validates something, and running them all for each mutant of src/parse would
+ * take days on this machine.
+ */
+function testsFor(mutate: string | undefined): Record<string, string> {
+  const folder = mutate?.match(/^src\/([\w-]+)\//)?.[1];
+  return folder ? { BARS_MUTATE_TESTS: folder } : {};
+}
 const started = Date.now();
 const run = spawnSync('nice', ['-n', '10', process.execPath, stryker, 'run', ...args], {
   stdio: 'inherit',
   // the tests find the shared NHS corpus beside the worktree; Stryker runs them from a copy
-  env: { ...process.env, BARS_SHARED: process.env.BARS_SHARED ?? resolve('..', 'shared') },
+  env: { ...process.env, BARS_SHARED: process.env.BARS_SHARED ?? resolve('..', 'shared'), ...testsFor(glob) },
 });
 if (run.error) {
   console.error(`mutate: could not start Stryker under nice: ${run.error.message}`);
