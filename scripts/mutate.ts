@@ -13,7 +13,8 @@ const REPORT = 'reports/mutation/mutation.json';
 // the package exports only its API, so its bin is found beside its package.json
 const stryker = join(dirname(createRequire(import.meta.url).resolve('@stryker-mutator/core/package.json')), 'bin', 'stryker.js');
 // `--mutate <glob>` replaces the config's list, so the test files are excluded again here
-const args = process.argv.slice(2).map((a, i, all) => (all[i - 1] === '--mutate' || all[i - 1] === '-m' ? `${a},!src/**/*.test.ts` : a));
+const noTypecheck = process.argv.includes('--no-typecheck');
+const args = process.argv.slice(2).filter((a) => a !== '--no-typecheck').map((a, i, all) => (all[i - 1] === '--mutate' || all[i - 1] === '-m' ? `${a},!src/**/*.test.ts` : a));
 // Stryker's incremental file holds the last run's mutants only: a one-folder run keeps its own
 // file, so running folder by folder does not throw away the other folders' results
 const at = args.findIndex((a) => a === '--mutate' || a === '-m');
@@ -34,7 +35,7 @@ const started = Date.now();
 const run = spawnSync('nice', ['-n', '10', process.execPath, stryker, 'run', ...args], {
   stdio: 'inherit',
   // the tests find the shared NHS corpus beside the worktree; Stryker runs them from a copy
-  env: { ...process.env, BARS_SHARED: process.env.BARS_SHARED ?? resolve('..', 'shared'), ...testsFor(glob) },
+  env: { ...process.env, BARS_SHARED: process.env.BARS_SHARED ?? resolve('..', 'shared'), ...testsFor(glob), ...(noTypecheck ? { BARS_MUTATE_TYPECHECK: '0' } : {}) },
 });
 if (run.error) {
   console.error(`mutate: could not start Stryker under nice: ${run.error.message}`);
