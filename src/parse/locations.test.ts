@@ -16,10 +16,13 @@ function expectedAt(text: string, offset: number): { line: number; column: numbe
 describe('offsets to line and column', () => {
   const text = 'ab\ncd\n\nefg\r\nh';
   it('every offset of a text maps to its 1-based line and column, in the index and in lineColumnOf', () => {
-    const index = new LocationIndex(text);
-    for (let off = 0; off <= text.length; off++) {
-      expect(index.lineColumn(off), `offset ${off}`).toEqual(expectedAt(text, off));
-      expect(lineColumnOf(text, off), `offset ${off}`).toEqual(expectedAt(text, off));
+    // the second text starts with a line end
+    for (const t of [text, '\n\nx\n']) {
+      const index = new LocationIndex(t);
+      for (let off = 0; off <= t.length; off++) {
+        expect(index.lineColumn(off), `offset ${off}`).toEqual(expectedAt(t, off));
+        expect(lineColumnOf(t, off), `offset ${off}`).toEqual(expectedAt(t, off));
+      }
     }
   });
   it('lineColumnOf clamps an offset past the end to the end of the text', () => {
