@@ -317,7 +317,26 @@ export class TerminologyService {
   }
 }
 
+/**
+ * A connection reset before any answer — typically a pooled keep-alive socket the server closed
+ * as it was reused — is tried once more: $validate-code is a GET, and GET is idempotent, so a
+ * client may repeat it after a connection failure (RFC 9110 §9.2.2).
+ */
 async function fetchParameters(url: string, timeoutMs: number): Promise<{ name: string; valueBoolean?: boolean; valueString?: string }[]> {
+  try {
+    return await fetchParametersOnce(url, timeoutMs);
+  } catch (e) {
+    if (!isConnectionReset(e)) throw e;
+    return fetchParametersOnce(url, timeoutMs);
+  }
+}
+
+const isConnectionReset = (e: unknown): boolean => {
+  const cause = (e as { cause?: { code?: string } } | undefined)?.cause;
+  return cause?.code === 'ECONNRESET' || cause?.code === 'UND_ERR_SOCKET';
+};
+
+async function fetchParametersOnce(url: string, timeoutMs: number): Promise<{ name: string; valueBoolean?: boolean; valueString?: string }[]> {
   const ctrl = new AbortController();
   const t = setTimeout(() => ctrl.abort(), timeoutMs);
   try {
@@ -345,6 +364,7 @@ function whyUnreachable(e: Error, timeoutMs: number): string {
     ENOTFOUND: 'host not found',
     EAI_AGAIN: 'host not found (DNS)',
     ECONNRESET: 'connection reset',
+    UND_ERR_SOCKET: 'the server closed the connection without answering',
     ETIMEDOUT: 'connection timed out',
     EHOSTUNREACH: 'host unreachable',
     ENETUNREACH: 'network unreachable',

@@ -390,6 +390,45 @@ describe('$validate-code on a terminology server (--tx)', () => {
     mode = 'answer';
   });
 
+  it('a connection reset before any answer (a keep-alive socket the server just closed) is retried once: $validate-code is a GET, and GET is idempotent (RFC 9110 9.2.2)', async () => {
+    let resets = 1;
+    const flaky = createServer((req, res) => {
+      if (resets-- > 0) {
+        req.socket.destroy(); // reset: no status line, no body
+        return;
+      }
+      res.writeHead(200, { 'content-type': 'application/fhir+json' }).end(JSON.stringify({ resourceType: 'Parameters', parameter: [{ name: 'result', valueBoolean: true }] }));
+    });
+    await new Promise<void>((ok) => flaky.listen(0, '127.0.0.1', ok));
+    try {
+      const t = await service({ txServer: `http://127.0.0.1:${(flaky.address() as AddressInfo).port}/fhir`, cache: new MemoryCache() });
+      expect((await t.validateCode(VS('snomed-findings'), { system: SNOMED, code: '22298006' })).result).toBe('valid');
+      expect(resets).toBe(-1); // the reset happened, then the retry was answered
+    } finally {
+      flaky.closeAllConnections();
+      await new Promise((ok) => flaky.close(ok));
+    }
+  });
+
+  it('a server that resets every connection: one retry, then the "could not be reached" answer', async () => {
+    let seen = 0;
+    const broken = createServer((req) => {
+      seen++;
+      req.socket.destroy();
+    });
+    await new Promise<void>((ok) => broken.listen(0, '127.0.0.1', ok));
+    try {
+      const t = await service({ txServer: `http://127.0.0.1:${(broken.address() as AddressInfo).port}/fhir`, cache: new MemoryCache() });
+      const r = await t.validateCode(VS('snomed-findings'), { system: SNOMED, code: '22298006' });
+      expect(r.result).toBe('unknown');
+      expect(r.message).toMatch(/could not be reached \((the server closed the connection without answering|connection reset)\)/);
+      expect(seen).toBe(2);
+    } finally {
+      broken.closeAllConnections();
+      await new Promise((ok) => broken.close(ok));
+    }
+  });
+
   it('failures are not cached: the next run asks again', async () => {
     mode = 'html';
     const cache = new MemoryCache();

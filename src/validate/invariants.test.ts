@@ -2,9 +2,14 @@
  * Invariant evaluation through the validator: severities, the empty-result rule, and the
  * places where the published expression is narrower than what the HL7 validator accepts.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { plainEngine } from '../../test/support/engine.js';
+import { plainEngine, TEST_CACHE } from '../../test/support/engine.js';
 import { expectNoSlowerThan } from '../../test/support/timing.js';
+import { constraintProfile } from '../../test/support/profiles.js';
+import { createEngine } from '../engine.js';
 
 const composition = (div: string, extraRef?: string) => ({
   resourceType: 'Composition',
@@ -145,4 +150,44 @@ describe('an invariant whose cost explodes with the resource size', () => {
     expect(costly[0]!.message).toMatch(/cost-1.*evaluation stopped after/);
     expect(costly[0]!.line).toBeGreaterThan(0);
   }, 60_000);
+});
+
+describe('constraint severity (ElementDefinition.constraint.severity: error | warning)', () => {
+  it('a failed warning-level constraint is a warning and leaves the resource valid (vsd-0: a name that is not a computable identifier)', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify({ resourceType: 'ValueSet', status: 'draft', name: 'bad name' }));
+    expect(r.issues.filter((i) => i.ruleId === 'invariant:vsd-0').map((i) => [i.severity, i.expression])).toEqual([['warning', 'ValueSet']]);
+    expect(r.valid).toBe(true);
+  });
+  it('the computable name passes vsd-0', async () => {
+    const e = await plainEngine();
+    const r = await e.validate(JSON.stringify({ resourceType: 'ValueSet', status: 'draft', name: 'GoodName' }));
+    expect(r.issues.filter((i) => i.ruleId === 'invariant:vsd-0')).toEqual([]);
+  });
+});
+
+describe('a constraint whose expression fails at run time (FHIRPath: a singleton function given a collection is an error)', () => {
+  const profile = constraintProfile('inv-singleton', 'Patient', [
+    { id: 'Patient', path: 'Patient', constraint: [{ key: 'sgl-1', severity: 'error', human: 'the first given name starts with A', expression: "name.given.substring(0, 1) = 'A'" }] },
+  ]);
+  const patient = (given: string[]) => JSON.stringify({ resourceType: 'Patient', meta: { profile: [profile.url] }, name: [{ given }] });
+  const engineWithProfile = async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bars-inv-'));
+    writeFileSync(join(dir, 'StructureDefinition-inv-singleton.json'), JSON.stringify(profile));
+    return createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [dir] });
+  };
+  it('is reported at the element, naming the constraint, not passed silently nor called a failure of the rule', async () => {
+    const r = await (await engineWithProfile()).validate(patient(['Ann', 'Bob']));
+    const evaluation = r.issues.filter((i) => i.ruleId === 'invariant-error');
+    expect(evaluation.map((i) => i.expression)).toEqual(['Patient']);
+    expect(evaluation[0]!.message).toMatch(/sgl-1/);
+    expect(r.issues.filter((i) => i.ruleId === 'invariant:sgl-1')).toEqual([]);
+  });
+  it('with one given name the expression evaluates: passes for Ann, fails (error, the declared severity) for Bob', async () => {
+    const e = await engineWithProfile();
+    expect((await e.validate(patient(['Ann']))).issues.filter((i) => i.ruleId.startsWith('invariant'))).toEqual([]);
+    const bob = await e.validate(patient(['Bob']));
+    expect(bob.issues.filter((i) => i.ruleId.startsWith('invariant')).map((i) => [i.ruleId, i.severity, i.expression])).toEqual([['invariant:sgl-1', 'error', 'Patient']]);
+    expect(bob.valid).toBe(false);
+  });
 });

@@ -7,7 +7,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const SHARED = resolve(here, '..', '..', '..', 'shared');
+// BARS_SHARED: where ../shared is when the tests run from a copy of the worktree (Stryker's sandbox)
+export const SHARED = process.env.BARS_SHARED ? resolve(process.env.BARS_SHARED) : resolve(here, '..', '..', '..', 'shared');
 /** ../shared/corpus beside the repo; BARS_TEST_CORPUS points elsewhere (a worktree one level deeper). */
 export const CORPUS = process.env.BARS_TEST_CORPUS ? resolve(process.env.BARS_TEST_CORPUS) : resolve(SHARED, 'corpus');
 export const HAS_CORPUS = existsSync(CORPUS);
