@@ -77,6 +77,7 @@ const LOCAL_RULES = {
   'dependency-missing': ['load', 'warning', 'not-found', 'packages.html', 'A dependency a loaded package declares is not available'],
   'embedded-package-replaced': ['load', 'information', 'informational', 'packages.html', 'A loaded package replaced the embedded copy of the same package'],
   'canonical-conflict': ['load', 'warning', 'conflict', 'references.html#canonical', 'Two loaded packages define the same canonical URL and version differently'],
+  'cache-damaged': ['load', 'warning', 'exception', 'packages.html', 'A damaged definition cache entry was removed and rebuilt from its source'],
   'no-definitions': ['load', 'warning', 'not-found', 'packages.html', 'An --ig folder holds no conformance resource'],
   'not-fhir': ['load', 'warning', 'structure', 'formats.html#wire', 'A file in a package folder is neither JSON nor XML; skipped'],
   'not-a-resource': ['load', 'warning', 'structure', 'json.html#resources', 'A file in a package folder is not a FHIR resource; skipped'],

@@ -25,9 +25,9 @@ const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PR
 const PENDING_PROOFS: readonly string[] = [
   // parse and run
   'encoding-utf8', 'xml-depth', 'xml-attribute-expected',
-  'input-too-large', 'file-unreadable', 'issues-truncated',
+  'input-too-large', 'file-unreadable', 'issues-truncated', 'validation-failed', 'workers-unavailable',
   // load
-  'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
+  'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
   // FHIR structure and values (most need a profile built for the proof)
   'choice-type-not-allowed', 'primitive-precision', 'json-primitive-value', 'xml-primitive-value',
   'max-length', 'min-length', 'min-value', 'max-value', 'fixed-value', 'pattern-value', 'must-have-value', 'value-alternatives',
