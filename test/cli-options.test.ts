@@ -120,6 +120,11 @@ describe('--message-definition', () => {
     const bad = bars(['validate', message, '--message-definition', notOne]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a MessageDefinition \(found Patient\)/);
+    // a file that is not there is named, with the option, before anything is validated
+    const missing = bars(['validate', message, '--message-definition', join(dir, 'absent.json')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/--message-definition .*absent\.json: cannot read the file \(ENOENT\)/);
+    expect(missing.stdout).toBe('');
   });
 });
 

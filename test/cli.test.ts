@@ -246,7 +246,8 @@ describe('--format text', () => {
     const ue = head(UNKNOWN_ELEMENT);
     expect(lines[ue]).toMatch(/^FAIL .*unknown-element\.json \(Patient\)$/);
     expect(lines[ue + 1]).toBe(`  ${UNKNOWN_ELEMENT}:4:3  error       Unknown element "nmae" in Patient: did you mean "name"?`);
-    expect(lines[ue + 2]).toBe('    Patient.nmae · unknown-element · from http://hl7.org/fhir/StructureDefinition/Patient|4.0.1');
+    // every issue links the spec page of its rule (the rule catalog, issue 12)
+    expect(lines[ue + 2]).toBe('    Patient.nmae · unknown-element · from http://hl7.org/fhir/StructureDefinition/Patient|4.0.1 · see https://hl7.org/fhir/R4/json.html#json');
     expect(lines[head(join(VALID, 'patient-minimal.json'))]).toMatch(/^PASS /);
     // every issue line sits under the header of its own file
     let current = '';

@@ -24,7 +24,12 @@ export interface LoadedMessageDefinition {
 export function readMessageDefinitionFiles(files: string[], compiler: PlanCompiler): LoadedMessageDefinition[] {
   const out: LoadedMessageDefinition[] = [];
   for (const f of files) {
-    const text = readFileSync(f, 'utf8');
+    let text: string;
+    try {
+      text = readFileSync(f, 'utf8');
+    } catch (e) {
+      throw new Error(`--message-definition ${f}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); give the path of the receiver's MessageDefinition (JSON or XML)`);
+    }
     const parsed = /^\s*</.test(text) ? parseFhirXml(text, compiler) : parseJson(text);
     const fatal = parsed.issues.find((i) => i.severity === 'fatal');
     if (fatal) throw new Error(`--message-definition ${f}: ${fatal.message} (line ${fatal.line})`);

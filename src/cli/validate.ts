@@ -154,7 +154,23 @@ export async function defaultEngine(args: ValidateArgs): Promise<Engine> {
     tx: args.tx,
     unknownExtensions: args.unknownExtensions,
   };
-  return createEngine(args.bars ? await withBarsLayer(options, args) : options);
+  const engine = await createEngine(args.bars ? await withBarsLayer(options, args) : options);
+  if (args.bars && args.messageDefinitions.length) await checkReceiverDefinitions(args.messageDefinitions, engine);
+  return engine;
+}
+
+/**
+ * The receiver's --message-definition files are read before any input is validated: a file that
+ * is not a MessageDefinition is the user's slip (exit 2, naming the file), not a failure of every
+ * message in the run.
+ */
+async function checkReceiverDefinitions(files: string[], engine: Engine): Promise<void> {
+  const { readMessageDefinitionFiles } = await import('../bars/message-definitions.js');
+  try {
+    readMessageDefinitionFiles(files, engine.loaded.compiler);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
 }
 
 /** The BaRS layer wired as the library wires it (bars/plugin.ts), when the build has it. */
