@@ -9,20 +9,19 @@ import { Node, hasOwn, type Item, type Obj } from './nodes.js';
 import { facts } from './type-info.js';
 
 // read once: imported bindings cost a getter call per access under some loaders (vitest, tsx)
-const { TEMPORAL_CLASS, fpContext, fpTypes } = model;
+const { temporalClass, fpContext, fpTypesIfLoaded } = model;
 
 export const UCUM = 'http://unitsofmeasure.org';
-const FPType = fpTypes.FP_Type;
 
 /** util.valDataConverted; numbers stay JS numbers (fhirpath.js' FP_Decimal behaves alike here). */
 export function conv(i: Item): unknown {
   if (!(i instanceof Node)) return i;
   const d = i.d;
   if (d === null || d === undefined || i.p === null) return d;
-  const cls = hasOwn(TEMPORAL_CLASS, i.p) ? TEMPORAL_CLASS[i.p] : undefined;
+  const cls = temporalClass(i.p);
   if (cls) {
     try {
-      return cls.checkString(fpContext, d) || d;
+      return cls.checkString(fpContext(), d) || d;
     } catch (e) {
       // fhirpath.js fails the same way on a non-string date (it calls .match on it)
       throw new FhirPathError(e instanceof Error ? e.message : String(e));
@@ -35,7 +34,10 @@ export function conv(i: Item): unknown {
   return d;
 }
 
-export const isTemporal = (v: unknown): v is FpTemporal => v instanceof FPType;
+export const isTemporal = (v: unknown): v is FpTemporal => {
+  const types = fpTypesIfLoaded();
+  return types !== undefined && v instanceof types.FP_Type;
+};
 
 /** numbers.roundToMaxPrecision */
 export const round8 = (x: number): number => Math.round(x / 1e-8) * 1e-8;

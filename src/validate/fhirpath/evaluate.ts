@@ -90,7 +90,7 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
     }
     const data = isPrimitiveNode(node)
       ? // a primitive needs its `_name` sibling; fhirpath.js takes that on its own node type only
-        new fpTypes.ResourceNode(fpContext, node.__primitive, null, base.path, node.__ext ?? null, base.type, contextType)
+        new (fpTypes().ResourceNode)(fpContext(), node.__primitive, null, base.path, node.__ext ?? null, base.type, contextType)
       : node;
     const vars: Record<string, unknown> = { resource: env.resource, rootResource: env.rootResource, ucum: UCUM };
     // left out, %context is fhirpath.js' typed root node; passed in, it would be untyped
@@ -116,9 +116,9 @@ function fallbackFor(expression: string, contextType: string, eager: boolean): F
  */
 let activeEnv: FhirPathEnv | undefined;
 
-const dataOf = (i: unknown): unknown => (i instanceof fpTypes.ResourceNode ? (i as { data: unknown }).data : i);
+const dataOf = (i: unknown): unknown => (i instanceof fpTypes().ResourceNode ? (i as { data: unknown }).data : i);
 const typeOf = (i: unknown): string | null => {
-  const t = i instanceof fpTypes.ResourceNode ? (i as { path?: unknown; fhirNodeDataType?: unknown }) : undefined;
+  const t = i instanceof fpTypes().ResourceNode ? (i as { path?: unknown; fhirNodeDataType?: unknown }) : undefined;
   return typeof t?.fhirNodeDataType === 'string' ? t.fhirNodeDataType : null;
 };
 function need<K extends 'resolve' | 'conformsTo' | 'memberOf'>(name: K): NonNullable<FhirPathEnv[K]> {
@@ -171,7 +171,7 @@ function readResult(out: unknown[]): InvariantResult {
   let n = 0;
   let first: unknown;
   for (const item of out) {
-    const v = item instanceof fpTypes.ResourceNode ? (item as { data: unknown }).data : item;
+    const v = item instanceof fpTypes().ResourceNode ? (item as { data: unknown }).data : item;
     // nodes without a value (a primitive with only extensions) are not results
     if (v === null || v === undefined) continue;
     if (n++ === 0) first = v;

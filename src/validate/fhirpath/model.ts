@@ -60,10 +60,25 @@ export function fhirpathJs(): FhirpathModule {
   return (engine ??= require('fhirpath') as FhirpathModule);
 }
 export const r4Model = require('fhirpath/fhir-context/r4') as R4Model;
-export const fpTypes = require('fhirpath/src/types.js') as FpTypesModule;
 
+let types: FpTypesModule | undefined;
+/**
+ * fhirpath.js' value classes (dates, decimals, resource nodes), loaded on first use: loading them
+ * builds its UCUM utilities, a noticeable part of a one-message run that compares no dates.
+ */
+export function fpTypes(): FpTypesModule {
+  return (types ??= require('fhirpath/src/types.js') as FpTypesModule);
+}
+/** The value classes if something has loaded them (no fhirpath.js value can exist before that). */
+export function fpTypesIfLoaded(): FpTypesModule | undefined {
+  return types;
+}
+
+let context: { model: R4Model; getDecimal: (v: number | string) => unknown } | undefined;
 /** A stand-in for fhirpath.js' evaluation context, as its value classes need one. */
-export const fpContext = { model: r4Model, getDecimal: fpTypes.FP_Decimal_Native.getDecimal };
+export function fpContext(): { model: R4Model; getDecimal: (v: number | string) => unknown } {
+  return (context ??= { model: r4Model, getDecimal: fpTypes().FP_Decimal_Native.getDecimal });
+}
 
 /** Where a node with a given base sits in the model: fhirpath.js' own normalisation of `{ base }`. */
 export interface BaseInfo {
@@ -124,13 +139,15 @@ export const FHIR_TO_SYSTEM: Record<string, string> = {
   Quantity: 'Quantity',
 };
 
-/** Node paths whose values fhirpath.js turns into its date/time classes before comparing. */
-export const TEMPORAL_CLASS: Record<string, FpTemporalClass> = {
-  date: fpTypes.FP_Date,
-  dateTime: fpTypes.FP_DateTime,
-  instant: fpTypes.FP_Instant,
-  time: fpTypes.FP_Time,
-};
+/** Node types whose values fhirpath.js turns into its date/time classes before comparing. */
+const TEMPORAL_TYPES = new Set(['date', 'dateTime', 'instant', 'time']);
+
+/** The fhirpath.js date/time class for values of this node type, undefined for any other type. */
+export function temporalClass(type: string): FpTemporalClass | undefined {
+  if (!TEMPORAL_TYPES.has(type)) return undefined;
+  const t = fpTypes();
+  return type === 'date' ? t.FP_Date : type === 'dateTime' ? t.FP_DateTime : type === 'instant' ? t.FP_Instant : t.FP_Time;
+}
 
 /** The single string in a fhirpath.js collection, undefined when empty; more than one is an error (as in FHIRPath). */
 function singleStringOf(coll: unknown): string | undefined {

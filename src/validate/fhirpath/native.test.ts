@@ -50,8 +50,8 @@ function viaFhirpathJs(expr: string, data: unknown, base: string, env?: Json): u
 }
 
 function unwrapFp(v: unknown): unknown {
-  let d = v instanceof fpTypes.ResourceNode ? (v as { data: unknown }).data : v;
-  if (d instanceof fpTypes.FP_Type) d = typeof (d as { toNumber?: () => number }).toNumber === 'function' && 'decimalPlaces' in (d as object) ? (d as { toNumber(): number }).toNumber() : String(d);
+  let d = v instanceof fpTypes().ResourceNode ? (v as { data: unknown }).data : v;
+  if (d instanceof fpTypes().FP_Type) d = typeof (d as { toNumber?: () => number }).toNumber === 'function' && 'decimalPlaces' in (d as object) ? (d as { toNumber(): number }).toNumber() : String(d);
   return d;
 }
 

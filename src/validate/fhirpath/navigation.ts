@@ -76,9 +76,14 @@ function choiceNames(parentPath: string | null): Set<string> | undefined {
 }
 
 /** What navigating into a number finds in fhirpath.js, where numbers are FP_Decimal objects. */
-const DECIMAL_PROPS = new Set<string>();
-for (let o: object | null = fpTypes.FP_Decimal_Native.getDecimal(1) as object; o; o = Object.getPrototypeOf(o)) {
-  for (const k of Object.getOwnPropertyNames(o)) DECIMAL_PROPS.add(k);
+let decimalProps: Set<string> | undefined;
+function decimalPropsOf(): Set<string> {
+  if (decimalProps) return decimalProps;
+  decimalProps = new Set<string>();
+  for (let o: object | null = fpTypes().FP_Decimal_Native.getDecimal(1) as object; o; o = Object.getPrototypeOf(o)) {
+    for (const k of Object.getOwnPropertyNames(o)) decimalProps.add(k);
+  }
+  return decimalProps;
 }
 
 // locate() results: module scratch rather than an object per call, as this is the hottest path
@@ -105,7 +110,7 @@ function locate(d: unknown, x: unknown, info: ChildInfo): boolean {
   }
   const s = info.slots[0]!;
   locS = s;
-  if (typeof d === 'number' && (DECIMAL_PROPS.has(s.key) || DECIMAL_PROPS.has(s.ukey))) throw new NativeUnsupportedError('navigation into a number');
+  if (typeof d === 'number' && (decimalPropsOf().has(s.key) || decimalPropsOf().has(s.ukey))) throw new NativeUnsupportedError('navigation into a number');
   locV = prop(d, s.key);
   locE = prop(d, s.ukey);
   if (locV === undefined && locE === undefined) locV = prop(x, s.key);
