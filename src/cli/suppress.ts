@@ -8,12 +8,11 @@
  */
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
-import { minimatch } from 'minimatch';
 import { compileRegex, UnsupportedRegex } from '../model/regex.js';
 import type { FileResult } from '../report/result.js';
 import { UsageError } from './inputs.js';
 
-// ajv and yaml are loaded on first use, off the CLI's start-up path (the Action bundle turns
+// ajv, yaml and minimatch are loaded on first use, off the CLI's start-up path (the Action bundle turns
 // this require into a bundled one: scripts/build-action.ts)
 const require = createRequire(import.meta.url);
 
@@ -100,6 +99,7 @@ function pathMatches(pattern: string, expression: string): boolean {
  */
 function fileMatches(file: string, pattern: string): boolean {
   const path = file.replace(/\\/g, '/');
+  const { minimatch } = require('minimatch') as typeof import('minimatch');
   return minimatch(path, pattern, { dot: true }) || minimatch(path, `**/${pattern}`, { dot: true });
 }
 
