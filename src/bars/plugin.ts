@@ -12,7 +12,7 @@ import { checkCoreRules, checkErrorOutcome, isBarsErrorResponse, checkMessageCon
 import { analyseMessage, hasBarsMarker, IssueSink, type Json } from './message.js';
 import { checkAgainstDefinition, findMessageDefinition, readMessageDefinitionFiles, useCasesOf, type LoadedMessageDefinition, CONTENT_NEGOTIATION_PAGE } from './message-definitions.js';
 import { applyNecessityRules } from './necessity-check.js';
-import { loadNecessityRules, rulesetReleases, type PayloadRules } from './rules/necessity.js';
+import { necessityRulesFor, rulesetReleases } from './rules/necessity.js';
 import { checkTkwRules } from './tkw-rules.js';
 import { checkUnwrappedEntries, fileEchoes } from './echoes.js';
 import { acceptMandatedCodes } from './mandated-codes.js';
@@ -35,7 +35,6 @@ export async function withBarsLayer<T extends { plugins?: ValidationPlugin[] }>(
 
 export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugin[]> {
   let receiver: LoadedMessageDefinition[] | undefined;
-  let rules: PayloadRules[] | undefined;
   let rulesets: ReturnType<typeof rulesetReleases> | undefined;
   const plugin: ValidationPlugin = {
     name: 'bars',
@@ -66,7 +65,6 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         return finish(sink);
       }
       receiver ??= readMessageDefinitionFiles(options.messageDefinitions, ctx.compiler);
-      rules ??= loadNecessityRules();
       const msg = analyseMessage(r);
       if (!options.application && options.messageDefinitions.length === 0 && !hasBarsMarker(msg)) {
         const sink = sinkFor();
@@ -123,7 +121,7 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
         );
       }
 
-      const table = detection.application && detection.payload ? rules.find((p) => p.application === detection.application && p.payload === detection.payload) : undefined;
+      const table = detection.application && detection.payload ? necessityRulesFor(detection.application, detection.payload) : undefined;
       checkCoreRules(msg, sink, ctx.issues, detection.payload);
       checkMessageContent(msg, sink, { identifiers: ctx.collected('Identifier'), codings: ctx.collected('Coding') });
       checkTkwRules(msg, sink, { application: detection.application, payload: detection.payload, table });

@@ -158,6 +158,40 @@ export function loadNecessityRules(dir = join(rulesDir(), 'necessity')): Payload
   return out;
 }
 
+const payloadCache = new Map<string, PayloadRules | undefined>();
+
+/**
+ * The shipped necessity table of one Application payload, or undefined when the guide has none.
+ * A message needs one table: reading that file (found through index.json) rather than all of
+ * them keeps ~2 MB of JSON off a one-message run. Same content as loadNecessityRules() gives.
+ */
+export function necessityRulesFor(application: string, payload: string): PayloadRules | undefined {
+  if (cache) return cache.find((p) => p.application === application && p.payload === payload);
+  const key = `${application}\0${payload}`;
+  if (payloadCache.has(key)) return payloadCache.get(key);
+  const dir = join(rulesDir(), 'necessity');
+  let table: PayloadRules | undefined;
+  let file: string | undefined;
+  try {
+    const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as RulesIndex;
+    file = index.files.find((f) => f.application === application && f.payload === payload)?.file;
+  } catch {
+    file = undefined;
+  }
+  if (file) {
+    const data = JSON.parse(readFileSync(join(dir, file), 'utf8')) as PayloadRules;
+    // the index is generated with the files; a file that says otherwise falls back to reading them all
+    if (data.application === application && data.payload === payload) {
+      applyErrata([data], join(dir, 'errata.json'));
+      table = data;
+    }
+  }
+  // not in the index: read every file, so a table the index misses is still found
+  table ??= loadNecessityRules().find((p) => p.application === application && p.payload === payload);
+  payloadCache.set(key, table);
+  return table;
+}
+
 function readNecessityFiles(dir: string): { file: string; data: unknown }[] {
   return readdirSync(dir)
     .sort()
