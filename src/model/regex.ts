@@ -9,7 +9,14 @@
  * What RE2 cannot run at all (backreferences, lookaround, possessive quantifiers) gives an
  * `UnsupportedRegex` with a message saying so, for the caller to report.
  */
-import { RE2JS } from 're2js';
+import { createRequire } from 'node:module';
+import type { RE2JS as RE2JSClass } from 're2js';
+
+// re2js (~260 kB) is loaded on the first pattern: most runs compile none (the Action bundle
+// turns this require into a bundled one: scripts/build-action.ts)
+const require = createRequire(import.meta.url);
+let re2: typeof RE2JSClass | undefined;
+const engine = (): typeof RE2JSClass => (re2 ??= (require('re2js') as typeof import('re2js')).RE2JS);
 
 export interface SafeRegex {
   /** The pattern matches somewhere in `s`. */
@@ -81,6 +88,7 @@ const cache = new Map<string, SafeRegex | UnsupportedRegex>();
  * FHIRPath's `i` and `m` flags.
  */
 export function compileRegex(pattern: string, opts: { dotAll?: boolean; ignoreCase?: boolean; multiline?: boolean } = {}): SafeRegex | UnsupportedRegex {
+  const RE2JS = engine();
   const flags = (opts.dotAll ? RE2JS.DOTALL : 0) | (opts.ignoreCase ? RE2JS.CASE_INSENSITIVE : 0) | (opts.multiline ? RE2JS.MULTILINE : 0);
   const key = `${flags}:${pattern}`;
   const hit = cache.get(key);
