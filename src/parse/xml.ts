@@ -20,7 +20,10 @@ import type { RuleId } from '../model/rules.js';
 // fast-xml-parser's CommonJS build is one file; its ES module build is some forty, and loading
 // them cost every run (JSON input included) more than the XML parsing itself
 const require = createRequire(import.meta.url);
-const { XMLParser, XMLValidator } = require('fast-xml-parser') as typeof import('fast-xml-parser');
+type Fxp = typeof import('fast-xml-parser');
+// loaded on the first document that needs it (~80 kB): a run may parse none
+let fxp: Fxp | undefined;
+const lib = (): Fxp => (fxp ??= require('fast-xml-parser') as Fxp);
 
 export const FHIR_NS = 'http://hl7.org/fhir';
 export const XHTML_NS = 'http://www.w3.org/1999/xhtml';
@@ -33,7 +36,9 @@ export interface XmlParseResult {
 
 type XNode = Record<string, unknown>;
 
-const META = XMLParser.getMetaDataSymbol() as unknown as symbol;
+/** The parser's metadata key on each node (read only after a parse: the library is loaded then). */
+let metaKey: symbol | undefined;
+const meta = (): symbol => (metaKey ??= lib().XMLParser.getMetaDataSymbol() as unknown as symbol);
 
 const MAX_DEPTH = 500;
 
@@ -69,28 +74,30 @@ function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void
   else obj[key] = value;
 }
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  captureMetaData: true,
-  processEntities: true,
-  // decodes character references (&#39; &#x27;) as well; other HTML named entities never get
-  // here because they are refused before parsing (XML defines only the five predefined ones)
-  htmlEntities: true,
-  trimValues: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  commentPropName: '#comment',
-  transformTagName: escapeReserved,
-  transformAttributeName: escapeReserved,
-  // the library's default (100) refuses deep but sound resources (nested Questionnaire items)
-  maxNestedTags: MAX_DEPTH,
-  // no callbacks use the element path: building its string for every value costs seconds on big files
-  jPath: false,
-});
+let parserMade: InstanceType<Fxp['XMLParser']> | undefined;
+const parser = (): InstanceType<Fxp['XMLParser']> =>
+  (parserMade ??= new (lib().XMLParser)({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    captureMetaData: true,
+    processEntities: true,
+    // decodes character references (&#39; &#x27;) as well; other HTML named entities never get
+    // here because they are refused before parsing (XML defines only the five predefined ones)
+    htmlEntities: true,
+    trimValues: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    commentPropName: '#comment',
+    transformTagName: escapeReserved,
+    transformAttributeName: escapeReserved,
+    // the library's default (100) refuses deep but sound resources (nested Questionnaire items)
+    maxNestedTags: MAX_DEPTH,
+    // no callbacks use the element path: building its string for every value costs seconds on big files
+    jPath: false,
+  }));
 
 /** Resource types whose XML is converted with a structural guess when no plan is known. */
 export interface XmlConvertOptions {
@@ -145,7 +152,7 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
   // long values are swapped out while the library works (see xml-guard.ts)
   const shrunk = shrinkLongRuns(text);
   const forParser = shrunk?.text ?? text;
-  const check = XMLValidator.validate(forParser, { allowBooleanAttributes: false });
+  const check = lib().XMLValidator.validate(forParser, { allowBooleanAttributes: false });
   if (check !== true) {
     const { line, col, msg, code } = check.err;
     let offset = offsetOfLineColumn(forParser, line, col);
@@ -170,7 +177,7 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
 
   let doc: XNode[];
   try {
-    doc = parser.parse(forParser) as XNode[];
+    doc = parser().parse(forParser) as XNode[];
   } catch (e) {
     const msg = (e as Error).message;
     if (/nested/i.test(msg)) {
@@ -179,7 +186,7 @@ export function parseFhirXml(text: string, compiler: PlanCompiler): XmlParseResu
     }
     return fatal(`Invalid XML: ${readable(msg)}`, 0);
   }
-  if (shrunk) restoreLongRuns(doc, shrunk, META, true);
+  if (shrunk) restoreLongRuns(doc, shrunk, meta(), true);
   const rootNode = doc.find((n) => elementName(n) !== undefined);
   if (!rootNode) return fatal('No root element found: expected a FHIR resource element', 0);
 
@@ -231,12 +238,12 @@ function childrenOf(n: XNode, name: string): XNode[] {
 }
 
 function offsetOf(n: XNode): number {
-  const m = (n as Record<symbol, { startIndex?: number } | undefined>)[META];
+  const m = (n as Record<symbol, { startIndex?: number } | undefined>)[meta()];
   return m?.startIndex ?? 0;
 }
 
 function endOf(n: XNode): number | undefined {
-  const m = (n as Record<symbol, { endIndex?: number } | undefined>)[META];
+  const m = (n as Record<symbol, { endIndex?: number } | undefined>)[meta()];
   return m?.endIndex;
 }
 

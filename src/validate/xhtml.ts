@@ -14,7 +14,10 @@ import type { RuleId } from '../model/rules.js';
 
 // the one-file CommonJS build of fast-xml-parser (see parse/xml.ts: its ES module build is some forty files)
 const require = createRequire(import.meta.url);
-const { XMLParser, XMLValidator } = require('fast-xml-parser') as typeof import('fast-xml-parser');
+type Fxp = typeof import('fast-xml-parser');
+// loaded on the first document that needs it (~80 kB): a run may parse none
+let fxp: Fxp | undefined;
+const lib = (): Fxp => (fxp ??= require('fast-xml-parser') as Fxp);
 
 export interface XhtmlProblem {
   severity: 'error' | 'warning';
@@ -87,26 +90,30 @@ const MAX_DEPTH = 1000;
 
 const NONE: readonly XhtmlProblem[] = Object.freeze([]);
 
-const parser = new XMLParser({
-  preserveOrder: true,
-  ignoreAttributes: false,
-  attributeNamePrefix: '',
-  allowBooleanAttributes: false,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  trimValues: false,
-  commentPropName: '#comment',
-  cdataPropName: '#cdata',
-  // entities are decoded here, in one pass: the parser's own decoding skips character
-  // references and would let "&amp;#106;" be decoded twice
-  processEntities: false,
-  htmlEntities: false,
-  captureMetaData: true,
-  maxNestedTags: MAX_DEPTH,
-  // no callbacks use the element path: building its string for every value costs seconds on big files
-  jPath: false,
-});
-const META = XMLParser.getMetaDataSymbol();
+let parserMade: InstanceType<Fxp['XMLParser']> | undefined;
+const parser = (): InstanceType<Fxp['XMLParser']> =>
+  (parserMade ??= new (lib().XMLParser)({
+    preserveOrder: true,
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    allowBooleanAttributes: false,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: false,
+    commentPropName: '#comment',
+    cdataPropName: '#cdata',
+    // entities are decoded here, in one pass: the parser's own decoding skips character
+    // references and would let "&amp;#106;" be decoded twice
+    processEntities: false,
+    htmlEntities: false,
+    captureMetaData: true,
+    maxNestedTags: MAX_DEPTH,
+    // no callbacks use the element path: building its string for every value costs seconds on big files
+    jPath: false,
+  }));
+/** The parser's metadata key on each node (read only after a parse: the library is loaded then). */
+let metaKey: symbol | undefined;
+const meta = (): symbol => (metaKey ??= lib().XMLParser.getMetaDataSymbol() as unknown as symbol);
 
 interface Analysis {
   problems: readonly XhtmlProblem[];
@@ -313,7 +320,7 @@ class Walker {
     // long texts and attribute values (data: images) are swapped out while the library works
     const shrunk = shrinkLongRuns(div);
     const forParser = shrunk?.text ?? div;
-    const valid = XMLValidator.validate(forParser, { allowBooleanAttributes: false });
+    const valid = lib().XMLValidator.validate(forParser, { allowBooleanAttributes: false });
     if (valid !== true) {
       const { line, col, msg } = valid.err;
       const where = shrunk ? this.where(shrunk.original(offsetOfLineColumn(forParser, line, col))) : `line ${line}, column ${col}`;
@@ -327,8 +334,8 @@ class Walker {
     }
     let nodes: XNode[];
     try {
-      nodes = parser.parse(forParser) as XNode[];
-      if (shrunk) restoreLongRuns(nodes, shrunk, META as unknown as symbol, false);
+      nodes = parser().parse(forParser) as XNode[];
+      if (shrunk) restoreLongRuns(nodes, shrunk, meta(), false);
     } catch (e) {
       const msg = (e as Error).message;
       this.add(
@@ -561,8 +568,8 @@ class Walker {
   }
 
   private at(node: XNode): string {
-    const meta = (node as Record<symbol, { startIndex?: number } | undefined>)[META as unknown as symbol];
-    return meta?.startIndex !== undefined ? this.where(meta.startIndex) : 'position unknown';
+    const m = (node as Record<symbol, { startIndex?: number } | undefined>)[meta()];
+    return m?.startIndex !== undefined ? this.where(m.startIndex) : 'position unknown';
   }
 
   private where(offset: number): string {
