@@ -5,6 +5,7 @@
  * neighbour; this rule must not). Checked by rule-proofs.test.ts against R4 core alone.
  */
 import type { RuleId } from '../../src/model/rules.js';
+import { constraintProfile, type TestProfile } from '../support/profiles.js';
 
 export type Json = Record<string, unknown>;
 
@@ -29,6 +30,38 @@ const header = (focus: string): Json => ({ resourceType: 'MessageHeader', eventC
 const message = (entries: Json[]): Json => ({ resourceType: 'Bundle', type: 'message', timestamp: '2024-05-01T10:00:00Z', identifier: { system: 'urn:ietf:rfc:3986', value: uuid(99) }, entry: entries });
 const collection = (entries: Json[]): Json => ({ resourceType: 'Bundle', type: 'collection', entry: entries });
 const ext = (url: string, value: Json = { valueString: 'x' }): Json => ({ url, ...value });
+
+/** Profiles the proofs claim in meta.profile (profiling.html): loaded by the runner with R4 core. */
+const SD = 'http://example.org/StructureDefinition/';
+const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
+const LOCAL = 'http://example.org/fhir/Id/local';
+const el = (path: string, rest: Json): Json => ({ id: path, path, ...rest });
+export const PROOF_PROFILES: TestProfile[] = [
+  constraintProfile('proof-values', 'Patient', [
+    el('Patient.name.family', { maxLength: 10, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 2 }] }),
+    el('Patient.birthDate', { minValueDate: '1900-01-01', maxValueDate: '2100-12-31', extension: [{ url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue', valueBoolean: true }] }),
+    el('Patient.gender', { fixedCode: 'female' }),
+    el('Patient.maritalStatus', { patternCodeableConcept: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'M' }] } }),
+    el('Patient.identifier', { type: [{ code: 'Identifier', profile: [`${SD}no-such-identifier-profile`] }] }),
+  ]),
+  constraintProfile('proof-slices', 'Patient', [
+    el('Patient.identifier', { slicing: { discriminator: [{ type: 'value', path: 'system' }], ordered: true, rules: 'closed' } }),
+    { id: 'Patient.identifier:nhs', path: 'Patient.identifier', sliceName: 'nhs', min: 1, max: '1' },
+    { id: 'Patient.identifier:nhs.system', path: 'Patient.identifier.system', min: 1, fixedUri: NHS },
+    { id: 'Patient.identifier:local', path: 'Patient.identifier', sliceName: 'local', min: 0, max: '1' },
+    { id: 'Patient.identifier:local.system', path: 'Patient.identifier.system', min: 1, fixedUri: LOCAL },
+    el('Patient.telecom', { slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } }),
+    { id: 'Patient.telecom:phone', path: 'Patient.telecom', sliceName: 'phone', min: 0, max: '1' },
+    { id: 'Patient.telecom:phone.system', path: 'Patient.telecom.system', min: 1, fixedCode: 'phone' },
+  ]),
+  constraintProfile('proof-invariant', 'Patient', [
+    el('Patient', { constraint: [{ key: 'prf-1', severity: 'error', human: 'the first given name starts with A', expression: "name.given.substring(0, 1) = 'A'" }] }),
+  ]),
+];
+const claims = (id: string, extra: Json): Json => patient({ meta: { profile: [SD + id] }, ...extra });
+const nhs = { system: NHS, value: '9434765919' };
+const local = { system: LOCAL, value: 'L1' };
+const BIRTH_PLACE = 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace';
 
 export const FHIR_PROOFS: RuleProof[] = [
   // json.html: the JSON representation
@@ -125,4 +158,27 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'bundle-document-unreachable', why: 'every entry of a document is reachable from the Composition', invalid: { resourceType: 'Bundle', type: 'document', identifier: { system: 'urn:ietf:rfc:3986', value: uuid(98) }, timestamp: '2024-05-01T10:00:00Z', entry: [{ fullUrl: uuid(1), resource: { resourceType: 'Composition', status: 'final', type: { text: 'letter' }, date: '2024-05-01', author: [{ display: 'Dr A' }], title: 'Letter', subject: { reference: uuid(2) } } }, { fullUrl: uuid(2), resource: patient() }, { fullUrl: uuid(3), resource: obs() }] }, at: 'Bundle.entry[2]', valid: { resourceType: 'Bundle', type: 'document', identifier: { system: 'urn:ietf:rfc:3986', value: uuid(98) }, timestamp: '2024-05-01T10:00:00Z', entry: [{ fullUrl: uuid(1), resource: { resourceType: 'Composition', status: 'final', type: { text: 'letter' }, date: '2024-05-01', author: [{ display: 'Dr A' }], title: 'Letter', subject: { reference: uuid(2) } } }, { fullUrl: uuid(2), resource: patient() }] } },
   { id: 'xml-resource-container', why: 'a resource element holds exactly one resource', invalid: `<Bundle xmlns="${FHIR_NS}"><type value="collection"/><entry><fullUrl value="${uuid(1)}"/><resource><Patient/><Patient/></resource></entry></Bundle>`, at: 'Bundle.entry.resource', valid: `<Bundle xmlns="${FHIR_NS}"><type value="collection"/><entry><fullUrl value="${uuid(1)}"/><resource><Patient/></resource></entry></Bundle>` },
   { id: 'json-depth', why: 'no FHIR resource nests hundreds of levels deep', invalid: `{"resourceType": "Patient", "extension": ${'[{"url": "http://example.org/x", "extension": '.repeat(300)}[]${'}]'.repeat(300)}}`, at: '1:11497', valid: '{"resourceType": "Patient"}' },
+  // profiling.html: constraints a profile places on values (a profile built for the proof)
+  { id: 'max-length', why: 'a string is at most the maxLength of its element', invalid: claims('proof-values', { name: [{ family: 'Chalmersworth' }] }), at: 'Patient.name[0].family', valid: claims('proof-values', { name: [{ family: 'Chalmers' }] }) },
+  { id: 'min-length', why: 'a string is at least the minLength of its element', invalid: claims('proof-values', { name: [{ family: 'C' }] }), at: 'Patient.name[0].family', valid: claims('proof-values', { name: [{ family: 'Ch' }] }) },
+  { id: 'min-value', why: 'a value is no less than minValue[x]', invalid: claims('proof-values', { birthDate: '1850-01-01' }), at: 'Patient.birthDate', valid: claims('proof-values', { birthDate: '1950-01-01' }) },
+  { id: 'max-value', why: 'a value is no more than maxValue[x]', invalid: claims('proof-values', { birthDate: '2150-01-01' }), at: 'Patient.birthDate', valid: claims('proof-values', { birthDate: '2050-01-01' }) },
+  { id: 'must-have-value', why: 'mustHaveValue: extensions alone do not stand in for the value', invalid: claims('proof-values', { _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] } }), at: 'Patient.birthDate', valid: claims('proof-values', { birthDate: '1950-01-01' }) },
+  { id: 'fixed-value', why: 'a fixed[x] value must be exactly that value', invalid: claims('proof-values', { gender: 'male' }), at: 'Patient.gender', valid: claims('proof-values', { gender: 'female' }) },
+  { id: 'pattern-value', why: 'a pattern[x] value must be contained in the value', invalid: claims('proof-values', { maritalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'S' }] } }), at: 'Patient.maritalStatus', valid: claims('proof-values', { maritalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'M' }] } }) },
+  { id: 'profile-required-unknown', why: 'a value must conform to its type profile, which must be found to check it', invalid: claims('proof-values', { identifier: [{ value: '1' }] }), at: 'Patient.identifier[0]', valid: claims('proof-values', {}) },
+  { id: 'invariant-error', why: 'a constraint that cannot be evaluated (substring of two names) is reported, not passed', invalid: claims('proof-invariant', { name: [{ given: ['Ann', 'Bob'] }] }), at: 'Patient', valid: claims('proof-invariant', { name: [{ given: ['Ann'] }] }) },
+  // profiling.html: slicing
+  { id: 'slice-closed', why: 'closed slicing: every item matches a slice', invalid: claims('proof-slices', { identifier: [nhs, { system: 'http://example.org/other', value: 'x' }] }), at: 'Patient.identifier[1]', valid: claims('proof-slices', { identifier: [nhs, local] }) },
+  { id: 'slice-order', why: 'ordered slicing: items come in the order of the slices', invalid: claims('proof-slices', { identifier: [local, nhs] }), at: 'Patient.identifier[1]', valid: claims('proof-slices', { identifier: [nhs, local] }) },
+  { id: 'slice-cardinality-min', why: 'a slice with min 1 is present', invalid: claims('proof-slices', { identifier: [local] }), at: 'Patient', valid: claims('proof-slices', { identifier: [nhs, local] }) },
+  { id: 'slice-cardinality-max', why: 'a slice with max 1 appears once', invalid: claims('proof-slices', { identifier: [nhs, { ...nhs, value: '9434765870' }] }), at: 'Patient', valid: claims('proof-slices', { identifier: [nhs] }) },
+  { id: 'slice-none', why: 'open slicing: an item that matches no slice is worth a note', invalid: claims('proof-slices', { identifier: [nhs], telecom: [{ system: 'email', value: 'a@example.org' }] }), at: 'Patient.telecom[0]', valid: claims('proof-slices', { identifier: [nhs], telecom: [{ system: 'phone', value: '0113 496 0000' }] }) },
+  // extensibility.html: extensions used as their definitions say (core extensions)
+  { id: 'choice-type-not-allowed', why: 'patient-birthPlace has a value of type Address', invalid: patient({ extension: [{ url: BIRTH_PLACE, valueString: 'Leeds' }] }), at: 'Patient.extension[0]', valid: patient({ extension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }) },
+  { id: 'extension-context', why: 'patient-birthPlace is used on a Patient only', invalid: obs({ extension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }), at: 'Observation.extension[0]', valid: obs() },
+  { id: 'extension-not-modifier', why: 'a regular extension is not a modifierExtension', invalid: patient({ modifierExtension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }), at: 'Patient.modifierExtension[0]', valid: patient({ extension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }) },
+  { id: 'extension-sub-unknown', why: 'patient-nationality has the sub-extensions code and period only', invalid: patient({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality', extension: [{ url: 'country', valueCodeableConcept: { text: 'UK' } }] }] }), at: 'Patient.extension[0].extension[0]', valid: patient({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality', extension: [{ url: 'code', valueCodeableConcept: { text: 'UK' } }] }] }) },
+  // datatypes.html: decimal precision
+  { id: 'primitive-precision', why: 'a decimal keeps at most 18 significant digits', invalid: '{"resourceType": "Observation", "status": "final", "code": {"text": "weight"}, "valueQuantity": {"value": 1.2345678901234567890}}', at: 'Observation.valueQuantity.value', valid: '{"resourceType": "Observation", "status": "final", "code": {"text": "weight"}, "valueQuantity": {"value": 1.2345}}' },
 ];
