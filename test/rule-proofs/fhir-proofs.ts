@@ -57,6 +57,21 @@ export const PROOF_PROFILES: TestProfile[] = [
   constraintProfile('proof-invariant', 'Patient', [
     el('Patient', { constraint: [{ key: 'prf-1', severity: 'error', human: 'the first given name starts with A', expression: "name.given.substring(0, 1) = 'A'" }] }),
   ]),
+  constraintProfile('proof-open-at-end', 'Patient', [
+    el('Patient.telecom', { slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'openAtEnd' } }),
+    { id: 'Patient.telecom:phone', path: 'Patient.telecom', sliceName: 'phone', min: 0, max: '1' },
+    { id: 'Patient.telecom:phone.system', path: 'Patient.telecom.system', min: 1, fixedCode: 'phone' },
+  ]),
+  constraintProfile('proof-ambiguous', 'Patient', [
+    el('Patient.identifier', { slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' } }),
+    { id: 'Patient.identifier:bySystem', path: 'Patient.identifier', sliceName: 'bySystem', min: 0, max: '*', patternIdentifier: { system: LOCAL } },
+    { id: 'Patient.identifier:byValue', path: 'Patient.identifier', sliceName: 'byValue', min: 0, max: '*', patternIdentifier: { value: 'L1' } },
+  ]),
+  constraintProfile('proof-gendered', 'Patient', [el('Patient.gender', { min: 1 })]),
+  constraintProfile('proof-references', 'Observation', [
+    el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}proof-gendered`] }] }),
+    el('Observation.performer', { type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Practitioner'], aggregation: ['contained'] }] }),
+  ]),
 ];
 const claims = (id: string, extra: Json): Json => patient({ meta: { profile: [SD + id] }, ...extra });
 const nhs = { system: NHS, value: '9434765919' };
@@ -181,4 +196,13 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'extension-sub-unknown', why: 'patient-nationality has the sub-extensions code and period only', invalid: patient({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality', extension: [{ url: 'country', valueCodeableConcept: { text: 'UK' } }] }] }), at: 'Patient.extension[0].extension[0]', valid: patient({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality', extension: [{ url: 'code', valueCodeableConcept: { text: 'UK' } }] }] }) },
   // datatypes.html: decimal precision
   { id: 'primitive-precision', why: 'a decimal keeps at most 18 significant digits', invalid: '{"resourceType": "Observation", "status": "final", "code": {"text": "weight"}, "valueQuantity": {"value": 1.2345678901234567890}}', at: 'Observation.valueQuantity.value', valid: '{"resourceType": "Observation", "status": "final", "code": {"text": "weight"}, "valueQuantity": {"value": 1.2345}}' },
+  { id: 'slice-open-at-end', why: 'openAtEnd slicing: items matching no slice come after the slices', invalid: claims('proof-open-at-end', { telecom: [{ system: 'email', value: 'a@example.org' }, { system: 'phone', value: '0113 496 0000' }] }), at: 'Patient.telecom[1]', valid: claims('proof-open-at-end', { telecom: [{ system: 'phone', value: '0113 496 0000' }, { system: 'email', value: 'a@example.org' }] }) },
+  { id: 'slice-ambiguous', why: 'an item matches at most one slice', invalid: claims('proof-ambiguous', { identifier: [local] }), at: 'Patient.identifier[0]', valid: claims('proof-ambiguous', { identifier: [{ ...local, value: 'L2' }] }) },
+  // references.html: what a reference may point at, and how (a profile built for the proof)
+  { id: 'reference-target-profile', why: 'the target conforms to the targetProfile', invalid: obs({ meta: { profile: [`${SD}proof-references`] }, contained: [patient({ id: 'p' })], subject: { reference: '#p' } }), at: 'Observation.subject', valid: obs({ meta: { profile: [`${SD}proof-references`] }, contained: [patient({ id: 'p', gender: 'female' })], subject: { reference: '#p' } }) },
+  { id: 'reference-aggregation', why: 'aggregation contained: the target is contained in the resource', invalid: obs({ meta: { profile: [`${SD}proof-references`] }, performer: [{ reference: 'Practitioner/1' }] }), at: 'Observation.performer[0]', valid: obs({ meta: { profile: [`${SD}proof-references`] }, contained: [{ resourceType: 'Practitioner', id: 'pr' }], performer: [{ reference: '#pr' }] }) },
+  { id: 'reference-resolved-type', why: 'a reference to …/Patient/1 resolves to a Patient', invalid: message([{ fullUrl: uuid(2), resource: header('http://example.org/fhir/Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: { resourceType: 'Practitioner', id: '1' } }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: uuid(2), resource: header('http://example.org/fhir/Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
+  { id: 'reference-base-mismatch', why: 'a relative reference resolves against the base of the fullUrl of its entry', invalid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://other.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
+  // terminologies.html
+  { id: 'binding-preferred', why: 'Patient.communication.language is bound (preferred) to common-languages', invalid: patient({ communication: [{ language: { coding: [{ system: 'http://hl7.org/fhir/administrative-gender', code: 'male' }] } }] }), at: 'Patient.communication[0].language', valid: patient({ communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'en-GB' }] } }] }) },
 ];

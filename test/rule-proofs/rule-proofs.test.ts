@@ -35,10 +35,9 @@ const PENDING_PROOFS: readonly string[] = [
   'json-primitive-value', 'xml-primitive-value',
   'value-alternatives',
   'profile-snapshot-failed', 'profile-version-substituted', 'profile-choice-none', 'too-costly', 'invariant-uncompilable',
-  'slice-ambiguous', 'slice-open-at-end',
   'extension-context-invariant', 'extension-context-invariant-error', 'extension-modifier-misplaced', 'extension-definition-broken',
-  'binding-preferred', 'binding-not-checked',
-  'reference-ambiguous', 'reference-base-mismatch', 'reference-target-profile', 'reference-target-profile-unknown', 'reference-resolved-type', 'reference-aggregation',
+  'binding-not-checked',
+  'reference-ambiguous', 'reference-target-profile-unknown',
   // Questionnaire and QuestionnaireResponse
   'qr-item-no-type',
   'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
