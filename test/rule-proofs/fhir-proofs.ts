@@ -36,7 +36,17 @@ const SD = 'http://example.org/StructureDefinition/';
 const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
 const LOCAL = 'http://example.org/fhir/Id/local';
 const el = (path: string, rest: Json): Json => ({ id: path, path, ...rest });
-export const PROOF_PROFILES: TestProfile[] = [
+/** An extension definition with a string value, for use on a Patient (extensibility.html). */
+const extensionDefinition = (id: string, root: Json = {}, extra: Json = {}): Json => ({
+  resourceType: 'StructureDefinition', url: SD + id, version: '1.0.0', name: id.replace(/[^A-Za-z0-9]/g, ''), status: 'active', fhirVersion: '4.0.1',
+  kind: 'complex-type', abstract: false, context: [{ type: 'element', expression: 'Patient' }], type: 'Extension',
+  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Extension', derivation: 'constraint',
+  differential: { element: [el('Extension', root), el('Extension.extension', { max: '0' }), el('Extension.url', { fixedUri: SD + id }), el('Extension.value[x]', { type: [{ code: 'string' }] })] },
+  ...extra,
+});
+export const PROOF_PROFILES: (TestProfile | Json)[] = [
+  extensionDefinition('proof-modifier', { isModifier: true, isModifierReason: 'says the record is not about a real person' }),
+  extensionDefinition('proof-needs-birthdate', {}, { contextInvariant: ['birthDate.exists()'] }),
   constraintProfile('proof-values', 'Patient', [
     el('Patient.name.family', { maxLength: 10, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 2 }] }),
     el('Patient.birthDate', { minValueDate: '1900-01-01', maxValueDate: '2100-12-31', extension: [{ url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue', valueBoolean: true }] }),
@@ -71,6 +81,15 @@ export const PROOF_PROFILES: TestProfile[] = [
   constraintProfile('proof-references', 'Observation', [
     el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}proof-gendered`] }] }),
     el('Observation.performer', { type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Practitioner'], aggregation: ['contained'] }] }),
+  ]),
+  constraintProfile('proof-uncompilable', 'Patient', [
+    el('Patient.contact', { constraint: [{ key: 'prf-2', severity: 'error', human: 'a broken expression', expression: 'name.family.(' }] }),
+  ]),
+  constraintProfile('proof-alternatives', 'Patient', [
+    el('Patient.birthDate', { extension: [{ url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives', valueCanonical: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason' }] }),
+  ]),
+  constraintProfile('proof-target-unknown', 'Observation', [
+    el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}no-such-patient-profile`] }] }),
   ]),
 ];
 const claims = (id: string, extra: Json): Json => patient({ meta: { profile: [SD + id] }, ...extra });
@@ -205,4 +224,11 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'reference-base-mismatch', why: 'a relative reference resolves against the base of the fullUrl of its entry', invalid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://other.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
   // terminologies.html
   { id: 'binding-preferred', why: 'Patient.communication.language is bound (preferred) to common-languages', invalid: patient({ communication: [{ language: { coding: [{ system: 'http://hl7.org/fhir/administrative-gender', code: 'male' }] } }] }), at: 'Patient.communication[0].language', valid: patient({ communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'en-GB' }] } }] }) },
+  { id: 'extension-modifier-misplaced', why: 'a modifier extension is carried in modifierExtension', invalid: patient({ extension: [{ url: `${SD}proof-modifier`, valueString: 'test record' }] }), at: 'Patient.extension[0]', valid: patient({ modifierExtension: [{ url: `${SD}proof-modifier`, valueString: 'test record' }] }) },
+  { id: 'extension-context-invariant', why: 'an extension is used only where its contextInvariant holds', invalid: patient({ extension: [{ url: `${SD}proof-needs-birthdate`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient({ birthDate: '1970-01-01', extension: [{ url: `${SD}proof-needs-birthdate`, valueString: 'x' }] }) },
+  { id: 'invariant-uncompilable', why: 'a constraint whose FHIRPath does not compile cannot be checked: say so', invalid: claims('proof-uncompilable', { contact: [{ name: { family: 'Chalmers' } }] }), at: 'Patient.contact[0]', valid: claims('proof-uncompilable', {}) },
+  { id: 'value-alternatives', why: 'valueAlternatives: without a value, one of the listed extensions stands in', invalid: claims('proof-alternatives', { _birthDate: { extension: [{ url: 'http://example.org/fhir/StructureDefinition/other', valueString: 'x' }] } }), at: 'Patient.birthDate', valid: claims('proof-alternatives', { _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] } }) },
+  { id: 'reference-target-profile-unknown', why: 'a targetProfile must be found to know what the reference may point at', invalid: obs({ meta: { profile: [`${SD}proof-target-unknown`] }, subject: { reference: 'Patient/1' } }), at: 'Observation.subject', valid: obs({ meta: { profile: [`${SD}proof-target-unknown`] } }) },
+  { id: 'reference-ambiguous', why: 'a reference matched by type and id by two entries is ambiguous', invalid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://a.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }, { fullUrl: 'http://b.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }, { fullUrl: 'http://b.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
+  { id: 'json-primitive-value', why: 'the _ object of a primitive holds id and extension, never its value', invalid: patient({ birthDate: '1970-01-01', _birthDate: { value: '1970-01-01' } }), at: 'Patient.birthDate', valid: patient({ birthDate: '1970-01-01', _birthDate: { id: 'b' } }) },
 ];

@@ -32,12 +32,10 @@ const PENDING_PROOFS: readonly string[] = [
   // load
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
   // FHIR structure and values (most need a profile built for the proof)
-  'json-primitive-value', 'xml-primitive-value',
-  'value-alternatives',
-  'profile-snapshot-failed', 'profile-version-substituted', 'profile-choice-none', 'too-costly', 'invariant-uncompilable',
-  'extension-context-invariant', 'extension-context-invariant-error', 'extension-modifier-misplaced', 'extension-definition-broken',
+  'xml-primitive-value',
+  'profile-snapshot-failed', 'profile-version-substituted', 'profile-choice-none', 'too-costly',
+  'extension-context-invariant-error', 'extension-definition-broken',
   'binding-not-checked',
-  'reference-ambiguous', 'reference-target-profile-unknown',
   // Questionnaire and QuestionnaireResponse
   'qr-item-no-type',
   'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
