@@ -27,14 +27,14 @@ const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PR
  */
 const PENDING_PROOFS: readonly string[] = [
   // parse and run
-  'encoding-utf8', 'xml-depth', 'xml-attribute-expected',
+  'encoding-utf8',
   'input-too-large', 'file-unreadable', 'issues-truncated', 'validation-failed', 'workers-unavailable',
   // load
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
   // FHIR structure and values (most need a profile built for the proof)
   'xml-primitive-value',
-  'profile-snapshot-failed', 'profile-version-substituted', 'profile-choice-none', 'too-costly',
-  'extension-context-invariant-error', 'extension-definition-broken',
+  'profile-snapshot-failed', 'profile-version-substituted', 'too-costly',
+  'extension-definition-broken',
   'binding-not-checked',
   // Questionnaire and QuestionnaireResponse
   'qr-item-no-type',
