@@ -50,6 +50,8 @@ export const PROOF_PROFILES: (TestProfile | Json)[] = [
   extensionDefinition('proof-given-a', {}, { contextInvariant: ["name.given.substring(0, 1) = 'A'"] }),
   { ...constraintProfile('proof-id-local', 'Identifier', [el('Identifier.system', { min: 1, fixedUri: LOCAL })]), kind: 'complex-type' },
   { ...constraintProfile('proof-id-nhs', 'Identifier', [el('Identifier.system', { min: 1, fixedUri: NHS })]), kind: 'complex-type' },
+  constraintProfile('proof-costly', 'Patient', [el('Patient', { constraint: [{ key: 'prf-3', severity: 'error', human: 'costly', expression: 'name.select(%resource.descendants()).select(%resource.descendants()).exists()' }] })]),
+  constraintProfile('proof-snomed-code', 'Observation', [el('Observation.code', { binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/clinical-findings' } })]),
   constraintProfile('proof-id-choice', 'Patient', [el('Patient.identifier', { type: [{ code: 'Identifier', profile: [`${SD}proof-id-local`, `${SD}proof-id-nhs`] }] })]),
   constraintProfile('proof-values', 'Patient', [
     el('Patient.name.family', { maxLength: 10, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 2 }] }),
@@ -239,4 +241,6 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'profile-choice-none', why: 'a value with several type profiles conforms to at least one', invalid: claims('proof-id-choice', { identifier: [{ system: 'http://example.org/other', value: '1' }] }), at: 'Patient.identifier[0]', valid: claims('proof-id-choice', { identifier: [nhs] }) },
   { id: 'xml-attribute-expected', why: 'in XML Extension.url is an attribute', invalid: `<Patient xmlns="${FHIR_NS}"><extension><url value="http://example.org/fhir/StructureDefinition/x"/><valueString value="x"/></extension></Patient>`, at: 'Patient.extension.url', valid: `<Patient xmlns="${FHIR_NS}"><extension url="http://example.org/fhir/StructureDefinition/x"><valueString value="x"/></extension></Patient>` },
   { id: 'xml-depth', why: 'no FHIR resource nests hundreds of levels deep', invalid: `<Patient xmlns="${FHIR_NS}">${'<extension url="http://example.org/x">'.repeat(600)}${'</extension>'.repeat(600)}</Patient>`, at: '1:19000', valid: `<Patient xmlns="${FHIR_NS}"/>` },
+  { id: 'too-costly', why: 'a constraint whose evaluation exceeds the budget is stopped and reported', invalid: claims('proof-costly', { name: Array.from({ length: 50 }, (_, i) => ({ family: `F${i}`, given: Array.from({ length: 50 }, (_, j) => `G${j}`) })) }), at: 'Patient', valid: claims('proof-costly', { name: [{ family: 'F', given: ['G'] }] }) },
+  { id: 'binding-not-checked', why: 'a code of a system not available offline (SNOMED CT) cannot be checked: say so', invalid: obs({ meta: { profile: [`${SD}proof-snomed-code`] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001' }] } }), at: 'Observation.code', valid: obs({ meta: { profile: [`${SD}proof-snomed-code`] }, code: { text: 'body weight' } }) },
 ];

@@ -33,9 +33,8 @@ const PENDING_PROOFS: readonly string[] = [
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
   // FHIR structure and values (most need a profile built for the proof)
   'xml-primitive-value',
-  'profile-snapshot-failed', 'profile-version-substituted', 'too-costly',
+  'profile-snapshot-failed', 'profile-version-substituted',
   'extension-definition-broken',
-  'binding-not-checked',
   // Questionnaire and QuestionnaireResponse
   'qr-item-no-type',
   'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
