@@ -52,6 +52,9 @@ export const PROOF_PROFILES: (TestProfile | Json)[] = [
   { ...constraintProfile('proof-id-nhs', 'Identifier', [el('Identifier.system', { min: 1, fixedUri: NHS })]), kind: 'complex-type' },
   constraintProfile('proof-costly', 'Patient', [el('Patient', { constraint: [{ key: 'prf-3', severity: 'error', human: 'costly', expression: 'name.select(%resource.descendants()).select(%resource.descendants()).exists()' }] })]),
   constraintProfile('proof-snomed-code', 'Observation', [el('Observation.code', { binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/clinical-findings' } })]),
+  // based on a definition nobody has: no snapshot can be generated
+  { ...constraintProfile('proof-orphan', 'Patient', [el('Patient.gender', { min: 1 })]), baseDefinition: `${SD}no-such-base` },
+  extensionDefinition('proof-orphan-extension', {}, { baseDefinition: `${SD}no-such-base` }),
   constraintProfile('proof-id-choice', 'Patient', [el('Patient.identifier', { type: [{ code: 'Identifier', profile: [`${SD}proof-id-local`, `${SD}proof-id-nhs`] }] })]),
   constraintProfile('proof-values', 'Patient', [
     el('Patient.name.family', { maxLength: 10, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 2 }] }),
@@ -244,4 +247,6 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'too-costly', why: 'a constraint whose evaluation exceeds the budget is stopped and reported', invalid: claims('proof-costly', { name: Array.from({ length: 50 }, (_, i) => ({ family: `F${i}`, given: Array.from({ length: 50 }, (_, j) => `G${j}`) })) }), at: 'Patient', valid: claims('proof-costly', { name: [{ family: 'F', given: ['G'] }] }) },
   { id: 'binding-not-checked', why: 'a code of a system not available offline (SNOMED CT) cannot be checked: say so', invalid: obs({ meta: { profile: [`${SD}proof-snomed-code`] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001' }] } }), at: 'Observation.code', valid: obs({ meta: { profile: [`${SD}proof-snomed-code`] }, code: { text: 'body weight' } }) },
   { id: 'profile-version-substituted', why: 'a claimed profile version not loaded: another version is used, and that is said', invalid: patient({ meta: { profile: [`${SD}proof-gendered|2.0.0`] }, gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ meta: { profile: [`${SD}proof-gendered|1.0.0`] }, gender: 'female' }) },
+  { id: 'profile-snapshot-failed', why: 'a claimed profile whose snapshot cannot be generated (base not found) cannot be checked: say so', invalid: claims('proof-orphan', { gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ gender: 'female' }) },
+  { id: 'extension-definition-broken', why: 'an extension whose definition cannot be used (base not found) cannot be checked: say so', invalid: patient({ extension: [{ url: `${SD}proof-orphan-extension`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient() },
 ];

@@ -33,8 +33,6 @@ const PENDING_PROOFS: readonly string[] = [
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
   // FHIR structure and values (most need a profile built for the proof)
   'xml-primitive-value',
-  'profile-snapshot-failed',
-  'extension-definition-broken',
   // Questionnaire and QuestionnaireResponse
   'qr-item-no-type',
   'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
