@@ -5,6 +5,7 @@
  * neighbour; this rule must not). Checked by rule-proofs.test.ts against R4 core alone.
  */
 import type { RuleId } from '../../src/model/rules.js';
+import { constraintProfile, type TestProfile } from '../support/profiles.js';
 
 export type Json = Record<string, unknown>;
 
@@ -29,6 +30,81 @@ const header = (focus: string): Json => ({ resourceType: 'MessageHeader', eventC
 const message = (entries: Json[]): Json => ({ resourceType: 'Bundle', type: 'message', timestamp: '2024-05-01T10:00:00Z', identifier: { system: 'urn:ietf:rfc:3986', value: uuid(99) }, entry: entries });
 const collection = (entries: Json[]): Json => ({ resourceType: 'Bundle', type: 'collection', entry: entries });
 const ext = (url: string, value: Json = { valueString: 'x' }): Json => ({ url, ...value });
+
+/** Profiles the proofs claim in meta.profile (profiling.html): loaded by the runner with R4 core. */
+const SD = 'http://example.org/StructureDefinition/';
+const NHS = 'https://fhir.nhs.uk/Id/nhs-number';
+const LOCAL = 'http://example.org/fhir/Id/local';
+const el = (path: string, rest: Json): Json => ({ id: path, path, ...rest });
+/** An extension definition with a string value, for use on a Patient (extensibility.html). */
+const extensionDefinition = (id: string, root: Json = {}, extra: Json = {}): Json => ({
+  resourceType: 'StructureDefinition', url: SD + id, version: '1.0.0', name: id.replace(/[^A-Za-z0-9]/g, ''), status: 'active', fhirVersion: '4.0.1',
+  kind: 'complex-type', abstract: false, context: [{ type: 'element', expression: 'Patient' }], type: 'Extension',
+  baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Extension', derivation: 'constraint',
+  differential: { element: [el('Extension', root), el('Extension.extension', { max: '0' }), el('Extension.url', { fixedUri: SD + id }), el('Extension.value[x]', { type: [{ code: 'string' }] })] },
+  ...extra,
+});
+export const PROOF_PROFILES: (TestProfile | Json)[] = [
+  extensionDefinition('proof-modifier', { isModifier: true, isModifierReason: 'says the record is not about a real person' }),
+  extensionDefinition('proof-needs-birthdate', {}, { contextInvariant: ['birthDate.exists()'] }),
+  extensionDefinition('proof-given-a', {}, { contextInvariant: ["name.given.substring(0, 1) = 'A'"] }),
+  { ...constraintProfile('proof-id-local', 'Identifier', [el('Identifier.system', { min: 1, fixedUri: LOCAL })]), kind: 'complex-type' },
+  { ...constraintProfile('proof-id-nhs', 'Identifier', [el('Identifier.system', { min: 1, fixedUri: NHS })]), kind: 'complex-type' },
+  constraintProfile('proof-costly', 'Patient', [el('Patient', { constraint: [{ key: 'prf-3', severity: 'error', human: 'costly', expression: 'name.select(%resource.descendants()).select(%resource.descendants()).exists()' }] })]),
+  constraintProfile('proof-snomed-code', 'Observation', [el('Observation.code', { binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/clinical-findings' } })]),
+  // based on a definition nobody has: no snapshot can be generated
+  { ...constraintProfile('proof-orphan', 'Patient', [el('Patient.gender', { min: 1 })]), baseDefinition: `${SD}no-such-base` },
+  extensionDefinition('proof-orphan-extension', {}, { baseDefinition: `${SD}no-such-base` }),
+  constraintProfile('proof-id-choice', 'Patient', [el('Patient.identifier', { type: [{ code: 'Identifier', profile: [`${SD}proof-id-local`, `${SD}proof-id-nhs`] }] })]),
+  constraintProfile('proof-values', 'Patient', [
+    el('Patient.name.family', { maxLength: 10, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/minLength', valueInteger: 2 }] }),
+    el('Patient.birthDate', { minValueDate: '1900-01-01', maxValueDate: '2100-12-31', extension: [{ url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.mustHaveValue', valueBoolean: true }] }),
+    el('Patient.gender', { fixedCode: 'female' }),
+    el('Patient.maritalStatus', { patternCodeableConcept: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'M' }] } }),
+    el('Patient.identifier', { type: [{ code: 'Identifier', profile: [`${SD}no-such-identifier-profile`] }] }),
+  ]),
+  constraintProfile('proof-slices', 'Patient', [
+    el('Patient.identifier', { slicing: { discriminator: [{ type: 'value', path: 'system' }], ordered: true, rules: 'closed' } }),
+    { id: 'Patient.identifier:nhs', path: 'Patient.identifier', sliceName: 'nhs', min: 1, max: '1' },
+    { id: 'Patient.identifier:nhs.system', path: 'Patient.identifier.system', min: 1, fixedUri: NHS },
+    { id: 'Patient.identifier:local', path: 'Patient.identifier', sliceName: 'local', min: 0, max: '1' },
+    { id: 'Patient.identifier:local.system', path: 'Patient.identifier.system', min: 1, fixedUri: LOCAL },
+    el('Patient.telecom', { slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'open' } }),
+    { id: 'Patient.telecom:phone', path: 'Patient.telecom', sliceName: 'phone', min: 0, max: '1' },
+    { id: 'Patient.telecom:phone.system', path: 'Patient.telecom.system', min: 1, fixedCode: 'phone' },
+  ]),
+  constraintProfile('proof-invariant', 'Patient', [
+    el('Patient', { constraint: [{ key: 'prf-1', severity: 'error', human: 'the first given name starts with A', expression: "name.given.substring(0, 1) = 'A'" }] }),
+  ]),
+  constraintProfile('proof-open-at-end', 'Patient', [
+    el('Patient.telecom', { slicing: { discriminator: [{ type: 'value', path: 'system' }], rules: 'openAtEnd' } }),
+    { id: 'Patient.telecom:phone', path: 'Patient.telecom', sliceName: 'phone', min: 0, max: '1' },
+    { id: 'Patient.telecom:phone.system', path: 'Patient.telecom.system', min: 1, fixedCode: 'phone' },
+  ]),
+  constraintProfile('proof-ambiguous', 'Patient', [
+    el('Patient.identifier', { slicing: { discriminator: [{ type: 'pattern', path: '$this' }], rules: 'open' } }),
+    { id: 'Patient.identifier:bySystem', path: 'Patient.identifier', sliceName: 'bySystem', min: 0, max: '*', patternIdentifier: { system: LOCAL } },
+    { id: 'Patient.identifier:byValue', path: 'Patient.identifier', sliceName: 'byValue', min: 0, max: '*', patternIdentifier: { value: 'L1' } },
+  ]),
+  constraintProfile('proof-gendered', 'Patient', [el('Patient.gender', { min: 1 })]),
+  constraintProfile('proof-references', 'Observation', [
+    el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}proof-gendered`] }] }),
+    el('Observation.performer', { type: [{ code: 'Reference', targetProfile: ['http://hl7.org/fhir/StructureDefinition/Practitioner'], aggregation: ['contained'] }] }),
+  ]),
+  constraintProfile('proof-uncompilable', 'Patient', [
+    el('Patient.contact', { constraint: [{ key: 'prf-2', severity: 'error', human: 'a broken expression', expression: 'name.family.(' }] }),
+  ]),
+  constraintProfile('proof-alternatives', 'Patient', [
+    el('Patient.birthDate', { extension: [{ url: 'http://hl7.org/fhir/5.0/StructureDefinition/extension-ElementDefinition.valueAlternatives', valueCanonical: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason' }] }),
+  ]),
+  constraintProfile('proof-target-unknown', 'Observation', [
+    el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}no-such-patient-profile`] }] }),
+  ]),
+];
+const claims = (id: string, extra: Json): Json => patient({ meta: { profile: [SD + id] }, ...extra });
+const nhs = { system: NHS, value: '9434765919' };
+const local = { system: LOCAL, value: 'L1' };
+const BIRTH_PLACE = 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace';
 
 export const FHIR_PROOFS: RuleProof[] = [
   // json.html: the JSON representation
@@ -125,4 +201,52 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'bundle-document-unreachable', why: 'every entry of a document is reachable from the Composition', invalid: { resourceType: 'Bundle', type: 'document', identifier: { system: 'urn:ietf:rfc:3986', value: uuid(98) }, timestamp: '2024-05-01T10:00:00Z', entry: [{ fullUrl: uuid(1), resource: { resourceType: 'Composition', status: 'final', type: { text: 'letter' }, date: '2024-05-01', author: [{ display: 'Dr A' }], title: 'Letter', subject: { reference: uuid(2) } } }, { fullUrl: uuid(2), resource: patient() }, { fullUrl: uuid(3), resource: obs() }] }, at: 'Bundle.entry[2]', valid: { resourceType: 'Bundle', type: 'document', identifier: { system: 'urn:ietf:rfc:3986', value: uuid(98) }, timestamp: '2024-05-01T10:00:00Z', entry: [{ fullUrl: uuid(1), resource: { resourceType: 'Composition', status: 'final', type: { text: 'letter' }, date: '2024-05-01', author: [{ display: 'Dr A' }], title: 'Letter', subject: { reference: uuid(2) } } }, { fullUrl: uuid(2), resource: patient() }] } },
   { id: 'xml-resource-container', why: 'a resource element holds exactly one resource', invalid: `<Bundle xmlns="${FHIR_NS}"><type value="collection"/><entry><fullUrl value="${uuid(1)}"/><resource><Patient/><Patient/></resource></entry></Bundle>`, at: 'Bundle.entry.resource', valid: `<Bundle xmlns="${FHIR_NS}"><type value="collection"/><entry><fullUrl value="${uuid(1)}"/><resource><Patient/></resource></entry></Bundle>` },
   { id: 'json-depth', why: 'no FHIR resource nests hundreds of levels deep', invalid: `{"resourceType": "Patient", "extension": ${'[{"url": "http://example.org/x", "extension": '.repeat(300)}[]${'}]'.repeat(300)}}`, at: '1:11497', valid: '{"resourceType": "Patient"}' },
+  // profiling.html: constraints a profile places on values (a profile built for the proof)
+  { id: 'max-length', why: 'a string is at most the maxLength of its element', invalid: claims('proof-values', { name: [{ family: 'Chalmersworth' }] }), at: 'Patient.name[0].family', valid: claims('proof-values', { name: [{ family: 'Chalmers' }] }) },
+  { id: 'min-length', why: 'a string is at least the minLength of its element', invalid: claims('proof-values', { name: [{ family: 'C' }] }), at: 'Patient.name[0].family', valid: claims('proof-values', { name: [{ family: 'Ch' }] }) },
+  { id: 'min-value', why: 'a value is no less than minValue[x]', invalid: claims('proof-values', { birthDate: '1850-01-01' }), at: 'Patient.birthDate', valid: claims('proof-values', { birthDate: '1950-01-01' }) },
+  { id: 'max-value', why: 'a value is no more than maxValue[x]', invalid: claims('proof-values', { birthDate: '2150-01-01' }), at: 'Patient.birthDate', valid: claims('proof-values', { birthDate: '2050-01-01' }) },
+  { id: 'must-have-value', why: 'mustHaveValue: extensions alone do not stand in for the value', invalid: claims('proof-values', { _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] } }), at: 'Patient.birthDate', valid: claims('proof-values', { birthDate: '1950-01-01' }) },
+  { id: 'fixed-value', why: 'a fixed[x] value must be exactly that value', invalid: claims('proof-values', { gender: 'male' }), at: 'Patient.gender', valid: claims('proof-values', { gender: 'female' }) },
+  { id: 'pattern-value', why: 'a pattern[x] value must be contained in the value', invalid: claims('proof-values', { maritalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'S' }] } }), at: 'Patient.maritalStatus', valid: claims('proof-values', { maritalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-MaritalStatus', code: 'M' }] } }) },
+  { id: 'profile-required-unknown', why: 'a value must conform to its type profile, which must be found to check it', invalid: claims('proof-values', { identifier: [{ value: '1' }] }), at: 'Patient.identifier[0]', valid: claims('proof-values', {}) },
+  { id: 'invariant-error', why: 'a constraint that cannot be evaluated (substring of two names) is reported, not passed', invalid: claims('proof-invariant', { name: [{ given: ['Ann', 'Bob'] }] }), at: 'Patient', valid: claims('proof-invariant', { name: [{ given: ['Ann'] }] }) },
+  // profiling.html: slicing
+  { id: 'slice-closed', why: 'closed slicing: every item matches a slice', invalid: claims('proof-slices', { identifier: [nhs, { system: 'http://example.org/other', value: 'x' }] }), at: 'Patient.identifier[1]', valid: claims('proof-slices', { identifier: [nhs, local] }) },
+  { id: 'slice-order', why: 'ordered slicing: items come in the order of the slices', invalid: claims('proof-slices', { identifier: [local, nhs] }), at: 'Patient.identifier[1]', valid: claims('proof-slices', { identifier: [nhs, local] }) },
+  { id: 'slice-cardinality-min', why: 'a slice with min 1 is present', invalid: claims('proof-slices', { identifier: [local] }), at: 'Patient', valid: claims('proof-slices', { identifier: [nhs, local] }) },
+  { id: 'slice-cardinality-max', why: 'a slice with max 1 appears once', invalid: claims('proof-slices', { identifier: [nhs, { ...nhs, value: '9434765870' }] }), at: 'Patient', valid: claims('proof-slices', { identifier: [nhs] }) },
+  { id: 'slice-none', why: 'open slicing: an item that matches no slice is worth a note', invalid: claims('proof-slices', { identifier: [nhs], telecom: [{ system: 'email', value: 'a@example.org' }] }), at: 'Patient.telecom[0]', valid: claims('proof-slices', { identifier: [nhs], telecom: [{ system: 'phone', value: '0113 496 0000' }] }) },
+  // extensibility.html: extensions used as their definitions say (core extensions)
+  { id: 'choice-type-not-allowed', why: 'patient-birthPlace has a value of type Address', invalid: patient({ extension: [{ url: BIRTH_PLACE, valueString: 'Leeds' }] }), at: 'Patient.extension[0]', valid: patient({ extension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }) },
+  { id: 'extension-context', why: 'patient-birthPlace is used on a Patient only', invalid: obs({ extension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }), at: 'Observation.extension[0]', valid: obs() },
+  { id: 'extension-not-modifier', why: 'a regular extension is not a modifierExtension', invalid: patient({ modifierExtension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }), at: 'Patient.modifierExtension[0]', valid: patient({ extension: [{ url: BIRTH_PLACE, valueAddress: { city: 'Leeds' } }] }) },
+  { id: 'extension-sub-unknown', why: 'patient-nationality has the sub-extensions code and period only', invalid: patient({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality', extension: [{ url: 'country', valueCodeableConcept: { text: 'UK' } }] }] }), at: 'Patient.extension[0].extension[0]', valid: patient({ extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/patient-nationality', extension: [{ url: 'code', valueCodeableConcept: { text: 'UK' } }] }] }) },
+  // datatypes.html: decimal precision
+  { id: 'primitive-precision', why: 'a decimal keeps at most 18 significant digits', invalid: '{"resourceType": "Observation", "status": "final", "code": {"text": "weight"}, "valueQuantity": {"value": 1.2345678901234567890}}', at: 'Observation.valueQuantity.value', valid: '{"resourceType": "Observation", "status": "final", "code": {"text": "weight"}, "valueQuantity": {"value": 1.2345}}' },
+  { id: 'slice-open-at-end', why: 'openAtEnd slicing: items matching no slice come after the slices', invalid: claims('proof-open-at-end', { telecom: [{ system: 'email', value: 'a@example.org' }, { system: 'phone', value: '0113 496 0000' }] }), at: 'Patient.telecom[1]', valid: claims('proof-open-at-end', { telecom: [{ system: 'phone', value: '0113 496 0000' }, { system: 'email', value: 'a@example.org' }] }) },
+  { id: 'slice-ambiguous', why: 'an item matches at most one slice', invalid: claims('proof-ambiguous', { identifier: [local] }), at: 'Patient.identifier[0]', valid: claims('proof-ambiguous', { identifier: [{ ...local, value: 'L2' }] }) },
+  // references.html: what a reference may point at, and how (a profile built for the proof)
+  { id: 'reference-target-profile', why: 'the target conforms to the targetProfile', invalid: obs({ meta: { profile: [`${SD}proof-references`] }, contained: [patient({ id: 'p' })], subject: { reference: '#p' } }), at: 'Observation.subject', valid: obs({ meta: { profile: [`${SD}proof-references`] }, contained: [patient({ id: 'p', gender: 'female' })], subject: { reference: '#p' } }) },
+  { id: 'reference-aggregation', why: 'aggregation contained: the target is contained in the resource', invalid: obs({ meta: { profile: [`${SD}proof-references`] }, performer: [{ reference: 'Practitioner/1' }] }), at: 'Observation.performer[0]', valid: obs({ meta: { profile: [`${SD}proof-references`] }, contained: [{ resourceType: 'Practitioner', id: 'pr' }], performer: [{ reference: '#pr' }] }) },
+  { id: 'reference-resolved-type', why: 'a reference to …/Patient/1 resolves to a Patient', invalid: message([{ fullUrl: uuid(2), resource: header('http://example.org/fhir/Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: { resourceType: 'Practitioner', id: '1' } }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: uuid(2), resource: header('http://example.org/fhir/Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
+  { id: 'reference-base-mismatch', why: 'a relative reference resolves against the base of the fullUrl of its entry', invalid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://other.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
+  // terminologies.html
+  { id: 'binding-preferred', why: 'Patient.communication.language is bound (preferred) to common-languages', invalid: patient({ communication: [{ language: { coding: [{ system: 'http://hl7.org/fhir/administrative-gender', code: 'male' }] } }] }), at: 'Patient.communication[0].language', valid: patient({ communication: [{ language: { coding: [{ system: 'urn:ietf:bcp:47', code: 'en-GB' }] } }] }) },
+  { id: 'extension-modifier-misplaced', why: 'a modifier extension is carried in modifierExtension', invalid: patient({ extension: [{ url: `${SD}proof-modifier`, valueString: 'test record' }] }), at: 'Patient.extension[0]', valid: patient({ modifierExtension: [{ url: `${SD}proof-modifier`, valueString: 'test record' }] }) },
+  { id: 'extension-context-invariant', why: 'an extension is used only where its contextInvariant holds', invalid: patient({ extension: [{ url: `${SD}proof-needs-birthdate`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient({ birthDate: '1970-01-01', extension: [{ url: `${SD}proof-needs-birthdate`, valueString: 'x' }] }) },
+  { id: 'invariant-uncompilable', why: 'a constraint whose FHIRPath does not compile cannot be checked: say so', invalid: claims('proof-uncompilable', { contact: [{ name: { family: 'Chalmers' } }] }), at: 'Patient.contact[0]', valid: claims('proof-uncompilable', {}) },
+  { id: 'value-alternatives', why: 'valueAlternatives: without a value, one of the listed extensions stands in', invalid: claims('proof-alternatives', { _birthDate: { extension: [{ url: 'http://example.org/fhir/StructureDefinition/other', valueString: 'x' }] } }), at: 'Patient.birthDate', valid: claims('proof-alternatives', { _birthDate: { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/data-absent-reason', valueCode: 'unknown' }] } }) },
+  { id: 'reference-target-profile-unknown', why: 'a targetProfile must be found to know what the reference may point at', invalid: obs({ meta: { profile: [`${SD}proof-target-unknown`] }, subject: { reference: 'Patient/1' } }), at: 'Observation.subject', valid: obs({ meta: { profile: [`${SD}proof-target-unknown`] } }) },
+  { id: 'reference-ambiguous', why: 'a reference matched by type and id by two entries is ambiguous', invalid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://a.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }, { fullUrl: 'http://b.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]), at: 'Bundle.entry[0].resource.focus[0]', valid: message([{ fullUrl: 'http://example.org/fhir/MessageHeader/2', resource: header('Patient/1') }, { fullUrl: 'http://example.org/fhir/Patient/1', resource: patient({ id: '1' }) }, { fullUrl: 'http://b.example.org/fhir/Patient/1', resource: patient({ id: '1' }) }]) },
+  { id: 'json-primitive-value', why: 'the _ object of a primitive holds id and extension, never its value', invalid: patient({ birthDate: '1970-01-01', _birthDate: { value: '1970-01-01' } }), at: 'Patient.birthDate', valid: patient({ birthDate: '1970-01-01', _birthDate: { id: 'b' } }) },
+  { id: 'extension-context-invariant-error', why: 'a context invariant that cannot be evaluated (substring of two names) is reported', invalid: patient({ name: [{ given: ['Ann', 'Bob'] }], extension: [{ url: `${SD}proof-given-a`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient({ name: [{ given: ['Ann'] }], extension: [{ url: `${SD}proof-given-a`, valueString: 'x' }] }) },
+  { id: 'profile-choice-none', why: 'a value with several type profiles conforms to at least one', invalid: claims('proof-id-choice', { identifier: [{ system: 'http://example.org/other', value: '1' }] }), at: 'Patient.identifier[0]', valid: claims('proof-id-choice', { identifier: [nhs] }) },
+  { id: 'xml-attribute-expected', why: 'in XML Extension.url is an attribute', invalid: `<Patient xmlns="${FHIR_NS}"><extension><url value="http://example.org/fhir/StructureDefinition/x"/><valueString value="x"/></extension></Patient>`, at: 'Patient.extension.url', valid: `<Patient xmlns="${FHIR_NS}"><extension url="http://example.org/fhir/StructureDefinition/x"><valueString value="x"/></extension></Patient>` },
+  { id: 'xml-depth', why: 'no FHIR resource nests hundreds of levels deep', invalid: `<Patient xmlns="${FHIR_NS}">${'<extension url="http://example.org/x">'.repeat(600)}${'</extension>'.repeat(600)}</Patient>`, at: '1:19000', valid: `<Patient xmlns="${FHIR_NS}"/>` },
+  { id: 'too-costly', why: 'a constraint whose evaluation exceeds the budget is stopped and reported', invalid: claims('proof-costly', { name: Array.from({ length: 50 }, (_, i) => ({ family: `F${i}`, given: Array.from({ length: 50 }, (_, j) => `G${j}`) })) }), at: 'Patient', valid: claims('proof-costly', { name: [{ family: 'F', given: ['G'] }] }) },
+  { id: 'binding-not-checked', why: 'a code of a system not available offline (SNOMED CT) cannot be checked: say so', invalid: obs({ meta: { profile: [`${SD}proof-snomed-code`] }, code: { coding: [{ system: 'http://snomed.info/sct', code: '27113001' }] } }), at: 'Observation.code', valid: obs({ meta: { profile: [`${SD}proof-snomed-code`] }, code: { text: 'body weight' } }) },
+  { id: 'profile-version-substituted', why: 'a claimed profile version not loaded: another version is used, and that is said', invalid: patient({ meta: { profile: [`${SD}proof-gendered|2.0.0`] }, gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ meta: { profile: [`${SD}proof-gendered|1.0.0`] }, gender: 'female' }) },
+  { id: 'profile-snapshot-failed', why: 'a claimed profile whose snapshot cannot be generated (base not found) cannot be checked: say so', invalid: claims('proof-orphan', { gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ gender: 'female' }) },
+  { id: 'extension-definition-broken', why: 'an extension whose definition cannot be used (base not found) cannot be checked: say so', invalid: patient({ extension: [{ url: `${SD}proof-orphan-extension`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient() },
 ];
