@@ -24,10 +24,18 @@ const at = (b: J, type: string, path = '', nth = 0): string => `Bundle.entry[${i
 const fullUrl = (b: J, type: string): string => b.entry[idx(b, type)].fullUrl;
 
 /** A proof whose valid neighbour is the unchanged fixture and whose invalid input is the fixture after `mutate`. */
-function broken(id: RuleId, why: string, fixture: string, mutate: (b: J) => void, where: (b: J) => string): RuleProof {
+function broken(id: RuleId, why: string, fixture: string, mutate: (b: J) => void, where: (b: J) => string): BarsProof {
   const b = load(fixture);
   mutate(b);
   return { id, why, invalid: b as Json, at: where(b), valid: load(fixture) as Json };
+}
+
+export interface BarsProof extends RuleProof {
+  /**
+   * The valid neighbour must not raise the rule at `at`, though it raises it elsewhere: the
+   * payload tables mark many elements SHOULD, and no real message fills every one of them.
+   */
+  elsewhere?: true;
 }
 
 const LOCATION_EXTENSION = 'https://fhir.nhs.uk/StructureDefinition/LocationExtension';
@@ -47,7 +55,7 @@ function questionnaireResponse(reason: string): J {
   };
 }
 
-function core32(): RuleProof {
+function core32(): BarsProof {
   const bad = load('APP6-referral-request');
   bad.entry.push(questionnaireResponse('Additional Information Sources'));
   const good = load('APP6-referral-request');
@@ -55,7 +63,7 @@ function core32(): RuleProof {
   return { id: 'BARS-CORE-32', why: 'a PTS QuestionnaireResponse names what it holds in its reason text', invalid: bad as Json, at: at(bad, 'QuestionnaireResponse', '.extension[0]'), valid: good as Json };
 }
 
-export const BARS_PROOFS: RuleProof[] = [
+export const BARS_PROOFS: BarsProof[] = [
   broken('BARS-CORE-01', 'a message Bundle starts with its MessageHeader', 'APP3-referral-request', (b) => b.entry.shift(), () => 'Bundle.entry'),
   broken('BARS-CORE-02', 'every resource carries meta.lastUpdated', 'APP3-referral-request', (b) => delete res(b, 'Patient').meta.lastUpdated, (b) => at(b, 'Patient')),
   broken('BARS-CORE-03', 'entries are identified by urn:uuid fullUrls', 'APP3-referral-request', (b) => (b.entry[idx(b, 'Patient')].fullUrl = 'Patient/123'), (b) => `Bundle.entry[${idx(b, 'Patient')}].fullUrl`),
@@ -89,3 +97,46 @@ export const BARS_PROOFS: RuleProof[] = [
   broken('BARS-CORE-31', 'a referral is focused on its ServiceRequest', 'APP3-referral-request', (b) => (res(b, 'MessageHeader').focus[0].reference = fullUrl(b, 'Patient')), (b) => at(b, 'MessageHeader', '.focus[0]')),
   core32(),
 ];
+
+const BARS_EVENTS = 'https://fhir.nhs.uk/CodeSystem/message-events-bars';
+const USE_CASES = 'https://fhir.nhs.uk/CodeSystem/usecases-categories-bars';
+const MEDICATION_ID = '4a1c2e3f-5b6d-4e7f-8a9b-0c1d2e3f4a5b';
+const medication = (): J => ({ fullUrl: `urn:uuid:${MEDICATION_ID}`, resource: { resourceType: 'Medication', id: MEDICATION_ID, meta: { lastUpdated: '2026-10-05T09:15:00+00:00' } } });
+
+function focusType(): BarsProof {
+  const good = load('APP3-referral-request');
+  good.entry.push(medication());
+  const bad = structuredClone(good);
+  res(bad, 'MessageHeader').focus[0].reference = `urn:uuid:${MEDICATION_ID}`;
+  return { id: 'bars-md-focus-type', why: 'MessageHeader.focus points at a type the MessageDefinition lists', invalid: bad as Json, at: at(bad, 'MessageHeader', '.focus[0]'), valid: good as Json };
+}
+
+/**
+ * Content negotiation against the published MessageDefinitions and the Applications' payload
+ * tables: both come from the BaRS package in ../shared/corpus, so these run only where it is.
+ */
+export const BARS_CORPUS_PROOFS: BarsProof[] = [
+  broken('bars-md-not-found', 'the MessageDefinition named by MessageHeader.definition is loaded', 'APP3-referral-request', (b) => (res(b, 'MessageHeader').definition = 'https://fhir.nhs.uk/MessageDefinition/no-such-definition'), (b) => at(b, 'MessageHeader', '.definition')),
+  broken('bars-md-version-substituted', 'the named version of the MessageDefinition is the one loaded', 'APP3-referral-request', (b) => (res(b, 'MessageHeader').definition += '|9.9.9'), (b) => at(b, 'MessageHeader', '.definition')),
+  broken('bars-md-event', 'MessageHeader.eventCoding is the MessageDefinition event', 'APP3-referral-request', (b) => (res(b, 'MessageHeader').eventCoding = { system: BARS_EVENTS, code: 'booking-request', display: 'Booking - Request' }), (b) => at(b, 'MessageHeader', '.eventCoding')),
+  broken('bars-md-version', 'Bundle.meta.versionId agrees with the definition in its major version', 'APP3-referral-request', (b) => (b.meta.versionId = '2.0.0'), () => 'Bundle.meta.versionId'),
+  broken('bars-md-version-minor', 'a minor version difference is noted', 'APP3-referral-request', (b) => (b.meta.versionId = '1.1.0'), () => 'Bundle.meta.versionId'),
+  broken('bars-md-focus-unresolved', 'MessageHeader.focus resolves to an entry', 'APP3-referral-request', (b) => (res(b, 'MessageHeader').focus[0].reference = 'urn:uuid:00000000-0000-4000-8000-000000000009'), (b) => at(b, 'MessageHeader', '.focus[0]')),
+  focusType(),
+  broken('bars-md-unrequested', 'the message carries only the resource types the definition lists', 'APP3-referral-request', (b) => b.entry.push(medication()), (b) => at(b, 'Medication')),
+  broken('bars-md-focus-min', 'the definition requires a Patient', 'APP3-referral-request', (b) => b.entry.splice(idx(b, 'Patient'), 1), () => 'Bundle'),
+  broken('bars-md-focus-max', 'the definition allows one Patient', 'APP3-referral-request', (b) => b.entry.push({ fullUrl: 'urn:uuid:4a1c2e3f-5b6d-4e7f-8a9b-0c1d2e3f4a5c', resource: { ...structuredClone(res(b, 'Patient')), id: '4a1c2e3f-5b6d-4e7f-8a9b-0c1d2e3f4a5c' } }), () => 'Bundle'),
+  broken('bars-entry-unwrapped', 'a Bundle entry carries its resource in entry.resource', 'APP3-referral-request', (b) => (b.entry[idx(b, 'Consent')] = b.entry[idx(b, 'Consent')].resource), (b) => `Bundle.entry[${(b.entry as J[]).findIndex((e) => e.resourceType === 'Consent')}]`),
+  broken('bars-application-conflict', 'a message carries the use case of one Application', 'APP3-referral-request', (b) => res(b, 'ServiceRequest').category[0].coding.push({ system: USE_CASES, code: 'a1t1', display: 'Booking use case' }), () => 'Bundle'),
+  broken('bars-necessity-must', 'APP1 booking request: Appointment.start MUST be populated', 'APP1-booking-request', (b) => delete res(b, 'Appointment').start, (b) => at(b, 'Appointment')),
+  { ...broken('bars-necessity-should', 'APP1 booking request: Appointment.description SHOULD be populated', 'APP1-booking-request', (b) => delete res(b, 'Appointment').description, (b) => at(b, 'Appointment')), elsewhere: true },
+  shouldNot(),
+];
+
+/** APP6 response: the payload table marks Encounter.statusHistory SHOULD NOT be populated. */
+function shouldNot(): BarsProof {
+  const bad = load('APP6-response');
+  const good = load('APP6-response');
+  delete res(good, 'Encounter').statusHistory;
+  return { id: 'bars-necessity-should-not', why: 'APP6 response: Encounter.statusHistory SHOULD NOT be populated', invalid: bad as Json, at: at(bad, 'Encounter', '.statusHistory[0]'), valid: good as Json, elsewhere: true };
+}
