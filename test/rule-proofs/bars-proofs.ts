@@ -131,6 +131,9 @@ export const BARS_CORPUS_PROOFS: BarsProof[] = [
   broken('bars-necessity-must', 'APP1 booking request: Appointment.start MUST be populated', 'APP1-booking-request', (b) => delete res(b, 'Appointment').start, (b) => at(b, 'Appointment')),
   { ...broken('bars-necessity-should', 'APP1 booking request: Appointment.description SHOULD be populated', 'APP1-booking-request', (b) => delete res(b, 'Appointment').description, (b) => at(b, 'Appointment')), elsewhere: true },
   shouldNot(),
+  broken('bars-necessity-fixed', "APP3 referral: ServiceRequest.intent is the FIXED VALUE 'plan'", 'APP3-referral-request', (b) => (res(b, 'ServiceRequest').intent = 'order'), (b) => at(b, 'ServiceRequest', '.intent')),
+  broken('bars-application-unknown', 'without event, definition or use case the Application cannot be told', 'APP3-referral-request', (b) => unmark(b, false), (b) => at(b, 'MessageHeader')),
+  broken('bars-not-bars-message', 'a message with no BaRS marker at all is validated as plain FHIR', 'APP3-referral-request', (b) => unmark(b, true), () => 'Bundle'),
 ];
 
 /** APP6 response: the payload table marks Encounter.statusHistory SHOULD NOT be populated. */
@@ -139,4 +142,18 @@ function shouldNot(): BarsProof {
   const good = load('APP6-response');
   delete res(good, 'Encounter').statusHistory;
   return { id: 'bars-necessity-should-not', why: 'APP6 response: Encounter.statusHistory SHOULD NOT be populated', invalid: bad as Json, at: at(bad, 'Encounter', '.statusHistory[0]'), valid: good as Json, elsewhere: true };
+}
+
+/**
+ * Takes away what marks a message as BaRS and as one Application: the NHS England event, the
+ * MessageDefinition, the use case and the Bundle profile; with `profiles`, the resources' BaRS and
+ * UK Core profiles too.
+ */
+function unmark(b: J, profiles: boolean): void {
+  const header = res(b, 'MessageHeader');
+  header.eventCoding = { system: 'http://example.org/events', code: 'notify' };
+  delete header.definition;
+  delete b.meta.profile;
+  res(b, 'ServiceRequest').category[0].coding = (res(b, 'ServiceRequest').category[0].coding as J[]).filter((c) => c.system !== USE_CASES);
+  if (profiles) for (const e of b.entry as J[]) delete e.resource.meta.profile;
 }

@@ -47,10 +47,10 @@ const PENDING_PROOFS: readonly string[] = [
   'qr-min-quantity', 'qr-max-quantity', 'qr-max-decimal-places', 'qr-regex-unsupported',
   'qr-unit-option', 'qr-unit-not-in-valueset', 'qr-unit-valueset-not-found', 'qr-attachment-mimetype', 'qr-attachment-no-mimetype', 'qr-attachment-too-large', 'qr-attachment-size',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
-  'bars-not-bars-message', 'bars-application-unknown', 'bars-code-mandated',
+  'bars-code-mandated',
   'bars-md-use-case', 'bars-md-focus-profile',
   'bars-md-focus-profile-unknown', 'bars-md-focus-profile-ambiguous', 'bars-md-allowed-response',
-  'bars-necessity-must-conditional', 'bars-necessity-must-not', 'bars-necessity-fixed', 'bars-necessity-not-applicable', 'bars-necessity-none',
+  'bars-necessity-must-conditional', 'bars-necessity-must-not', 'bars-necessity-not-applicable', 'bars-necessity-none',
   ...range('BARS-PROBE', 6),
   'BARS-HTTP-01', 'BARS-HTTP-04', 'BARS-HTTP-05', 'BARS-HTTP-08', 'BARS-HTTP-09', 'BARS-HTTP-10', 'BARS-HTTP-11', 'BARS-HTTP-12', 'BARS-HTTP-14', 'BARS-HTTP-15', 'BARS-HTTP-16', 'BARS-HTTP-17', 'BARS-HTTP-18', 'BARS-HTTP-19',
 ];
