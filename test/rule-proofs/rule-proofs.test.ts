@@ -48,7 +48,7 @@ const PENDING_PROOFS: readonly string[] = [
   'qr-unit-option', 'qr-unit-not-in-valueset', 'qr-unit-valueset-not-found', 'qr-attachment-mimetype', 'qr-attachment-no-mimetype', 'qr-attachment-too-large', 'qr-attachment-size',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
   'bars-code-mandated',
-  'bars-md-use-case', 'bars-md-focus-profile',
+  'bars-md-focus-profile',
   'bars-md-focus-profile-unknown', 'bars-md-focus-profile-ambiguous', 'bars-md-allowed-response',
   'bars-necessity-must-conditional', 'bars-necessity-must-not', 'bars-necessity-not-applicable', 'bars-necessity-none',
   ...range('BARS-PROBE', 6),
