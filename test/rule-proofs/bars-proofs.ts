@@ -132,6 +132,7 @@ export const BARS_CORPUS_PROOFS: BarsProof[] = [
   broken('bars-necessity-must', 'APP1 booking request: Appointment.start MUST be populated', 'APP1-booking-request', (b) => delete res(b, 'Appointment').start, (b) => at(b, 'Appointment')),
   { ...broken('bars-necessity-should', 'APP1 booking request: Appointment.description SHOULD be populated', 'APP1-booking-request', (b) => delete res(b, 'Appointment').description, (b) => at(b, 'Appointment')), elsewhere: true },
   shouldNot(),
+  mustConditional(),
   broken('bars-necessity-fixed', "APP3 referral: ServiceRequest.intent is the FIXED VALUE 'plan'", 'APP3-referral-request', (b) => (res(b, 'ServiceRequest').intent = 'order'), (b) => at(b, 'ServiceRequest', '.intent')),
   broken('bars-application-unknown', 'without event, definition or use case the Application cannot be told', 'APP3-referral-request', (b) => unmark(b, false), (b) => at(b, 'MessageHeader')),
   broken('bars-not-bars-message', 'a message with no BaRS marker at all is validated as plain FHIR', 'APP3-referral-request', (b) => unmark(b, true), () => 'Bundle'),
@@ -157,4 +158,12 @@ function unmark(b: J, profiles: boolean): void {
   delete b.meta.profile;
   res(b, 'ServiceRequest').category[0].coding = (res(b, 'ServiceRequest').category[0].coding as J[]).filter((c) => c.system !== USE_CASES);
   if (profiles) for (const e of b.entry as J[]) delete e.resource.meta.profile;
+}
+
+/** APP6 response: Encounter.reasonCode MUST be populated if the response is a rejection; the fixture leaves it out. */
+function mustConditional(): BarsProof {
+  const bad = load('APP6-response');
+  const good = load('APP6-response');
+  res(good, 'Encounter').reasonCode = [{ text: 'Outside the receiving service area' }];
+  return { id: 'bars-necessity-must-conditional', why: 'APP6 response: Encounter.reasonCode MUST be populated for a rejection', invalid: bad as Json, at: at(bad, 'Encounter'), valid: good as Json };
 }
