@@ -9,20 +9,7 @@ import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
 import type { ValidationIssue } from '../model/issue.js';
-
-type J = Record<string, any>;
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/bars/valid');
-const load = (name: string): J => JSON.parse(readFileSync(resolve(FIXTURES, `${name}.json`), 'utf8')) as J;
-
-/** Index of the first entry holding a resource of this type (the fixtures hold one of most). */
-const idx = (b: J, type: string, nth = 0): number => {
-  const all = (b.entry as J[]).map((e, i) => [e, i] as const).filter(([e]) => e.resource.resourceType === type);
-  if (!all[nth]) throw new Error(`fixture has no ${type} #${nth}`);
-  return all[nth]![1];
-};
-const res = (b: J, type: string, nth = 0): J => b.entry[idx(b, type, nth)].resource;
-const at = (b: J, type: string, path = '', nth = 0): string => `Bundle.entry[${idx(b, type, nth)}].resource${path}`;
-const fullUrl = (b: J, type: string): string => b.entry[idx(b, type)].fullUrl;
+import { at, fullUrl, idx, load, res, type J } from '../../test/support/bars-fixtures.js';
 
 interface Case {
   rule: string;

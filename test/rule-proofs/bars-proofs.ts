@@ -4,24 +4,9 @@
  * place so that it breaks exactly that rule, the valid neighbour is the unchanged message. Checked
  * by rule-proofs.test.ts with one shared BaRS engine (UK Core and BaRS packages, the BaRS layer).
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { RuleId } from '../../src/model/rules.js';
 import type { Json, RuleProof } from './fhir-proofs.js';
-
-type J = Record<string, any>;
-const FIXTURES = resolve(import.meta.dirname, '../../fixtures/bars/valid');
-const load = (name: string): J => JSON.parse(readFileSync(resolve(FIXTURES, `${name}.json`), 'utf8')) as J;
-
-/** Index of the first (or nth) entry holding a resource of this type. */
-const idx = (b: J, type: string, nth = 0): number => {
-  const all = (b.entry as J[]).map((e, i) => [e, i] as const).filter(([e]) => e.resource.resourceType === type);
-  if (!all[nth]) throw new Error(`fixture has no ${type} #${nth}`);
-  return all[nth]![1];
-};
-const res = (b: J, type: string, nth = 0): J => b.entry[idx(b, type, nth)].resource;
-const at = (b: J, type: string, path = '', nth = 0): string => `Bundle.entry[${idx(b, type, nth)}].resource${path}`;
-const fullUrl = (b: J, type: string): string => b.entry[idx(b, type)].fullUrl;
+import { at, fullUrl, idx, load, res, type J } from '../support/bars-fixtures.js';
 
 /** A proof whose valid neighbour is the unchanged fixture and whose invalid input is the fixture after `mutate`. */
 function broken(id: RuleId, why: string, fixture: string, mutate: (b: J) => void, where: (b: J) => string): BarsProof {
