@@ -17,6 +17,7 @@ import { combinationOf, type Combination } from './combination.js';
 import { jsonKind, RunState, type Applied, type CheckContext, type ResourceFrame, type ValidatorOptions } from './context.js';
 import { Loc } from './walk-path.js';
 import { profilePlan } from './profile-lookup.js';
+import { checkMeasure, checkMeasureReport } from './measure.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { validateComplex } from './structure.js';
 import { validatePrimitive } from './values.js';
@@ -137,6 +138,8 @@ export class InstanceValidator implements CheckContext {
       this.validateComplex(st, r, dedupeApplied(applied), rt, loc, true);
       if (bundle) checkBundle(this, st, r, bundle, loc);
       if (rt === 'QuestionnaireResponse' || rt === 'Questionnaire') this.checkQuestionnaireRules(st, r, rt, loc);
+      else if (rt === 'Measure') checkMeasure(this, st, r, loc, (c, type) => this.fetchCanonical(st, r, c, type));
+      else if (rt === 'MeasureReport') checkMeasureReport(this, st, r, loc, (c, type) => this.fetchCanonical(st, r, c, type));
     } finally {
       if (bundle) st.bundles.pop();
       st.frames.pop();
@@ -165,19 +168,33 @@ export class InstanceValidator implements CheckContext {
   private checkQuestionnaireRules(st: RunState, r: Record<string, unknown>, rt: string, loc: Loc): void {
     const ctx: QuestionnaireContext = {
       report: (path, severity, code, ruleId, message) => this.report(st, locAt(loc, r, path), severity, code, ruleId, message),
-      fetch: (canonical, resourceType) => {
-        if (canonical.startsWith('#')) {
-          const contained = Array.isArray(r.contained) ? (r.contained as Record<string, unknown>[]) : [];
-          return contained.find((c) => c && c.id === canonical.slice(1) && c.resourceType === resourceType);
-        }
-        const inBundle = this.resolveReference(st, canonical);
-        if (inBundle && inBundle.resourceType === resourceType) return inBundle;
-        return this.defs.fetch(canonical, resourceType);
-      },
+      fetch: (canonical, resourceType) => this.fetchCanonical(st, r, canonical, resourceType),
       terminology: this.terminology,
     };
     if (rt === 'QuestionnaireResponse') checkQuestionnaireResponse(r, ctx);
     else checkQuestionnaire(r, ctx);
+  }
+
+  /**
+   * A canonical resource a resource names: `#id` among its contained resources, an entry of the
+   * enclosing Bundle (by fullUrl or reference, or by its canonical url), or a loaded definition.
+   */
+  private fetchCanonical(st: RunState, r: Record<string, unknown>, canonical: string, resourceType: string): Record<string, unknown> | undefined {
+    if (canonical.startsWith('#')) {
+      const contained = Array.isArray(r.contained) ? (r.contained as Record<string, unknown>[]) : [];
+      return contained.find((c) => c && c.id === canonical.slice(1) && c.resourceType === resourceType);
+    }
+    const inBundle = this.resolveReference(st, canonical);
+    if (inBundle && inBundle.resourceType === resourceType) return inBundle;
+    const bundle = st.bundles[st.bundles.length - 1];
+    if (bundle) {
+      const [url, version] = canonical.split('|');
+      const byUrl = bundle.entries.find(
+        (e) => e.resource?.resourceType === resourceType && e.resource.url === url && (version === undefined || e.resource.version === version),
+      );
+      if (byUrl) return byUrl.resource;
+    }
+    return this.defs.fetch(canonical, resourceType);
   }
 
   /** When a resource is a Bundle entry's resource: which entry, for resolving its references. */
