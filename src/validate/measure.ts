@@ -232,7 +232,7 @@ const unquote = (s: string): string => (s.startsWith('"') && s.endsWith('"') ? s
 /** The `define` statements of CQL source (expressions and functions), and its include aliases. */
 function cqlDefinitions(cql: string, includes: Set<string>): string[] {
   // comments and string literals out first, so a commented-out define does not count
-  const code = cql.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\]|\\.)*'/g, ' ');
+  const code = cql.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\]|\\.)*'/g, (m) => (m.startsWith("'") ? "''" : ' '));
   const names: string[] = [];
   const ident = '("(?:[^"\\\\]|\\\\.)+"|[A-Za-z_][A-Za-z0-9_]*)';
   const define = new RegExp(`\\bdefine\\s+(?:(?:public|private)\\s+)?(?:fluent\\s+)?(?:function\\s+)?${ident}`, 'g');
@@ -495,12 +495,9 @@ function checkScore(c: ReportContext, holder: Json, loc: Loc, required: boolean)
     return;
   }
   if (!isObj(score)) return; // a Quantity: its shape is the structure checks' business
-  if (score.value === undefined) {
-    // an extension may carry the score instead (profiles do that); only a bare Quantity says nothing
-    if (score.extension === undefined) {
-      c.report(scoreLoc, 'error', 'required', 'measurereport-score-value', `The measureScore of a ${c.scoring} measure has a value; this one has none`);
-    }
-    return;
+  // an extension may carry the score instead (profiles do that); only a bare Quantity says nothing
+  if (score.value === undefined && score.extension === undefined) {
+    c.report(scoreLoc, 'error', 'required', 'measurereport-score-value', `The measureScore of a ${c.scoring} measure has a value; this one has none`);
   }
   if (c.scoring === 'proportion') {
     if (typeof score.value === 'number' && (score.value < 0 || score.value > 1)) {
