@@ -16,12 +16,13 @@ import { join } from 'node:path';
 import { barsEngine, engine as testEngine } from '../support/engine.js';
 import { FHIR_PROOFS, PROOF_PROFILES, type RuleProof } from './fhir-proofs.js';
 import { QUESTIONNAIRE_PROOFS } from './questionnaire-proofs.js';
+import { MEASURE_PROOFS } from './measure-proofs.js';
 import { HTTP_PROOFS } from './http-proofs.js';
 import { BARS_CORPUS_PROOFS, BARS_PROOFS, type BarsProof } from './bars-proofs.js';
 import { HAS_CORPUS } from '../support/corpus.js';
 import { validateRequest } from '../../src/bars/http/validate-request.js';
 
-const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS];
+const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS, ...MEASURE_PROOFS];
 /** BaRS-layer proofs (bars-proofs.ts), run with one shared BaRS engine. */
 const BARS: BarsProof[] = HAS_CORPUS ? [...BARS_PROOFS, ...BARS_CORPUS_PROOFS] : BARS_PROOFS;
 
