@@ -42,6 +42,8 @@ describe('R4 fixtures', () => {
     'json-shape.json': ['json-array-expected', 'json-array-unexpected', 'primitive-json-type'],
     // recovered from, so the finding after it is reported too
     'json-unquoted-value.json': ['json-syntax', 'primitive-range'],
+    // measure.html / measurereport.html: a report checked against the Measure in the same Bundle
+    'measurereport-against-measure.json': ['measure-criteria-cql-undefined', 'measurereport-count-negative', 'measurereport-population-unknown', 'measurereport-score-proportion'],
     'extension-cross-version.json': ['extension-modifier-misplaced', 'extension-sub-unknown'],
     // the plain extension next to it is unknown too: an error since unresolvable extensions cannot be checked
     'modifier-extension-unknown.json': ['extension-unknown', 'modifier-extension-unknown'],
@@ -82,6 +84,8 @@ describe('R4 fixtures', () => {
     ['json-unquoted-value.json', 'json-syntax', 'Patient.gender', 3],
     ['element-id-duplicate.json', 'element-id-duplicate', 'Patient.name[1]', 5],
     ['json-primitive-value.json', 'json-primitive-value', 'Patient.birthDate', 4],
+    ['measurereport-against-measure.json', 'measurereport-population-unknown', 'Bundle.entry[2].resource.group[0].population[3]', 56],
+    ['measurereport-against-measure.json', 'measure-criteria-cql-undefined', 'Bundle.entry[1].resource.group[0].population[1].criteria', 31],
   ])('%s: %s at %s (line %i)', async (f, ruleId, expression, line) => {
     const e = await plainEngine();
     const r = await e.validate(readFileSync(join(FIX, 'r4/invalid', f)), { name: f });
