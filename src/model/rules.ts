@@ -252,6 +252,7 @@ const LOCAL_RULES = {
   // Measure and MeasureReport (validate/measure.ts): measure.html, measurereport.html
   'measure-population-not-allowed': ['fhir', 'warning', 'business-rule', 'measure.html', 'A Measure group population its scoring does not use (e.g. numerator in a cohort measure)'],
   'measure-population-missing': ['fhir', 'warning', 'business-rule', 'measure.html', 'A Measure group without a population its scoring requires'],
+  'measure-code-missing': ['fhir', 'warning', 'required', 'measurereport-definitions.html#MeasureReport.group.code', 'One of several Measure groups, populations or stratifiers without a code (reports match them by code)'],
   'measure-library-not-found': ['fhir', 'information', 'not-found', 'measure-definitions.html#Measure.library', 'A Library named by Measure.library is not loaded, so CQL criteria are not checked against it'],
   'measure-criteria-no-library': ['fhir', 'error', 'invalid', 'measure-definitions.html#Measure.library', 'A CQL criteria in a Measure that names no library'],
   'measure-criteria-cql-undefined': ['fhir', 'error', 'invalid', 'measure-definitions.html#Measure.group.population.criteria', 'A CQL criteria naming a definition its library does not have'],

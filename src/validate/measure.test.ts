@@ -83,6 +83,20 @@ describe('Measure: populations for the scoring (measure.html, population criteri
     expect(run(measure('ratio', [{ population: [pop('initial-population'), pop('numerator'), pop('denominator'), pop('measure-observation')] }]))).toEqual([]);
   });
 
+  it('asks for a code on each of several groups, populations, stratifiers and components', () => {
+    const crit = { language: 'text/fhirpath', expression: 'true' };
+    const m = measure(undefined, [
+      { code: { text: 'a' }, population: [pop('initial-population'), { criteria: crit }], stratifier: [{ criteria: crit }, { code: { text: 's' }, component: [{ criteria: crit }, { code: { text: 'c' }, criteria: crit }] }] },
+      { population: [{ criteria: crit }], stratifier: [{ criteria: crit }] },
+    ]);
+    expect(run(m)).toEqual([
+      'warning measure-code-missing @Measure.group[1]',
+      'warning measure-code-missing @Measure.group[0].population[1]',
+      'warning measure-code-missing @Measure.group[0].stratifier[0]',
+      'warning measure-code-missing @Measure.group[0].stratifier[1].component[0]',
+    ]);
+  });
+
   it('leaves populations alone when the scoring is absent or not one of the four', () => {
     expect(run(measure(undefined, [{ population: [pop('numerator')] }]))).toEqual([]);
     expect(run(measure('composite-thing', [{ population: [pop('numerator')] }]))).toEqual([]);
@@ -105,7 +119,7 @@ describe('Measure: criteria expressions', () => {
 
   it('checks stratifier, stratifier component and supplementalData criteria too', () => {
     const m = measure('cohort', [
-      { population: [pop('initial-population')], stratifier: [{ criteria: cql('Age') }, { component: [{ criteria: cql('Sex') }] }] },
+      { population: [pop('initial-population')], stratifier: [{ code: { text: 'age' }, criteria: cql('Age') }, { code: { text: 'sex' }, component: [{ criteria: cql('Sex') }] }] },
     ], { supplementalData: [{ criteria: cql('Race') }] });
     expect(run(m)).toEqual([
       'error measure-criteria-no-library @Measure.group[0].stratifier[0].criteria',

@@ -135,11 +135,31 @@ function showConcept(cc: unknown): string {
 export function checkMeasure(ctx: CheckContext, st: RunState, measure: Json, loc: Loc, lookup: CanonicalLookup): void {
   const report: Reporter = (l, severity, code, ruleId, message) => ctx.report(st, l, severity, code, ruleId, message);
   const scoring = scoringOf(measure);
-  for (const g of items(loc, measure, 'group')) {
+  const groups = items(loc, measure, 'group');
+  requireCodes(report, groups, 'group');
+  for (const g of groups) {
+    requireCodes(report, items(g.loc, g.value, 'population'), 'population');
+    const stratifiers = items(g.loc, g.value, 'stratifier');
+    requireCodes(report, stratifiers, 'stratifier');
+    for (const s of stratifiers) requireCodes(report, items(s.loc, s.value, 'component'), 'stratifier component');
     if (scoring) checkPopulationsForScoring(report, g.value, g.loc, scoring);
   }
   const libraries = measureLibraries(measure, loc, lookup, report);
   for (const { value: crit, loc: critLoc } of criteriaOf(measure, loc)) checkCriteria(report, crit, critLoc, libraries);
+}
+
+/**
+ * A report names the Measure's groups, populations and stratifiers by their codes
+ * (MeasureReport.group.code: "as defined in the measure definition"): where there are several,
+ * each needs one, or a report cannot say which it gives results for.
+ */
+function requireCodes(report: Reporter, parts: { value: Json; loc: Loc }[], what: string): void {
+  if (parts.length < 2) return;
+  for (const p of parts) {
+    if (!isObj(p.value.code)) {
+      report(p.loc, 'warning', 'required', 'measure-code-missing', `This Measure has ${parts.length} ${what}s: each needs a code, which is how a MeasureReport says which one its results are for`);
+    }
+  }
 }
 
 function checkPopulationsForScoring(report: Reporter, group: Json, loc: Loc, scoring: Scoring): void {
