@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engine } from '../../test/support/engine.js';
+import { expectLinearTime } from '../../test/support/timing.js';
 import { RunState, type CheckContext } from './context.js';
 import { checkMeasure, checkMeasureReport, type CanonicalLookup } from './measure.js';
 import { Loc } from './walk-path.js';
@@ -176,6 +177,16 @@ describe('Measure: criteria expressions', () => {
       // content only by url: nothing to read
       const byUrl = { ...cqlLib, content: [{ contentType: 'text/cql', url: 'http://example.org/screening.cql' }] };
       expect(run(m('Numerator'), [byUrl])).toEqual([]);
+    });
+
+    it('reads hostile library content in linear time (unterminated comments, quotes and tags)', async () => {
+      const hostile = (n: number): Json[] => [
+        { ...cqlLib, content: [
+          { contentType: 'text/cql', data: b64('/* define "a'.repeat(n) + "' define \"b".repeat(n)) },
+          { contentType: 'application/elm+xml', data: b64('<statements>' + '<def x="'.repeat(n)) },
+        ] },
+      ];
+      await expectLinearTime('CQL/ELM definitions of a hostile library', (n) => run(m('Numerator'), hostile(n)), 20_000);
     });
 
     it('leaves inline CQL expressions alone', () => {

@@ -252,9 +252,10 @@ const unquote = (s: string): string => (s.startsWith('"') && s.endsWith('"') ? s
 /** The `define` statements of CQL source (expressions and functions), and its include aliases. */
 function cqlDefinitions(cql: string, includes: Set<string>): string[] {
   // comments and string literals out first, so a commented-out define does not count
-  const code = cql.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*|'(?:[^'\\]|\\.)*'/g, (m) => (m.startsWith("'") ? "''" : ' '));
+  const code = stripCqlCommentsAndStrings(cql);
   const names: string[] = [];
-  const ident = '("(?:[^"\\\\]|\\\\.)+"|[A-Za-z_][A-Za-z0-9_]*)';
+  // bounded, so an unterminated quote is not rescanned to the end at every define
+  const ident = '("(?:[^"\\\\\\n]|\\\\.){1,1000}"|[A-Za-z_][A-Za-z0-9_]*)';
   const define = new RegExp(`\\bdefine\\s+(?:(?:public|private)\\s+)?(?:fluent\\s+)?(?:function\\s+)?${ident}`, 'g');
   for (const m of code.matchAll(define)) names.push(unquote(m[1]!));
   const context = new RegExp(`\\bcontext\\s+${ident}`, 'g');
@@ -262,6 +263,37 @@ function cqlDefinitions(cql: string, includes: Set<string>): string[] {
   const include = new RegExp(`\\binclude\\s+${ident}(?:\\s+version\\s+\\S+)?(?:\\s+called\\s+${ident})?`, 'g');
   for (const m of code.matchAll(include)) includes.add(unquote(m[2] ?? m[1]!));
   return names;
+}
+
+/**
+ * CQL with its comments blanked and its string literals emptied (`''`), in one pass: a regex
+ * for unterminated comments would rescan the rest of the text at every `/*`.
+ */
+function stripCqlCommentsAndStrings(cql: string): string {
+  let out = '';
+  let i = 0;
+  const n = cql.length;
+  while (i < n) {
+    const c = cql[i]!;
+    if (c === '/' && cql[i + 1] === '/') {
+      const end = cql.indexOf('\n', i);
+      i = end < 0 ? n : end;
+      out += ' ';
+    } else if (c === '/' && cql[i + 1] === '*') {
+      const end = cql.indexOf('*/', i + 2);
+      i = end < 0 ? n : end + 2;
+      out += ' ';
+    } else if (c === "'") {
+      let j = i + 1;
+      while (j < n && cql[j] !== "'") j += cql[j] === '\\' ? 2 : 1;
+      i = j + 1;
+      out += "''";
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
 }
 
 const XML_ENTITIES: Record<string, string> = { '&quot;': '"', '&apos;': "'", '&lt;': '<', '&gt;': '>', '&amp;': '&' };
@@ -273,7 +305,7 @@ function elmXmlDefinitions(xml: string): string[] | undefined {
   const end = xml.search(/<\/(?:\w+:)?statements>/);
   const section = xml.slice(start, end < 0 ? undefined : end);
   const names: string[] = [];
-  for (const m of section.matchAll(/<(?:\w+:)?def\b[^>]*?\sname\s*=\s*("([^"]*)"|'([^']*)')/g)) {
+  for (const m of section.matchAll(/<(?:\w+:)?def\b[^>]{0,4000}?\sname\s*=\s*("([^"]*)"|'([^']*)')/g)) {
     names.push((m[2] ?? m[3]!).replace(/&(?:quot|apos|lt|gt|amp);/g, (e) => XML_ENTITIES[e]!));
   }
   return names;
