@@ -360,6 +360,14 @@ describe('the engine runs the checks and finds the Measure', () => {
     expect(ids((await withIg.validate(JSON.stringify(scored))).issues)).toEqual(['measurereport-score-not-allowed @MeasureReport.group[0].measureScore']);
   }, 120_000);
 
+  it('finds a contained Measure\'s library among its container\'s contained resources', async () => {
+    const e = await engine({ barsDefaults: false });
+    const lib = { resourceType: 'Library', id: 'lib', name: 'Lib', status: 'active', type: { text: 'logic' }, content: [{ contentType: 'text/cql', data: b64('define "Initial Population": true') }] };
+    const m = { ...measure('cohort', [{ population: [pop('initial-population', { criteria: cql('Missing') })] }], { library: ['#lib'] }), id: 'm' };
+    const r = { ...report([{ population: [pop('initial-population', { count: 3 })] }]), measure: '#m', contained: [m, lib] };
+    expect(ids((await e.validate(JSON.stringify(r))).issues)).toEqual(['measure-criteria-cql-undefined @MeasureReport.contained[0].group[0].population[0].criteria']);
+  }, 120_000);
+
   it('checks a Measure the engine validates', async () => {
     const e = await engine({ barsDefaults: false });
     const m = measure('cohort', [{ population: [pop('initial-population', { criteria: cql('Initial Population') })] }], { name: 'M' });

@@ -181,7 +181,9 @@ export class InstanceValidator implements CheckContext {
    */
   private fetchCanonical(st: RunState, r: Record<string, unknown>, canonical: string, resourceType: string): Record<string, unknown> | undefined {
     if (canonical.startsWith('#')) {
-      const contained = Array.isArray(r.contained) ? (r.contained as Record<string, unknown>[]) : [];
+      // a contained resource's `#id` names a sibling: the container holds them all
+      const holder = st.frame?.root ?? r;
+      const contained = Array.isArray(holder.contained) ? (holder.contained as Record<string, unknown>[]) : [];
       return contained.find((c) => c && c.id === canonical.slice(1) && c.resourceType === resourceType);
     }
     const inBundle = this.resolveReference(st, canonical);
