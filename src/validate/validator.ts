@@ -13,6 +13,7 @@ import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import type { TerminologyService } from '../terminology/index.js';
 import { BundleIndex } from './bundle-index.js';
 import { checkBundle } from './bundle.js';
+import { checkConformanceResource, hasConformanceRules } from './conformance/index.js';
 import { combinationOf, type Combination } from './combination.js';
 import { jsonKind, RunState, type Applied, type CheckContext, type ResourceFrame, type ValidatorOptions } from './context.js';
 import { Loc } from './walk-path.js';
@@ -137,6 +138,7 @@ export class InstanceValidator implements CheckContext {
       this.validateComplex(st, r, dedupeApplied(applied), rt, loc, true);
       if (bundle) checkBundle(this, st, r, bundle, loc);
       if (rt === 'QuestionnaireResponse' || rt === 'Questionnaire') this.checkQuestionnaireRules(st, r, rt, loc);
+      if (hasConformanceRules(rt)) this.checkConformanceRules(st, r, loc);
     } finally {
       if (bundle) st.bundles.pop();
       st.frames.pop();
@@ -178,6 +180,21 @@ export class InstanceValidator implements CheckContext {
     };
     if (rt === 'QuestionnaireResponse') checkQuestionnaireResponse(r, ctx);
     else checkQuestionnaire(r, ctx);
+  }
+
+  /** SearchParameter, OperationDefinition, ValueSet and CapabilityStatement rules (conformance/). */
+  private checkConformanceRules(st: RunState, r: Record<string, unknown>, loc: Loc): void {
+    checkConformanceResource({
+      check: this,
+      st,
+      resource: r,
+      loc,
+      fetch: (canonical, resourceType) => {
+        const inBundle = this.resolveReference(st, canonical);
+        if (inBundle && inBundle.resourceType === resourceType) return inBundle;
+        return this.defs.fetch(canonical, resourceType);
+      },
+    });
   }
 
   /** When a resource is a Bundle entry's resource: which entry, for resolving its references. */
