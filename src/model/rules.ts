@@ -251,6 +251,7 @@ const LOCAL_RULES = {
   'qr-attachment-size': ['questionnaire', 'error', 'structure', 'datatypes.html#Attachment', 'An attachment answer whose size differs from its data'],
   // conformance resources validated as instances (issue 14 item 9): SearchParameter, OperationDefinition, ValueSet filters, CapabilityStatement
   'sp-expression-invalid': ['fhir', 'error', 'invalid', 'searchparameter-definitions.html#SearchParameter.expression', 'A SearchParameter expression that is not FHIRPath, or names a type or element its base resources do not have'],
+  'sp-expression-type': ['fhir', 'warning', 'business-rule', 'search.html#ptypes', 'A SearchParameter expression selecting a data type its search type does not apply to'],
   'sp-derived-not-found': ['fhir', 'warning', 'not-found', 'searchparameter-definitions.html#SearchParameter.derivedFrom', 'The SearchParameter named by derivedFrom is not loaded, so the derivation is not checked'],
   'sp-derived-base': ['fhir', 'error', 'business-rule', 'searchparameter-definitions.html#SearchParameter.derivedFrom', 'A derived SearchParameter on a resource type its parent is not defined for'],
   'sp-derived-type': ['fhir', 'error', 'business-rule', 'searchparameter-definitions.html#SearchParameter.derivedFrom', 'A derived SearchParameter of another type than its parent'],

@@ -110,6 +110,13 @@ export const CONFORMANCE_PROOFS: RuleProof[] = [
     valid: searchParameter(),
   },
   {
+    id: 'sp-expression-type',
+    why: 'a date parameter selects dates, periods or timings',
+    invalid: searchParameter({ type: 'date', expression: 'Patient.name' }),
+    at: 'SearchParameter.expression',
+    valid: searchParameter({ type: 'date', expression: 'Patient.birthDate' }),
+  },
+  {
     id: 'sp-derived-not-found',
     why: 'derivedFrom names a SearchParameter that can be found',
     invalid: searchParameter({ derivedFrom: 'http://example.org/SearchParameter/no-such-parameter' }),

@@ -85,7 +85,8 @@ describe('SearchParameter', () => {
       [['Resource'], 'Patient.name'],
       [['Encounter'], 'Encounter.subject.where(resolve() is Patient)'],
     ] as [string[], string][]) {
-      expect(brief(run(sp({ base, type: 'string', expression }))), expression).toEqual([]);
+      // type special: what a special parameter selects is not constrained (the result-type rule is tested below)
+      expect(brief(run(sp({ base, type: 'special', expression }))), expression).toEqual([]);
     }
   });
 
@@ -102,6 +103,22 @@ describe('SearchParameter', () => {
     ]);
     const r = run(sp({ base: ['Patient'], type: 'string', expression: 'Patient.name.where(' }));
     expect(brief(r)).toEqual(['error sp-expression-invalid @ SearchParameter.expression']);
+  });
+
+  it('warns when the expression selects a data type the parameter type does not search, at the expression', () => {
+    expect(brief(run(sp({ base: ['Patient'], type: 'date', expression: 'Patient.name' })))).toEqual(['warning sp-expression-type @ SearchParameter.expression']);
+    expect(brief(run(sp({ base: ['Patient'], type: 'token', expression: 'Patient.contact' })))).toEqual(['warning sp-expression-type @ SearchParameter.expression']);
+    for (const [type, expression] of [
+      ['date', 'Patient.birthDate'],
+      ['token', 'Patient.gender | Patient.identifier | Patient.active'],
+      ['reference', 'Patient.generalPractitioner'],
+      ['quantity', '(Observation.value as Quantity) | (Observation.value as SampledData)'],
+      ['string', 'Patient.address | Patient.name'],
+      ['number', 'Patient.multipleBirth.as(integer)'],
+    ] as const) {
+      const base = [expression.split('.')[0]!.replace(/^\(/, '')];
+      expect(run(sp({ base, type, expression })), expression).toEqual([]);
+    }
   });
 
   it('derivedFrom: another base and another type are errors at the SearchParameter, a differing expression a warning', () => {
@@ -160,6 +177,9 @@ describe('SearchParameter expressions of FHIR R4 core', () => {
     expect(bundle.entry.length).toBeGreaterThan(1000);
     // DeviceDefinition.classification is an R5 element: R4's DeviceDefinition has none, so the expression selects nothing
     expect(flagged).toEqual(['http://hl7.org/fhir/SearchParameter/DeviceDefinition-classification']);
+    // and what each selects is of a data type its search type applies to
+    const mistyped = bundle.entry.filter((e) => run(e.resource as unknown as Res).some((i) => i.ruleId === 'sp-expression-type')).map((e) => e.resource.url);
+    expect(mistyped).toEqual([]);
   });
 });
 

@@ -44,6 +44,23 @@ export function expressionProblem(expression: string, bases: string[]): Expressi
   return typer.problem ? { kind: 'name', message: typer.problem } : undefined;
 }
 
+/**
+ * The types an expression evaluates to read from `bases` (type names, or backbone element paths),
+ * or undefined when they cannot all be known statically (or the expression has a problem).
+ */
+export function expressionResultTypes(expression: string, bases: string[]): string[] | undefined {
+  let ast: Ast;
+  try {
+    ast = parseFhirPath(expression);
+  } catch {
+    return undefined;
+  }
+  if (bases.length === 0 || bases.some((b) => !r4Model.availableTypes.has(b))) return undefined;
+  const typer = new Typer(bases);
+  const types = typer.typeOf(ast, bases);
+  return typer.problem || !types ? undefined : types;
+}
+
 function syntaxMessage(e: unknown): string {
   const m = e instanceof Error ? e.message : String(e);
   // fhirpath.js' parser says "line: 1; column: 19; message: …"; a TypeError inside it says nothing useful

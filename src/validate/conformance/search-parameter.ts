@@ -7,12 +7,15 @@
  *   is defined on (some of) the same resource types, and should select the same elements;
  * - a composite parameter is made of components (at least two: one component would just be that
  *   parameter), each naming a SearchParameter definition;
- * - `target` lists the resource types a *reference* parameter may point at.
+ * - `target` lists the resource types a *reference* parameter may point at;
+ * - what the expression selects is of a type the parameter type searches (search.html, the table
+ *   of which data types each search parameter type applies to): a warning, as servers may index
+ *   more than the table lists.
  * Severities agree with the HL7 Java validator: a derived parameter with another base or type is
  * an error, a differing expression only a warning (it may be a legitimate narrowing).
  */
 import { isType, r4Model } from '../fhirpath/model.js';
-import { expressionProblem } from './expression-types.js';
+import { expressionProblem, expressionResultTypes } from './expression-types.js';
 import { list, reportAt, str, type ConformanceContext } from './context.js';
 
 export function checkSearchParameter(c: ConformanceContext): void {
@@ -20,7 +23,7 @@ export function checkSearchParameter(c: ConformanceContext): void {
   const bases = list(sp, 'base').filter((b): b is string => typeof b === 'string');
   const type = str(sp, 'type');
   const expression = str(sp, 'expression');
-  if (expression !== undefined && bases.length > 0) checkExpression(c, expression, bases);
+  if (expression !== undefined && bases.length > 0 && checkExpression(c, expression, bases) && type) checkResultType(c, expression, bases, type);
   const derivedFrom = str(sp, 'derivedFrom');
   if (derivedFrom) checkDerivation(c, derivedFrom, bases, type, expression);
   if (type === 'composite') checkComposite(c);
@@ -36,9 +39,10 @@ export function checkSearchParameter(c: ConformanceContext): void {
   }
 }
 
-function checkExpression(c: ConformanceContext, expression: string, bases: string[]): void {
+/** Reports a problem of the expression; true when it has none. */
+function checkExpression(c: ConformanceContext, expression: string, bases: string[]): boolean {
   const problem = expressionProblem(expression, bases);
-  if (!problem) return;
+  if (!problem) return true;
   reportAt(
     c,
     ['expression'],
@@ -48,6 +52,40 @@ function checkExpression(c: ConformanceContext, expression: string, bases: strin
     problem.kind === 'syntax'
       ? `Error in search expression '${expression}': ${problem.message}`
       : `Error in search expression '${expression}': ${problem.message} (the base of this parameter is ${bases.join(', ')})`,
+  );
+  return false;
+}
+
+/**
+ * The data types each search parameter type applies to (search.html §3.1.1.x, as R4 core's own
+ * parameters use them); composite and special parameters select whatever their definition says.
+ */
+const SEARCHABLE: Record<string, string[]> = {
+  number: ['decimal', 'integer', 'positiveInt', 'unsignedInt', 'System.Decimal', 'System.Integer'],
+  date: ['date', 'dateTime', 'instant', 'Period', 'Timing', 'System.Date', 'System.DateTime'],
+  string: ['string', 'markdown', 'Address', 'HumanName', 'System.String'],
+  token: ['Coding', 'CodeableConcept', 'Identifier', 'ContactPoint', 'code', 'boolean', 'string', 'id', 'uri', 'url', 'canonical', 'oid', 'uuid', 'System.String', 'System.Boolean'],
+  reference: ['Reference', 'canonical', 'uri', 'url', 'Resource'],
+  quantity: ['Quantity', 'SimpleQuantity', 'MoneyQuantity', 'Age', 'Count', 'Distance', 'Duration', 'Money', 'Range', 'SampledData'],
+  uri: ['uri', 'url', 'canonical', 'uuid', 'oid', 'System.String'],
+};
+
+function checkResultType(c: ConformanceContext, expression: string, bases: string[], type: string): void {
+  const allowed = SEARCHABLE[type];
+  if (!allowed) return;
+  const types = expressionResultTypes(expression, bases);
+  if (!types) return;
+  // a reference parameter may select the resources themselves (Bundle.entry.resource, contained)
+  const fits = (t: string): boolean => allowed.includes(t) || (type === 'reference' && isResourceType(t));
+  const wrong = types.filter((t) => !fits(t));
+  if (wrong.length === 0) return;
+  reportAt(
+    c,
+    ['expression'],
+    'warning',
+    'business-rule',
+    'sp-expression-type',
+    `The expression '${expression}' selects ${wrong.join(', ')}, which a '${type}' search parameter does not search (it applies to ${allowed.filter((t) => !t.startsWith('System.')).join(', ')})`,
   );
 }
 
