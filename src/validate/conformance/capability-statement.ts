@@ -7,7 +7,7 @@
  * resource type, a search parameter name and optionally a target type, or `*`; anything else is
  * a warning (the statement is still usable).
  */
-import { list, reportAt, str, type ConformanceContext } from './context.js';
+import { list, report, str, type ConformanceContext } from './context.js';
 
 // search.html#include: SourceType:searchParam(:TargetType), or the wildcard; some statements also
 // append the :iterate modifier, which is tolerated
@@ -20,7 +20,7 @@ export function checkCapabilityStatement(c: ConformanceContext): void {
       for (const key of ['searchInclude', 'searchRevInclude']) {
         list(res, key).forEach((v, j) => {
           if (typeof v !== 'string' || INCLUDE.test(v)) return;
-          reportAt(
+          report(
             c,
             ['rest', r, 'resource', i, key, j],
             'warning',
@@ -42,7 +42,7 @@ function checkSearchParam(c: ConformanceContext, sp: unknown, path: (string | nu
   const defType = str(def, 'type');
   if (!def || defType === undefined || defType === type) return;
   const version = str(def, 'version');
-  reportAt(
+  report(
     c,
     path,
     'error',

@@ -21,7 +21,7 @@ export interface ConformanceContext {
 }
 
 /** Report at a path of keys/indexes from the resource root, e.g. ['rest', 0, 'resource', 2, 'searchParam', 1]. */
-export function reportAt(
+export function report(
   c: ConformanceContext,
   path: (string | number)[],
   severity: Severity,

@@ -12,7 +12,7 @@
  * fix (the Java validator names it `inputProfile.parameter[n]`, see docs/java-differences.md).
  */
 import type { ElementPlan } from '../../compile/plan.js';
-import { list, reportAt, str, type ConformanceContext } from './context.js';
+import { list, report, str, type ConformanceContext } from './context.js';
 
 const ALLOWED_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/operationdefinition-allowed-type';
 
@@ -30,11 +30,11 @@ export function checkOperationDefinition(c: ConformanceContext): void {
 function checkProfile(c: ConformanceContext, key: string, url: string, use: 'in' | 'out'): void {
   const sd = c.fetch(url, 'StructureDefinition');
   if (!sd) {
-    reportAt(c, [key], 'error', 'not-found', 'opdef-profile-not-found', `The '${use}' profile '${url}' cannot be resolved, so the parameters it defines cannot be compared with the operation's`);
+    report(c, [key], 'error', 'not-found', 'opdef-profile-not-found', `The '${use}' profile '${url}' cannot be resolved, so the parameters it defines cannot be compared with the operation's`);
     return;
   }
   if (sd.type !== 'Parameters') {
-    reportAt(c, [key], 'error', 'invalid', 'opdef-profile-not-parameters', `The '${use}' profile '${url}' is not a profile on the 'Parameters' resource (its type is ${String(sd.type)})`);
+    report(c, [key], 'error', 'invalid', 'opdef-profile-not-parameters', `The '${use}' profile '${url}' is not a profile on the 'Parameters' resource (its type is ${String(sd.type)})`);
     return;
   }
   const plan = c.check.compiler.plan(url);
@@ -48,7 +48,7 @@ function checkProfile(c: ConformanceContext, key: string, url: string, use: 'in'
     if (name === undefined) continue;
     const index = params.findIndex((p) => str(p, 'name') === name && str(p, 'use') === use);
     if (index < 0) {
-      reportAt(
+      report(
         c,
         [key],
         'warning',
@@ -63,7 +63,7 @@ function checkProfile(c: ConformanceContext, key: string, url: string, use: 'in'
   }
   params.forEach((p, i) => {
     if (matched.has(i) || str(p, 'use') !== use) return;
-    reportAt(
+    report(
       c,
       ['parameter', i],
       'warning',
@@ -94,7 +94,7 @@ function compareParameter(
 ): void {
   const at = ['parameter', index];
   const mismatch = (what: string, ours: string, theirs: string): void =>
-    reportAt(
+    report(
       c,
       at,
       'error',
@@ -120,7 +120,7 @@ function compareParameter(
       profileTypes.push(t.code);
       profileTargets.push(...t.targetProfiles);
       if (!allowed.includes(t.code)) {
-        reportAt(
+        report(
           c,
           at,
           'error',
@@ -133,7 +133,7 @@ function compareParameter(
   }
   for (const t of allowed) {
     if (profileTypes.includes(t)) continue;
-    reportAt(
+    report(
       c,
       at,
       'error',
@@ -144,7 +144,7 @@ function compareParameter(
   }
   for (const t of targets) {
     if (profileTargets.includes(t)) continue;
-    reportAt(
+    report(
       c,
       at,
       'error',
@@ -157,7 +157,7 @@ function compareParameter(
   if (str(param, 'type') === 'Element') return;
   for (const t of profileTargets) {
     if (targets.includes(t)) continue;
-    reportAt(
+    report(
       c,
       at,
       'error',

@@ -16,7 +16,7 @@
  */
 import { isType, r4Model } from '../fhirpath/model.js';
 import { expressionProblem, expressionResultTypes } from './expression-types.js';
-import { list, reportAt, str, type ConformanceContext } from './context.js';
+import { list, report, str, type ConformanceContext } from './context.js';
 
 export function checkSearchParameter(c: ConformanceContext): void {
   const sp = c.resource;
@@ -28,7 +28,7 @@ export function checkSearchParameter(c: ConformanceContext): void {
   if (derivedFrom) checkDerivation(c, derivedFrom, bases, type, expression);
   if (type === 'composite') checkComposite(c);
   if (type !== undefined && type !== 'reference' && list(sp, 'target').length > 0) {
-    reportAt(
+    report(
       c,
       ['target'],
       'warning',
@@ -43,7 +43,7 @@ export function checkSearchParameter(c: ConformanceContext): void {
 function checkExpression(c: ConformanceContext, expression: string, bases: string[]): boolean {
   const problem = expressionProblem(expression, bases);
   if (!problem) return true;
-  reportAt(
+  report(
     c,
     ['expression'],
     'error',
@@ -79,7 +79,7 @@ function checkResultType(c: ConformanceContext, expression: string, bases: strin
   const fits = (t: string): boolean => allowed.includes(t) || (type === 'reference' && isResourceType(t));
   const wrong = types.filter((t) => !fits(t));
   if (wrong.length === 0) return;
-  reportAt(
+  report(
     c,
     ['expression'],
     'warning',
@@ -92,7 +92,7 @@ function checkResultType(c: ConformanceContext, expression: string, bases: strin
 function checkDerivation(c: ConformanceContext, derivedFrom: string, bases: string[], type: string | undefined, expression: string | undefined): void {
   const master = c.fetch(derivedFrom, 'SearchParameter');
   if (!master) {
-    reportAt(
+    report(
       c,
       [],
       'warning',
@@ -105,7 +105,7 @@ function checkDerivation(c: ConformanceContext, derivedFrom: string, bases: stri
   const masterBases = list(master, 'base').filter((b): b is string => typeof b === 'string');
   for (const b of bases) {
     if (masterBases.includes(b) || masterBases.includes('Resource')) continue;
-    reportAt(
+    report(
       c,
       [],
       'error',
@@ -116,7 +116,7 @@ function checkDerivation(c: ConformanceContext, derivedFrom: string, bases: stri
   }
   const masterType = str(master, 'type');
   if (type !== undefined && masterType !== undefined && type !== masterType) {
-    reportAt(
+    report(
       c,
       [],
       'error',
@@ -130,7 +130,7 @@ function checkDerivation(c: ConformanceContext, derivedFrom: string, bases: stri
     const mine = canonicalUnion(expression, bases);
     const theirs = canonicalUnion(masterExpression, bases);
     if (mine !== theirs) {
-      reportAt(
+      report(
         c,
         [],
         'warning',
@@ -197,7 +197,7 @@ function stripParens(s: string): string {
 function checkComposite(c: ConformanceContext): void {
   const components = list(c.resource, 'component');
   if (components.length < 2) {
-    reportAt(
+    report(
       c,
       [],
       'error',
@@ -209,7 +209,7 @@ function checkComposite(c: ConformanceContext): void {
   components.forEach((comp, i) => {
     const definition = str(comp, 'definition');
     if (!definition || c.fetch(definition, 'SearchParameter')) return;
-    reportAt(
+    report(
       c,
       ['component', i, 'definition'],
       'warning',

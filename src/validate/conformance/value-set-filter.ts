@@ -15,7 +15,7 @@
  * Severities agree with the HL7 Java validator.
  */
 import { compileRegex, UnsupportedRegex } from '../../model/regex.js';
-import { list, reportAt, str, type ConformanceContext } from './context.js';
+import { list, report, str, type ConformanceContext } from './context.js';
 
 type ValueKind = 'boolean' | 'code' | 'dateTime' | 'decimal' | 'integer' | 'coding' | 'string';
 /** How a code value is checked against the code system: an unknown code is an error, a warning, or not checked. */
@@ -65,7 +65,7 @@ function checkFilter(c: ConformanceContext, at: (string | number)[], f: unknown,
   if (!property) return;
   if (!knownProperties(cs).includes(property)) {
     if (cs) {
-      reportAt(
+      report(
         c,
         at,
         'warning',
@@ -79,7 +79,7 @@ function checkFilter(c: ConformanceContext, at: (string | number)[], f: unknown,
   const rules = rulesFor(property, cs);
   if (!rules) return;
   if (op && rules.ops.size > 0 && !rules.ops.has(op)) {
-    reportAt(
+    report(
       c,
       at,
       'error',
@@ -93,9 +93,9 @@ function checkFilter(c: ConformanceContext, at: (string | number)[], f: unknown,
     checkValue(c, at, property, value, { kind: 'boolean', codes: 'none', ops: rules.ops }, system, cs);
   } else if (op === 'regex') {
     const why = regexProblem(value);
-    if (why) reportAt(c, at, 'error', 'invalid', 'vs-filter-value', `The value for a filter based on property '${property}' should be a valid regex, not '${value}' (${why})`);
+    if (why) report(c, at, 'error', 'invalid', 'vs-filter-value', `The value for a filter based on property '${property}' should be a valid regex, not '${value}' (${why})`);
     if (property === 'concept') {
-      reportAt(c, at, 'error', 'invalid', 'vs-filter-op', `The property 'concept' cannot be filtered with a regex: use the property 'code' for patterns on the code`);
+      report(c, at, 'error', 'invalid', 'vs-filter-op', `The property 'concept' cannot be filtered with a regex: use the property 'code' for patterns on the code`);
     }
   } else if (op === 'in' || op === 'not-in') {
     for (const v of value.split(',')) checkValue(c, at, property, v, rules, system, cs);
@@ -179,7 +179,7 @@ function checkValue(
   cs: Record<string, unknown> | undefined,
 ): void {
   const bad = (what: string): void =>
-    reportAt(c, at, 'error', 'invalid', 'vs-filter-value', `The value for a filter based on property '${property}' must be ${what}, not '${value}'`);
+    report(c, at, 'error', 'invalid', 'vs-filter-value', `The value for a filter based on property '${property}' must be ${what}, not '${value}'`);
   const number = value.replace(COMPARATOR, '');
   switch (rules.kind) {
     case 'boolean':
@@ -222,7 +222,7 @@ function checkCodeKnown(
   if (!cs || str(cs, 'content') !== 'complete') return;
   const caseSensitive = cs.caseSensitive === true;
   if (hasCode(list(cs, 'concept'), caseSensitive ? code : code.toLowerCase(), caseSensitive)) return;
-  reportAt(
+  report(
     c,
     at,
     severity,
