@@ -259,7 +259,7 @@ export const CONFORMANCE_PROOFS: RuleProof[] = [
   {
     id: 'cs-search-include-syntax',
     why: 'searchInclude values are _include values',
-    invalid: capability({ searchInclude: ['Patient.organization'] }),
+    invalid: capability({ searchInclude: ['organization'] }),
     at: `${CS_RESOURCE}.searchInclude[0]`,
     valid: capability({ searchInclude: ['Patient:organization'] }),
   },

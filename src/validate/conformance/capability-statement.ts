@@ -4,14 +4,16 @@
  * is "the type of value a search parameter refers to": when the definition can be found, the two
  * must agree, or clients would send values of the wrong kind. The HL7 Java validator makes this
  * an error. `searchInclude`/`searchRevInclude` are `_include` values (search.html#include): a
- * resource type, a search parameter name and optionally a target type, or `*`; anything else is
- * a warning (the statement is still usable).
+ * resource type, a search parameter name and optionally a target type, or `*` (R4's base
+ * statement separates the first two with a dot); anything else is a warning (the statement is
+ * still usable).
  */
 import { list, report, str, type ConformanceContext } from './context.js';
 
-// search.html#include: SourceType:searchParam(:TargetType), or the wildcard; some statements also
-// append the :iterate modifier, which is tolerated
-const INCLUDE = /^(\*|[A-Z][A-Za-z]*:(\*|[A-Za-z_][A-Za-z0-9_-]*)(:[A-Z][A-Za-z]*)?(:(iterate|recurse))?)$/;
+// search.html#include: SourceType:searchParam(:TargetType), or the wildcard. R4's own base
+// CapabilityStatement writes SourceType.searchParam, so that spelling is accepted too; some
+// statements also append the :iterate modifier, which is tolerated
+const INCLUDE = /^(\*|[A-Z][A-Za-z]*[:.](\*|[A-Za-z_][A-Za-z0-9_-]*)(:[A-Z][A-Za-z]*)?(:(iterate|recurse))?)$/;
 
 export function checkCapabilityStatement(c: ConformanceContext): void {
   list(c.resource, 'rest').forEach((rest, r) => {

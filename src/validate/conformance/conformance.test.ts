@@ -347,6 +347,15 @@ describe('ValueSet filters', () => {
     expect(run(vs({ property: 'size', op: '=', value: 'x' }, { property: 'concept', op: 'is-a', value: 'zz' }))).toEqual([]);
   });
 
+  it('SNOMED CT filters (ECL constraint…) are not judged by the stub CodeSystem a package carries for it, nor any not-present stub that declares nothing', () => {
+    const snomedStub: Res = { resourceType: 'CodeSystem', url: 'http://snomed.info/sct', content: 'not-present', filter: [{ code: 'concept', operator: ['is-a'] }] };
+    const onSnomed: Res = { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: 'http://snomed.info/sct', filter: [{ property: 'constraint', op: '=', value: '<< 404684003' }] }] } };
+    expect(run(onSnomed, [snomedStub])).toEqual([]);
+    const stub: Res = { resourceType: 'CodeSystem', url: 'http://example.org/stub', content: 'not-present' };
+    const onStub: Res = { resourceType: 'ValueSet', status: 'active', compose: { include: [{ system: 'http://example.org/stub', filter: [{ property: 'axis', op: '=', value: 'x' }] }] } };
+    expect(run(onStub, [stub])).toEqual([]);
+  });
+
   it('a fragment CodeSystem cannot show a code is missing', () => {
     expect(run(vs({ property: 'concept', op: 'is-a', value: 'zz' }), [{ ...cs, content: 'fragment' }])).toEqual([]);
   });
@@ -377,7 +386,7 @@ describe('CapabilityStatement', () => {
   });
 
   it('warns about searchInclude values that are not Type:param(:Target)', () => {
-    const r = run(capability([], { searchInclude: ['*', 'Patient:general-practitioner', 'Patient:organization:Organization', 'Patient.organization'] }));
-    expect(brief(r)).toEqual(['warning cs-search-include-syntax @ CapabilityStatement.rest[0].resource[0].searchInclude[3]']);
+    const r = run(capability([], { searchInclude: ['*', 'Patient:general-practitioner', 'Patient:organization:Organization', 'Patient.organization', 'general practitioner'] }));
+    expect(brief(r)).toEqual(['warning cs-search-include-syntax @ CapabilityStatement.rest[0].resource[0].searchInclude[4]']);
   });
 });
