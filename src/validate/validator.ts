@@ -13,6 +13,7 @@ import type { IssueType, Severity, ValidationIssue } from '../model/issue.js';
 import type { TerminologyService } from '../terminology/index.js';
 import { BundleIndex } from './bundle-index.js';
 import { checkBundle } from './bundle.js';
+import { checkConformanceResource, hasConformanceRules } from './conformance/index.js';
 import { combinationOf, type Combination } from './combination.js';
 import { jsonKind, RunState, type Applied, type CheckContext, type ResourceFrame, type ValidatorOptions } from './context.js';
 import { Loc } from './walk-path.js';
@@ -140,6 +141,7 @@ export class InstanceValidator implements CheckContext {
       if (rt === 'QuestionnaireResponse' || rt === 'Questionnaire') this.checkQuestionnaireRules(st, r, rt, loc);
       else if (rt === 'Measure') checkMeasure(this, st, r, loc, (c, type) => this.fetchCanonical(st, r, c, type));
       else if (rt === 'MeasureReport') checkMeasureReport(this, st, r, loc, (c, type) => this.fetchCanonical(st, r, c, type));
+      if (hasConformanceRules(rt)) this.checkConformanceRules(st, r, loc);
     } finally {
       if (bundle) st.bundles.pop();
       st.frames.pop();
@@ -197,6 +199,17 @@ export class InstanceValidator implements CheckContext {
       if (byUrl) return byUrl.resource;
     }
     return this.defs.fetch(canonical, resourceType);
+  }
+
+  /** SearchParameter, OperationDefinition, ValueSet and CapabilityStatement rules (conformance/). */
+  private checkConformanceRules(st: RunState, r: Record<string, unknown>, loc: Loc): void {
+    checkConformanceResource({
+      check: this,
+      st,
+      resource: r,
+      loc,
+      fetch: (canonical, resourceType) => this.fetchCanonical(st, r, canonical, resourceType),
+    });
   }
 
   /** When a resource is a Bundle entry's resource: which entry, for resolving its references. */
