@@ -122,6 +122,8 @@ const LOCAL_RULES = {
   'xhtml-script': ['fhir', 'error', 'security', 'narrative.html#xhtml', 'Script or active content in the narrative'],
   'xhtml-link-scheme': ['fhir', 'warning', 'security', 'narrative.html#xhtml', 'A narrative link or image whose URL scheme a reader cannot follow (file:, …)'],
   'xhtml-empty': ['fhir', 'error', 'value', 'narrative.html#xhtml', 'A narrative div with no text or image content (txt-2)'],
+  // profile-driven narrative rules (extensions pack: narrative-language-control on a Narrative element)
+  'narrative-language-control': ['fhir', 'error', 'business-rule', 'narrative.html', 'A narrative whose language sections break the narrative-language-control a profile puts on it'],
   'attachment-size': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.size differs from the length of Attachment.data'],
   'attachment-hash': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.hash is not the SHA-1 of Attachment.data'],
   // FHIR profiles

@@ -99,7 +99,8 @@ export const PROOF_PROFILES: (TestProfile | Json)[] = [
   ]),
   constraintProfile('proof-target-unknown', 'Observation', [
     el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}no-such-patient-profile`] }] }),
-  ]),
+  ]),  // extensions pack: narrative-language-control on the Narrative element
+  constraintProfile('proof-lang-none', 'Patient', [el('Patient.text', { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/narrative-language-control', valueCode: '_no' }] })]),
 ];
 const claims = (id: string, extra: Json): Json => patient({ meta: { profile: [SD + id] }, ...extra });
 const nhs = { system: NHS, value: '9434765919' };
@@ -249,4 +250,5 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'profile-version-substituted', why: 'a claimed profile version not loaded: another version is used, and that is said', invalid: patient({ meta: { profile: [`${SD}proof-gendered|2.0.0`] }, gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ meta: { profile: [`${SD}proof-gendered|1.0.0`] }, gender: 'female' }) },
   { id: 'profile-snapshot-failed', why: 'a claimed profile whose snapshot cannot be generated (base not found) cannot be checked: say so', invalid: claims('proof-orphan', { gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ gender: 'female' }) },
   { id: 'extension-definition-broken', why: 'an extension whose definition cannot be used (base not found) cannot be checked: say so', invalid: patient({ extension: [{ url: `${SD}proof-orphan-extension`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient() },
+  { id: 'narrative-language-control', why: 'a profile whose narrative-language-control is _no: the div has no language sections', invalid: claims('proof-lang-none', { text: { status: 'generated', div: `<div xmlns="${XHTML}"><div lang="de" xml:lang="de">Peter</div></div>` } }), at: 'Patient.text', valid: claims('proof-lang-none', { text: { status: 'generated', div: `<div xmlns="${XHTML}"><p>Peter</p></div>` } }) },
 ];
