@@ -124,6 +124,7 @@ const LOCAL_RULES = {
   'xhtml-empty': ['fhir', 'error', 'value', 'narrative.html#xhtml', 'A narrative div with no text or image content (txt-2)'],
   // profile-driven narrative rules (extensions pack: narrative-language-control on a Narrative element)
   'narrative-language-control': ['fhir', 'error', 'business-rule', 'narrative.html', 'A narrative whose language sections break the narrative-language-control a profile puts on it'],
+  'narrative-link-target': ['fhir', 'error', 'not-found', 'extension-narrativelink.html', 'A narrativeLink extension whose #id is on no element (or on several) of the target narrative'],
   'attachment-size': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.size differs from the length of Attachment.data'],
   'attachment-hash': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.hash is not the SHA-1 of Attachment.data'],
   // digital signatures (datatypes.html#Signature, signatures.html): what can be checked offline of a JWS
