@@ -67,6 +67,15 @@ describe('Bundle.signature as a JWS', () => {
   it('Bundle.id and Bundle.meta are not covered by the signature', async () => {
     expect(await findings(signed(jws(canonical(content), 'RS256', rsa.privateKey, { jwk: rsaJwk }), { meta: { versionId: '2' } }))).toEqual([]);
   });
+  it('id and meta are ignored on the signed side too; payloads that are not a Bundle, or canonical forms that leave content out, are not compared', async () => {
+    const key = { jwk: rsaJwk };
+    expect(await findings(signed(jws(canonical({ ...content, id: 'old', meta: { versionId: '1' } }), 'RS256', rsa.privateKey, key)))).toEqual([]);
+    expect(await findings(signed(jws(canonical({ iss: 'x', hash: 'abc' }), 'RS256', rsa.privateKey, key)))).toEqual([]);
+    const changed = canonical({ ...content, timestamp: '2024-05-02T10:00:00Z' });
+    const withTarget = (t: string) => JSON.stringify({ ...content, id: 'b1', signature: { ...signature(jws(changed, 'RS256', rsa.privateKey, key)), targetFormat: t } });
+    expect(await findings(withTarget('application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json#data'))).toEqual([]);
+    expect(await findings(withTarget('application/fhir+json;canonicalization=http://hl7.org/fhir/canonicalization/json#document'))).toEqual([['signature-content-mismatch', 'Bundle']]);
+  });
   it('a Bundle changed after signing: the payload is not this Bundle', async () => {
     const changed = { ...content, timestamp: '2024-05-02T10:00:00Z' };
     expect(await findings(signed(jws(canonical(changed), 'RS256', rsa.privateKey, { jwk: rsaJwk })))).toEqual([['signature-content-mismatch', 'Bundle']]);

@@ -66,7 +66,11 @@ export function checkBundleSignature(v: CheckContext, st: RunState, bundle: Reco
     v.report(st, loc, 'error', 'invalid', 'signature-format', 'The payload of the Bundle\'s signature is not JSON: a signature of a FHIR JSON Bundle signs the Bundle\'s JSON');
     return;
   }
-  const difference = firstDifference(signed, unsigned(bundle), '$');
+  // only a signed Bundle is compared: another payload (claims about the content) is a convention
+  // this check does not know; and only for canonical forms that keep all content
+  if (!signed || typeof signed !== 'object' || (signed as Record<string, unknown>).resourceType !== 'Bundle') return;
+  if (!keepsAllContent((sig as Record<string, unknown>).targetFormat)) return;
+  const difference = firstDifference(unsigned(signed as Record<string, unknown>), unsigned(bundle), '$');
   if (difference) {
     v.report(
       st,
@@ -77,6 +81,18 @@ export function checkBundleSignature(v: CheckContext, st: RunState, bundle: Reco
       `The Bundle's signature signs other content than this Bundle (${difference}): the Bundle was changed after it was signed, or the signature belongs to another Bundle`,
     );
   }
+}
+
+/**
+ * Whether the targetFormat's canonicalization signs all of the Bundle's content (json.html#canonical:
+ * the plain method and #document do; #data, #static and #narrative leave parts out).
+ */
+function keepsAllContent(targetFormat: unknown): boolean {
+  if (typeof targetFormat !== 'string') return true;
+  const m = /;\s*canonicalization\s*=\s*"?([^";\s]+)"?/i.exec(targetFormat);
+  if (!m) return true;
+  const method = m[1]!;
+  return method === 'http://hl7.org/fhir/canonicalization/json' || method === 'http://hl7.org/fhir/canonicalization/json#document';
 }
 
 /** The Bundle as its signature covers it: without signature, id and meta. */
