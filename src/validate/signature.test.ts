@@ -106,6 +106,18 @@ describe('Bundle.signature as a JWS', () => {
   });
 });
 
+describe('other Signature elements (Provenance.signature)', () => {
+  const provenance = (data: string) =>
+    JSON.stringify({ resourceType: 'Provenance', target: [{ display: 'x' }], recorded: '2024-05-01T10:00:00Z', agent: [{ who: { display: 'y' } }], signature: [signature(data)] });
+  it('the data is the JWS sigFormat claims, and verifies with its header key; reported on the signature', async () => {
+    const rsaJwk = rsa.publicKey.export({ format: 'jwk' });
+    expect(await findings(provenance(jws('{"any":"content"}', 'RS256', rsa.privateKey, { jwk: rsaJwk })))).toEqual([]);
+    expect(await findings(provenance('not a JWS'))).toEqual([['signature-format', 'Provenance.signature[0]']]);
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    expect(await findings(provenance(jws('{"any":"content"}', 'RS256', other.privateKey, { jwk: rsaJwk })))).toEqual([['signature-not-verified', 'Provenance.signature[0]']]);
+  });
+});
+
 describe('firstDifference', () => {
   it('ignores member order, not array order, and names the first difference', () => {
     expect(firstDifference({ a: 1, b: [1, 2] }, { b: [1, 2], a: 1 }, '$')).toBeUndefined();

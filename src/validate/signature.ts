@@ -20,42 +20,57 @@ const JOSE_JSON = 'application/jose+json';
 const BASE64URL_RE = /^[A-Za-z0-9_-]*$/;
 
 /** One JWS signature, as the parts it was computed from. */
-interface Jws {
+export interface Jws {
   protectedHeader: string;
   payload: string;
   signature: string;
   header: Record<string, unknown>;
 }
 
-/** The Bundle.signature checks (the Bundle is the JSON as read; `loc` is the Bundle). */
-export function checkBundleSignature(v: CheckContext, st: RunState, bundle: Record<string, unknown>, loc: Loc): void {
-  const sig = bundle.signature;
-  if (!sig || typeof sig !== 'object' || Array.isArray(sig)) return;
-  const { sigFormat, data } = sig as Record<string, unknown>;
-  if (typeof data !== 'string' || typeof sigFormat !== 'string') return;
+/**
+ * A Signature value (any element of type Signature, e.g. Provenance.signature): its data decodes as
+ * the JWS its sigFormat claims and verifies with the key in its own header. Reported at `loc`.
+ * Returns the signatures read (undefined when the format is not a JWS or the data is unusable).
+ */
+export function checkSignatureData(v: CheckContext, st: RunState, sig: Record<string, unknown>, loc: Loc): Jws[] | undefined {
+  const { sigFormat, data } = sig;
+  if (typeof data !== 'string' || typeof sigFormat !== 'string') return undefined;
   const format = sigFormat.split(';')[0]!.trim().toLowerCase();
-  if (format !== JOSE_COMPACT && format !== JOSE_JSON) return;
+  if (format !== JOSE_COMPACT && format !== JOSE_JSON) return undefined;
   const decoded = decodeBase64(data);
   // a value that is not base64 is reported by the base64Binary check
-  if (decoded === undefined) return;
+  if (decoded === undefined) return undefined;
   const parsed = format === JOSE_COMPACT ? parseCompact(decoded) : parseJsonSerialization(decoded);
   if (typeof parsed === 'string') {
-    v.report(st, loc, 'error', 'invalid', 'signature-format', `Bundle.signature.data is not the ${format} signature its sigFormat claims: ${parsed}`);
-    return;
+    v.report(st, loc, 'error', 'invalid', 'signature-format', `Signature.data is not the ${format} signature its sigFormat claims: ${parsed}`);
+    return undefined;
   }
   for (const jws of parsed) {
-    const verified = verifyWithOwnKey(jws);
-    if (verified === false) {
+    if (verifyWithOwnKey(jws) === false) {
       v.report(
         st,
         loc,
         'error',
         'invalid',
         'signature-not-verified',
-        `The Bundle's signature does not verify with the key in its own header (${jws.header.x5c !== undefined ? 'x5c certificate' : 'jwk'}, alg ${String(jws.header.alg)}): the signed content or the signature was changed after signing, or the wrong key is given`,
+        `The signature does not verify with the key in its own header (${jws.header.x5c !== undefined ? 'x5c certificate' : 'jwk'}, alg ${String(jws.header.alg)}): the signed content or the signature was changed after signing, or the wrong key is given`,
       );
     }
   }
+  return parsed;
+}
+
+/** Is this value Bundle.signature (checked with its Bundle, by checkBundleSignature)? */
+export function isBundleSignature(loc: Loc): boolean {
+  return loc.key === 'signature' && (loc.container as { resourceType?: unknown } | undefined)?.resourceType === 'Bundle';
+}
+
+/** The Bundle.signature checks (the Bundle is the JSON as read; `loc` is the Bundle, where its findings are reported). */
+export function checkBundleSignature(v: CheckContext, st: RunState, bundle: Record<string, unknown>, loc: Loc): void {
+  const sig = bundle.signature;
+  if (!sig || typeof sig !== 'object' || Array.isArray(sig)) return;
+  const parsed = checkSignatureData(v, st, sig as Record<string, unknown>, loc);
+  if (!parsed) return;
   // the payload is the same in every signature of a JSON serialization
   const payload = parsed[0]?.payload;
   if (st.format !== 'json' || !payload) return;
