@@ -17,8 +17,16 @@ import { narrativeLanguageSections, type LanguageSections } from './xhtml.js';
 
 export const NARRATIVE_LANGUAGE_CONTROL = 'http://hl7.org/fhir/StructureDefinition/narrative-language-control';
 
+const controlsOf = new WeakMap<ElementPlan, string[]>();
+
 /** The language-control values an element definition carries (valueCode, or valueString as some tools write it). */
 export function languageControls(el: ElementPlan): string[] {
+  let out = controlsOf.get(el);
+  if (!out) controlsOf.set(el, (out = readControls(el)));
+  return out;
+}
+
+function readControls(el: ElementPlan): string[] {
   const out: string[] = [];
   for (const e of el.def.extension ?? []) {
     if (e.url !== NARRATIVE_LANGUAGE_CONTROL) continue;
