@@ -27,6 +27,7 @@ describe('R4 fixtures', () => {
     'binding-required.json': ['binding-required'],
     'bundle-document-unreachable.json': ['bundle-document-unreachable'],
     'bundle-link-repeated.json': ['bundle-link-repeated'],
+    'bundle-signature-changed.json': ['signature-content-mismatch'],
     'bundle-message-rules.json': ['bundle-duplicate-entry', 'bundle-fullurl-absolute', 'bundle-message-header-first', 'invariant:bdl-12', 'invariant:bdl-7', 'reference-unresolved-urn'],
     'cardinality-min.json': ['cardinality-min'],
     'choice-type.json': ['choice-type-not-allowed'],
@@ -47,6 +48,7 @@ describe('R4 fixtures', () => {
     'extension-cross-version.json': ['extension-modifier-misplaced', 'extension-sub-unknown'],
     // the plain extension next to it is unknown too: an error since unresolvable extensions cannot be checked
     'modifier-extension-unknown.json': ['extension-unknown', 'modifier-extension-unknown'],
+    'narrative-link-extension-missing.json': ['narrative-link-target'],
     'narrative-script.json': ['xhtml-script'],
     'narrative-urn-link.json': ['xhtml-link-scheme'],
     'not-utf8.json': ['encoding-utf8'],
@@ -86,6 +88,8 @@ describe('R4 fixtures', () => {
     ['json-primitive-value.json', 'json-primitive-value', 'Patient.birthDate', 4],
     ['measurereport-against-measure.json', 'measurereport-population-unknown', 'Bundle.entry[2].resource.group[0].population[3]', 56],
     ['measurereport-against-measure.json', 'measure-criteria-cql-undefined', 'Bundle.entry[1].resource.group[0].population[1].criteria', 31],
+    ['bundle-signature-changed.json', 'signature-content-mismatch', 'Bundle', 1],
+    ['narrative-link-extension-missing.json', 'narrative-link-target', 'Patient.name[0].extension[0]', 11],
   ])('%s: %s at %s (line %i)', async (f, ruleId, expression, line) => {
     const e = await plainEngine();
     const r = await e.validate(readFileSync(join(FIX, 'r4/invalid', f)), { name: f });

@@ -122,8 +122,15 @@ const LOCAL_RULES = {
   'xhtml-script': ['fhir', 'error', 'security', 'narrative.html#xhtml', 'Script or active content in the narrative'],
   'xhtml-link-scheme': ['fhir', 'warning', 'security', 'narrative.html#xhtml', 'A narrative link or image whose URL scheme a reader cannot follow (file:, …)'],
   'xhtml-empty': ['fhir', 'error', 'value', 'narrative.html#xhtml', 'A narrative div with no text or image content (txt-2)'],
+  // profile-driven narrative rules (extensions pack: narrative-language-control on a Narrative element)
+  'narrative-language-control': ['fhir', 'error', 'business-rule', 'narrative.html', 'A narrative whose language sections break the narrative-language-control a profile puts on it'],
+  'narrative-link-target': ['fhir', 'error', 'not-found', 'extension-narrativelink.html', 'A narrativeLink extension whose #id is on no element (or on several) of the target narrative'],
   'attachment-size': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.size differs from the length of Attachment.data'],
   'attachment-hash': ['fhir', 'error', 'structure', 'datatypes.html#Attachment', 'Attachment.hash is not the SHA-1 of Attachment.data'],
+  // digital signatures (datatypes.html#Signature, signatures.html): what can be checked offline of a JWS
+  'signature-format': ['fhir', 'error', 'invalid', 'datatypes.html#Signature', 'Signature.data does not decode as the signature format sigFormat claims (a JWS for application/jose)'],
+  'signature-not-verified': ['fhir', 'error', 'invalid', 'signatures.html', 'A JWS signature that does not verify with the key (x5c certificate or jwk) in its own header'],
+  'signature-content-mismatch': ['fhir', 'error', 'invalid', 'signatures.html', 'A Bundle signature whose attached payload is not this Bundle (less signature, id, meta)'],
   // FHIR profiles
   'profile-unknown': ['fhir', 'warning', 'not-found', 'profiling.html#profiles', 'A profile named in meta.profile or by the caller is not loaded, so not checked'],
   'profile-required-unknown': ['fhir', 'error', 'not-found', 'profiling.html#profiles', 'A profile the definition requires (type profile) cannot be used'],

@@ -46,6 +46,15 @@ describe('parseJson', () => {
     ]);
   });
 
+  it('a comment before a closing brace goes with the next property read, after the object closes', () => {
+    const r = parseJson('{"resourceType": "Patient",\n "name": [{"family": "x"\n // note\n }],\n "gender": "male"}');
+    expect(r.issues.map((i) => [i.expression, i.line])).toEqual([['Patient.gender', 3]]);
+    // with nothing after it, the resource
+    const last = parseJson('{"resourceType": "Patient",\n "name": [{"family": "x"\n // note\n }]}');
+    expect(last.issues.map((i) => [i.expression, i.line])).toEqual([['Patient', 3]]);
+    expect(parseJson('{"resourceType": "Patient"}\n// trailing\n').issues.map((i) => [i.expression, i.line])).toEqual([['Patient', 2]]);
+  });
+
   it('an unquoted name before resourceType is read is still located on the resource', () => {
     const r = parseJson('{\n  resourceType: "Patient",\n  "id": "x"\n}');
     expect(r.value).toEqual({ resourceType: 'Patient', id: 'x' });

@@ -491,14 +491,16 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
         if (text.charCodeAt(pos) === 125) {
           recoverable('Trailing comma before "}" is not allowed in JSON: remove it', comma);
           pos++;
-          flushComment();
+          if (path.length === 0) flushComment();
           return closed(obj, offsets);
         }
         continue;
       }
       if (c === 125) {
         pos++;
-        flushComment();
+        // a comment before a closing brace goes with the next property read, wherever it is (as
+        // the HL7 validator locates it); the root's closing brace takes any left over
+        if (path.length === 0) flushComment();
         return closed(obj, offsets);
       }
       if (c === 34) {
@@ -566,6 +568,7 @@ export function parseJsonFully(text: string, options: JsonParseOptions = {}): Js
     const holder = { root: undefined as unknown };
     value = parseValue(holder, 'root', 0);
     skipWs();
+    flushComment();
     if (pos < len) fail(`Unexpected ${describe(pos)} after the end of the JSON value`);
     // a slip in the root object before "resourceType" was read (an unquoted "resourceType" itself)
     // belongs to the resource, as every later one at that level does

@@ -7,6 +7,7 @@ import type { Loc } from './walk-path.js';
 import type { CheckContext, RunState } from './context.js';
 
 import { RESTFUL, type BundleIndex } from './bundle-index.js';
+import { checkBundleSignature } from './signature.js';
 
 /** Bundle-level rules that are not expressed as invariants in R4 (or that deserve a clearer message). */
 export function checkBundle(v: CheckContext, st: RunState, bundle: Record<string, unknown>, index: BundleIndex, loc: Loc): void {
@@ -70,6 +71,7 @@ export function checkBundle(v: CheckContext, st: RunState, bundle: Record<string
     }
   }
   checkLinks(v, st, bundle, loc);
+  checkBundleSignature(v, st, bundle, loc);
   if (type === 'document') checkReachability(v, st, index, entryLoc, 'Composition');
   else if (type === 'message') checkReachability(v, st, index, entryLoc, 'MessageHeader');
   if (type === 'searchset') checkSearchSet(v, st, bundle, entries, entryLoc);

@@ -2,6 +2,7 @@
  * Extensions: found by url, placed where their definition allows (context), used as
  * modifier or not as defined, and validated against their own definition.
  */
+import { checkNarrativeLinkExtension, NARRATIVE_LINK } from './narrative-link.js';
 import { parseCrossVersionUrl } from '../compile/cross-version.js';
 // fhirpath.js through its CommonJS entry, as everywhere else: importing its ESM entry too would
 // load a second copy of the engine at start-up
@@ -30,6 +31,7 @@ export function checkExtension(
   }
   const ext = value as Record<string, unknown>;
   const url = ext.url;
+  if (url === NARRATIVE_LINK) checkNarrativeLinkExtension(v, st, ext, loc);
   let list = applied;
   if (typeof url === 'string' && url !== '') {
     const isAbsolute = /^[a-z][a-z0-9+.-]*:/i.test(url);

@@ -75,6 +75,29 @@ describe('references inside a Bundle', () => {
     expect(amb.map((i) => i.expression)).toEqual(['Bundle.entry[0].resource.section[0].entry[0]']);
   });
 
+  it('a document SHALL carry what its Composition refers to: an unresolved section entry is an error (documents.html#content)', async () => {
+    const e = await plainEngine();
+    // version 3 of o1 is not in the document, though versions 1 and 2 are
+    const versioned = (v: string) => ({ ...obs('o1'), meta: { versionId: v } });
+    const b = doc('Observation/o1/_history/3', [
+      { fullUrl: 'http://example.org/fhir/Observation/o1', resource: versioned('1') },
+      { fullUrl: 'http://example.org/fhir/Observation/o1', resource: versioned('2') },
+    ]);
+    const r = await e.validate(JSON.stringify(b));
+    const unresolved = r.issues.filter((i) => i.ruleId === 'reference-unresolved');
+    expect(unresolved.map((i) => [i.severity, i.expression])).toEqual([['error', 'Bundle.entry[0].resource.section[0].entry[0]']]);
+    // the version that is there resolves
+    const ok = await e.validate(JSON.stringify(doc('Observation/o1/_history/2', [{ fullUrl: 'http://example.org/fhir/Observation/o1', resource: versioned('2') }])));
+    expect(ok.issues.filter((i) => i.ruleId === 'reference-unresolved')).toEqual([]);
+  });
+
+  it('a reference from another entry of a document, not the Composition, that resolves to nothing stays a warning', async () => {
+    const e = await plainEngine();
+    const b = doc('Observation/o1', [{ fullUrl: 'http://example.org/fhir/Observation/o1', resource: { ...obs('o1'), subject: { reference: 'Patient/absent' } } }]);
+    const r = await e.validate(JSON.stringify(b));
+    expect(r.issues.filter((i) => i.ruleId === 'reference-unresolved').map((i) => [i.severity, i.expression])).toEqual([['warning', 'Bundle.entry[1].resource.subject']]);
+  });
+
   it('an ambiguous reference is not also said to resolve to nothing', async () => {
     const e = await plainEngine();
     const b = doc('Observation/o1', [

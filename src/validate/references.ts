@@ -101,6 +101,29 @@ const HAS_SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const URN = /^urn:(uuid|oid):/i;
 const LOWERCASE_SCHEME = /^[a-z]+:/;
 
+/**
+ * The references of a document's Composition whose targets SHALL be in the document Bundle
+ * (R4 documents.html "Document Content"; Composition: "any other resources referenced from
+ * Composition must be included as subsequent entries in the Bundle").
+ */
+const DOCUMENT_INCLUDED = new Set([
+  'Composition.subject',
+  'Composition.encounter',
+  'Composition.author',
+  'Composition.attester.party',
+  'Composition.custodian',
+  'Composition.section.author',
+  'Composition.section.focus',
+  'Composition.section.entry',
+]);
+
+/** Is this a reference of the document's Composition (its first entry, not a contained resource) that the document must carry? */
+function documentMustInclude(st: RunState, applied: readonly Applied[]): boolean {
+  const frame = st.frame;
+  if (!frame || frame.resource !== frame.root || frame.entry?.index !== 0 || frame.resource.resourceType !== 'Composition') return false;
+  return applied.some((a) => DOCUMENT_INCLUDED.has(a.el.def.base?.path ?? a.el.path));
+}
+
 export function checkReference(
   v: CheckContext,
   st: RunState,
@@ -185,13 +208,16 @@ export function checkReference(
             `The reference '${reference}' is a URN, so it must point at an entry of this Bundle, but no entry has that fullUrl`,
           );
         } else if (bundle.type === 'message' || bundle.type === 'document') {
+          const required = bundle.type === 'document' && documentMustInclude(st, applied);
           v.report(
             st,
             loc,
-            'warning',
+            required ? 'error' : 'warning',
             'not-found',
             'reference-unresolved',
-            `The reference '${reference}' does not resolve to any entry of this ${bundle.type} Bundle: ${bundle.type} Bundles are expected to carry the resources they refer to`,
+            required
+              ? `The reference '${reference}' does not resolve to any entry of this document Bundle: the resources a document's Composition refers to SHALL be included in the Bundle (documents.html#content); add the entry, or correct the reference`
+              : `The reference '${reference}' does not resolve to any entry of this ${bundle.type} Bundle: ${bundle.type} Bundles are expected to carry the resources they refer to`,
           );
         }
       }

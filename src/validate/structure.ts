@@ -8,6 +8,8 @@ import type { ChildTable } from '../compile/compiler.js';
 import { isPrimitiveCode, type ElementPlan, type TypeRef } from '../compile/plan.js';
 import { editDistance } from '../model/text.js';
 import { checkAttachment } from './attachment.js';
+import { checkNarrativeLanguage } from './narrative-language.js';
+import { checkSignatureData, isBundleSignature } from './signature.js';
 import { checkBindings } from './bindings.js';
 import { combinationOf, type Applied, type Combination, type MemberSlots } from './combination.js';
 import { addApplied, jsonKind, Value, type CheckContext, type RunState } from './context.js';
@@ -141,6 +143,8 @@ export function validateComplex(
     const withFacts = combo.withFacts;
     if (withFacts.length) checkObjectValues(ctx, st, obj, withFacts, typeCode, loc);
     if (typeCode === 'Attachment') checkAttachment(ctx, st, obj, loc);
+    else if (typeCode === 'Narrative') checkNarrativeLanguage(ctx, st, obj, applied, loc);
+    else if (typeCode === 'Signature' && !isBundleSignature(loc)) checkSignatureData(ctx, st, obj, loc);
     if (ctx.terminology && !isResource) checkBindings(ctx, st, obj, applied, typeCode, loc, combo);
     evaluateConstraints(ctx, st, obj, undefined, applied, typeCode, loc, combo);
   }

@@ -646,3 +646,48 @@ function unfollowableScheme(value: string, image: boolean): string | undefined {
 function heuristicContent(div: string): boolean {
   return /<img[\s/>]/i.test(div) || NON_WHITESPACE_RE.test(div.replace(/<[^>]*>/g, ''));
 }
+
+/** A narrative's language sections: the languages of the root's child divs that carry lang or xml:lang. */
+export interface LanguageSections {
+  /** Each section's language, in document order (xml:lang when both are given). */
+  languages: string[];
+  /** Whether the root holds text or elements outside any language section. */
+  otherContent: boolean;
+}
+
+/**
+ * The language sections of a narrative div (extensions pack, "Controlling the presence of Language
+ * Sections": the root elements of the div are divs with a language attribute); undefined when the
+ * div does not parse (its syntax is reported by the narrative checks).
+ */
+export function narrativeLanguageSections(div: string): LanguageSections | undefined {
+  if (DTD_RE.test(div)) return undefined;
+  let nodes: XNode[];
+  try {
+    if (lib().XMLValidator.validate(div, { allowBooleanAttributes: false }) !== true) return undefined;
+    nodes = parser().parse(div) as XNode[];
+  } catch {
+    return undefined;
+  }
+  const root = nodes.find((n) => {
+    const name = nodeName(n);
+    return name !== '#text' && name !== '#comment' && !name.startsWith('?');
+  });
+  if (!root) return undefined;
+  const languages: string[] = [];
+  let otherContent = false;
+  const children = root[nodeName(root)];
+  for (const child of Array.isArray(children) ? (children as XNode[]) : []) {
+    const name = nodeName(child);
+    if (name === '#comment' || name.startsWith('?')) continue;
+    if (name === '#text' || name === '#cdata') {
+      if (NON_WHITESPACE_RE.test(name === '#cdata' ? cdataText(child) : String(textOf(child)))) otherContent = true;
+      continue;
+    }
+    const attrs = attributesOf(child);
+    const lang = attrs['xml:lang'] ?? attrs.lang;
+    if (splitName(name).local === 'div' && lang !== undefined) languages.push(lang);
+    else otherContent = true;
+  }
+  return { languages, otherContent };
+}

@@ -5,6 +5,7 @@
  * neighbour; this rule must not). Checked by rule-proofs.test.ts against R4 core alone.
  */
 import type { RuleId } from '../../src/model/rules.js';
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { constraintProfile, type TestProfile } from '../support/profiles.js';
 
 export type Json = Record<string, unknown>;
@@ -99,9 +100,19 @@ export const PROOF_PROFILES: (TestProfile | Json)[] = [
   ]),
   constraintProfile('proof-target-unknown', 'Observation', [
     el('Observation.subject', { type: [{ code: 'Reference', targetProfile: [`${SD}no-such-patient-profile`] }] }),
-  ]),
+  ]),  // extensions pack: narrative-language-control on the Narrative element
+  constraintProfile('proof-lang-none', 'Patient', [el('Patient.text', { extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/narrative-language-control', valueCode: '_no' }] })]),
 ];
 const claims = (id: string, extra: Json): Json => patient({ meta: { profile: [SD + id] }, ...extra });
+/** A Bundle signed as signatures.html describes: a compact JWS (ES256, key in its jwk header) whose payload is `signedContent`. */
+const signer = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const b64url = (t: string | Buffer): string => Buffer.from(t).toString('base64url');
+const jwsOf = (payload: string, key = signer.privateKey): string => {
+  const input = `${b64url(JSON.stringify({ alg: 'ES256', jwk: signer.publicKey.export({ format: 'jwk' }) }))}.${b64url(payload)}`;
+  return `${input}.${b64url(sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }))}`;
+};
+const signedBundle = (content: Json, jws: string): Json => ({ ...content, signature: { type: [{ system: 'urn:iso-astm:E1762-95:2013', code: '1.2.840.10065.1.12.1.1' }], when: '2024-05-01T10:00:00Z', who: { display: 'Dr Signer' }, sigFormat: 'application/jose', data: Buffer.from(jws).toString('base64') } });
+const toSign = collection([{ fullUrl: uuid(1), resource: patient({ active: true }) }]);
 const nhs = { system: NHS, value: '9434765919' };
 const local = { system: LOCAL, value: 'L1' };
 const BIRTH_PLACE = 'http://hl7.org/fhir/StructureDefinition/patient-birthPlace';
@@ -249,4 +260,9 @@ export const FHIR_PROOFS: RuleProof[] = [
   { id: 'profile-version-substituted', why: 'a claimed profile version not loaded: another version is used, and that is said', invalid: patient({ meta: { profile: [`${SD}proof-gendered|2.0.0`] }, gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ meta: { profile: [`${SD}proof-gendered|1.0.0`] }, gender: 'female' }) },
   { id: 'profile-snapshot-failed', why: 'a claimed profile whose snapshot cannot be generated (base not found) cannot be checked: say so', invalid: claims('proof-orphan', { gender: 'female' }), at: 'Patient.meta.profile[0]', valid: patient({ gender: 'female' }) },
   { id: 'extension-definition-broken', why: 'an extension whose definition cannot be used (base not found) cannot be checked: say so', invalid: patient({ extension: [{ url: `${SD}proof-orphan-extension`, valueString: 'x' }] }), at: 'Patient.extension[0]', valid: patient() },
+  { id: 'signature-format', why: 'Signature.data is the JWS its sigFormat application/jose claims', invalid: signedBundle(toSign, 'not a JWS'), at: 'Bundle', valid: signedBundle(toSign, jwsOf(JSON.stringify(toSign))) },
+  { id: 'signature-not-verified', why: 'a JWS verifies with the key its header carries', invalid: signedBundle(toSign, jwsOf(JSON.stringify(toSign), generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)), at: 'Bundle', valid: signedBundle(toSign, jwsOf(JSON.stringify(toSign))) },
+  { id: 'signature-content-mismatch', why: 'the signed payload is this Bundle (a Bundle changed after signing is not)', invalid: signedBundle(toSign, jwsOf(JSON.stringify({ ...toSign, type: 'searchset' }))), at: 'Bundle', valid: signedBundle(toSign, jwsOf(JSON.stringify(toSign))) },
+  { id: 'narrative-language-control', why: 'a profile whose narrative-language-control is _no: the div has no language sections', invalid: claims('proof-lang-none', { text: { status: 'generated', div: `<div xmlns="${XHTML}"><div lang="de" xml:lang="de">Peter</div></div>` } }), at: 'Patient.text', valid: claims('proof-lang-none', { text: { status: 'generated', div: `<div xmlns="${XHTML}"><p>Peter</p></div>` } }) },
+  { id: 'narrative-link-target', why: 'a narrativeLink #id names an element of the target narrative', invalid: patient({ text: { status: 'generated', div: `<div xmlns="${XHTML}"><p id="n1">Peter</p></div>` }, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/narrativeLink', valueUrl: '#n2' }] }), at: 'Patient.extension[0]', valid: patient({ text: { status: 'generated', div: `<div xmlns="${XHTML}"><p id="n1">Peter</p></div>` }, extension: [{ url: 'http://hl7.org/fhir/StructureDefinition/narrativeLink', valueUrl: '#n1' }] }) },
 ];
