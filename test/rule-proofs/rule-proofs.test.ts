@@ -37,12 +37,6 @@ const PENDING_PROOFS: readonly string[] = [
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
   // FHIR structure and values (most need a profile built for the proof)
   'xml-primitive-value',
-  // Questionnaire and QuestionnaireResponse
-  'qr-item-no-type',
-  'qr-group-empty', 'qr-answer-not-in-valueset', 'qr-answer-display',
-  'qr-answer-unchecked', 'qr-valueset-not-found', 'qr-no-options-of-type', 'qr-option-exclusive', 'qr-reference-type',
-  'qr-min-quantity', 'qr-max-quantity', 'qr-max-decimal-places', 'qr-regex-unsupported',
-  'qr-unit-option', 'qr-unit-not-in-valueset', 'qr-unit-valueset-not-found', 'qr-attachment-mimetype', 'qr-attachment-no-mimetype', 'qr-attachment-too-large', 'qr-attachment-size',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
   'bars-code-mandated',
   'bars-md-focus-profile',
