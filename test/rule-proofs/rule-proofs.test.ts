@@ -43,7 +43,7 @@ const PENDING_PROOFS: readonly string[] = [
   'bars-md-focus-profile-unknown', 'bars-md-focus-profile-ambiguous', 'bars-md-allowed-response',
   'bars-necessity-must-not', 'bars-necessity-not-applicable', 'bars-necessity-none',
   ...range('BARS-PROBE', 6),
-  'BARS-HTTP-01', 'BARS-HTTP-04', 'BARS-HTTP-05', 'BARS-HTTP-08', 'BARS-HTTP-09', 'BARS-HTTP-10', 'BARS-HTTP-11', 'BARS-HTTP-12', 'BARS-HTTP-14', 'BARS-HTTP-15', 'BARS-HTTP-16', 'BARS-HTTP-17', 'BARS-HTTP-18', 'BARS-HTTP-19',
+  'BARS-HTTP-10', 'BARS-HTTP-11', 'BARS-HTTP-12', 'BARS-HTTP-17',
 ];
 
 function range(prefix: string, n: number): string[] {
