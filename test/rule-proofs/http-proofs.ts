@@ -18,7 +18,7 @@ const HEADERS: [string, string][] = [
 ];
 
 /** The request with `change` applied to its request line and headers (a header set to null is left out). */
-function request(change: { line?: string; headers?: Record<string, string | null> } = {}): string {
+export function request(change: { line?: string; headers?: Record<string, string | null> } = {}): string {
   const headers = HEADERS.map(([k, v]) => [k, k in (change.headers ?? {}) ? change.headers![k]! : v] as const).filter(([, v]) => v !== null);
   return `${change.line ?? `GET ${BASE}/metadata HTTP/1.1`}\r\n${headers.map(([k, v]) => `${k}: ${v}`).join('\r\n')}\r\n\r\n`;
 }
@@ -58,7 +58,7 @@ const SENT = Date.parse('2026-10-05T09:15:00Z') / 1000;
 const b64url = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64url');
 const { privateKey: SIGNING_KEY, publicKey: REGISTERED_KEY } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const { privateKey: OTHER_KEY } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-export { REGISTERED_KEY };
+export { OTHER_KEY, REGISTERED_KEY };
 /** The guide's client assertion: RS512, typ JWT, kid; iss = sub = the API key, aud the token URL, a jti UUID, exp ≤ 5 min ahead. */
 export function assertion(change: { header?: Record<string, unknown>; claims?: Record<string, unknown>; key?: KeyObject } = {}): string {
   const header = { alg: 'RS512', typ: 'JWT', kid: 'test-1', ...change.header };

@@ -1,0 +1,144 @@
+/**
+ * Rule proofs that need more than one input text: a request checked with the UK Core profiles or
+ * with the sender's registered key, a receiver answering `bars probe`. Each scenario runs twice,
+ * broken in one way and as the guide says it should be; the rule must be raised at `at` by the
+ * first and not at all by the second. Checked by rule-proofs.test.ts.
+ */
+import type { RuleId } from '../../src/model/rules.js';
+import type { ValidationIssue } from '../../src/model/issue.js';
+import type { Validator } from '../../src/index.js';
+import { validateRequest } from '../../src/bars/http/validate-request.js';
+import { runProbe, type Suite } from '../../src/probe/probe.js';
+import { barsEngine, plainEngine } from '../support/engine.js';
+import { assertion, REGISTERED_KEY, request, tokenRequest, OTHER_KEY } from './http-proofs.js';
+
+/** A rule raised somewhere: `at` is its expression, or its line:column, or (probe) case and expression. */
+export interface Found {
+  ruleId: string;
+  at: string;
+}
+
+export interface ScenarioProof {
+  id: RuleId;
+  why: string;
+  at: string;
+  /** Runs the scenario, `broken` or as it should be, and returns every rule it raised. */
+  run(broken: boolean): Promise<Found[]>;
+}
+
+const found = (i: Pick<ValidationIssue, 'ruleId' | 'expression' | 'line' | 'column'>): Found => ({ ruleId: i.ruleId, at: i.expression ?? `${i.line}:${i.column}` });
+
+// ---------------------------------------------------------------- the FHIR resources in headers (Authorisation page)
+
+const base64 = (o: unknown): string => Buffer.from(JSON.stringify(o)).toString('base64');
+const ODS = 'https://fhir.nhs.uk/Id/ods-organization-code';
+const ORGANIZATION = { resourceType: 'Organization', identifier: [{ system: ODS, value: 'RCD' }], name: 'Leeds Teaching Hospitals' };
+const PRACTITIONER_ROLE = {
+  resourceType: 'PractitionerRole',
+  identifier: [{ system: 'https://fhir.nhs.uk/Id/sds-role-profile-id', value: '555021935107' }],
+  code: [{ coding: [{ system: 'http://snomed.info/sct', code: '62247001', display: 'General practitioner' }] }],
+};
+const DEVICE = { resourceType: 'Device', identifier: [{ system: 'https://example.org/Id/device', value: 'bars-sender-01' }], deviceName: [{ name: 'Example Sender', type: 'manufacturer-name' }], version: [{ value: '2.4.1' }] };
+
+/**
+ * A header carrying a FHIR resource, checked with UK Core loaded (the BaRS engine: UK Core and
+ * BaRS from ../shared/corpus), so its profile is the one the guide names.
+ */
+function headerResource(id: RuleId, why: string, header: string, resource: Record<string, unknown>, drop: string, at: string): ScenarioProof {
+  return {
+    id,
+    why,
+    at,
+    async run(broken) {
+      const sent = broken ? Object.fromEntries(Object.entries(resource).filter(([k]) => k !== drop)) : resource;
+      // all three are sent (the API specification marks two of them required even on /metadata), this one changed
+      const resources = { ...RESOURCE_HEADERS, [header]: sent };
+      const lines = Object.entries(resources).map(([name, r]) => `${name}: ${base64(r)}`).join('\r\n');
+      const r = await validateRequest(await barsEngine(), request().replace(/\r\n\r\n$/, `\r\n${lines}\r\n\r\n`));
+      return [...r.issues, ...r.requests.flatMap((q) => q.issues)].map(found);
+    },
+  };
+}
+
+const RESOURCE_HEADERS: Record<string, unknown> = { 'NHSD-End-User-Organisation': ORGANIZATION, 'NHSD-Requesting-Practitioner': PRACTITIONER_ROLE, 'NHSD-Requesting-Software': DEVICE };
+
+export const UKCORE_SCENARIO_PROOFS: ScenarioProof[] = [
+  headerResource('BARS-HTTP-10', 'NHSD-End-User-Organisation is an Organization with the ODS code and the name', 'NHSD-End-User-Organisation', ORGANIZATION, 'name', 'header:NHSD-End-User-Organisation/Organization.name'),
+  headerResource('BARS-HTTP-11', 'NHSD-Requesting-Practitioner is a PractitionerRole with the SDS role profile id', 'NHSD-Requesting-Practitioner', PRACTITIONER_ROLE, 'identifier', 'header:NHSD-Requesting-Practitioner/PractitionerRole.identifier'),
+  headerResource('BARS-HTTP-12', 'NHSD-Requesting-Software is a Device with an identifier, the product name and its version', 'NHSD-Requesting-Software', DEVICE, 'version', 'header:NHSD-Requesting-Software/Device.version'),
+];
+
+// ---------------------------------------------------------------- the client assertion's signature (Sender page)
+
+export const SCENARIO_PROOFS: ScenarioProof[] = [
+  {
+    id: 'BARS-HTTP-17',
+    why: 'the client assertion is signed with the private key whose public key was registered',
+    at: 'body:client_assertion/jwt.signature',
+    async run(broken) {
+      const jwt = assertion(broken ? { key: OTHER_KEY } : {});
+      const r = await validateRequest(await plainEngine(), tokenRequest(jwt), { keys: { publicKey: REGISTERED_KEY, source: 'the registered public key' } });
+      // the check always says what it verified with (information); the rule is broken by an error
+      return r.requests.flatMap((q) => q.issues).filter((i) => i.severity !== 'information').map(found);
+    },
+  },
+  ...probeProofs(),
+];
+
+// ---------------------------------------------------------------- bars probe: what a receiver answers
+
+interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * `bars probe` against a receiver that answers as the guide says (`broken` false) or with `fault`
+ * applied to each answer. The receiver is a fetch function: no socket is opened.
+ */
+function probe(id: RuleId, why: string, suite: Suite, at: string, good: (sent: Headers) => Answer, fault: (a: Answer) => Answer | Error): ScenarioProof {
+  return {
+    id,
+    why,
+    at,
+    async run(broken) {
+      const receiver = async (_url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+        const answer = good(new Headers(init?.headers));
+        const a = broken ? fault(answer) : answer;
+        if (a instanceof Error) throw a;
+        return new Response(a.body, { status: a.status, headers: a.headers });
+      };
+      const validator = (await plainEngine()) as unknown as Validator;
+      const { result } = await runProbe({ baseUrl: 'https://receiver.example/booking-and-referral/FHIR/R4', suites: [suite], validator, fetchImpl: receiver as typeof fetch });
+      // the probe's own checks are on the request part; the response body's validation is a file of its own
+      return result.results
+        .filter((r) => !r.file.endsWith('#response'))
+        .flatMap((r) => r.issues.map((i) => ({ ruleId: i.ruleId, at: `${r.file.split(':')[0]}${i.expression ? ` ${i.expression}` : ''}` })));
+    },
+  };
+}
+
+function probeProofs(): ScenarioProof[] {
+  const echo = (sent: Headers): Record<string, string> => ({ 'Content-Type': 'application/fhir+json', 'X-Request-ID': sent.get('X-Request-ID') ?? '', 'X-Correlation-ID': sent.get('X-Correlation-ID') ?? '' });
+  const capability = (sent: Headers): Answer => ({
+    status: 200,
+    headers: echo(sent),
+    body: JSON.stringify({ resourceType: 'CapabilityStatement', status: 'active', date: '2026-10-05', kind: 'instance', fhirVersion: '4.0.1', format: ['application/fhir+json'], implementation: { description: 'Example receiver' } }),
+  });
+  // a receiver refusing a request it cannot process (Receiver Responsibilities: REC_ codes, with diagnostics)
+  const refusal = (sent: Headers): Answer => ({
+    status: 400,
+    headers: echo(sent),
+    body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', details: { coding: [{ system: 'https://fhir.nhs.uk/CodeSystem/http-error-codes', code: 'REC_BAD_REQUEST', display: '400: The Receiver has deemed the request invalid.' }] }, diagnostics: 'The message is not a valid BaRS message' }] }),
+  });
+  const withoutHeader = (name: string) => (a: Answer): Answer => ({ ...a, headers: Object.fromEntries(Object.entries(a.headers).filter(([k]) => k !== name)) });
+  return [
+    probe('BARS-PROBE-01', 'GET /metadata answers 200 with the CapabilityStatement', 'metadata', 'metadata response.status', capability, (a) => ({ ...a, status: 201 })),
+    probe('BARS-PROBE-02', 'the receiver echoes X-Correlation-ID in its response', 'metadata', 'metadata response.header:X-Correlation-ID', capability, withoutHeader('X-Correlation-ID')),
+    probe('BARS-PROBE-03', 'the response is the FHIR media type asked for', 'metadata', 'metadata response.header:Content-Type', capability, (a) => ({ ...a, headers: { ...a.headers, 'Content-Type': 'application/json' } })),
+    probe('BARS-PROBE-04', 'GET /metadata returns a CapabilityStatement', 'metadata', 'metadata response.body.resourceType', capability, (a) => ({ ...a, body: JSON.stringify({ resourceType: 'Bundle', type: 'searchset' }) })),
+    probe('BARS-PROBE-05', 'an error answer carries an http-error-codes code', 'errors', 'error-not-a-message response.body.issue[0].details', refusal, (a) => ({ ...a, body: JSON.stringify({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'invalid', diagnostics: 'The message is not a valid BaRS message' }] }) })),
+    probe('BARS-PROBE-06', 'the receiver can be reached', 'metadata', 'metadata', capability, () => new TypeError('fetch failed: connect ECONNREFUSED')),
+  ];
+}
