@@ -277,7 +277,7 @@ const LOCAL_RULES = {
   'bars-necessity-must-not': ['necessity', 'error', 'business-rule', APPLICATIONS, 'An element the payload table marks MUST NOT is present'],
   'bars-necessity-should-not': ['necessity', 'warning', 'business-rule', APPLICATIONS, 'An element the payload table marks SHOULD NOT is present'],
   'bars-necessity-fixed': ['necessity', 'error', 'value', APPLICATIONS, 'A value that differs from the payload table FIXED VALUE'],
-  'bars-necessity-not-applicable': ['necessity', 'information', 'required', APPLICATIONS, 'An element present that the payload table marks not applicable'],
+  'bars-necessity-not-applicable': ['necessity', 'information', 'required', APPLICATIONS, "A conditional row's element is missing where its condition (\"ONLY … in a cancellation message\", \"ONLY when the Encounter has ended\") does not hold: the row does not apply, so nothing is required (a note, not a problem)"],
   'bars-necessity-none': ['necessity', 'information', 'informational', APPLICATIONS, 'The guide has no necessity table for the Application payload'],
 } as const satisfies Record<string, Local>;
 

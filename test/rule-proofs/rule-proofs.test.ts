@@ -41,10 +41,8 @@ const PENDING_PROOFS: readonly string[] = [
   // FHIR structure and values (most need a profile built for the proof)
   'xml-primitive-value',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
-  'bars-code-mandated',
-  'bars-md-focus-profile',
   'bars-md-focus-profile-unknown', 'bars-md-focus-profile-ambiguous', 'bars-md-allowed-response',
-  'bars-necessity-must-not', 'bars-necessity-not-applicable', 'bars-necessity-none',
+  'bars-necessity-must-not', 'bars-necessity-none',
 ];
 
 let engine: Promise<Engine> | undefined;
