@@ -9,6 +9,7 @@ import type { ValidationIssue } from '../../src/model/issue.js';
 import type { Validator } from '../../src/index.js';
 import { validateRequest } from '../../src/bars/http/validate-request.js';
 import { runProbe, type Suite } from '../../src/probe/probe.js';
+import { validateInstance } from '../../src/validate/run.js';
 import { barsEngine, plainEngine } from '../support/engine.js';
 import { assertion, REGISTERED_KEY, request, tokenRequest, OTHER_KEY } from './http-proofs.js';
 
@@ -83,7 +84,46 @@ export const SCENARIO_PROOFS: ScenarioProof[] = [
     },
   },
   ...probeProofs(),
+  ...runProofs(),
 ];
+
+// ---------------------------------------------------------------- reading and running (formats.html, json.html)
+
+function runProofs(): ScenarioProof[] {
+  // 'René' with é as UTF-8 (C3 A9) or as Windows-1252 (E9), the 23rd character of line 2: FHIR JSON is UTF-8
+  const patientBytes = (e: number[]): Uint8Array => new Uint8Array([...Buffer.from('{"resourceType":"Patient",\n"name":[{"family":"Ren'), ...e, ...Buffer.from('"}]}')]);
+  // each unknown element is an error of its own
+  const patientWith = (unknown: number): string => JSON.stringify({ resourceType: 'Patient', ...Object.fromEntries(Array.from({ length: unknown }, (_, i) => [`notAnElement${i}`, true])) });
+  return [
+    {
+      id: 'encoding-utf8',
+      why: 'FHIR JSON is UTF-8: a Windows-1252 byte is located where it is',
+      at: '2:23',
+      async run(broken) {
+        return (await (await plainEngine()).validate(patientBytes(broken ? [0xe9] : [0xc3, 0xa9]))).issues.map(found);
+      },
+    },
+    {
+      id: 'input-too-large',
+      why: 'an input larger than the size limit is refused, not read',
+      at: '1:1',
+      async run(broken) {
+        const text = patientWith(0);
+        const r = await validateInstance((await plainEngine()).validator, { bytes: Buffer.from(text) }, { maxBytes: broken ? text.length - 1 : text.length });
+        return r.issues.map(found);
+      },
+    },
+    {
+      id: 'issues-truncated',
+      why: 'more issues than the limit: said at the resource, the rest not listed',
+      at: 'Patient',
+      async run(broken) {
+        const r = await validateInstance((await plainEngine()).validator, { text: patientWith(broken ? 4 : 3) }, { maxIssues: 3 });
+        return r.issues.map(found);
+      },
+    },
+  ];
+}
 
 // ---------------------------------------------------------------- bars probe: what a receiver answers
 
