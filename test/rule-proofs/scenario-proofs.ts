@@ -11,6 +11,10 @@ import { validateRequest } from '../../src/bars/http/validate-request.js';
 import { runProbe, type Suite } from '../../src/probe/probe.js';
 import { validateInstance } from '../../src/validate/run.js';
 import { barsEngine, plainEngine } from '../support/engine.js';
+import { at as atResource, load, res, type J } from '../support/bars-fixtures.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { assertion, REGISTERED_KEY, request, tokenRequest, OTHER_KEY } from './http-proofs.js';
 
 /** A rule raised somewhere: `at` is its expression, or its line:column, or (probe) case and expression. */
@@ -182,3 +186,76 @@ function probeProofs(): ScenarioProof[] {
     probe('BARS-PROBE-06', 'the receiver can be reached', 'metadata', 'metadata', capability, () => new TypeError('fetch failed: connect ECONNREFUSED')),
   ];
 }
+
+// ---------------------------------------------------------------- a receiver's own MessageDefinition (Content Negotiation)
+
+const RECEIVER_DEFINITION = 'https://receiver.example/MessageDefinition/referral-request';
+const RECEIVER_PATIENT = 'https://receiver.example/StructureDefinition/receiver-patient';
+const RECEIVER_MEDICATION = 'https://receiver.example/StructureDefinition/receiver-medication';
+const UKCORE_PATIENT = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient';
+
+/**
+ * The receiver's MessageDefinition for an APP3 referral (given with --message-definition): the
+ * fixture's resources, a Patient of either of two profiles, a Medication of a profile nobody has
+ * loaded, and the response it may answer with.
+ */
+function receiverDefinition(): string {
+  const referral = load('APP3-referral-request');
+  const types = [...new Set((referral.entry as J[]).map((e) => String(e.resource.resourceType)))].filter((t) => t !== 'MessageHeader' && t !== 'Patient');
+  const md = {
+    resourceType: 'MessageDefinition',
+    url: RECEIVER_DEFINITION,
+    version: String(referral.meta.versionId),
+    status: 'active',
+    date: '2026-10-01',
+    eventCoding: res(referral, 'MessageHeader').eventCoding,
+    focus: [
+      ...types.map((code) => ({ code, min: 0, max: '*' })),
+      { code: 'Patient', profile: UKCORE_PATIENT, min: 0, max: '1' },
+      { code: 'Patient', profile: RECEIVER_PATIENT, min: 0, max: '1' },
+      { code: 'Medication', profile: RECEIVER_MEDICATION, min: 0, max: '1' },
+    ],
+    allowedResponse: [{ message: 'https://fhir.nhs.uk/MessageDefinition/bars-message-servicerequest-response-referral', situation: 'The referral is accepted or rejected' }],
+  };
+  const file = join(mkdtempSync(join(tmpdir(), 'bars-rule-proofs-md-')), 'MessageDefinition-receiver.json');
+  writeFileSync(file, JSON.stringify(md));
+  return file;
+}
+let receiverFile: string | undefined;
+/** The BaRS engine with the receiver's definition: one for these proofs. */
+const receiverEngine = async () => barsEngine([(receiverFile ??= receiverDefinition())]);
+
+/** An APP3 referral addressed to the receiver's definition, then `change`d. */
+function toReceiver(change: (b: J) => void = () => undefined): J {
+  const b = load('APP3-referral-request');
+  res(b, 'MessageHeader').definition = RECEIVER_DEFINITION;
+  change(b);
+  return b;
+}
+const MEDICATION_ID = '7d2c1e0f-3a4b-4c5d-8e6f-9a0b1c2d3e4f';
+const addMedication = (profile?: string) => (b: J): void => {
+  b.entry.push({ fullUrl: `urn:uuid:${MEDICATION_ID}`, resource: { resourceType: 'Medication', id: MEDICATION_ID, meta: { lastUpdated: '2026-10-05T09:15:00+00:00', ...(profile ? { profile: [profile] } : {}) } } });
+};
+
+function receiverProof(id: RuleId, why: string, at: string, broken: J, fixed: J): ScenarioProof {
+  return {
+    id,
+    why,
+    at,
+    async run(isBroken) {
+      return (await (await receiverEngine()).validate(JSON.stringify(isBroken ? broken : fixed))).issues.map(found);
+    },
+  };
+}
+
+export const RECEIVER_SCENARIO_PROOFS: ScenarioProof[] = [
+  (() => {
+    const unclaimed = toReceiver((b) => delete res(b, 'Patient').meta.profile);
+    return receiverProof('bars-md-focus-profile-ambiguous', 'a focus of a type the definition allows in two profiles says in meta.profile which one it is', atResource(unclaimed, 'Patient'), unclaimed, toReceiver());
+  })(),
+  (() => {
+    const unclaimed = toReceiver(addMedication());
+    return receiverProof('bars-md-focus-profile-unknown', 'the profile the definition requires of a focus is loaded, or the focus cannot be checked against it', atResource(unclaimed, 'Medication'), unclaimed, toReceiver(addMedication(RECEIVER_MEDICATION)));
+  })(),
+  receiverProof('bars-md-allowed-response', "the receiver's definition names the responses it may answer with (the published one names none)", 'Bundle', toReceiver(), load('APP3-referral-request')),
+];
