@@ -123,6 +123,8 @@ export const BARS_CORPUS_PROOFS: BarsProof[] = [
   broken('bars-not-bars-message', 'a message with no BaRS marker at all is validated as plain FHIR', 'APP3-referral-request', (b) => unmark(b, true), () => 'Bundle'),  focusProfile(),
   codeMandated(),
   notApplicable(),
+  // the guide's APP1 pages give payload tables for the booking and referral requests, none for a cancellation
+  { id: 'bars-necessity-none', why: 'where the guide has no necessity table for the payload (an APP1 referral cancellation), the reader is told only profiles and Core rules applied', invalid: load('APP1-referral-cancellation') as Json, at: 'Bundle', valid: load('APP1-referral-request') as Json },
 ];
 
 /** APP6 response: the payload table marks Encounter.statusHistory SHOULD NOT be populated. */

@@ -40,7 +40,7 @@ const PENDING_PROOFS: readonly string[] = [
   // FHIR structure and values (most need a profile built for the proof)
   'xml-primitive-value',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
-  'bars-necessity-must-not', 'bars-necessity-none',
+  'bars-necessity-must-not',
 ];
 
 let engine: Promise<Engine> | undefined;
