@@ -58,7 +58,6 @@ const LOCAL_RULES = {
   'xml-namespace': ['parse', 'error', 'structure', 'xml.html#xml', 'An element is not in the FHIR namespace http://hl7.org/fhir'],
   'xml-resource-container': ['parse', 'error', 'structure', 'xml.html#xml', 'A contained or entry resource is not wrapped in exactly one resource element'],
   'xml-attribute-expected': ['parse', 'error', 'structure', 'xml.html#xml', 'A primitive value is written as an element instead of the value attribute'],
-  'xml-primitive-value': ['parse', 'error', 'structure', 'xml.html#xml', 'A primitive element has no value attribute and no children'],
   'xml-unknown-attribute': ['parse', 'error', 'structure', 'xml.html#xml', 'An attribute FHIR XML does not define'],
   'xml-text': ['parse', 'error', 'structure', 'xml.html#xml', 'Text content where FHIR XML allows only elements'],
   'xml-element-order': ['parse', 'error', 'structure', 'xml.html#xml', 'Elements out of the order the definition gives them'],

@@ -37,8 +37,6 @@ const PENDING_PROOFS: readonly string[] = [
   'file-unreadable', 'validation-failed', 'workers-unavailable',
   // load
   'package-missing', 'default-package-missing', 'dependency-missing', 'embedded-package-replaced', 'canonical-conflict', 'cache-damaged', 'no-definitions', 'not-fhir', 'not-a-resource', 'links-not-followed',
-  // FHIR structure and values (most need a profile built for the proof)
-  'xml-primitive-value',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
   'bars-necessity-must-not',
 ];
