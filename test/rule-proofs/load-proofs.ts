@@ -5,13 +5,13 @@
  * one way and as it should be. A load diagnostic is located by its file, relative to the temp
  * folder ("-" when it names none: the --ig or package it is about is in its message).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { loadDefinitions, type LoadOptions } from '../../src/assemble.js';
 import type { RuleId } from '../../src/model/rules.js';
 import { plainEngine, TEST_CACHE } from '../support/engine.js';
 import { readResourceFile } from '../../src/load/sources/resource-file.js';
-import { codeSystem, putInCache, tempDir, tinyTgz, writePackage } from '../support/packages.js';
+import { cleanup, codeSystem, putInCache, tempDir, tinyTgz, writePackage } from '../support/packages.js';
 import type { Found, ScenarioProof } from './scenario-proofs.js';
 
 const VS = 'http://example.org/fhir/ValueSet/colours';
@@ -34,9 +34,13 @@ function loading(id: RuleId, why: string, at: string, setup: (dir: string, broke
     at,
     async run(broken) {
       const dir = tempDir('bars-rule-proofs-load-');
-      const options = await setup(dir, broken);
-      const loaded = await loadDefinitions({ cacheDir: TEST_CACHE, offline: true, strict: false, ...options });
-      return loaded.defs.diagnostics.map((d): Found => ({ ruleId: d.code, at: d.file ? relative(dir, d.file) : '-' }));
+      try {
+        const options = await setup(dir, broken);
+        const loaded = await loadDefinitions({ cacheDir: TEST_CACHE, offline: true, strict: false, ...options });
+        return loaded.defs.diagnostics.map((d): Found => ({ ruleId: d.code, at: d.file ? relative(dir, d.file) : '-' }));
+      } finally {
+        cleanup(dir);
+      }
     },
   };
 }
@@ -54,9 +58,9 @@ export const LOAD_PROOFS: ScenarioProof[] = [
   loading('not-a-resource', 'a JSON file in an IG folder without resourceType is not a FHIR resource: skipped, and said', 'ig/colours.json', (dir, broken) => ({
     igs: [igFolder(dir, { 'colours.json': json(broken ? { url: VS, version: '1.0.0' } : valueSet('1.0.0')) })],
   })),
-  loading('file-unreadable', 'a package file that cannot be read (here a folder named like a resource file) is said, not skipped silently', 'pkg/package/ValueSet-colours.json', (dir, broken) => {
+  loading('file-unreadable', 'a package file that cannot be read (a link to a file moved away) is said, and the rest of the package loads', 'pkg/package/ValueSet-colours.json', (dir, broken) => {
     const pkg = writePackage(join(dir, 'pkg'), { name: 'example.proof', version: '1.0.0', resources: broken ? [] : [valueSet('1.0.0')] });
-    if (broken) mkdirSync(join(pkg, 'package', 'ValueSet-colours.json'));
+    if (broken) symlinkSync(join(dir, 'moved-away.json'), join(pkg, 'package', 'ValueSet-colours.json'));
     return { igs: [pkg] };
   }),
   loading('no-definitions', '--ig of a resource file holding no conformance resource loads nothing: said', 'patient.json', (dir, broken) => {
@@ -109,6 +113,7 @@ function notFhir(): ScenarioProof {
       const file = join(dir, 'profile.fsh');
       writeFileSync(file, broken ? 'Profile: ColoursPatient\nParent: Patient\n' : json({ resourceType: 'StructureDefinition', url: 'http://example.org/fhir/StructureDefinition/colours-patient', name: 'ColoursPatient', status: 'active', kind: 'resource', abstract: false, type: 'Patient', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Patient', derivation: 'constraint' }));
       const { diagnostics } = readResourceFile(file, (await plainEngine()).validator.compiler, 'profile.fsh');
+      cleanup(dir);
       return diagnostics.map((d) => ({ ruleId: d.code, at: d.file ?? '-' }));
     },
   };
