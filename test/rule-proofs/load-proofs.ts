@@ -5,7 +5,13 @@
  * one way and as it should be. A load diagnostic is located by its file, relative to the temp
  * folder ("-" when it names none: the --ig or package it is about is in its message).
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
+import { expect } from 'vitest';
+import { runValidate, parseValidateArgs } from '../../src/cli/validate.js';
+import { validateInput } from '../../src/cli/validate-input.js';
+import type { Engine } from '../../src/engine.js';
+import { DefinitionStore } from '../../src/load/cache/store.js';
+import type { LoadDiagnostic } from '../../src/load/types.js';
 import { join, relative } from 'node:path';
 import { loadDefinitions, type LoadOptions } from '../../src/assemble.js';
 import type { RuleId } from '../../src/model/rules.js';
@@ -97,6 +103,9 @@ export const LOAD_PROOFS: ScenarioProof[] = [
     return { defaultPackages: [{ name: 'example.defaults', version: '1.0.0', tgz: embedded }], igs: [given] };
   }),
   notFhir(),
+  cacheDamaged(),
+  linksNotFollowed(),
+  validationFailed(),
 ];
 
 /**
@@ -115,6 +124,84 @@ function notFhir(): ScenarioProof {
       const { diagnostics } = readResourceFile(file, (await plainEngine()).validator.compiler, 'profile.fsh');
       cleanup(dir);
       return diagnostics.map((d) => ({ ruleId: d.code, at: d.file ?? '-' }));
+    },
+  };
+}
+
+/**
+ * The toolkit's definition cache: an entry whose data file is cut short (a full disk, a killed
+ * process) is found when opened, removed and built again, with a warning, never read as it is.
+ */
+function cacheDamaged(): ScenarioProof {
+  return {
+    id: 'cache-damaged',
+    why: 'a cache entry cut short is removed and rebuilt, and the run says so',
+    at: '-',
+    async run(broken) {
+      const dir = tempDir('bars-rule-proofs-cache-');
+      try {
+        const diagnostics: LoadDiagnostic[] = [];
+        const store = new DefinitionStore(dir, diagnostics);
+        const info = { name: 'example.proof', version: '1.0.0', kind: 'ig-folder' as const, location: dir, dependencies: {} };
+        expect(store.write('colours', info, [{ meta: { resourceType: 'ValueSet', url: VS, version: '1.0.0' }, resource: valueSet('1.0.0') }])).toBe(true);
+        const data = join(dir, 'sources', 'colours', 'resources.json');
+        if (broken) truncateSync(data, statSync(data).size - 10);
+        store.open('colours');
+        return diagnostics.map((d) => ({ ruleId: d.code, at: d.file ?? '-' }));
+      } finally {
+        cleanup(dir);
+      }
+    },
+  };
+}
+
+/** `bars validate <folder>`: a link inside the folder leading out of it is not followed (without --follow-symlinks), and the run says so. */
+function linksNotFollowed(): ScenarioProof {
+  return {
+    id: 'links-not-followed',
+    why: 'a folder walk does not follow links out of the folder given, and says so',
+    at: '-',
+    async run(broken) {
+      const dir = tempDir('bars-rule-proofs-links-');
+      try {
+        const inputs = join(dir, 'inputs');
+        const elsewhere = join(dir, 'elsewhere');
+        mkdirSync(inputs);
+        mkdirSync(elsewhere);
+        writeFileSync(join(inputs, 'patient.json'), json({ resourceType: 'Patient', id: 'p1' }));
+        writeFileSync(join(elsewhere, 'observation.json'), json({ resourceType: 'Observation', status: 'final', code: { text: 'weight' } }));
+        symlinkSync(broken ? elsewhere : join(inputs, 'patient.json'), join(inputs, broken ? 'linked' : 'same-patient.json'));
+        const { result } = await runValidate(parseValidateArgs([inputs]), () => plainEngine());
+        return (result.run?.diagnostics ?? []).map((d) => ({ ruleId: d.code ?? '', at: d.file ?? '-' }));
+      } finally {
+        cleanup(dir);
+      }
+    },
+  };
+}
+
+/**
+ * A validator that throws on an input (a bug) gives that input a result saying it was not
+ * checked, located at the file, instead of ending the run: the fault is injected here, as no
+ * input is known to make the engine throw.
+ */
+function validationFailed(): ScenarioProof {
+  return {
+    id: 'validation-failed',
+    why: 'a crash while validating one input is reported on that input, never a stack trace or a silent pass',
+    at: 'patient.json',
+    async run(broken) {
+      const dir = tempDir('bars-rule-proofs-crash-');
+      try {
+        const file = join(dir, 'patient.json');
+        writeFileSync(file, json({ resourceType: 'Patient', id: 'p1' }));
+        const real = await plainEngine();
+        const crashing = { validate: () => Promise.reject(new TypeError("Cannot read properties of undefined (reading 'code')")) } as unknown as Engine;
+        const r = await validateInput(broken ? crashing : real, { file }, []);
+        return r.issues.map((i) => ({ ruleId: i.ruleId, at: i.expression ?? relative(dir, r.file) }));
+      } finally {
+        cleanup(dir);
+      }
     },
   };
 }

@@ -35,9 +35,7 @@ const SCENARIOS: ScenarioProof[] = [...SCENARIO_PROOFS, ...LOAD_PROOFS, ...(HAS_
  */
 const PENDING_PROOFS: readonly string[] = [
   // parse and run
-  'validation-failed', 'workers-unavailable',
-  // load
-  'cache-damaged', 'links-not-followed',
+  'workers-unavailable',
   // BaRS layer (need the BaRS and UK Core packages and a message built from the guide)
   'bars-necessity-must-not',
 ];
