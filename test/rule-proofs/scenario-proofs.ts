@@ -9,7 +9,10 @@ import type { ValidationIssue } from '../../src/model/issue.js';
 import type { Validator } from '../../src/index.js';
 import { validateRequest } from '../../src/bars/http/validate-request.js';
 import { runProbe, type Suite } from '../../src/probe/probe.js';
-import { validateInstance } from '../../src/validate/run.js';
+import { validateInstance, type PluginContext } from '../../src/validate/run.js';
+import { analyseMessage, IssueSink } from '../../src/bars/message.js';
+import { applyNecessityRules } from '../../src/bars/necessity-check.js';
+import { loadNecessityRules } from '../../src/bars/rules/necessity.js';
 import { barsEngine, plainEngine } from '../support/engine.js';
 import { at as atResource, load, res, type J } from '../support/bars-fixtures.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -89,7 +92,33 @@ export const SCENARIO_PROOFS: ScenarioProof[] = [
   },
   ...probeProofs(),
   ...runProofs(),
+  mustNot(),
 ];
+
+/**
+ * The guide's Necessity column is RFC 2119 (FHIR Assets page: MUST, SHOULD, MAY, MUST NOT…), but
+ * no published payload table has a MUST NOT row yet. The APP1 booking request table with its
+ * Appointment.description row read as MUST NOT: a message that populates it breaks the row, one
+ * without it does not.
+ */
+function mustNot(): ScenarioProof {
+  return {
+    id: 'bars-necessity-must-not',
+    why: 'an element a payload table row marks MUST NOT is not populated',
+    at: `${atResource(load('APP1-booking-request'), 'Appointment')}.description`,
+    async run(broken) {
+      const table = structuredClone(loadNecessityRules().find((t) => t.application === 'APP1' && t.payload === 'booking-request')!);
+      const row = table.resources.flatMap((r) => r.rules).find((r) => r.path === 'Appointment.description')!;
+      row.necessity = 'MUST NOT';
+      const bundle = load('APP1-booking-request');
+      const appointment = res(bundle, 'Appointment');
+      if (!broken) delete appointment.description;
+      const sink = new IssueSink({ resource: bundle, positionOf: () => undefined } as unknown as PluginContext, { application: 'APP1', payload: 'booking-request' });
+      applyNecessityRules(analyseMessage(bundle), table, (await plainEngine()).validator.compiler, sink);
+      return sink.issues.map(found);
+    },
+  };
+}
 
 // ---------------------------------------------------------------- reading and running (formats.html, json.html)
 
