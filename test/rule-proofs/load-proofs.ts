@@ -106,6 +106,7 @@ export const LOAD_PROOFS: ScenarioProof[] = [
   cacheDamaged(),
   linksNotFollowed(),
   validationFailed(),
+  workersUnavailable(),
 ];
 
 /**
@@ -200,6 +201,40 @@ function validationFailed(): ScenarioProof {
         const r = await validateInput(broken ? crashing : real, { file }, []);
         return r.issues.map((i) => ({ ruleId: i.ruleId, at: i.expression ?? relative(dir, r.file) }));
       } finally {
+        cleanup(dir);
+      }
+    },
+  };
+}
+
+/**
+ * The global through which rule-proofs.test.ts's mock of cli/pool.js hands runValidate a worker
+ * script (run from the TypeScript sources there is none, and the run never starts workers).
+ */
+export const WORKER_SCRIPT_OVERRIDE = 'barsRuleProofWorkerScript';
+
+/**
+ * `bars validate --jobs 2` where no worker thread can start (here: a worker script that throws
+ * as it loads) validates every input in the main thread and says so; --jobs 1 asks for no worker.
+ */
+function workersUnavailable(): ScenarioProof {
+  return {
+    id: 'workers-unavailable',
+    why: 'when no worker thread can start, the run validates in one thread and says so',
+    at: '-',
+    async run(broken) {
+      const dir = tempDir('bars-rule-proofs-jobs-');
+      const slot = globalThis as Record<string, unknown>;
+      try {
+        for (const id of ['p1', 'p2']) writeFileSync(join(dir, `${id}.json`), json({ resourceType: 'Patient', id }));
+        const script = join(dir, 'worker.mjs');
+        writeFileSync(script, "throw new Error('no worker can start here');\n");
+        slot[WORKER_SCRIPT_OVERRIDE] = script;
+        const { result } = await runValidate(parseValidateArgs([dir, '--jobs', broken ? '2' : '1', '--offline', '--cache-dir', TEST_CACHE]));
+        expect(result.results.map((r) => r.valid)).toEqual([true, true]);
+        return (result.run?.diagnostics ?? []).map((d) => ({ ruleId: d.code ?? '', at: d.file ?? '-' }));
+      } finally {
+        delete slot[WORKER_SCRIPT_OVERRIDE];
         cleanup(dir);
       }
     },
