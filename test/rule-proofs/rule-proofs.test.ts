@@ -2,8 +2,10 @@
  * Every rule proved (issue 19): for each rule id of the catalog, an input the spec or guide makes
  * invalid that raises it at a pinned location, and its valid neighbour (the smallest change that
  * fixes it) that does not. The inputs are built here from the FHIR R4 spec text (fhir-proofs.ts,
- * questionnaire-proofs.ts), or for BaRS rules from the toolkit's own valid BaRS messages changed in one place (bars-proofs.ts),
- * never copied from example files. Rules not proved yet are listed in PENDING_PROOFS, which the
+ * questionnaire-proofs.ts, http-proofs.ts), or for BaRS rules from the toolkit's own valid BaRS messages changed in one place (bars-proofs.ts),
+ * never copied from example files. Rules that need more than one input (headers checked with UK
+ * Core, a receiver answering bars probe, loading packages, the run's limits) are scenarios run
+ * broken and as they should be (scenario-proofs.ts, load-proofs.ts). Rules not proved yet are listed in PENDING_PROOFS, which the
  * coverage test prints: a rule id that is neither proved nor pending fails it.
  */
 import { afterAll, describe, expect, it, vi } from 'vitest';
