@@ -502,7 +502,7 @@ export const BARS_EXAMPLE_VERDICTS: Record<string, Verdict> = {
   'SERVREQ01 - Service Request Update - Revoked.xml': {
     errors: [
       ['BARS-CORE-30', 'Bundle.entry[1].resource'],
-      ['cardinality-min', 'Bundle.entry[1].resource'],
+      ['bars-md-focus-profile', 'Bundle.entry[1].resource'],
       ['reference-target-profile', 'Bundle.entry[1].resource.subject'],
       ['binding-required', 'Bundle.entry[2].resource.identifier[0].extension[0].valueCodeableConcept'],
       ['BARS-CORE-13', 'Bundle.entry[2].resource.identifier[0].value'],
@@ -511,7 +511,7 @@ export const BARS_EXAMPLE_VERDICTS: Record<string, Verdict> = {
     ],
     reason: [
       'BARS-CORE-30 (entry[1]): the cancelled resource has no id; the Cancellation page says the receiver finds the referral or booking by the id it returned',
-      'cardinality-min (entry[1] ServiceRequest): BARSServiceRequest-request-referral, which the MessageDefinition requires, sets ServiceRequest.authoredOn min 1, and it is absent',
+      'bars-md-focus-profile (entry[1] ServiceRequest): BARSServiceRequest-request-referral, which the MessageDefinition requires of its ServiceRequest focus, sets ServiceRequest.authoredOn min 1 (cardinality-min), and it is absent',
       patientNotUkCore('entry[1]'),
       retiredVerificationStatus('entry[2]'),
       retiredLanguage('entry[2]'),

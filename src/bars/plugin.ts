@@ -104,7 +104,8 @@ export async function barsPlugins(options: BarsOptions): Promise<ValidationPlugi
             if (!issues) return false;
             for (const i of issues) {
               if (i.source?.startsWith(profile)) {
-                sink.issues.push({ ...i, message: `${i.message} (the MessageDefinition requires this resource to conform to ${profile})`, bars: { ...sink.context, rule: 'bars-md-focus-profile', guidePage: CONTENT_NEGOTIATION_PAGE } });
+                // reported as the content negotiation rule (so it can be suppressed and looked up as one), the profile's own check named in the message
+                sink.issues.push({ ...i, ruleId: 'bars-md-focus-profile', message: `${i.message} (the MessageDefinition requires this resource to conform to ${profile}; ${i.ruleId})`, bars: { ...sink.context, rule: 'bars-md-focus-profile', guidePage: CONTENT_NEGOTIATION_PAGE } });
               }
             }
             return true;

@@ -58,7 +58,6 @@ const LOCAL_RULES = {
   'xml-namespace': ['parse', 'error', 'structure', 'xml.html#xml', 'An element is not in the FHIR namespace http://hl7.org/fhir'],
   'xml-resource-container': ['parse', 'error', 'structure', 'xml.html#xml', 'A contained or entry resource is not wrapped in exactly one resource element'],
   'xml-attribute-expected': ['parse', 'error', 'structure', 'xml.html#xml', 'A primitive value is written as an element instead of the value attribute'],
-  'xml-primitive-value': ['parse', 'error', 'structure', 'xml.html#xml', 'A primitive element has no value attribute and no children'],
   'xml-unknown-attribute': ['parse', 'error', 'structure', 'xml.html#xml', 'An attribute FHIR XML does not define'],
   'xml-text': ['parse', 'error', 'structure', 'xml.html#xml', 'Text content where FHIR XML allows only elements'],
   'xml-element-order': ['parse', 'error', 'structure', 'xml.html#xml', 'Elements out of the order the definition gives them'],
@@ -333,7 +332,7 @@ const LOCAL_RULES = {
   'bars-necessity-must-not': ['necessity', 'error', 'business-rule', APPLICATIONS, 'An element the payload table marks MUST NOT is present'],
   'bars-necessity-should-not': ['necessity', 'warning', 'business-rule', APPLICATIONS, 'An element the payload table marks SHOULD NOT is present'],
   'bars-necessity-fixed': ['necessity', 'error', 'value', APPLICATIONS, 'A value that differs from the payload table FIXED VALUE'],
-  'bars-necessity-not-applicable': ['necessity', 'information', 'required', APPLICATIONS, 'An element present that the payload table marks not applicable'],
+  'bars-necessity-not-applicable': ['necessity', 'information', 'required', APPLICATIONS, "A conditional row's element is missing where its condition (\"ONLY … in a cancellation message\", \"ONLY when the Encounter has ended\") does not hold: the row does not apply, so nothing is required (a note, not a problem)"],
   'bars-necessity-none': ['necessity', 'information', 'informational', APPLICATIONS, 'The guide has no necessity table for the Application payload'],
 } as const satisfies Record<string, Local>;
 

@@ -43,6 +43,23 @@ describe('parseFhirXml', () => {
     ]);
   });
 
+  it('every R4 primitive holds its value in an XML attribute, so a <value> child is always xml-attribute-expected, on the primitive, once', async () => {
+    const e = await plainEngine();
+    const compiler = e.validator.compiler;
+    // datatypes.html#primitive: in XML each has a value attribute (xhtml is a div, parsed on its own)
+    const primitives = ['boolean', 'integer', 'string', 'decimal', 'uri', 'url', 'canonical', 'base64Binary', 'instant', 'date', 'dateTime', 'time', 'code', 'oid', 'id', 'markdown', 'unsignedInt', 'positiveInt', 'uuid'];
+    let checked = 0;
+    for (const p of primitives) {
+      const plan = compiler.typePlan(p);
+      expect(plan, p).toBeDefined();
+      expect(compiler.children(plan!.root).get('value')?.el.xmlAttr, p).toBe(true);
+      checked++;
+    }
+    expect(checked).toBe(19);
+    const r = parseFhirXml('<Patient xmlns="http://hl7.org/fhir"><birthDate id="b"><extension url="http://example.org/x"><valueString value="a"/></extension><value value="1990-01-01"/></birthDate></Patient>', compiler);
+    expect(r.issues.map((i) => `${i.ruleId} @ ${i.expression}`)).toEqual(['xml-attribute-expected @ Patient.birthDate']);
+  });
+
   it.each([
     ['&#0;', 'U+0000'],
     ['&#x1B;', 'U+001B'],

@@ -511,12 +511,9 @@ class Converter {
         this.locations.setMember(under, 'id', offset);
       }
       const ptable = this.compiler.children(el, { code, profiles: [], targetProfiles: [] });
-      // only id/extension are valid under a primitive; `value` is an attribute
+      // only id/extension are valid under a primitive; a <value> child is reported by fill as
+      // xml-attribute-expected (every primitive's value is an XML attribute) and never stored
       this.fill(under, node, qname, ptable, scope, depth + 1, path);
-      if ('value' in under) {
-        delete under.value;
-        this.issue('error', `The value of ${path} must be given in a value="..." attribute`, offset, 'xml-primitive-value', path);
-      }
     }
     if (raw !== undefined && raw === '') {
       // value="" is an empty string; the validator reports empty values, keep it visible

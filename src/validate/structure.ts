@@ -53,7 +53,7 @@ export function validateComplex(
     keyCount++;
     if (isResource && key === 'resourceType') continue;
     if (primitiveExt && key === 'value') {
-      // the twin of an XML <value> child (xml-primitive-value): the primitive is at fault, located at the member
+      // the twin of an XML <value> child (xml-attribute-expected): the primitive is at fault, located at the member
       const at = new Loc(loc.parent, loc.name, loc.index, obj, key);
       ctx.report(st, at, 'error', 'structure', 'json-primitive-value', `"value" is not allowed in _${loc.name}: the primitive value goes in "${loc.name}" itself`);
       continue;

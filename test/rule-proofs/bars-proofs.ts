@@ -120,7 +120,11 @@ export const BARS_CORPUS_PROOFS: BarsProof[] = [
   mustConditional(),
   broken('bars-necessity-fixed', "APP3 referral: ServiceRequest.intent is the FIXED VALUE 'plan'", 'APP3-referral-request', (b) => (res(b, 'ServiceRequest').intent = 'order'), (b) => at(b, 'ServiceRequest', '.intent')),
   broken('bars-application-unknown', 'without event, definition or use case the Application cannot be told', 'APP3-referral-request', (b) => unmark(b, false), (b) => at(b, 'MessageHeader')),
-  broken('bars-not-bars-message', 'a message with no BaRS marker at all is validated as plain FHIR', 'APP3-referral-request', (b) => unmark(b, true), () => 'Bundle'),
+  broken('bars-not-bars-message', 'a message with no BaRS marker at all is validated as plain FHIR', 'APP3-referral-request', (b) => unmark(b, true), () => 'Bundle'),  focusProfile(),
+  codeMandated(),
+  notApplicable(),
+  // the guide's APP1 pages give payload tables for the booking and referral requests, none for a cancellation
+  { id: 'bars-necessity-none', why: 'where the guide has no necessity table for the payload (an APP1 referral cancellation), the reader is told only profiles and Core rules applied', invalid: load('APP1-referral-cancellation') as Json, at: 'Bundle', valid: load('APP1-referral-request') as Json },
 ];
 
 /** APP6 response: the payload table marks Encounter.statusHistory SHOULD NOT be populated. */
@@ -151,4 +155,44 @@ function mustConditional(): BarsProof {
   const good = load('APP6-response');
   res(good, 'Encounter').reasonCode = [{ text: 'Outside the receiving service area' }];
   return { id: 'bars-necessity-must-conditional', why: 'APP6 response: Encounter.reasonCode MUST be populated for a rejection', invalid: bad as Json, at: at(bad, 'Encounter'), valid: good as Json };
+}
+
+/**
+ * The published referral definition requires the Patient focus to conform to UK Core Patient,
+ * whose identifier:nhsNumber slice allows one NHS number: a Patient that does not claim the
+ * profile is checked against it all the same (Content Negotiation).
+ */
+function focusProfile(): BarsProof {
+  const good = load('APP3-referral-request');
+  delete res(good, 'Patient').meta.profile;
+  const bad = structuredClone(good);
+  // 9000000009 passes Modulus 11: only the slice's max of 1 is broken
+  res(bad, 'Patient').identifier.push({ system: 'https://fhir.nhs.uk/Id/nhs-number', value: '9000000009' });
+  return { id: 'bars-md-focus-profile', why: 'a focus conforms to the profile the MessageDefinition names for its type, claimed or not', invalid: bad as Json, at: at(bad, 'Patient'), valid: good as Json };
+}
+
+/**
+ * The APP3 payload table fixes Consent.category to DRC (consent-categories-bars), a code the R4
+ * consent-category binding (extensible) does not list: sending it is what the guide asks, noted,
+ * not warned about. Coded from the binding (LOINC 59284-0) there is no binding miss to note
+ * (policyRule IMPLIED, the other code the table fixes, is still noted elsewhere).
+ */
+function codeMandated(): BarsProof {
+  const guide = load('APP3-referral-request');
+  const bound = load('APP3-referral-request');
+  res(bound, 'Consent').category = [{ coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }];
+  return { id: 'bars-code-mandated', why: "the guide's fixed code is accepted where an extensible binding does not list it", invalid: guide as Json, at: at(guide, 'Consent', '.category[0]'), valid: bound as Json, elsewhere: true };
+}
+
+/**
+ * A conditional row applies only in its situation: APP3 ServiceRequest.reasonCode.text "will ONLY
+ * be populated in a cancellation message", so a new referral without it is noted as not
+ * applicable; once the message is a cancellation (reason update, ServiceRequest revoked) the row applies.
+ */
+function notApplicable(): BarsProof {
+  const referral = load('APP3-referral-request');
+  const cancellation = load('APP3-referral-request');
+  res(cancellation, 'ServiceRequest').status = 'revoked';
+  res(cancellation, 'MessageHeader').reason.coding[0].code = 'update';
+  return { id: 'bars-necessity-not-applicable', why: 'a conditional row does not apply where its condition does not hold', invalid: referral as Json, at: at(referral, 'ServiceRequest', '.reasonCode[0]'), valid: cancellation as Json };
 }

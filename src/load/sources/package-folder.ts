@@ -41,8 +41,13 @@ export function loadPackageFolder(
     .filter((n) => /\.json$/i.test(n) && n !== 'package.json' && !n.startsWith('.'))
     .sort();
   const stamps = names.map((n) => {
-    const s = statSync(join(dir, n));
-    return `${n}:${s.size}:${Math.floor(s.mtimeMs)}`;
+    try {
+      const s = statSync(join(dir, n));
+      return `${n}:${s.size}:${Math.floor(s.mtimeMs)}`;
+    } catch {
+      // a link to nothing: reported below as file-unreadable when it is read, not thrown here
+      return `${n}:unreadable`;
+    }
   });
   const key = hashKey('package', STORE_FORMAT, dir, pkg.name ?? '', pkg.version ?? '', stamps.join('|'));
   // a damaged cache entry is removed when found, so loading again builds it afresh
