@@ -2,7 +2,7 @@
  * The store's group commit: writes of one event-loop turn share one transaction, nothing is
  * visible to another connection (nor on disk) before committed() resolves, and everything is after.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -101,4 +101,25 @@ describe('ServeStore group commit', () => {
     expect(store.listAudit().map((a) => a.what)).toEqual(['b']);
     store.close();
   });
+
+  it('checkpoints from a worker thread, not inside a COMMIT on the event loop, and the pages still reach the database file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const file = join(dir, 's.db');
+    const store = new ServeStore(file);
+    const db = (store as unknown as { db: Database.Database }).db;
+    // SQLite's automatic checkpoint (two fsyncs) would run inside the COMMIT that crosses 1000 pages
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    // ~6 MB of exchanges, committed in turns: past the 4 MB cadence
+    const body = 'x'.repeat(100_000);
+    for (let i = 0; i < 60; i++) {
+      store.addExchange({ ...exchange(`/e${i}`), request: { headers: [], body } });
+      await store.committed();
+    }
+    // the pages reach the database file only through a checkpoint
+    const deadline = Date.now() + 20_000;
+    while (statSync(file).size < 4_000_000 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(statSync(file).size).toBeGreaterThan(4_000_000);
+    store.close();
+    expect(readStoredExchanges(file)).toHaveLength(60);
+  }, 30_000);
 });
