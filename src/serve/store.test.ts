@@ -122,4 +122,30 @@ describe('ServeStore group commit', () => {
     store.close();
     expect(readStoredExchanges(file)).toHaveLength(60);
   }, 30_000);
+
+  it('stores the request body as sent in a column of its own, and still reads databases that kept it inside the request', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const file = join(dir, 's.db');
+    // a database from before the request_body column, with one exchange
+    const old = new Database(file);
+    old.exec(`CREATE TABLE exchange (id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, organisation TEXT, method TEXT NOT NULL, path TEXT NOT NULL,
+      status INTEGER NOT NULL, scenario TEXT, valid INTEGER NOT NULL, request TEXT NOT NULL, response TEXT NOT NULL, validation TEXT NOT NULL)`);
+    old.prepare('INSERT INTO exchange (at, organisation, method, path, status, scenario, valid, request, response, validation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').run(
+      '2026-01-01T00:00:00Z', 'RYE', 'POST', '/old', 200, null, 1, JSON.stringify({ headers: [['A', 'b']], body: '{"old":true}' }), '{"headers":{}}', 'null',
+    );
+    old.close();
+    const store = new ServeStore(file);
+    const body = '{"resourceType":"Bundle","note":"a \\"quoted\\" value"}';
+    const id = store.addExchange({ ...exchange('/new'), request: { headers: [['X', 'y']], body } });
+    await store.committed();
+    const raw = (store as unknown as { db: Database.Database }).db.prepare('SELECT request, request_body FROM exchange WHERE id = ?').get(id) as { request: string; request_body: string };
+    expect(raw.request_body).toBe(body);
+    expect(raw.request).not.toContain('Bundle');
+    expect(store.getExchange(id)!.request).toEqual({ headers: [['X', 'y']], body });
+    store.close();
+    expect(readStoredExchanges(file).map((e) => [e.path, e.request.body])).toEqual([
+      ['/old', '{"old":true}'],
+      ['/new', body],
+    ]);
+  });
 });
