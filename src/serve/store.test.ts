@@ -148,4 +148,19 @@ describe('ServeStore group commit', () => {
       ['/new', body],
     ]);
   });
+
+  it('keeps the WAL bounded under writes that never pause: the writer finishes what the worker\'s checkpoints leave, and the WAL rewinds', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'bars-store-'));
+    const file = join(dir, 's.db');
+    const store = new ServeStore(file, { checkpointBytes: 500_000, walLimitBytes: 2_000_000 });
+    const body = 'x'.repeat(100_000);
+    // 15 MB, one commit after the other, as a server under steady load writes them
+    for (let i = 0; i < 150; i++) {
+      store.addExchange({ ...exchange(`/e${i}`), request: { headers: [], body } });
+      await store.committed();
+    }
+    expect(statSync(`${file}-wal`).size).toBeLessThan(9_000_000);
+    store.close();
+    expect(readStoredExchanges(file)).toHaveLength(150);
+  }, 60_000);
 });

@@ -21,8 +21,12 @@
  * too: SQLite's automatic checkpoint runs inside the COMMIT that crosses 1000 WAL pages, which
  * for exchanges of ~30 kB is every ~100 requests, and held every request in flight for the
  * fsyncs (the bench's p99). A worker thread with its own connection checkpoints instead, at the
- * same cadence; SQLite's locking makes that safe beside the writer, and the writer rewinds the
- * WAL once a checkpoint has copied all of it. If the worker cannot run, SQLite checkpoints as before.
+ * same cadence; SQLite's locking makes that safe beside the writer. The writer rewinds the WAL
+ * only once a checkpoint has copied all of it, which under steady load the worker never quite does
+ * (requests commit while it copies): when the WAL has grown past a limit, the writer copies the
+ * few frames the worker's last checkpoint left, itself, between two transactions, and the WAL
+ * rewinds. That one stays on the event loop, but is rare and small. If the worker cannot run,
+ * SQLite checkpoints as before.
  */
 import { closeSync, fsync, openSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -65,6 +69,10 @@ export interface AuditEntry {
 export interface StoreOptions {
   /** State older than this many seconds is back to initial (TKW resets nightly). */
   stateTtlSeconds?: number;
+  /** Tuning (tests): ask the worker for a checkpoint after this many bytes written (default 4 MB, SQLite's 1000 pages). */
+  checkpointBytes?: number;
+  /** Tuning (tests): past this many bytes written since the WAL last rewound, the writer finishes a checkpoint itself (default 16 MB). */
+  walLimitBytes?: number;
 }
 
 type Statement = Database.Statement<unknown[]>;
@@ -85,8 +93,8 @@ parentPort.on('message', (m) => {
     return;
   }
   try {
-    db.pragma('wal_checkpoint(PASSIVE)');
-    parentPort.postMessage({ ok: true });
+    const r = db.pragma('wal_checkpoint(PASSIVE)')[0];
+    parentPort.postMessage({ ok: true, ...r });
   } catch (e) {
     parentPort.postMessage({ ok: false, error: String((e && e.message) || e) });
   }
@@ -99,14 +107,17 @@ class Checkpointer {
   private busy = false;
   private failed = false;
 
-  constructor(file: string, onFailure: () => void) {
+  constructor(file: string, onDone: () => void, onFailure: () => void) {
     const sqlite = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(CHECKPOINTER, { eval: true, workerData: { sqlite, file } });
     // it must not keep a process alive that has nothing else to do
     this.worker.unref();
     // a checkpoint that failed (busy, I/O) is simply tried again at the next cadence; SQLite's
     // own checkpoint takes over only if the worker itself is gone
-    this.worker.on('message', () => (this.busy = false));
+    this.worker.on('message', () => {
+      this.busy = false;
+      onDone();
+    });
     this.worker.on('error', () => {
       this.failed = true;
       onFailure();
@@ -144,6 +155,12 @@ export class ServeStore {
   private checkpointer?: Checkpointer;
   /** Bytes written since the last checkpoint was asked for (roughly: the rows' text). */
   private unchecked = 0;
+  /** Bytes written since the WAL last rewound (roughly). */
+  private sinceRewind = 0;
+  /** The worker's checkpoint is done and the WAL is past its limit: the next commit finishes the checkpoint. */
+  private finishCheckpoint = false;
+  private readonly checkpointBytes: number;
+  private readonly walLimitBytes: number;
 
   constructor(file: string, options: StoreOptions = {}) {
     this.db = new Database(file);
@@ -152,6 +169,8 @@ export class ServeStore {
     if (wal) this.walFile = `${file}-wal`;
     this.db.pragma('busy_timeout = 5000');
     this.ttl = options.stateTtlSeconds;
+    this.checkpointBytes = options.checkpointBytes ?? CHECKPOINT_BYTES;
+    this.walLimitBytes = options.walLimitBytes ?? 16 * 1024 * 1024;
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS state (
         organisation TEXT PRIMARY KEY,
@@ -220,8 +239,10 @@ export class ServeStore {
       if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
     };
     try {
-      this.checkpointer = new Checkpointer(file, automatic);
+      this.checkpointer = new Checkpointer(file, () => (this.finishCheckpoint = this.sinceRewind >= this.walLimitBytes), automatic);
       this.db.pragma('wal_autocheckpoint = 0');
+      // a WAL that grew past the limit is cut back to it when it rewinds
+      this.db.pragma(`journal_size_limit = ${this.walLimitBytes}`);
     } catch {
       automatic();
     }
@@ -230,6 +251,7 @@ export class ServeStore {
   /** Run a write inside the open group transaction (opening one, and scheduling its commit, if none is). */
   private write<T>(f: () => T, bytes = 256): T {
     this.unchecked += bytes;
+    this.sinceRewind += bytes;
     if (!this.pending) {
       this.sql.begin.run();
       this.pending = [];
@@ -255,7 +277,9 @@ export class ServeStore {
       for (const w of waiters) w.reject(err);
       return;
     }
-    if (this.unchecked >= CHECKPOINT_BYTES && this.checkpointer?.request()) this.unchecked = 0;
+    // also when the worker has not answered for a long while (still starting, or stuck): the WAL stays bounded
+    if (this.finishCheckpoint || (this.checkpointer && this.sinceRewind >= 4 * this.walLimitBytes)) this.finishWalCheckpoint();
+    if (this.unchecked >= this.checkpointBytes && this.checkpointer?.request()) this.unchecked = 0;
     if (this.walFd === undefined) {
       for (const w of waiters) w.resolve();
       return;
@@ -273,6 +297,17 @@ export class ServeStore {
         for (const w of waiters) w.reject(err);
       } else for (const w of waiters) w.resolve();
     });
+  }
+
+  /** Copy what the worker's checkpoint left (frames committed while it ran), so the next write rewinds the WAL. */
+  private finishWalCheckpoint(): void {
+    this.finishCheckpoint = false;
+    try {
+      const r = this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+      if (r[0] && r[0].busy === 0 && r[0].log === r[0].checkpointed) this.sinceRewind = 0;
+    } catch {
+      // busy or an I/O error: the WAL rewinds after a later checkpoint
+    }
   }
 
   private closeWal(): void {
