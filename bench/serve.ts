@@ -5,7 +5,7 @@
  * core: Node's event loop); the client keeps a few requests in flight.
  */
 import { fork } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { processMessageRequest } from '../src/probe/requests.js';
@@ -48,7 +48,8 @@ export async function benchServe(corpus: string, total = 2000, concurrency = 4):
     for (let i = 0; i < 20; i++) await send();
     const latencies: number[] = [];
     const rss: [number, number][] = [];
-    const checkpoints = new Set([Math.min(1000, total), total]);
+    // the first 1000, then every 2500: memory must plateau after the first 1000 (issue 16)
+    const checkpoints = new Set([Math.min(1000, total), ...Array.from({ length: Math.floor(total / 2500) }, (_, i) => (i + 1) * 2500), total]);
     const cpu0 = await ask<number>('cpu', 'cpu');
     const t0 = performance.now();
     let done = 0;
@@ -68,7 +69,8 @@ export async function benchServe(corpus: string, total = 2000, concurrency = 4):
     headline(`serve $process-message (${entries}-entry message, full validation, ${concurrency} in flight)`, `${(total / seconds).toFixed(0)} requests/s over ${total} requests (target ≥ 300)`);
     headline('serve $process-message latency', `p50 ${percentile(latencies, 0.5).toFixed(1)} ms, p99 ${percentile(latencies, 0.99).toFixed(1)} ms (target p99 ≤ 20 ms)`);
     headline('serve CPU per request (server process, user+system)', `${(cpuMs / total).toFixed(2)} ms, i.e. ${((total * 1000) / cpuMs).toFixed(0)} requests per CPU-second`);
-    headline('serve RSS', rss.map(([n, b]) => `${mb(b)} after ${n} requests`).join(', '));
+    const size = (f: string): string => (existsSync(f) ? mb(statSync(f).size) : 'none');
+    headline('serve RSS', `${rss.map(([n, b]) => `${mb(b)} after ${n} requests`).join(', ')} (database ${size(join(dir, 'serve.db'))}, WAL ${size(join(dir, 'serve.db-wal'))})`);
   } finally {
     child.send('stop');
     await new Promise((resolve) => child.once('exit', resolve));

@@ -58,6 +58,16 @@ export function renderReportList(exchanges: Omit<ExchangeRecord, 'request' | 're
   );
 }
 
+/** Answers go out as compact JSON (indenting them costs every request); the page indents them when it is viewed. */
+function readable(body: string): string {
+  if (!/^\s*[{[]/.test(body)) return body;
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
 export function renderExchangePage(e: ExchangeRecord): string {
   const headers = (h: [string, string][] | Record<string, string>): string =>
     esc((Array.isArray(h) ? h : Object.entries(h)).map(([n, v]) => `${n}: ${v}`).join('\n'));
@@ -71,7 +81,7 @@ export function renderExchangePage(e: ExchangeRecord): string {
     `<p><a href="/_reports">All exchanges</a> · <a href="/_reports/${e.id}/validation">Validation report</a></p>` +
       `<h1>${esc(e.method)} ${esc(e.path)} → ${e.status}</h1><p>${esc(e.at)} · organisation ${esc(e.organisation ?? '(none)')} · scenario ${esc(e.scenario ?? '(none)')} · <span class="${e.valid ? 'ok' : 'bad'}">${e.valid ? 'valid' : 'invalid'}</span></p>` +
       `<h2>Validation</h2>${list}<h2>Request</h2><pre>${headers(e.request.headers)}</pre>${e.request.body ? `<pre>${esc(e.request.body)}</pre>` : ''}` +
-      `<h2>Response</h2><pre>${headers(e.response.headers)}</pre>${e.response.body ? `<pre>${esc(e.response.body)}</pre>` : ''}`,
+      `<h2>Response</h2><pre>${headers(e.response.headers)}</pre>${e.response.body ? `<pre>${esc(readable(e.response.body))}</pre>` : ''}`,
   );
 }
 

@@ -129,7 +129,7 @@ export class BarsServe {
           ? toAnswer(barsError(413, [{ code: 'REC_BAD_REQUEST', issue: 'too-long', diagnostics: `bars serve was unable to process the request: the body is over ${MAX_BODY_BYTES} bytes` }]))
           : toAnswer(barsError(500, `bars serve encountered an unexpected error: ${(e as Error)?.message ?? String(e)}`));
     }
-    const text = answer.body === undefined ? undefined : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body, null, 2);
+    const text = answer.body === undefined ? undefined : typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body);
     const out: Record<string, string> = { ...echo };
     if (text !== undefined) out['Content-Type'] = answer.contentType ?? FHIR_JSON;
     // which TKW row (or stateful transition) answered: senders see why they got what they got
