@@ -19,6 +19,7 @@ import { Loc } from './walk-path.js';
 import { profilePlan } from './profile-lookup.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { validateComplex } from './structure.js';
+import { checkStructureDefinition } from './structure-definition.js';
 import { validatePrimitive } from './values.js';
 import { impliedVitalSignsProfile } from './vital-signs.js';
 import type { RuleId } from '../model/rules.js';
@@ -137,6 +138,7 @@ export class InstanceValidator implements CheckContext {
       this.validateComplex(st, r, dedupeApplied(applied), rt, loc, true);
       if (bundle) checkBundle(this, st, r, bundle, loc);
       if (rt === 'QuestionnaireResponse' || rt === 'Questionnaire') this.checkQuestionnaireRules(st, r, rt, loc);
+      if (rt === 'StructureDefinition') checkStructureDefinition(this, st, r, loc);
     } finally {
       if (bundle) st.bundles.pop();
       st.frames.pop();
