@@ -261,7 +261,8 @@ class StructureDefinitionCheck {
     let cur: StructureDefinition | undefined = psd;
     for (let guard = 0; cur && guard < 30; guard++) {
       if (cur.type === code || tail(cur.type) === code || cur.url === code) return true;
-      cur = cur.baseDefinition ? this.structure(cur.baseDefinition) : undefined;
+      if (!cur.baseDefinition) return false;
+      cur = this.structure(cur.baseDefinition);
       // a chain that cannot be followed to its end is not proof of a wrong profile
       if (!cur) return true;
     }
