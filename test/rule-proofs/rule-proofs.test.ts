@@ -17,11 +17,12 @@ import { barsEngine, engine as testEngine } from '../support/engine.js';
 import { FHIR_PROOFS, PROOF_PROFILES, type RuleProof } from './fhir-proofs.js';
 import { QUESTIONNAIRE_PROOFS } from './questionnaire-proofs.js';
 import { HTTP_PROOFS } from './http-proofs.js';
+import { SD_PROOF_PROFILES, SD_PROOFS } from './sd-proofs.js';
 import { BARS_CORPUS_PROOFS, BARS_PROOFS, type BarsProof } from './bars-proofs.js';
 import { HAS_CORPUS } from '../support/corpus.js';
 import { validateRequest } from '../../src/bars/http/validate-request.js';
 
-const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS];
+const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS, ...SD_PROOFS];
 /** BaRS-layer proofs (bars-proofs.ts), run with one shared BaRS engine. */
 const BARS: BarsProof[] = HAS_CORPUS ? [...BARS_PROOFS, ...BARS_CORPUS_PROOFS] : BARS_PROOFS;
 
@@ -60,7 +61,7 @@ let engine: Promise<Engine> | undefined;
 /** R4 core alone (as plainEngine) plus the profiles the proofs build, loaded as one IG folder. */
 function proofEngine(): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'bars-rule-proofs-'));
-  for (const p of PROOF_PROFILES) writeFileSync(join(dir, `StructureDefinition-${String(p.url).split('/').pop()}.json`), JSON.stringify(p));
+  for (const p of [...PROOF_PROFILES, ...SD_PROOF_PROFILES]) writeFileSync(join(dir, `StructureDefinition-${String(p.url).split('/').pop()}.json`), JSON.stringify(p));
   return testEngine({ barsDefaults: false, igs: [dir] });
 }
 const shared = (): Promise<Engine> => (engine ??= proofEngine());
