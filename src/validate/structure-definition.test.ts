@@ -236,3 +236,19 @@ describe('extension definitions (extensibility.html)', () => {
     expect(await raised(extensionDef('ext-any'), 'sd-extension-context-element')).toEqual([]);
   });
 });
+
+describe('malformed StructureDefinitions are reported, never crash the checks', () => {
+  it.each([
+    ['elements without paths', { differential: { element: [{ id: 'Patient' }, { min: 1 }] } }],
+    ['element that is not an object', { differential: { element: ['Patient.name', null] } }],
+    ['types and slicing of the wrong shape', { differential: { element: [el('Patient'), el('Patient.name', { type: 'HumanName', slicing: { discriminator: 'use' } })] } }],
+    ['a discriminator without a path', { differential: { element: [el('Patient'), el('Patient.name', { slicing: { discriminator: [{ type: 'value' }, null], rules: 'open' } })] } }],
+    ['a base that is itself', { baseDefinition: SD + 'self', url: SD + 'self' }],
+    ['a base that is a ValueSet', { baseDefinition: 'http://hl7.org/fhir/ValueSet/administrative-gender' }],
+    ['no differential, no snapshot', { differential: undefined }],
+  ])('%s', async (_name, change) => {
+    const sd = { ...profileOn('Patient', 'p-bad', [el('Patient.gender')]), ...change };
+    const found = await issues(sd);
+    expect(found.some((i) => i.ruleId === 'validation-failed' || /Cannot read|undefined|TypeError/.test(i.message))).toBe(false);
+  });
+});

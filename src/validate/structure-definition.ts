@@ -151,7 +151,8 @@ class StructureDefinitionCheck {
   /** Apply the differential to the base (as the snapshot generator does) and report the profile's faults where they are. */
   private generate(base: StructureDefinition): ElementDefinition[] | undefined {
     const diff = elementsOf(this.sd.differential);
-    if (!diff.length) return undefined;
+    // an element without a path (or not an object) is reported by the structure check; nothing to apply
+    if (!diff.length || diff.some((e) => !e || typeof e !== 'object' || typeof e.path !== 'string' || (e.id !== undefined && typeof e.id !== 'string'))) return undefined;
     let elements: ElementDefinition[];
     let messages: SnapshotMessage[];
     try {
