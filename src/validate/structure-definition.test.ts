@@ -252,3 +252,14 @@ describe('malformed StructureDefinitions are reported, never crash the checks', 
     expect(found.some((i) => i.ruleId === 'validation-failed' || /Cannot read|undefined|TypeError/.test(i.message))).toBe(false);
   });
 });
+
+describe('modifier extensions (extensibility.html#modifierExtension)', () => {
+  it('a modifier extension profile only on modifierExtension, a plain one only on extension', async () => {
+    const on = (path: string, ext: string): Json => profileOn('Patient', 'p-mod', [el(path, { type: [{ code: 'Extension', profile: [ext] }] })]);
+    const modifier = `${CORE}capabilitystatement-prohibited`;
+    expect(await raised(on('Patient.extension', modifier), 'sd-type-profile-wrong')).toEqual(['error StructureDefinition.differential.element[1].type[0].profile[0]']);
+    expect(await raised(on('Patient.modifierExtension', modifier), 'sd-type-profile-wrong')).toEqual([]);
+    expect(await raised(on('Patient.modifierExtension', `${SD}base-ext`), 'sd-type-profile-wrong')).toEqual(['error StructureDefinition.differential.element[1].type[0].profile[0]']);
+    expect(await raised(on('Patient.extension', `${SD}base-ext`), 'sd-type-profile-wrong')).toEqual([]);
+  });
+});

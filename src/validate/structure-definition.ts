@@ -231,6 +231,21 @@ class StructureDefinitionCheck {
           this.report([...here, 'profile', pi], 'warning', 'not-found', 'sd-type-profile-unknown', `Unable to resolve the profile ${p}, so it was not checked to be a profile of ${code}`);
         } else if (!this.isInstanceOf(psd, code)) {
           this.report([...here, 'profile', pi], 'error', 'invalid', 'sd-type-profile-wrong', `The profile ${p} is for ${psd.type}, which is not ${code} (or a type derived from it), the type of ${path}`);
+        } else if (code === 'Extension') {
+          // extensibility.html#modifierExtension: modifier extensions go in modifierExtension, and only there
+          const modifier = psd.snapshot?.element?.[0]?.isModifier === true;
+          const onModifier = path.endsWith('.modifierExtension');
+          if (modifier !== onModifier && (onModifier || path.endsWith('.extension'))) {
+            this.report(
+              [...here, 'profile', pi],
+              'error',
+              'invalid',
+              'sd-type-profile-wrong',
+              modifier
+                ? `The extension ${p} is a modifier extension, so it can only be used on a modifierExtension element, not on ${path}`
+                : `The extension ${p} is not a modifier extension, so it cannot be used on a modifierExtension element (${path})`,
+            );
+          }
         }
       });
     }
