@@ -51,6 +51,8 @@ describe('R4 fixtures', () => {
     'primitive-extension-misaligned.json': ['primitive-extension-alignment'],
     'primitive-formats.json': ['primitive-format', 'primitive-range'],
     'reference-wrong-type.json': ['reference-target-type'],
+    // a profile validated as an instance (structuredefinition.html, profiling.html): a binding on a date, a discriminator naming no element, an element Patient lacks, a Reference to a datatype outside the base's targets
+    'structuredefinition-faults.json': ['sd-binding-type', 'sd-diff-unmatched', 'sd-discriminator-path', 'sd-target-not-in-base', 'sd-target-profile-type'],
     'unknown-element.json': ['unknown-element'],
     'unknown-resource-type.json': ['unknown-resource-type'],
     'xml-dtd.xml': ['xml-dtd'],
@@ -82,6 +84,8 @@ describe('R4 fixtures', () => {
     ['json-unquoted-value.json', 'json-syntax', 'Patient.gender', 3],
     ['element-id-duplicate.json', 'element-id-duplicate', 'Patient.name[1]', 5],
     ['json-primitive-value.json', 'json-primitive-value', 'Patient.birthDate', 4],
+    ['structuredefinition-faults.json', 'sd-discriminator-path', 'StructureDefinition.differential.element[1].slicing.discriminator[0]', 25],
+    ['structuredefinition-faults.json', 'sd-binding-type', 'StructureDefinition.differential.element[4]', 45],
   ])('%s: %s at %s (line %i)', async (f, ruleId, expression, line) => {
     const e = await plainEngine();
     const r = await e.validate(readFileSync(join(FIX, 'r4/invalid', f)), { name: f });
