@@ -309,7 +309,7 @@ class Generator {
   private current = -1;
 
   /** A fault of the profile (a catalog rule), about the differential element being applied. */
-  private fault(ruleId: SnapshotRuleId, message: string, d: ElementDefinition, extra: Partial<SnapshotMessage> = {}): void {
+  private issue(ruleId: SnapshotRuleId, message: string, d: ElementDefinition, extra: Partial<SnapshotMessage> = {}): void {
     this.messages.push({ severity: 'error', message, elementId: d.id ?? d.path, ruleId, diffIndex: this.current, ...extra });
   }
 
@@ -393,7 +393,7 @@ class Generator {
     const first = steps[0]!;
     let node = this.root;
     if (first.name !== this.root.ed.path.split('.')[0] && this.isConstraint) {
-      this.fault('sd-diff-unmatched', `Differential element ${d.id ?? d.path} does not start with the type ${this.root.ed.path}, so it matches no element of the base`, d);
+      this.issue('sd-diff-unmatched', `Differential element ${d.id ?? d.path} does not start with the type ${this.root.ed.path}, so it matches no element of the base`, d);
       return undefined;
     }
     if (first.slice) {
@@ -411,7 +411,7 @@ class Generator {
           const types = choice.node.ed.type ?? [];
           const prefix = choice.node.name.slice(0, -3);
           const names = types.slice(0, 6).map((t) => prefix + typeSuffix(t.code));
-          this.fault(
+          this.issue(
             'sd-choice-name',
             `Differential element ${d.id ?? d.path} (differential.element[${this.current}]): "${step.name}" is not a name of the choice ${choice.node.ed.path}; a choice is renamed only after one of its types (${names.join(', ')}${types.length > 6 ? ', …' : ''}), or constrained as ${choice.node.ed.path} with a type list`,
             d,
@@ -439,7 +439,7 @@ class Generator {
           if (node.children === null) node.children = [];
           node.children.push(child);
         } else {
-          this.fault(
+          this.issue(
             'sd-diff-unmatched',
             `Differential element ${d.id ?? d.path} matches no element of the base: "${step.name}" is not an element of ${this.pathOf(node)}, so its constraints cannot be applied`,
             d,
@@ -614,7 +614,7 @@ class Generator {
     // only a repeating element, or a choice (by type), can be sliced, unless the slicing allows one slice in all
     const baseMax = owner.baseMax ?? owner.ed.max;
     if (this.isConstraint && !owner.sliceName && !owner.name.endsWith('[x]') && !choiceType && (baseMax === '0' || baseMax === '1') && !owner.slicedToOne) {
-      this.fault(
+      this.issue(
         'sd-slice-not-repeating',
         `Differential element ${d.id ?? d.path} (differential.element[${this.current}]) slices ${owner.ed.path}, which does not repeat (max ${baseMax}): only repeating or choice elements can be sliced (or the slicing element must set max 1)`,
         d,
@@ -771,7 +771,7 @@ class Generator {
       const code = workingCode(t);
       const matching = base.filter((b) => workingCode(b) === code || this.derivesFromAbstract(code, workingCode(b)));
       if (matching.length === 0) {
-        this.fault(
+        this.issue(
           'sd-type-not-in-base',
           `Differential element ${d.id ?? d.path} (differential.element[${this.current}]) has type ${code}, which its base does not allow (${base.map(workingCode).join(', ')}): a constraint can only choose among the base's types`,
           d,
@@ -793,7 +793,7 @@ class Generator {
             message: `Cannot check whether the target profile ${url} of ${d.id ?? d.path} is a valid constraint on the base, because it is not known`,
           });
         } else if (verdict === 'no') {
-          this.fault(
+          this.issue(
             'sd-target-not-in-base',
             `The target profile ${url} of ${d.id ?? d.path} is not a valid constraint on the base: it is not, and does not derive from, one of ${allowed.join(', ')}`,
             d,
@@ -840,7 +840,7 @@ class Generator {
     const old = Object.keys(target).find((o) => /^fixed[A-Z]/.test(o));
     if (!old) return;
     if (old === key && JSON.stringify(canonicalJson(target[old])) === JSON.stringify(canonicalJson(value))) return;
-    this.fault(
+    this.issue(
       'sd-fixed-changed',
       `${d.id ?? d.path}: the value ${show(value)} cannot replace the value ${show(target[old])} its base fixes (${old}); an instance must still conform to the base`,
       d,
