@@ -156,6 +156,7 @@ const LOCAL_RULES = {
   'sd-binding-type': ['fhir', 'error', 'business-rule', 'elementdefinition-definitions.html#ElementDefinition.binding', 'A binding on an element none of whose types can be bound to codes'],
   'sd-context-not-extension': ['fhir', 'error', 'invalid', 'structuredefinition-definitions.html#StructureDefinition.context', 'An extension context on a StructureDefinition that does not define an extension'],
   'sd-extension-url': ['fhir', 'error', 'value', 'extensibility.html#Extension', 'An extension definition whose Extension.url is fixed to another URL than its own'],
+  'sd-value-type': ['fhir', 'error', 'invalid', 'elementdefinition-definitions.html#ElementDefinition.fixed_x_', 'A snapshot element whose fixed, pattern or default value is not of one of its types'],
   'sd-extension-context-element': ['fhir', 'warning', 'business-rule', 'extensibility.html#context', 'An extension allowed on any element (context Element): review whether that is meant'],
   // FHIR slicing
   'slice-closed': ['fhir', 'error', 'structure', 'profiling.html#slicing', 'An item matches no slice and the slicing is closed'],

@@ -263,3 +263,15 @@ describe('modifier extensions (extensibility.html#modifierExtension)', () => {
     expect(await raised(on('Patient.extension', `${SD}base-ext`), 'sd-type-profile-wrong')).toEqual([]);
   });
 });
+
+describe('snapshot values (elementdefinition-definitions.html#ElementDefinition.fixed_x_)', () => {
+  it("a fixed, pattern or default value is of one of the element's types", async () => {
+    const withSnapshot = (value: Json): Json => ({
+      ...profileOn('Patient', 'p-snap', []),
+      snapshot: { element: [el('Patient', { min: 0, max: '*' }), el('Patient.gender', { min: 0, max: '1', type: [{ code: 'code' }], ...value })] },
+    });
+    expect(await raised(withSnapshot({ fixedString: 'female' }), 'sd-value-type')).toEqual(['error StructureDefinition.snapshot.element[1].fixedString']);
+    expect(await raised(withSnapshot({ patternInteger: 1 }), 'sd-value-type')).toEqual(['error StructureDefinition.snapshot.element[1].patternInteger']);
+    expect(await raised(withSnapshot({ fixedCode: 'female' }), 'sd-value-type')).toEqual([]);
+  });
+});

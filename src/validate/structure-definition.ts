@@ -201,6 +201,7 @@ class StructureDefinitionCheck {
       if (e.binding && codes.length && codes.every((c) => NOT_BINDABLE.has(c)) && !codes.some((c) => BINDABLE.has(c))) {
         this.report(here, 'error', 'business-rule', 'sd-binding-type', `This element has a binding, but its types (${codes.join(', ')}) carry no code, so a binding cannot apply`);
       }
+      if (list === 'snapshot' && path.includes('.') && codes.length) this.checkValueTypes(e, here, codes);
       const slicing = e.slicing as { discriminator?: { type?: string; path?: string }[] } | undefined;
       if (resolved && slicing && Array.isArray(slicing.discriminator)) {
         slicing.discriminator.forEach((dsc, di) => {
@@ -217,6 +218,27 @@ class StructureDefinitionCheck {
         });
       }
     });
+  }
+
+  /**
+   * In a snapshot, fixed[x], pattern[x] and defaultValue[x] hold a value of one of the element's
+   * types (elementdefinition-definitions.html: "the value SHALL be of the same type as the element").
+   */
+  private checkValueTypes(e: ElementDefinition, here: (string | number)[], codes: string[]): void {
+    for (const key of Object.keys(e)) {
+      const m = /^(fixed|pattern|defaultValue)([A-Z]\w*)$/.exec(key);
+      if (!m) continue;
+      const suffix = m[2]!;
+      const type = codes.find((c) => c.charAt(0).toUpperCase() + c.slice(1) === suffix);
+      if (type || codes.some((c) => OPEN_TYPES.has(c) || c === '*')) continue;
+      this.report(
+        [...here, key],
+        'error',
+        'invalid',
+        'sd-value-type',
+        `The element ${e.id ?? e.path} has a ${m[1]} value of type ${suffix}, which is not one of its types (${codes.join(', ')})`,
+      );
+    }
   }
 
   /** A type's profiles must be profiles of that type; target profiles belong to Reference and canonical only. */

@@ -44,6 +44,11 @@ const { derivation: _derivation, ...noDerivation } = profileOn('Patient', [el('P
 const rootSliced = profileOn('Patient', []);
 (rootSliced.differential as { element: Json[] }).element[0] = el('Patient', slicing('id'));
 
+const withSnapshot = (value: Json): Json => ({
+  ...profileOn('Patient', []),
+  snapshot: { element: [el('Patient', { min: 0, max: '*' }), el('Patient.gender', { min: 0, max: '1', type: [{ code: 'code' }], ...value })] },
+});
+
 export const SD_PROOFS: RuleProof[] = [
   { id: 'sd-diff-unmatched', why: 'a differential element must match an element of the base (profiling.html#snapshot)', invalid: profileOn('Patient', [el('Patient.nonsense', { min: 1 })]), at: 'StructureDefinition.differential.element[1]', valid: profileOn('Patient', [el('Patient.gender', { min: 1 })]) },
   { id: 'sd-diff-order', why: 'a differential lists its elements in snapshot order', invalid: profileOn('Patient', [el('Patient.birthDate', { min: 1 }), el('Patient.identifier', { min: 1 })]), at: 'StructureDefinition.differential.element[1]', valid: profileOn('Patient', [el('Patient.identifier', { min: 1 }), el('Patient.birthDate', { min: 1 })]) },
@@ -65,5 +70,6 @@ export const SD_PROOFS: RuleProof[] = [
   { id: 'sd-binding-type', why: 'a binding applies to an element whose type carries a code', invalid: profileOn('Patient', [el('Patient.birthDate', { type: [{ code: 'date' }], binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/administrative-gender' } })]), at: 'StructureDefinition.differential.element[1]', valid: profileOn('Patient', [el('Patient.gender', { type: [{ code: 'code' }], binding: { strength: 'required', valueSet: 'http://hl7.org/fhir/ValueSet/administrative-gender' } })]) },
   { id: 'sd-context-not-extension', why: 'only an extension definition says where it is used', invalid: profileOn('Patient', [], { context: [{ type: 'element', expression: 'Patient' }] }), at: 'StructureDefinition', valid: profileOn('Patient', []) },
   { id: 'sd-extension-url', why: "Extension.url is fixed to the extension definition's own url (extensibility.html)", invalid: extensionDef('sd-proof-ext', {}, `${SD}sd-proof-other`), at: 'StructureDefinition.differential.element[2].fixedUri', valid: extensionDef('sd-proof-ext') },
+  { id: 'sd-value-type', why: "a snapshot's fixed value is of one of the element's types", invalid: withSnapshot({ fixedString: 'female' }), at: 'StructureDefinition.snapshot.element[1].fixedString', valid: withSnapshot({ fixedCode: 'female' }) },
   { id: 'sd-extension-context-element', why: 'an extension usable anywhere (context Element) is flagged for review', invalid: extensionDef('sd-proof-any', { context: [{ type: 'element', expression: 'Element' }] }), at: 'StructureDefinition.context[0]', valid: extensionDef('sd-proof-any') },
 ];
