@@ -55,6 +55,8 @@ describe('R4 fixtures', () => {
     'primitive-extension-misaligned.json': ['primitive-extension-alignment'],
     'primitive-formats.json': ['primitive-format', 'primitive-range'],
     'reference-wrong-type.json': ['reference-target-type'],
+    // a profile validated as an instance (structuredefinition.html, profiling.html): a binding on a date, a discriminator naming no element, an element Patient lacks, a Reference to a datatype outside the base's targets
+    'structuredefinition-faults.json': ['sd-binding-type', 'sd-diff-unmatched', 'sd-discriminator-path', 'sd-target-not-in-base', 'sd-target-profile-type'],
     'unknown-element.json': ['unknown-element'],
     'unknown-resource-type.json': ['unknown-resource-type'],
     'xml-dtd.xml': ['xml-dtd'],
@@ -90,6 +92,8 @@ describe('R4 fixtures', () => {
     ['measurereport-against-measure.json', 'measure-criteria-cql-undefined', 'Bundle.entry[1].resource.group[0].population[1].criteria', 31],
     ['bundle-signature-changed.json', 'signature-content-mismatch', 'Bundle', 1],
     ['narrative-link-extension-missing.json', 'narrative-link-target', 'Patient.name[0].extension[0]', 11],
+    ['structuredefinition-faults.json', 'sd-discriminator-path', 'StructureDefinition.differential.element[1].slicing.discriminator[0]', 25],
+    ['structuredefinition-faults.json', 'sd-binding-type', 'StructureDefinition.differential.element[4]', 45],
   ])('%s: %s at %s (line %i)', async (f, ruleId, expression, line) => {
     const e = await plainEngine();
     const r = await e.validate(readFileSync(join(FIX, 'r4/invalid', f)), { name: f });

@@ -10,6 +10,16 @@ import { choiceSuffix, ElementPlan, isPrimitiveCode, StructurePlan, type ChildSl
 export interface StructureSource {
   /** A StructureDefinition with a snapshot, by canonical (`url`, `url|version`) or core type name. */
   getStructure(canonical: string): StructureDefinition | undefined;
+  /** Faults of the definition itself found while building its snapshot (a differential element its base lacks…). */
+  faultsOf?(canonical: string): readonly StructureFault[];
+}
+
+/** A fault of a definition, as the source found it: the catalog rule broken, and which differential element. */
+export interface StructureFault {
+  severity: 'error' | 'warning' | 'information';
+  message: string;
+  ruleId?: string;
+  diffIndex?: number;
 }
 
 export class ChildTable {
@@ -62,6 +72,12 @@ export class PlanCompiler {
     }
     this.plans.set(canonical, plan);
     return plan ?? undefined;
+  }
+
+  /** Faults of a loaded definition's differential (see StructureSource.faultsOf); none for a definition not built. */
+  faults(canonical: string): readonly StructureFault[] {
+    if (!this.plans.get(canonical)) return [];
+    return this.source.faultsOf?.(canonical) ?? [];
   }
 
   /** Why a plan could not be built (snapshot generation failed...), if it failed. */

@@ -398,6 +398,27 @@ describe('snapshot service', () => {
     expect([third.generated, third.fromDisk]).toEqual([1, 0]);
   });
 
+  it("keeps a profile's differential faults with its cached snapshot: the second load reports them too", () => {
+    const store = new DefinitionStore(join(tmp, 'snapshot-fault-cache'));
+    const faulty = profile({ url: BASE + 'cached-faulty', elements: [{ id: 'Patient.nonsense', path: 'Patient.nonsense', min: 1 }] });
+    const first = service([faulty], store);
+    first.getStructure(BASE + 'cached-faulty');
+    expect(first.faultsOf(BASE + 'cached-faulty').map((m) => [m.ruleId, m.diffIndex])).toEqual([['sd-diff-unmatched', 1]]);
+    const second = service([faulty], store);
+    second.getStructure(BASE + 'cached-faulty');
+    expect(second.fromDisk).toBe(1);
+    expect(second.faultsOf(BASE + 'cached-faulty').map((m) => [m.ruleId, m.diffIndex])).toEqual([['sd-diff-unmatched', 1]]);
+  });
+
+  it('a logical model specialising Base (which R4 does not define) is its own differential', () => {
+    const model = {
+      resourceType: 'StructureDefinition', url: BASE + 'Model', name: 'Model', status: 'draft', kind: 'logical', abstract: false,
+      type: BASE + 'Model', baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Base', derivation: 'specialization',
+      differential: { element: [{ id: 'Model', path: 'Model' }, { id: 'Model.a', path: 'Model.a', min: 1, max: '1', type: [{ code: 'string' }] }] },
+    };
+    expect(service([model]).getStructure(BASE + 'Model')!.snapshot!.element.map((e) => e.id)).toEqual(['Model', 'Model.a']);
+  });
+
   it('generates bases first (a chain of three), once each', () => {
     const a = profile({ url: BASE + 'chain-a', elements: [{ id: 'Patient.name', path: 'Patient.name', min: 1 }] });
     const b = profile({ url: BASE + 'chain-b', base: BASE + 'chain-a', elements: [{ id: 'Patient.gender', path: 'Patient.gender', min: 1 }] });

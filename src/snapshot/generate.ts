@@ -13,6 +13,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ElementDefinition, StructureDefinition } from '../model/fhir-types.js';
 import { howToProvide } from '../load/known-packages.js';
+import type { RuleId } from '../model/rules.js';
 
 /** Changes whenever this generator's code changes, so cached snapshots never outlive it. */
 export const GENERATOR_VERSION: string = (() => {
@@ -32,7 +33,27 @@ export interface SnapshotMessage {
   severity: 'error' | 'warning' | 'information';
   message: string;
   elementId?: string;
+  /**
+   * A fault of the profile itself (a rule of profiling.html), not a limit of this generator: the
+   * catalog rule it breaks. Such messages are reported wherever the profile is validated or used.
+   */
+  ruleId?: SnapshotRuleId;
+  /** Which differential element (its index in differential.element) the message is about. */
+  diffIndex?: number;
+  /** Where in that element (`type[0].targetProfile[1]`, `fixedUri`), when more precise than the element. */
+  within?: (string | number)[];
+  /**
+   * The profile cannot be built as written (the HL7 Java generator stops there): reported about
+   * the whole StructureDefinition, with the differential element named in the message.
+   */
+  wholeDefinition?: boolean;
 }
+
+/** The profile faults the generator finds (each a catalog rule). */
+export type SnapshotRuleId = Extract<
+  RuleId,
+  'sd-diff-unmatched' | 'sd-diff-order' | 'sd-choice-name' | 'sd-type-not-in-base' | 'sd-target-not-in-base' | 'sd-fixed-changed' | 'sd-slice-not-repeating'
+>;
 
 export class SnapshotError extends Error {
   constructor(
@@ -55,6 +76,10 @@ interface Node {
   parent?: Node;
   /** For a slice: the element it slices. */
   sliceOf?: Node;
+  /** The max before this profile's differential changed it (set when it does). */
+  baseMax?: string;
+  /** This profile's differential declares slicing on the element with max 1 (it may slice a non-repeating element). */
+  slicedToOne?: boolean;
 }
 
 type Slicing = NonNullable<ElementDefinition['slicing']>;
@@ -72,6 +97,8 @@ const CHOICE_SLICING: Slicing = {
 };
 
 const clone = <T>(v: T): T => structuredClone(v);
+
+const BASE_TYPE = 'http://hl7.org/fhir/StructureDefinition/Base';
 
 function lastSegment(path: string): string {
   return path.slice(path.lastIndexOf('.') + 1);
@@ -229,6 +256,11 @@ export function generateSnapshot(sd: StructureDefinition, ctx: SnapshotContext):
     return { elements: diff.map((e) => ({ ...clone(e), id: e.id ?? e.path })), messages };
   }
   const base = ctx.structureWithSnapshot(baseUrl);
+  if (!base && baseUrl === BASE_TYPE && sd.derivation === 'specialization' && diff.length) {
+    // Base, the root of every type, has no R4 definition (R5 adds one, with no elements): a logical
+    // model specialising it is its own differential
+    return { elements: diff.map((e) => ({ ...clone(e), id: e.id ?? e.path })), messages };
+  }
   if (!base || !base.snapshot?.element?.length) {
     throw new SnapshotError(`Cannot generate the snapshot of ${sd.url}: its base ${baseUrl} was not found (or has no snapshot). ${howToProvide(baseUrl)}`);
   }
@@ -273,10 +305,20 @@ class Generator {
     this.messages.push({ severity, message, elementId });
   }
 
+  /** The differential element being applied (its index), for the profile faults found while applying it. */
+  private current = -1;
+
+  /** A fault of the profile (a catalog rule), about the differential element being applied. */
+  private issue(ruleId: SnapshotRuleId, message: string, d: ElementDefinition, extra: Partial<SnapshotMessage> = {}): void {
+    this.messages.push({ severity: 'error', message, elementId: d.id ?? d.path, ruleId, diffIndex: this.current, ...extra });
+  }
+
   run(diff: ElementDefinition[]): ElementDefinition[] {
     const implicit = new Map<string, string>();
     const renames = this.collectChoiceRenames(diff);
-    for (const d of diff) {
+    const located: { index: number; node: Node }[] = [];
+    diff.forEach((d, index) => {
+      this.current = index;
       // track slices for differentials without ids
       if (d.sliceName) implicit.set(d.path, d.sliceName);
       else if (!d.id) {
@@ -284,13 +326,47 @@ class Generator {
       }
       const steps = stepsOf(d, implicit);
       const target = this.locate(steps, d, renames);
-      if (!target) continue;
+      if (!target) return;
+      located.push({ index, node: target });
       this.apply(target, d);
-    }
+    });
+    this.current = -1;
     this.finish(this.root);
     const out: ElementDefinition[] = [];
     this.flatten(this.root, undefined, out);
+    this.checkOrder(located, out, diff);
     return out;
+  }
+
+  /**
+   * A differential lists its elements in the order of the snapshot (profiling.html: "the
+   * differential ... in the same order as the snapshot"); a generator that walks the base in order,
+   * as the HL7 one does, has passed an element listed too late. Walking the located elements in
+   * snapshot order, an element whose differential index is below one already taken is out of place.
+   */
+  private checkOrder(located: { index: number; node: Node }[], out: ElementDefinition[], diff: ElementDefinition[]): void {
+    if (!this.isConstraint || located.length < 2) return;
+    const position = new Map<ElementDefinition, number>();
+    out.forEach((e, i) => position.set(e, i));
+    const ordered = located
+      .map((l) => ({ ...l, pos: position.get(l.node.ed) ?? -1 }))
+      .filter((l) => l.pos >= 0)
+      .sort((a, b) => a.pos - b.pos || a.index - b.index);
+    let cursor = -1;
+    for (const l of ordered) {
+      if (l.index > cursor) {
+        cursor = l.index;
+        continue;
+      }
+      const d = diff[l.index]!;
+      this.messages.push({
+        severity: 'error',
+        ruleId: 'sd-diff-order',
+        diffIndex: l.index,
+        elementId: d.id ?? d.path,
+        message: `Differential element ${d.id ?? d.path} is listed after elements that come later in the snapshot: a differential must list its elements in snapshot order (move it before ${diff[cursor]!.id ?? diff[cursor]!.path})`,
+      });
+    }
   }
 
   /** `valueQuantity` written as a path: count renames per choice element to decide between restriction and type slices. */
@@ -317,7 +393,7 @@ class Generator {
     const first = steps[0]!;
     let node = this.root;
     if (first.name !== this.root.ed.path.split('.')[0] && this.isConstraint) {
-      this.msg('error', `Differential element ${d.id ?? d.path} does not start with the type ${this.root.ed.path}`, d.id);
+      this.issue('sd-diff-unmatched', `Differential element ${d.id ?? d.path} does not start with the type ${this.root.ed.path}, so it matches no element of the base`, d);
       return undefined;
     }
     if (first.slice) {
@@ -331,6 +407,18 @@ class Generator {
       if (!child) {
         // a renamed choice (valueQuantity) refers to value[x]
         const choice = this.matchRenamedChoice(children, step.name);
+        if (choice && !choice.known) {
+          const types = choice.node.ed.type ?? [];
+          const prefix = choice.node.name.slice(0, -3);
+          const names = types.slice(0, 6).map((t) => prefix + typeSuffix(t.code));
+          this.issue(
+            'sd-choice-name',
+            `Differential element ${d.id ?? d.path} (differential.element[${this.current}]): "${step.name}" is not a name of the choice ${choice.node.ed.path}; a choice is renamed only after one of its types (${names.join(', ')}${types.length > 6 ? ', …' : ''}), or constrained as ${choice.node.ed.path} with a type list`,
+            d,
+            { wholeDefinition: true },
+          );
+          return undefined;
+        }
         if (choice) {
           const allRenames = renames.get(choice.node.ed.path);
           const onlyOne = !allRenames || allRenames.size <= 1;
@@ -351,7 +439,11 @@ class Generator {
           if (node.children === null) node.children = [];
           node.children.push(child);
         } else {
-          this.msg('error', `Differential element ${d.id ?? d.path}: "${step.name}" is not an element of ${this.pathOf(node)}`, d.id);
+          this.issue(
+            'sd-diff-unmatched',
+            `Differential element ${d.id ?? d.path} matches no element of the base: "${step.name}" is not an element of ${this.pathOf(node)}, so its constraints cannot be applied`,
+            d,
+          );
           return undefined;
         }
       }
@@ -361,17 +453,18 @@ class Generator {
     return node;
   }
 
-  private matchRenamedChoice(children: Node[], name: string): { node: Node; type: string } | undefined {
+  /** `known`: the name's type suffix is one of the choice's types (a choice without a type list accepts any). */
+  private matchRenamedChoice(children: Node[], name: string): { node: Node; type: string; known: boolean } | undefined {
     for (const c of children) {
       if (!c.name.endsWith('[x]')) continue;
       const prefix = c.name.slice(0, -3);
       if (!name.startsWith(prefix) || name.length === prefix.length) continue;
       const suffix = name.slice(prefix.length);
       const t = (c.ed.type ?? []).find((t) => typeSuffix(t.code) === suffix);
-      if (t) return { node: c, type: t.code };
+      if (t) return { node: c, type: t.code, known: true };
       // type suffix unknown to the element: a primitive spelled with its capital (e.g. String)
       const lower = suffix.charAt(0).toLowerCase() + suffix.slice(1);
-      return { node: c, type: /^[A-Z]{2}/.test(suffix) ? suffix : lower };
+      return { node: c, type: /^[A-Z]{2}/.test(suffix) ? suffix : lower, known: (c.ed.type ?? []).length === 0 };
     }
     return undefined;
   }
@@ -518,6 +611,16 @@ class Generator {
     }
     const existing = owner.slices.find((s) => s.sliceName === sliceName);
     if (existing) return existing;
+    // only a repeating element, or a choice (by type), can be sliced, unless the slicing allows one slice in all
+    const baseMax = owner.baseMax ?? owner.ed.max;
+    if (this.isConstraint && !owner.sliceName && !owner.name.endsWith('[x]') && !choiceType && (baseMax === '0' || baseMax === '1') && !owner.slicedToOne) {
+      this.issue(
+        'sd-slice-not-repeating',
+        `Differential element ${d.id ?? d.path} (differential.element[${this.current}]) slices ${owner.ed.path}, which does not repeat (max ${baseMax}): only repeating or choice elements can be sliced (or the slicing element must set max 1)`,
+        d,
+        { wholeDefinition: true },
+      );
+    }
     // a new slice starts as a copy of the sliced element as the base defined it
     const ed = clone(owner.ed);
     delete ed.slicing;
@@ -617,6 +720,7 @@ class Generator {
           break;
         }
         case 'type': {
+          if (this.isConstraint && node !== this.root) this.checkTypes(d, ed.type ?? [], v as NonNullable<ElementDefinition['type']>);
           ed.type = clone(v as NonNullable<ElementDefinition['type']>);
           break;
         }
@@ -628,12 +732,15 @@ class Generator {
           break;
         }
         case 'max': {
+          node.baseMax ??= ed.max;
+          if (v === '1' && d.slicing) node.slicedToOne = true;
           if (typeof v === 'string' && ed.max !== undefined && widerMax(v, ed.max)) {
             this.msg('error', `${d.id ?? d.path}: max "${v}" is wider than its base max "${ed.max}"; the base's max is kept`, d.id ?? d.path);
           } else target[k] = v;
           break;
         }
         default: {
+          if (/^fixed[A-Z]/.test(k) && this.isConstraint) this.checkFixed(d, k, v, target);
           if (k.startsWith('fixed') || k.startsWith('pattern')) {
             // one fixed/pattern at a time
             for (const old of Object.keys(target)) {
@@ -650,6 +757,95 @@ class Generator {
         }
       }
     }
+  }
+
+  /**
+   * A constraint can only narrow the types its base allows (profiling.html: a profile "cannot
+   * ... change the type"): each type must be one of the base's, or a type derived from an abstract
+   * base type (Resource → Patient); each target profile must be, or derive from, one the base allows.
+   */
+  private checkTypes(d: ElementDefinition, base: NonNullable<ElementDefinition['type']>, derived: NonNullable<ElementDefinition['type']>): void {
+    if (base.length === 0) return;
+    derived.forEach((t, ti) => {
+      if (!t?.code) return;
+      const code = workingCode(t);
+      const matching = base.filter((b) => workingCode(b) === code || this.derivesFromAbstract(code, workingCode(b)));
+      if (matching.length === 0) {
+        this.issue(
+          'sd-type-not-in-base',
+          `Differential element ${d.id ?? d.path} (differential.element[${this.current}]) has type ${code}, which its base does not allow (${base.map(workingCode).join(', ')}): a constraint can only choose among the base's types`,
+          d,
+          { wholeDefinition: true, within: ['type', ti] },
+        );
+        return;
+      }
+      const allowed = matching.flatMap((b) => b.targetProfile ?? []);
+      if (allowed.length === 0) return;
+      (t.targetProfile ?? []).forEach((url, pi) => {
+        const verdict = this.profileChainReaches(url, allowed);
+        if (verdict === 'unknown') {
+          this.messages.push({
+            severity: 'warning',
+            ruleId: 'sd-target-not-in-base',
+            diffIndex: this.current,
+            elementId: d.id ?? d.path,
+            within: ['type', ti, 'targetProfile', pi],
+            message: `Cannot check whether the target profile ${url} of ${d.id ?? d.path} is a valid constraint on the base, because it is not known`,
+          });
+        } else if (verdict === 'no') {
+          this.issue(
+            'sd-target-not-in-base',
+            `The target profile ${url} of ${d.id ?? d.path} is not a valid constraint on the base: it is not, and does not derive from, one of ${allowed.join(', ')}`,
+            d,
+            { within: ['type', ti, 'targetProfile', pi] },
+          );
+        }
+      });
+    });
+  }
+
+  /** Is type `code` derived (through its base definitions) from `baseCode` when that is abstract or a logical model? */
+  private derivesFromAbstract(code: string, baseCode: string): boolean {
+    const sdt = this.ctx.structureWithSnapshot(baseCode);
+    if (!sdt || !(sdt.abstract || sdt.kind === 'logical')) return false;
+    let sdb = this.ctx.structureWithSnapshot(code);
+    for (let guard = 0; sdb && guard < 20; guard++) {
+      if (sdb.type === sdt.type) return true;
+      sdb = sdb.baseDefinition ? this.ctx.structureWithSnapshot(sdb.baseDefinition) : undefined;
+    }
+    return false;
+  }
+
+  /** Does profile `url`, or a profile it derives from, appear in `allowed`? 'unknown' when the chain cannot be followed. */
+  private profileChainReaches(url: string, allowed: string[]): 'yes' | 'no' | 'unknown' {
+    const bare = (u: string): string => u.split('|')[0]!;
+    const wanted = new Set(allowed.map(bare));
+    let cur: string | undefined = url;
+    for (let guard = 0; cur && guard < 20; guard++) {
+      if (wanted.has(bare(cur))) return 'yes';
+      let sd: StructureDefinition | undefined;
+      try {
+        sd = this.ctx.structureWithSnapshot(cur);
+      } catch {
+        sd = undefined;
+      }
+      if (!sd) return 'unknown';
+      cur = sd.baseDefinition;
+    }
+    return 'no';
+  }
+
+  /** A fixed value is final: a profile on a profile cannot fix the element to another value (profiling.html#constraints). */
+  private checkFixed(d: ElementDefinition, key: string, value: unknown, target: Record<string, unknown>): void {
+    const old = Object.keys(target).find((o) => /^fixed[A-Z]/.test(o));
+    if (!old) return;
+    if (old === key && JSON.stringify(canonicalJson(target[old])) === JSON.stringify(canonicalJson(value))) return;
+    this.issue(
+      'sd-fixed-changed',
+      `${d.id ?? d.path}: the value ${show(value)} cannot replace the value ${show(target[old])} its base fixes (${old}); an instance must still conform to the base`,
+      d,
+      { within: [key] },
+    );
   }
 
   /**
@@ -723,4 +919,28 @@ function narrowerMax(a: string, b: string | undefined): boolean {
   if (b === undefined || b === '*') return a !== '*';
   if (a === '*') return false;
   return Number(a) < Number(b);
+}
+
+/** JSON with object keys sorted, so two equal values compare equal whatever their key order. */
+function canonicalJson(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonicalJson);
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(v).sort()) out[k] = canonicalJson((v as Record<string, unknown>)[k]);
+    return out;
+  }
+  return v;
+}
+
+function show(v: unknown): string {
+  const s = typeof v === 'string' ? `'${v}'` : JSON.stringify(v);
+  return s.length > 120 ? `${s.slice(0, 119)}…` : s;
+}
+
+const FHIR_TYPE_EXT = 'http://hl7.org/fhir/StructureDefinition/structuredefinition-fhir-type';
+
+/** A type's FHIR type name: System.String elements name theirs in an extension. */
+function workingCode(t: { code: string; extension?: { url: string; valueUrl?: string; valueUri?: string }[] }): string {
+  const e = t.extension?.find((x) => x.url === FHIR_TYPE_EXT);
+  return e?.valueUrl ?? e?.valueUri ?? t.code;
 }

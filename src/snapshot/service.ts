@@ -46,6 +46,13 @@ export class SnapshotService implements StructureSource, SnapshotContext {
     return this.getStructure(canonical);
   }
 
+  /** The faults of a profile's differential found while generating its snapshot (errors of catalog rules). */
+  faultsOf(canonical: string): SnapshotMessage[] {
+    const entry = this.defs.resolve(canonical, 'StructureDefinition');
+    if (!entry?.url) return [];
+    return (this.notes.get(entry.url) ?? []).filter((m) => m.ruleId && m.severity === 'error');
+  }
+
   /** The StructureDefinition of an entry with a snapshot; throws SnapshotError when it cannot be made. */
   forEntry(entry: DefinitionEntry): StructureDefinition | undefined {
     const memo = this.memo.get(entry);
@@ -67,16 +74,21 @@ export class SnapshotService implements StructureSource, SnapshotContext {
     this.inProgress.add(entry);
     try {
       const key = this.cacheKey(entry, sd);
-      const cached = this.store.readBlob<{ element: StructureDefinition['snapshot'] extends infer S ? S extends { element: infer E } ? E : never : never }>('snapshots', key);
+      const cached = this.store.readBlob<{
+        element: StructureDefinition['snapshot'] extends infer S ? S extends { element: infer E } ? E : never : never;
+        messages?: SnapshotMessage[];
+      }>('snapshots', key);
       let result: StructureDefinition;
       if (cached?.element) {
         result = { ...sd, snapshot: { element: cached.element } };
+        // the profile's faults outlive the run that found them: a cached snapshot reports them too
+        if (cached.messages?.length) this.notes.set(sd.url, cached.messages);
         this.fromDisk++;
       } else {
         const { elements, messages } = generateSnapshot(sd, this);
         if (messages.length) this.notes.set(sd.url, messages);
         result = { ...sd, snapshot: { element: elements } };
-        this.store.writeBlob('snapshots', key, { element: elements });
+        this.store.writeBlob('snapshots', key, { element: elements, messages });
         this.generated++;
       }
       this.memo.set(entry, result);

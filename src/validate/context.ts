@@ -24,7 +24,7 @@ export interface ValidatorOptions {
 }
 
 /** The plan lookups checks make (the compiler answers them). */
-export type PlanLookup = Pick<PlanCompiler, 'plan' | 'typePlan' | 'children' | 'failure' | 'resolveContentReference'>;
+export type PlanLookup = Pick<PlanCompiler, 'plan' | 'typePlan' | 'children' | 'failure' | 'resolveContentReference' | 'faults' | 'source'>;
 
 /** Where an issue comes from: the profile (plan) or element definition whose rule it is. */
 export interface IssueSource {

@@ -7,6 +7,7 @@ import type { StructurePlan } from '../compile/plan.js';
 import { splitCanonical, type DefinitionSet } from '../load/definitions.js';
 import { howToProvide } from '../load/known-packages.js';
 import { editDistance } from '../model/text.js';
+import { isRuleId } from '../model/rules.js';
 import type { CheckContext, RunState } from './context.js';
 import type { Loc } from './walk-path.js';
 
@@ -65,7 +66,23 @@ export function profilePlan(ctx: CheckContext, defs: DefinitionSet, st: RunState
     );
     return undefined;
   }
+  reportFaults(ctx, st, url, plan, loc);
   return plan;
+}
+
+/**
+ * A profile whose differential is faulty (an element its base lacks, a changed fixed value…) is
+ * used as far as it can be built, and each fault is said where the profile is named, with the
+ * differential element. A warning, not an error: the fault is the profile's, not the instance's
+ * (the HL7 Java validator accepts such instances), and it is an error where the profile itself is
+ * validated.
+ */
+function reportFaults(ctx: CheckContext, st: RunState, url: string, plan: StructurePlan, loc: Loc): void {
+  for (const f of ctx.compiler.faults(url)) {
+    if (f.severity !== 'error' || !f.ruleId || !isRuleId(f.ruleId)) continue;
+    const where = f.diffIndex !== undefined && f.diffIndex >= 0 ? ` (its differential.element[${f.diffIndex}])` : '';
+    ctx.report(st, loc, 'warning', 'processing', f.ruleId, `Profile ${url} is faulty${where}: ${f.message}. Fix the profile; until then instances are checked against the rest of it`, { plan });
+  }
 }
 
 /** A loaded profile whose URL is a near miss of `url` (a typo or a case slip): "did you mean …". */

@@ -21,6 +21,7 @@ import { profilePlan } from './profile-lookup.js';
 import { checkMeasure, checkMeasureReport } from './measure.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
 import { validateComplex } from './structure.js';
+import { checkStructureDefinition } from './structure-definition.js';
 import { validatePrimitive } from './values.js';
 import { impliedVitalSignsProfile } from './vital-signs.js';
 import type { RuleId } from '../model/rules.js';
@@ -142,6 +143,7 @@ export class InstanceValidator implements CheckContext {
       else if (rt === 'Measure') checkMeasure(this, st, r, loc, (c, type) => this.fetchCanonical(st, r, c, type));
       else if (rt === 'MeasureReport') checkMeasureReport(this, st, r, loc, (c, type) => this.fetchCanonical(st, r, c, type));
       if (hasConformanceRules(rt)) this.checkConformanceRules(st, r, loc);
+      if (rt === 'StructureDefinition') checkStructureDefinition(this, st, r, loc);
     } finally {
       if (bundle) st.bundles.pop();
       st.frames.pop();

@@ -21,6 +21,7 @@ import { QUESTIONNAIRE_PROOFS } from './questionnaire-proofs.js';
 import { MEASURE_PROOFS } from './measure-proofs.js';
 import { CONFORMANCE_PROOFS, CONFORMANCE_PROOF_PROFILES } from './conformance-proofs.js';
 import { HTTP_PROOFS } from './http-proofs.js';
+import { SD_PROOF_PROFILES, SD_PROOFS } from './sd-proofs.js';
 import { BARS_CORPUS_PROOFS, BARS_PROOFS, type BarsProof } from './bars-proofs.js';
 import { HAS_CORPUS } from '../support/corpus.js';
 import { validateRequest } from '../../src/bars/http/validate-request.js';
@@ -34,7 +35,7 @@ vi.mock('../../src/cli/pool.js', async (importOriginal) => {
   return { ...actual, workerScript: () => ((globalThis as Record<string, unknown>).barsRuleProofWorkerScript as string | undefined) ?? actual.workerScript() };
 });
 
-const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS, ...MEASURE_PROOFS, ...CONFORMANCE_PROOFS];
+const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS, ...MEASURE_PROOFS, ...CONFORMANCE_PROOFS, ...SD_PROOFS];
 /** BaRS-layer proofs (bars-proofs.ts), run with one shared BaRS engine. */
 const BARS: BarsProof[] = HAS_CORPUS ? [...BARS_PROOFS, ...BARS_CORPUS_PROOFS] : BARS_PROOFS;
 /** Proofs run as scenarios (scenario-proofs.ts); those checking against UK Core need ../shared/corpus. */
@@ -50,7 +51,7 @@ let engine: Promise<Engine> | undefined;
 /** R4 core alone (as plainEngine) plus the profiles the proofs build, loaded as one IG folder. */
 function proofEngine(): Promise<Engine> {
   const dir = mkdtempSync(join(tmpdir(), 'bars-rule-proofs-'));
-  for (const p of [...PROOF_PROFILES, ...CONFORMANCE_PROOF_PROFILES]) writeFileSync(join(dir, `StructureDefinition-${String(p.url).split('/').pop()}.json`), JSON.stringify(p));
+  for (const p of [...PROOF_PROFILES, ...CONFORMANCE_PROOF_PROFILES, ...SD_PROOF_PROFILES]) writeFileSync(join(dir, `StructureDefinition-${String(p.url).split('/').pop()}.json`), JSON.stringify(p));
   return testEngine({ barsDefaults: false, igs: [dir] });
 }
 const shared = (): Promise<Engine> => (engine ??= proofEngine());
