@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { defaultCacheDir } from '../load/cache/store.js';
 import { dirname, join, relative, resolve } from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from '../engine.js';
+import { barsDefaultSet } from '../bars/default-set.js';
 import { LoadError } from '../load/types.js';
 import { toOperationOutcome } from '../report/outcome.js';
 import { summarise, type FileResult, type RunResult } from '../report/result.js';
@@ -153,6 +154,8 @@ export async function defaultEngine(args: ValidateArgs): Promise<Engine> {
     cacheDir: args.cacheDir,
     tx: args.tx,
     unknownExtensions: args.unknownExtensions,
+    // what bars validate loads besides --ig: the BaRS/UK Core set
+    ...barsDefaultSet(),
   };
   const engine = await createEngine(args.bars ? await withBarsLayer(options, args) : options);
   if (args.bars && args.messageDefinitions.length) await checkReceiverDefinitions(args.messageDefinitions, engine);
@@ -269,7 +272,7 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   }
   progress.done();
   if (http) {
-    for (const r of args.requests) for (const x of await http.mod.validateRequestFile(engine, r, { ...http.setup, profiles: args.profiles })) onResult(x);
+    for (const r of args.requests) for (const x of await http.mod.validateRequestFile(engine.validate, r, { ...http.setup, profiles: args.profiles, hasProfile: engine.hasProfile })) onResult(x);
     for (const j of args.jwts) onResult(await http.mod.validateJwtFile(j, { keys: http.setup.keys, now: http.setup.now }));
   }
   if (!onFile) for (const r of results) finishFile(r, suppressions, args.suppress, []);
