@@ -10,6 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createEngine } from '../src/engine.js';
+import { barsDefaultSet } from '../src/bars/default-set.js';
 import { barsMessageInputs, percentile, report } from './util.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -51,7 +52,7 @@ export async function benchJobs(corpus: string): Promise<void> {
     const cacheDir = join(work, 'cache');
     const preload = cpuPreload(work);
     // the examples are published as XML: turned into the JSON a supplier's system sends
-    const engine = await createEngine({ cacheDir, offline: true });
+    const engine = await createEngine({ cacheDir, offline: true, ...barsDefaultSet() });
     const messages = barsMessageInputs(corpus, engine.loaded.compiler);
     const folder = (n: number): string => {
       const dir = join(work, `messages-${n}`);

@@ -5,6 +5,7 @@
  */
 import { join, resolve } from 'node:path';
 import { createEngine } from '../src/engine.js';
+import { barsDefaultSet } from '../src/bars/default-set.js';
 import { barsPlugins } from '../src/bars/plugin.js';
 import { barsMessageInputs } from './util.js';
 
@@ -13,6 +14,7 @@ const engine = await createEngine({
   igs: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')],
   offline: true,
   plugins: process.env.BARS === '1' ? await barsPlugins({ messageDefinitions: [] }) : undefined,
+  ...barsDefaultSet(),
 });
 const inputs = barsMessageInputs(corpus, engine.loaded.compiler).map((i) => i.json);
 const rounds = Number(process.env.ROUNDS ?? 60);

@@ -6,10 +6,11 @@
 import { join } from 'node:path';
 import { barsPlugins } from '../src/bars/plugin.js';
 import { createEngine } from '../src/engine.js';
+import { barsDefaultSet } from '../src/bars/default-set.js';
 import { barsMessageInputs } from './util.js';
 
 const [corpus, cacheDir, roundsArg] = process.argv.slice(2) as [string, string, string];
-const engine = await createEngine({ igs: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')], cacheDir, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }) });
+const engine = await createEngine({ igs: [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')], cacheDir, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }), ...barsDefaultSet() });
 const afterLoadKb = process.resourceUsage().maxRSS;
 const inputs = barsMessageInputs(corpus, engine.loaded.compiler).map((i) => i.json);
 const rounds = Number(roundsArg ?? 20);

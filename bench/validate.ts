@@ -11,13 +11,14 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createEngine } from '../src/engine.js';
+import { barsDefaultSet } from '../src/bars/default-set.js';
 import { barsPlugins } from '../src/bars/plugin.js';
 import { barsMessageInputs, headline, percentile, report } from './util.js';
 
 export async function benchValidate(corpus: string, cacheDir: string): Promise<void> {
   const igs = [join(corpus, 'ukcore-stu3'), join(corpus, 'bars')];
-  const plain = await createEngine({ igs, cacheDir, offline: true });
-  const withBars = await createEngine({ igs, cacheDir, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }) });
+  const plain = await createEngine({ igs, cacheDir, offline: true, ...barsDefaultSet() });
+  const withBars = await createEngine({ igs, cacheDir, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }), ...barsDefaultSet() });
 
   const inputs = barsMessageInputs(corpus, plain.loaded.compiler);
   const sizes = inputs.map((i) => i.entries).sort((a, b) => a - b);

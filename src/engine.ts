@@ -8,7 +8,7 @@ import { assembleValidator, engineLoadOptions, loadDefinitions, type LoadedDefin
 import type { LoadDiagnostic } from './load/types.js';
 import type { ValidationIssue } from './model/issue.js';
 
-export { toolkitRoot } from './assemble.js';
+export { toolkitRoot } from './load/toolkit-root.js';
 import { toOperationOutcome } from './report/outcome.js';
 import type { TerminologyService } from './terminology/index.js';
 import { validateInstance, type InstanceResult, type ValidationPlugin } from './validate/run.js';
@@ -30,15 +30,13 @@ export interface EngineOptions {
   /** How to treat extensions whose definition is not loaded (default 'error'; example domains only inform). */
   unknownExtensions?: 'warning' | 'error' | 'ignore';
   /**
-   * Load the default packages: the toolkit's embedded BaRS and UK Core set (profiles/packages),
-   * unless `defaultPackages` says otherwise. A package given in `igs` replaces the default one
-   * of the same name. Default true.
+   * Packages loaded by default, besides `igs` (a package given in `igs` replaces the default one
+   * of the same name). The engine loads none unless told: the library and the CLI pass the
+   * BaRS/UK Core set (bars/default-set.ts).
    */
-  barsDefaults?: boolean;
-  /** The packages to load by default instead of the embedded set. */
   defaultPackages?: DefaultPackage[];
-  /** Load the toolkit's own profiles/ and message-definitions/ (default true). */
-  projectDefinitions?: boolean;
+  /** Folders of definitions always loaded, first (a package loaded after them wins). */
+  definitionFolders?: string[];
   /** Checks to run after the FHIR validation (the BaRS layer registers here). */
   plugins?: ValidationPlugin[];
   /** Stop listing issues for one input after this many (default 5000). */
@@ -80,6 +78,9 @@ export class Engine {
     readonly options: EngineOptions,
   ) {
     ({ terminology: this.terminology, validator: this.validator } = assembleValidator(loaded, options));
+    // bound, so that they can be handed on as functions (the HTTP layer takes validate and hasProfile)
+    this.validate = this.validate.bind(this);
+    this.hasProfile = this.hasProfile.bind(this);
   }
 
   /** Is this profile (a StructureDefinition canonical URL) loaded? */

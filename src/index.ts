@@ -12,8 +12,9 @@ import { createEngine, type Engine, type EngineOptions, type ValidateOptions, ty
 import type { RequestObject } from './bars/http/parse-request.js';
 import type { LoadDiagnostic } from './load/types.js';
 import type { RequestCheckOptions, RequestValidation } from './bars/http/validate-request.js';
+import { barsDefaultSet, type DefaultSetOptions } from './bars/default-set.js';
 
-export type { EngineOptions as ValidatorOptions, ValidateOptions, ValidationResult } from './engine.js';
+export type { ValidateOptions, ValidationResult } from './engine.js';
 export type { ValidationIssue, Severity, IssueType, BarsContext } from './model/issue.js';
 // the FHIR R4 types of the API (from @types/fhir, a dependency): usable without importing fhir/r4 yourself
 export type * as R4 from 'fhir/r4.js';
@@ -38,7 +39,10 @@ export interface Validator {
   readonly diagnostics: readonly LoadDiagnostic[];
 }
 
-export interface CreateValidatorOptions extends EngineOptions {
+/** How the validator loads and checks: the engine's options, with the default set chosen the BaRS way. */
+export interface ValidatorOptions extends Omit<EngineOptions, 'defaultPackages' | 'definitionFolders'>, DefaultSetOptions {}
+
+export interface CreateValidatorOptions extends ValidatorOptions {
   /**
    * The BaRS layer (MessageDefinition content negotiation, Application necessity rules, Core
    * rules). On by default; it acts only on messages marked as BaRS. `false` turns it off.
@@ -48,7 +52,8 @@ export interface CreateValidatorOptions extends EngineOptions {
 
 /** Load definitions once and return a reusable validator. */
 export async function createValidator(options: CreateValidatorOptions = {}): Promise<Validator> {
-  const { bars = true, ...engineOptions } = options;
+  const { bars = true, barsDefaults, defaultPackages, projectDefinitions, ...rest } = options;
+  const engineOptions: EngineOptions = { ...rest, ...barsDefaultSet({ barsDefaults, defaultPackages, projectDefinitions }) };
   // the BaRS layer is loaded only when it is used
   const wired = bars === false ? engineOptions : await (await import('./bars/plugin.js')).withBarsLayer(engineOptions, bars === true ? {} : bars);
   // a missing package is reported in diagnostics, not thrown, unless strict is asked for
@@ -98,5 +103,5 @@ export async function validateRequest(validator: Validator, request: RequestObje
     jwks || publicKey
       ? { jwks, publicKey: typeof publicKey === 'string' ? createPublicKey(publicKey) : publicKey, source: [jwks && 'the JWKS given', publicKey && 'the public key given'].filter(Boolean).join(' and ') }
       : undefined;
-  return http.validateRequest(engine, request, { ...rest, keys, api: loadApiTable(openapi) });
+  return http.validateRequest(engine.validate, request, { ...rest, hasProfile: engine.hasProfile, keys, api: loadApiTable(openapi) });
 }

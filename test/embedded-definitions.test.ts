@@ -15,6 +15,7 @@ import { cleanup, profile, tempDir, writePackage } from './support/packages.js';
 import { EMBEDDED_FOLDER, embeddedPackages, type EmbeddedManifest } from '../src/load/embedded.js';
 import { loadDefinitions } from '../src/assemble.js';
 import { createEngine } from '../src/engine.js';
+import { barsDefaultSet } from '../src/bars/default-set.js';
 import { barsPlugins } from '../src/bars/plugin.js';
 import type { RunResult } from '../src/report/result.js';
 
@@ -93,7 +94,7 @@ describe('the embedded definition set', () => {
 });
 
 describe('a message naming a version that is not loaded', () => {
-  const engine = async () => createEngine({ cacheDir: TEST_CACHE, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }) });
+  const engine = async () => createEngine({ cacheDir: TEST_CACHE, offline: true, plugins: await barsPlugins({ messageDefinitions: [] }), ...barsDefaultSet() });
 
   it('meta.profile url|version: checked against the loaded version, said once per input', async () => {
     const url = 'https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient';

@@ -21,7 +21,7 @@ let engine: Engine;
 beforeAll(async () => {
   engine = await barsEngine();
 });
-const run = (file: string, jwks = true): Promise<FileResult[]> => validateRequestFile(engine, file, requestSetup({ jwks: jwks ? JWKS : undefined }));
+const run = (file: string, jwks = true): Promise<FileResult[]> => validateRequestFile(engine.validate, file, { ...requestSetup({ jwks: jwks ? JWKS : undefined }), hasProfile: engine.hasProfile });
 
 describe('valid HTTP request fixtures', () => {
   it.each(files('valid'))('%s: no error in the request nor its body', async (f) => {

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { barsEngine } from '../../test/support/engine.js';
 import { createEngine } from '../engine.js';
 import { barsPlugins, dedupe } from './plugin.js';
+import { barsDefaultSet } from './default-set.js';
 import type { ValidationIssue } from '../model/issue.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
 import { expectLinearTime } from '../../test/support/timing.js';
@@ -34,7 +35,7 @@ describe('BaRS layer gate', () => {
   });
 
   it('applies the BaRS Core rules when --application forces them', async () => {
-    const e = await createEngine({ cacheDir: TEST_CACHE, offline: true, plugins: await barsPlugins({ messageDefinitions: [], application: 'APP3' }) });
+    const e = await createEngine({ cacheDir: TEST_CACHE, offline: true, plugins: await barsPlugins({ messageDefinitions: [], application: 'APP3' }), ...barsDefaultSet() });
     const r = await e.validate(JSON.stringify(plainMessage));
     expect(r.issues.map((i) => i.ruleId)).toContain('BARS-CORE-06');
     expect(r.issues.map((i) => i.ruleId)).not.toContain('bars-not-bars-message');

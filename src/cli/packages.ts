@@ -4,6 +4,7 @@
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { engineLoadOptions, loadDefinitions } from '../assemble.js';
+import { barsDefaultSet } from '../bars/default-set.js';
 import { loadIgFolder } from '../load/sources/ig-folder.js';
 import { packageContentDir } from '../load/sources/package-folder.js';
 import { PackageLocator, parsePackageId, placePackage } from '../load/sources/package-cache.js';
@@ -37,7 +38,7 @@ async function list(argv: string[], io: IO): Promise<number> {
       registry: values.registry,
       // listing shows what is there: it downloads only when a --registry is given
       offline: values.offline ?? (process.env.BARS_OFFLINE === '1' || values.registry === undefined),
-      projectDefinitions: false,
+      defaultPackages: barsDefaultSet().defaultPackages,
     }),
     ...(values.offline || process.env.BARS_OFFLINE === '1' ? {} : { offlineReason: 'bars packages list only reads the package cache (give --registry <url> to download)' }),
   });

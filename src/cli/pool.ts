@@ -85,17 +85,23 @@ export class Pool {
   private engine: Engine | undefined;
   private opts: PoolOptions | undefined;
 
+  /**
+   * @param setup.loadAtOnce the workers assemble their engines at once, not when load() says the
+   * main thread's is ready: for a disk cache that is already built, which they then only read
+   */
   constructor(
     private readonly script: string,
     private readonly jobs: number,
     private readonly args: ValidateArgs,
+    private readonly setup: { loadAtOnce?: boolean } = {},
   ) {
     for (let i = 0; i < jobs; i++) this.start();
   }
 
-  /** The main thread's engine is ready: the workers assemble theirs (it also validates what no worker can). */
+  /** The main thread's engine is ready: the workers assemble theirs, unless they already are (it also validates what no worker can). */
   load(engine: Engine): void {
     this.engine = engine;
+    if (this.setup.loadAtOnce) return;
     for (const s of this.slots) s.worker.postMessage({ type: 'load' } satisfies ToWorker);
   }
 
@@ -126,7 +132,7 @@ export class Pool {
     const slot: Slot = { worker, ready: false, sent: [], gone: false };
     this.slots.push(slot);
     // a replacement started after the main thread's engine is ready assembles its own at once
-    if (this.engine) worker.postMessage({ type: 'load' } satisfies ToWorker);
+    if (this.engine || this.setup.loadAtOnce) worker.postMessage({ type: 'load' } satisfies ToWorker);
     worker.on('message', (m: ToMain) => {
       if (m.type === 'ready') {
         slot.ready = true;

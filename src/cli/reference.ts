@@ -96,7 +96,7 @@ export const COMMANDS: CommandSpec[] = [
         short: 'j',
         type: 'string',
         arg: '<n>',
-        help: 'validate on n worker threads, each loading the definitions once (default: one per CPU core when there are 32 inputs or more, or an NDJSON file; else 1); results stay in input order; 1 validates in this process',
+        help: 'validate on n worker threads, each loading the definitions once (default: one per 250 inputs, up to one per CPU core, or one per core for an NDJSON file; fewer than 500 inputs are validated in this process); results stay in input order; 1 validates in this process',
         config: 'jobs',
       },
       HELP_OPTION,

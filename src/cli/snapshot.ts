@@ -4,8 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { embeddedPackages } from '../load/embedded.js';
-import { toolkitRoot } from '../engine.js';
+import { barsDefaultSet } from '../bars/default-set.js';
 import type { StructureDefinition } from '../model/fhir-types.js';
 import { howToProvide } from '../load/known-packages.js';
 import { loadDefinitions } from '../assemble.js';
@@ -31,7 +30,7 @@ export async function snapshotCommand(argv: string[], io: IO): Promise<number> {
     registry: values.registry,
     offline: values.offline,
     // like `bars validate`: the embedded BaRS/UK Core set, a package given with --ig replacing its namesake
-    defaultPackages: embeddedPackages(toolkitRoot()),
+    defaultPackages: barsDefaultSet().defaultPackages,
   });
   for (const d of loaded.defs.diagnostics) {
     if (d.severity === 'error') io.stderr.write(`bars: ${d.severity}: ${d.message}${d.file ? ` (${d.file}${d.line ? `:${d.line}:${d.column}` : ''})` : ''}\n`);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toolkitRoot } from '../engine.js';
+import { toolkitRoot } from '../load/toolkit-root.js';
 
 let cached: string | undefined;
 

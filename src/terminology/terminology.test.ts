@@ -106,7 +106,7 @@ function igFolder(): string {
 }
 
 let shared: Promise<Engine> | undefined;
-const engine = (): Promise<Engine> => (shared ??= createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [igFolder()], projectDefinitions: false }));
+const engine = (): Promise<Engine> => (shared ??= createEngine({ cacheDir: TEST_CACHE, offline: true, igs: [igFolder()] }));
 const term = async (): Promise<TerminologyService> => (await engine()).terminology;
 
 const code = (c: string, display?: string) => ({ system: CS, code: c, ...(display ? { display } : {}) });
@@ -444,7 +444,7 @@ describe('$validate-code on a terminology server (--tx)', () => {
     mode = 'answer';
     requests.length = 0;
     const cacheDir = mkdtempSync(join(tmpdir(), 'bars-tx-cache-'));
-    const make = () => createEngine({ cacheDir, offline: false, tx: base, igs: [igFolder()], projectDefinitions: false });
+    const make = () => createEngine({ cacheDir, offline: false, tx: base, igs: [igFolder()] });
     const obs = (c: string) => ({ resourceType: 'Observation', meta: { profile: ['http://example.org/StructureDefinition/obs-snomed'] }, status: 'final', code: { coding: [{ system: SNOMED, code: c }] } });
     const e = await make();
     const good = await e.validate(obs('22298006'));

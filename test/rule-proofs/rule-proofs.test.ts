@@ -68,7 +68,7 @@ describe('every rule proved: invalid input raises it where the spec says, the va
     const e = await shared();
     const issuesOf = async (input: RuleProof['invalid']): Promise<ValidationIssue[]> => {
       if (!p.request) return (await e.validate(text(input))).issues;
-      const r = await validateRequest(e, text(input));
+      const r = await validateRequest(e.validate, text(input), { hasProfile: e.hasProfile });
       return [...r.issues, ...r.requests.flatMap((q) => q.issues)];
     };
     const bad = await issuesOf(p.invalid);

@@ -6,17 +6,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createEngine, type Engine, type EngineOptions } from '../../src/engine.js';
 import { barsPlugins } from '../../src/bars/plugin.js';
+import { barsDefaultSet, type DefaultSetOptions } from '../../src/bars/default-set.js';
 import { corpusPath, HAS_CORPUS } from './corpus.js';
 
 export const TEST_CACHE = join(tmpdir(), 'bars-toolkit-test-cache');
 
 const engines = new Map<string, Promise<Engine>>();
 
-export function engine(options: EngineOptions = {}): Promise<Engine> {
+/** An engine loading what `bars validate` loads by default (the BaRS set), unless `options` say otherwise. */
+export function engine(options: Omit<EngineOptions, 'defaultPackages' | 'definitionFolders'> & DefaultSetOptions = {}): Promise<Engine> {
   const key = JSON.stringify(options);
   let e = engines.get(key);
   if (!e) {
-    e = createEngine({ cacheDir: TEST_CACHE, offline: true, ...options });
+    const { barsDefaults, defaultPackages, projectDefinitions, ...rest } = options;
+    e = createEngine({ cacheDir: TEST_CACHE, offline: true, ...rest, ...barsDefaultSet({ barsDefaults, defaultPackages, projectDefinitions }) });
     engines.set(key, e);
   }
   return e;
@@ -41,6 +44,7 @@ export async function barsEngine(messageDefinitions: string[] = []): Promise<Eng
         offline: true,
         igs: HAS_CORPUS ? [corpusPath('ukcore-stu3'), corpusPath('bars')] : [],
         plugins: await barsPlugins({ messageDefinitions }),
+        ...barsDefaultSet(),
       }))();
     engines.set(key, e);
   }

@@ -276,17 +276,20 @@ export const RESOURCE_HEADERS: ResourceHeader[] = [
 ];
 
 /**
- * What the HTTP layer needs to check bodies and header resources: a validate(input, options)
- * and whether a profile is loaded. The engine is one; the layer depends on nothing else of it.
+ * What the HTTP layer needs of the engine to check bodies and header resources: a function that
+ * validates one resource (`engine.validate`). The layer depends on nothing else of it.
  */
-export interface ResourceValidator {
-  validate(input: Record<string, unknown> | string | Uint8Array, options?: ValidateOptions): Promise<ValidationResult>;
-  /** Is this profile (a StructureDefinition canonical URL) loaded? */
-  hasProfile(url: string): boolean;
-}
+export type ValidateResource = (input: Record<string, unknown> | string | Uint8Array, options?: ValidateOptions) => Promise<ValidationResult>;
+
+/**
+ * Is this profile (a StructureDefinition canonical URL) loaded? With it, a header resource is
+ * checked against UK Core only when UK Core is there (else the base resource, with a note);
+ * without it, against UK Core, and the engine reports the profile if it is not loaded.
+ */
+export type HasProfile = (url: string) => boolean;
 
 /** Decode, unwrap, check what the guide says it shall include, and validate against its profile with the engine. */
-export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader, engine: ResourceValidator): Promise<void> {
+export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader, validate: ValidateResource, hasProfile?: HasProfile): Promise<void> {
   const f = single(ctx, h.name, h.rule);
   const param = paramOf(ctx.op, h.name);
   const spec = param?.ref;
@@ -334,11 +337,11 @@ export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader,
   for (const p of h.content(r)) ctx.out.add(h.rule, p.severity, 'required', p.message, { ...where, expression: exprOf(f.name, p.path) });
   // the engine, against UK Core when it is loaded
   const profile = `${UKCORE}${String(type)}`;
-  const loaded = engine.hasProfile(profile);
+  const loaded = hasProfile ? hasProfile(profile) : true;
   if (!loaded) {
     ctx.out.add(h.rule, 'information', 'informational', `UK Core is not loaded, so ${h.name} was validated against the base FHIR R4 ${String(type)} only, not ${profile}. ${howToProvide(profile)}`, where);
   }
-  const issues = await validateHeaderResource(engine, r, exprOf(f.name), loaded ? [profile] : []);
+  const issues = await validateHeaderResource(validate, r, exprOf(f.name), loaded ? [profile] : []);
   for (const i of issues) {
     // NHS numbers and other BaRS checks keep their own rule; the rest are this header's
     const deviceHint = type === 'Device' && /^json-array-expected$/.test(i.ruleId) && /deviceName|version/.test(i.expression ?? '')
@@ -361,21 +364,21 @@ export async function checkResourceHeader(ctx: HeaderContext, h: ResourceHeader,
 }
 
 /**
- * The header resources' engine issues, kept per engine by profile and content: a sender sends the
+ * The header resources' engine issues, kept per validate function by profile and content: a sender sends the
  * same organisation, practitioner and software on every request, and the same resource against
  * the same definitions always gives the same issues (they carry no position: the header's is
  * added per request). Bounded, oldest out first, so a stream of distinct headers cannot grow it.
  */
-const headerIssues = new WeakMap<ResourceValidator, Map<string, ValidationIssue[]>>();
+const headerIssues = new WeakMap<ValidateResource, Map<string, ValidationIssue[]>>();
 const HEADER_ISSUES_KEPT = 256;
 
-async function validateHeaderResource(engine: ResourceValidator, resource: Record<string, unknown>, name: string, profile: string[]): Promise<ValidationIssue[]> {
-  let kept = headerIssues.get(engine);
-  if (!kept) headerIssues.set(engine, (kept = new Map()));
+async function validateHeaderResource(validate: ValidateResource, resource: Record<string, unknown>, name: string, profile: string[]): Promise<ValidationIssue[]> {
+  let kept = headerIssues.get(validate);
+  if (!kept) headerIssues.set(validate, (kept = new Map()));
   const key = `${name}\n${profile.join(' ')}\n${JSON.stringify(resource)}`;
   const hit = kept.get(key);
   if (hit) return hit;
-  const { issues } = await engine.validate(resource, { name, profile });
+  const { issues } = await validate(resource, { name, profile });
   if (kept.size >= HEADER_ISSUES_KEPT) kept.delete(kept.keys().next().value!);
   kept.set(key, issues);
   return issues;

@@ -23,7 +23,7 @@ const processHeaders = (o: B.HeaderOptions = {}): [string, string][] =>
   B.barsHeaders({ contentType: 'application/fhir+json', target: B.targetOf(message), useContext: B.useContextOf(message, 'referral'), ...o });
 
 async function one(input: Parameters<typeof validateRequest>[1], options: Parameters<typeof validateRequest>[2] = {}): Promise<CheckedRequest> {
-  const v = await validateRequest(engine, input, { name: 'req.http', ...options });
+  const v = await validateRequest(engine.validate, input, { name: 'req.http', hasProfile: engine.hasProfile, ...options });
   expect(v.issues).toEqual([]);
   expect(v.requests).toHaveLength(1);
   return v.requests[0]!;
@@ -300,8 +300,8 @@ describe('the token request (BARS-HTTP-18) and the clock', () => {
     const late = await one(token(assertion, [['Date', 'Mon, 05 Oct 2026 10:15:00 GMT'], ['Content-Type', 'application/x-www-form-urlencoded']]));
     expect(find(late, 'BARS-HTTP-16').message).toMatch(/before 2026-10-05T10:15:00\.000Z \(the request's Date header\)/);
     const har = JSON.stringify(B.har([{ request: { method: 'POST', url: B.TOKEN_URL, headers: [['Content-Type', 'application/x-www-form-urlencoded']], body: B.tokenRequestBody(assertion) }, startedDateTime: '2026-10-05T09:30:00.000Z' }]));
-    expect(find((await validateRequest(engine, har, { name: 'c.har' })).requests[0]!, 'BARS-HTTP-16').message).toMatch(/the HAR entry's startedDateTime/);
-    expect(errs((await validateRequest(engine, har, { name: 'c.har', now: new Date(B.SENT_AT) })).requests[0]!.issues)).toEqual([]);
+    expect(find((await validateRequest(engine.validate, har, { name: 'c.har', hasProfile: engine.hasProfile })).requests[0]!, 'BARS-HTTP-16').message).toMatch(/the HAR entry's startedDateTime/);
+    expect(errs((await validateRequest(engine.validate, har, { name: 'c.har', hasProfile: engine.hasProfile, now: new Date(B.SENT_AT) })).requests[0]!.issues)).toEqual([]);
   });
 });
 
@@ -315,7 +315,7 @@ describe('header resources validated once per content', () => {
     };
     // a distinct organisation for this test (nothing earlier kept it), with a misspelt member
     const organisation = { resourceType: 'Organization', identifier: [{ system: 'https://fhir.nhs.uk/Id/ods-organization-code', value: 'RYE' }], name: 'cached', nmea: 'typo' };
-    const send = async (): Promise<CheckedRequest> => (await validateRequest(counting, B.rawHttp({ method: 'GET', url: SR, headers: B.barsHeaders({ organisation }) }), { name: 'req.http' })).requests[0]!;
+    const send = async (): Promise<CheckedRequest> => (await validateRequest(counting.validate, B.rawHttp({ method: 'GET', url: SR, headers: B.barsHeaders({ organisation }) }), { name: 'req.http' })).requests[0]!;
     const first = await send();
     const second = await send();
     const orgCalls = calls.filter((n) => /End-User-Organisation/i.test(n));
@@ -331,7 +331,7 @@ describe('header resources validated once per content', () => {
       otherCalls++;
       return engine.validate(input, opts);
     };
-    await validateRequest(other, B.rawHttp({ method: 'GET', url: SR, headers: B.barsHeaders({ organisation }) }), { name: 'req.http' });
+    await validateRequest(other.validate, B.rawHttp({ method: 'GET', url: SR, headers: B.barsHeaders({ organisation }) }), { name: 'req.http' });
     expect(otherCalls).toBeGreaterThan(0);
   });
 });

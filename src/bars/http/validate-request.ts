@@ -19,7 +19,8 @@ import {
   checkContentType,
   checkOtherRequiredHeaders,
   checkResourceHeader,
-  type ResourceValidator,
+  type HasProfile,
+  type ValidateResource,
   checkTargetIdentifier,
   checkTransactionIds,
   checkUseContext,
@@ -49,6 +50,8 @@ export interface RequestCheckOptions {
   now?: Date | (() => Date);
   /** Extra profiles for the body (like --profile). */
   profiles?: string[];
+  /** Is a profile loaded (`engine.hasProfile`)? Header resources are then checked against UK Core only when it is. */
+  hasProfile?: HasProfile;
 }
 
 export interface CheckedRequest {
@@ -81,13 +84,16 @@ export interface RequestValidation {
 
 const isError = (i: { severity: string }): boolean => i.severity === 'error' || i.severity === 'fatal';
 
-/** Check one input holding one or more HTTP requests. Never throws on bad input. */
-export async function validateRequest(engine: ResourceValidator, input: string | Uint8Array | RequestObject | Record<string, unknown>, options: RequestCheckOptions = {}): Promise<RequestValidation> {
+/**
+ * Check one input holding one or more HTTP requests; `validate` validates the body and the
+ * header resources (`engine.validate`). Never throws on bad input.
+ */
+export async function validateRequest(validate: ValidateResource, input: string | Uint8Array | RequestObject | Record<string, unknown>, options: RequestCheckOptions = {}): Promise<RequestValidation> {
   const name = options.name ?? 'request';
   const parsed = parseRequestInput(input, name, { entry: options.entry });
   const api = options.api ?? loadApiTable();
   const requests: CheckedRequest[] = [];
-  for (const req of parsed.requests) requests.push(await checkRequest(engine, req, api, options));
+  for (const req of parsed.requests) requests.push(await checkRequest(validate, req, api, options));
   return { valid: parsed.issues.every((i) => !isError(i)) && requests.every((r) => r.valid), requests, issues: parsed.issues };
 }
 
@@ -141,7 +147,7 @@ function urlParts(req: HttpRequest, headers: Headers, out: HttpIssues): UrlParts
   return { absolute: absolute || !!headers.get('Host'), host: absolute || headers.get('Host') ? u.host : undefined, origin: absolute || headers.get('Host') ? u.origin : undefined, pathname: u.pathname, segments, query: u.searchParams, rawQuery };
 }
 
-async function checkRequest(engine: ResourceValidator, req: HttpRequest, api: ApiTable, options: RequestCheckOptions): Promise<CheckedRequest> {
+async function checkRequest(validate: ValidateResource, req: HttpRequest, api: ApiTable, options: RequestCheckOptions): Promise<CheckedRequest> {
   const out = new HttpIssues();
   out.issues.push(...req.issues);
   const headers = new Headers(req.headers);
@@ -164,7 +170,7 @@ async function checkRequest(engine: ResourceValidator, req: HttpRequest, api: Ap
   if (op && url) checkParameters(op.op, op.path, op.params, url, req, out);
   checkTransactionIds(ctx);
   const target = checkTargetIdentifier(ctx);
-  for (const h of RESOURCE_HEADERS) await checkResourceHeader(ctx, h, engine);
+  for (const h of RESOURCE_HEADERS) await checkResourceHeader(ctx, h, validate, options.hasProfile);
   const auth = checkAuthorization(ctx);
   if (auth.token && looksLikeJwt(auth.token)) {
     out.add('BARS-HTTP-13', 'warning', 'security', 'The bearer token is a JWT that reads like a signed client assertion: the BaRS API takes the access token the OAuth token endpoint returned for your assertion, not the assertion itself. Its claims were checked as an assertion', {
@@ -189,7 +195,7 @@ async function checkRequest(engine: ResourceValidator, req: HttpRequest, api: Ap
   } else {
     const format = sniffFormat(body.text);
     checkContentType(ctx, format);
-    const result = await engine.validate(body.text, { name: body.label, profile: options.profiles ?? [] });
+    const result = await validate(body.text, { name: body.label, profile: options.profiles ?? [] });
     checked.body = { name: body.label, result, ...(body.start ? { start: body.start } : {}) };
     const resource = result.instance?.resource;
     if (op && rb?.schema === 'MessageBundle' && resource) checkMessageBundle(resource, result, `${op.op.pointer}/requestBody`, op.path);
@@ -386,7 +392,11 @@ export function requestSetup(args: RequestFileArgs): { api: ApiTable; keys?: Jwt
  * one for its body (`<file>#body`, located within the body). Unreadable input: one result with
  * the fatal issue.
  */
-export async function validateRequestFile(engine: ResourceValidator, spec: string, setup: { api: ApiTable; keys?: JwtKeys; now?: Date; profiles?: string[] }): Promise<FileResult[]> {
+export async function validateRequestFile(
+  validate: ValidateResource,
+  spec: string,
+  setup: { api: ApiTable; keys?: JwtKeys; now?: Date; profiles?: string[]; hasProfile?: HasProfile },
+): Promise<FileResult[]> {
   const { file, entry } = splitEntry(spec);
   let bytes: Buffer;
   try {
@@ -395,7 +405,7 @@ export async function validateRequestFile(engine: ResourceValidator, spec: strin
     return [{ file, resourceType: null, profiles: [], valid: false, issues: [{ severity: 'fatal', code: 'exception', message: `Cannot read the request file: ${(e as Error).message}`, expression: null, line: null, column: null, ruleId: 'file-unreadable', source: null }] }];
   }
   const t0 = performance.now();
-  const v = await validateRequest(engine, bytes, { name: file, entry, api: setup.api, keys: setup.keys, now: setup.now, profiles: setup.profiles });
+  const v = await validateRequest(validate, bytes, { name: file, entry, api: setup.api, keys: setup.keys, now: setup.now, profiles: setup.profiles, hasProfile: setup.hasProfile });
   return requestValidationResults(v, spec, Math.round((performance.now() - t0) * 100) / 100);
 }
 
