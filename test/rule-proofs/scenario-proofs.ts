@@ -62,7 +62,8 @@ function headerResource(id: RuleId, why: string, header: string, resource: Recor
       // all three are sent (the API specification marks two of them required even on /metadata), this one changed
       const resources = { ...RESOURCE_HEADERS, [header]: sent };
       const lines = Object.entries(resources).map(([name, r]) => `${name}: ${base64(r)}`).join('\r\n');
-      const r = await validateRequest(await barsEngine(), request().replace(/\r\n\r\n$/, `\r\n${lines}\r\n\r\n`));
+      const e = await barsEngine();
+      const r = await validateRequest(e.validate, request().replace(/\r\n\r\n$/, `\r\n${lines}\r\n\r\n`), { hasProfile: e.hasProfile });
       return [...r.issues, ...r.requests.flatMap((q) => q.issues)].map(found);
     },
   };
@@ -85,7 +86,8 @@ export const SCENARIO_PROOFS: ScenarioProof[] = [
     at: 'body:client_assertion/jwt.signature',
     async run(broken) {
       const jwt = assertion(broken ? { key: OTHER_KEY } : {});
-      const r = await validateRequest(await plainEngine(), tokenRequest(jwt), { keys: { publicKey: REGISTERED_KEY, source: 'the registered public key' } });
+      const e = await plainEngine();
+      const r = await validateRequest(e.validate, tokenRequest(jwt), { hasProfile: e.hasProfile, keys: { publicKey: REGISTERED_KEY, source: 'the registered public key' } });
       // the check always says what it verified with (information); the rule is broken by an error
       return r.requests.flatMap((q) => q.issues).filter((i) => i.severity !== 'information').map(found);
     },
