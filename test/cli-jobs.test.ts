@@ -1,5 +1,6 @@
 /**
- * `bars validate --jobs N` and NDJSON input, through bin/bars.js: the same JSON result on worker
+ * `bars validate --jobs N` and NDJSON input, through bin/bars.js (worker threads need the built
+ * CLI; a few one-thread runs go through main() in this process): the same JSON result on worker
  * threads as in one thread (input order kept), a worker that dies costs only its own input, and
  * NDJSON lines are validated one by one, each located on its line of the file.
  */
@@ -7,7 +8,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bars, ROOT } from './support/cli.js';
+import { bars, barsInProcess, ROOT } from './support/cli.js';
 
 let dir: string;
 const mixed = (): string => join(dir, 'mixed');
@@ -40,9 +41,17 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** A run that several tests compare against, made once (each run is a child process, ~1 s). */
+function once<T>(run: () => T): () => T {
+  let value: { v: T } | undefined;
+  return () => (value ??= { v: run() }).v;
+}
+/** The mixed folder in one thread, as JSON. */
+const mixedInOneThread = once(() => bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '1']));
+
 describe('bars validate --jobs', () => {
   it('--jobs 2 gives the same JSON result as --jobs 1, in input order, over valid and invalid files', () => {
-    const one = bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '1']);
+    const one = mixedInOneThread();
     const two = bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '2']);
     expect(one.status, one.stderr).toBe(1);
     expect(two.status, two.stderr).toBe(1);
@@ -104,16 +113,17 @@ if (!isMainThread) {
   it('when no worker can start, the main thread validates every input and says so on stderr', () => {
     const hook = join(dir, 'no-worker.cjs');
     writeFileSync(hook, "if (!require('node:worker_threads').isMainThread) throw new Error('workers refused here');\n");
-    const one = bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '1']);
+    const one = mixedInOneThread();
     const r = bars(['validate', mixed(), '--no-bars', '--format', 'json', '--jobs', '2'], { env: { NODE_OPTIONS: `--require ${hook}` } });
     expect(r.status, r.stderr).toBe(1);
     expect(r.stderr).toContain('bars: warning: --jobs 2: the worker threads could not be used (workers refused here), so the inputs were validated in one thread');
     expect(JSON.stringify(withoutTimings(r.json).results)).toBe(JSON.stringify(withoutTimings(one.json).results));
   });
 
-  it('--jobs 0 and --jobs two are usage errors', () => {
+  it('--jobs 0 and --jobs two are usage errors', async () => {
     for (const n of ['0', 'two']) {
-      const r = bars(['validate', mixed(), '--jobs', n]);
+      // the first as a child process, the second through main() in this process
+      const r = n === '0' ? bars(['validate', mixed(), '--jobs', n]) : await barsInProcess(['validate', mixed(), '--jobs', n]);
       expect(r.status).toBe(2);
       expect(r.stderr).toContain(`--jobs ${n}: give a whole number of worker threads`);
     }
@@ -122,6 +132,7 @@ if (!isMainThread) {
 
 describe('NDJSON input', () => {
   const ndjson = (): string => join(dir, 'patients.ndjson');
+  const ndjsonInOneThread = once(() => bars(['validate', ndjson(), '--no-bars', '--format', 'json', '--jobs', '1']));
   beforeAll(() => {
     const lines = [
       JSON.stringify({ resourceType: 'Patient', gender: 'female' }),
@@ -134,8 +145,8 @@ describe('NDJSON input', () => {
     writeFileSync(ndjson(), lines.join('\n') + '\n');
   });
 
-  it('each line is its own input named file.ndjson:<line>, its issues on that line; blank lines skipped; a malformed line fails alone', () => {
-    const r = bars(['validate', ndjson(), '--no-bars', '--format', 'json', '--jobs', '1']);
+  it('each line is its own input named file.ndjson:<line>, its issues on that line; blank lines skipped; a malformed line fails alone', async () => {
+    const r = ndjsonInOneThread();
     expect(r.status, r.stderr).toBe(1);
     const results = r.json.results as { file: string; valid: boolean; issues: { severity: string; ruleId: string; line: number | null; column: number | null }[] }[];
     expect(results.map((x) => x.file)).toEqual([`${ndjson()}:1`, `${ndjson()}:3`, `${ndjson()}:5`, `${ndjson()}:6`]);
@@ -149,23 +160,23 @@ describe('NDJSON input', () => {
     expect(results[2]!.issues[0]!.column).toBeGreaterThan(30);
     for (const x of results) for (const i of x.issues) expect(i.line).toBe(Number(x.file.slice(x.file.lastIndexOf(':') + 1)));
     // the text output names the line too
-    const text = bars(['validate', ndjson(), '--no-bars', '--jobs', '1']);
+    const text = await barsInProcess(['validate', ndjson(), '--no-bars', '--jobs', '1']);
     expect(text.stdout).toContain(`FAIL ${ndjson()}:5`);
   });
 
   it('with --jobs 2 the lines give the same result, in the same order', () => {
-    const one = bars(['validate', ndjson(), '--no-bars', '--format', 'json', '--jobs', '1']);
+    const one = ndjsonInOneThread();
     const two = bars(['validate', ndjson(), '--no-bars', '--format', 'json', '--jobs', '2']);
     expect(two.status, two.stderr).toBe(1);
     expect(JSON.stringify(withoutTimings(two.json))).toBe(JSON.stringify(withoutTimings(one.json)));
   });
 
-  it('folders include *.ndjson files', () => {
+  it('folders include *.ndjson files', async () => {
     const folder = join(dir, 'with-ndjson');
     mkdirSync(folder);
     writeFileSync(join(folder, 'a.json'), JSON.stringify({ resourceType: 'Patient' }));
     writeFileSync(join(folder, 'b.ndjson'), `${JSON.stringify({ resourceType: 'Patient' })}\n${JSON.stringify({ resourceType: 'Patient', active: true })}\n`);
-    const r = bars(['validate', folder, '--no-bars', '--format', 'json', '--jobs', '1']);
+    const r = await barsInProcess(['validate', folder, '--no-bars', '--format', 'json', '--jobs', '1']);
     expect(r.status, r.stderr).toBe(0);
     expect(r.json.results.map((x: { file: string }) => x.file.slice(folder.length + 1))).toEqual(['a.json', 'b.ndjson:1', 'b.ndjson:2']);
   });

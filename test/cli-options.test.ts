@@ -3,7 +3,8 @@
  * (bin/bars.js) with an assertion on its effect: --unknown-extensions (over a config file),
  * --application, --message-definition and --public-key. The library-level behaviour behind them
  * is tested beside it (src/validate/extensions.test.ts, src/bars/plugin.test.ts,
- * src/bars/http/jwt.test.ts); here it is the option reaching it.
+ * src/bars/http/jwt.test.ts); here it is the option reaching it. The usage errors (a wrong value,
+ * a file that is not there) run the CLI's main() in this process.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,7 +13,7 @@ import { exportSPKI, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { clientAssertion, SENT_AT } from '../scripts/fixtures/http-builder.js';
 import { USE_CASE_SYSTEM } from '../src/bars/message.js';
-import { bars, ROOT } from './support/cli.js';
+import { bars, barsInProcess, ROOT } from './support/cli.js';
 
 interface Issue {
   ruleId: string;
@@ -29,7 +30,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('--unknown-extensions', () => {
-  it('error wins over a config file that says ignore; ignore drops the issue', () => {
+  it('error wins over a config file that says ignore; ignore drops the issue', async () => {
     const file = join(dir, 'unknown-extension.json');
     writeFileSync(file, JSON.stringify({ resourceType: 'Patient', extension: [{ url: 'https://fhir.supplier.nhs.uk/StructureDefinition/unknown', valueString: 'x' }] }));
     const config = join(dir, 'ignore-extensions.config.json');
@@ -45,7 +46,7 @@ describe('--unknown-extensions', () => {
     const ignore = bars(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'ignore']);
     expect(ignore.status, ignore.stderr).toBe(0);
     expect(unknown(ignore)).toEqual([]);
-    const bad = bars(['validate', file, '--no-bars', '--unknown-extensions', 'loud']);
+    const bad = await barsInProcess(['validate', file, '--no-bars', '--unknown-extensions', 'loud']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/--unknown-extensions loud/);
   });
@@ -88,7 +89,7 @@ describe('--application', () => {
 });
 
 describe('--message-definition', () => {
-  it("the receiver's own MessageDefinition is binding: a use case it does not list is an error naming the file", () => {
+  it("the receiver's own MessageDefinition is binding: a use case it does not list is an error naming the file", async () => {
     const message = join(ROOT, 'fixtures', 'bars', 'valid', 'APP3-referral-request.json');
     const published = JSON.parse(readFileSync(join(ROOT, 'message-definitions', 'bars-message-servicerequest-request-referral.json'), 'utf8'));
     // the receiver supports one use case only, not the message's (the message claims this definition by url)
@@ -117,11 +118,11 @@ describe('--message-definition', () => {
 
     const notOne = join(dir, 'not-a-message-definition.json');
     writeFileSync(notOne, JSON.stringify({ resourceType: 'Patient' }));
-    const bad = bars(['validate', message, '--message-definition', notOne]);
+    const bad = await barsInProcess(['validate', message, '--message-definition', notOne]);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/not a MessageDefinition \(found Patient\)/);
     // a file that is not there is named, with the option, before anything is validated
-    const missing = bars(['validate', message, '--message-definition', join(dir, 'absent.json')]);
+    const missing = await barsInProcess(['validate', message, '--message-definition', join(dir, 'absent.json')]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/--message-definition .*absent\.json: cannot read the file \(ENOENT\)/);
     expect(missing.stdout).toBe('');

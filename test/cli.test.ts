@@ -3,9 +3,12 @@
  * --profile, --format (text, json, outcome, several with --output-dir), --output, --fail-on,
  * --quiet, --suppress, exit codes, the text layout, and the JSON result checked against its
  * published schema (src/report/result.schema.json). The OperationOutcome output is itself
- * validated by the toolkit's own engine.
+ * validated by the toolkit's own engine. Most runs go through the CLI's main() in this process
+ * (barsInProcess); what only a real process shows (its exit status, a closed pipe, a terminal)
+ * runs bin/bars.js as a child (bars).
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +17,7 @@ import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { constraintProfile } from './support/profiles.js';
-import { bars, barsAsync, ROOT } from './support/cli.js';
+import { assertBuilt, bars, barsInProcess, ROOT } from './support/cli.js';
 import { TEST_CACHE } from './support/engine.js';
 import { plainEngine } from './support/engine.js';
 
@@ -65,14 +68,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('inputs', () => {
-  it('a folder is searched recursively for *.json and *.xml (not package.json, hidden folders or node_modules)', () => {
-    const r = bars(['validate', p('tree'), '--format', 'json', '--no-bars']);
+  it('a folder is searched recursively for *.json and *.xml (not package.json, hidden folders or node_modules)', async () => {
+    const r = await barsInProcess(['validate', p('tree'), '--format', 'json', '--no-bars']);
     expect(r.json.results.map((x: { file: string }) => x.file.slice(dir.length + 1)).sort()).toEqual(['tree/a/b/c/observation.xml', 'tree/a/patient.json', 'tree/b/bad.json']);
     expect(r.status).toBe(1);
   });
 
-  it('a glob is expanded (quoted, so the shell does not), and files may be mixed with folders', () => {
-    const r = bars(['validate', `${dir}/tree/**/*.json`, UNKNOWN_ELEMENT, '--format', 'json', '--no-bars']);
+  it('a glob is expanded (quoted, so the shell does not), and files may be mixed with folders', async () => {
+    const r = await barsInProcess(['validate', `${dir}/tree/**/*.json`, UNKNOWN_ELEMENT, '--format', 'json', '--no-bars']);
     const files = r.json.results.map((x: { file: string }) => x.file);
     expect(files).toContain(p('tree/a/patient.json'));
     expect(files).toContain(p('tree/b/bad.json'));
@@ -90,26 +93,26 @@ describe('exit codes', () => {
     expect(bars(['validate', VALID, UNKNOWN_ELEMENT]).status).toBe(1);
   });
 
-  it('an extension whose definition is not loaded: an error by default, a warning or nothing with --unknown-extensions', () => {
+  it('an extension whose definition is not loaded: an error by default, a warning or nothing with --unknown-extensions', async () => {
     const file = p('unknown-extension.json');
-    const byDefault = bars(['validate', file, '--format', 'json', '--no-bars']);
+    const byDefault = await barsInProcess(['validate', file, '--format', 'json', '--no-bars']);
     expect(byDefault.status).toBe(1);
     expect(byDefault.json.results[0].issues.filter((i: { ruleId: string }) => i.ruleId === 'extension-unknown').map((i: { severity: string }) => i.severity)).toEqual(['error']);
-    const warning = bars(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'warning']);
+    const warning = await barsInProcess(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'warning']);
     expect(warning.status).toBe(0);
     expect(warning.json.results[0].issues.filter((i: { ruleId: string }) => i.ruleId === 'extension-unknown').map((i: { severity: string }) => i.severity)).toEqual(['warning']);
-    const ignored = bars(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'ignore']);
+    const ignored = await barsInProcess(['validate', file, '--format', 'json', '--no-bars', '--unknown-extensions', 'ignore']);
     expect(ignored.status).toBe(0);
     expect(ignored.json.results[0].issues.some((i: { ruleId: string }) => i.ruleId === 'extension-unknown')).toBe(false);
   });
 
-  it('warnings pass by default and fail with --fail-on warning', () => {
+  it('warnings pass by default and fail with --fail-on warning', async () => {
     const file = p('warning-only.json');
-    const plain = bars(['validate', file, '--format', 'json', '--no-bars']);
+    const plain = await barsInProcess(['validate', file, '--format', 'json', '--no-bars']);
     expect(plain.json.summary).toMatchObject({ errors: 0, warnings: 1 });
     expect(plain.status).toBe(0);
-    expect(bars(['validate', file, '--no-bars', '--fail-on', 'warning']).status).toBe(1);
-    expect(bars(['validate', file, '--no-bars', '--fail-on', 'error']).status).toBe(0);
+    expect((await barsInProcess(['validate', file, '--no-bars', '--fail-on', 'warning'])).status).toBe(1);
+    expect((await barsInProcess(['validate', file, '--no-bars', '--fail-on', 'error'])).status).toBe(0);
   });
 
   it.each([
@@ -125,21 +128,29 @@ describe('exit codes', () => {
     ['an unknown package offline', [VALID, '--ig', 'no.such.package#1.0.0'], /cannot load definitions: FHIR package no\.such\.package#1\.0\.0 is not in the package cache.*offline/s],
     ['a missing IG folder', [VALID, '--ig', '/nonexistent/ig-folder'], /\/nonexistent\/ig-folder/],
     ['a missing suppression file', [VALID, '--suppress', '/nonexistent/suppress.json'], /--suppress \/nonexistent\/suppress\.json: no such file/],
-  ])('2 for %s, with a message saying what to do (and no stack trace)', (_, args, message) => {
-    const r = bars(['validate', ...(args as string[])]);
+  ])('2 for %s, with a message saying what to do (and no stack trace)', async (_, args, message) => {
+    const r = await barsInProcess(['validate', ...(args as string[])]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/internal error|\n\s+at \S+ \(/);
     expect(r.stdout).toBe('');
   });
 
-  it('a suppression file without justification is a usage error naming the entry', () => {
+  it('2 from the real process too: the message on stderr, nothing on stdout', () => {
+    const r = bars(['validate', VALID, '--bogus']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/Unknown option '--bogus'.*\n.*bars validate --help/);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at \S+ \(/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a suppression file without justification is a usage error naming the entry', async () => {
     const s = write(p('suppress-nojust.json'), { suppressions: [{ ruleId: 'unknown-element', path: 'Patient.nmae' }] });
-    const r = bars(['validate', UNKNOWN_ELEMENT, '--suppress', s]);
+    const r = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--suppress', s]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/--suppress .*suppress-nojust\.json: every suppression needs a "justification" saying why the issue is acceptable \(at \/suppressions\/0\)/);
     const short = write(p('suppress-short.json'), { suppressions: [{ ruleId: 'unknown-element', justification: 'ok' }] });
-    expect(bars(['validate', UNKNOWN_ELEMENT, '--suppress', short]).stderr).toMatch(/justification is too short/);
+    expect((await barsInProcess(['validate', UNKNOWN_ELEMENT, '--suppress', short])).stderr).toMatch(/justification is too short/);
   });
 });
 
@@ -147,7 +158,7 @@ describe('a reader that stops early (bars validate … | head)', () => {
   it('no EPIPE stack trace, and the exit code still tells whether the files are valid', async () => {
     // a report far bigger than a pipe buffer, so that most of it is written after the reader has gone
     const big = write(p('many-unknown.json'), `{"resourceType": "Patient", ${Array.from({ length: 3000 }, (_, i) => `"x${i}": 1`).join(', ')}}`);
-    bars(['validate', VALID]); // the build check
+    assertBuilt();
     const child = spawn(process.execPath, [join(ROOT, 'bin/bars.js'), 'validate', big, '--format', 'json', '--no-bars', '--offline', '--cache-dir', TEST_CACHE], { cwd: ROOT });
     let err = '';
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
@@ -159,8 +170,8 @@ describe('a reader that stops early (bars validate … | head)', () => {
 });
 
 describe('--ig and --profile', () => {
-  it('--ig is repeatable: profiles from both IGs are applied, each issue naming its profile', () => {
-    const r = bars(['validate', p('profiled'), '--ig', p('ig-a'), '--ig', p('ig-b'), '--format', 'json', '--no-bars']);
+  it('--ig is repeatable: profiles from both IGs are applied, each issue naming its profile', async () => {
+    const r = await barsInProcess(['validate', p('profiled'), '--ig', p('ig-a'), '--ig', p('ig-b'), '--format', 'json', '--no-bars']);
     const bySource = (f: string) => r.json.results.find((x: { file: string }) => x.file.endsWith(f)).issues.filter((i: { severity: string }) => i.severity === 'error');
     expect(bySource('patient.json')).toEqual([expect.objectContaining({ ruleId: 'cardinality-min', source: `${PATIENT_PROFILE}|1.0.0` })]);
     expect(bySource('observation.json')).toEqual([expect.objectContaining({ ruleId: 'cardinality-min', source: `${OBS_PROFILE}|1.0.0` })]);
@@ -168,18 +179,18 @@ describe('--ig and --profile', () => {
     expect(r.status).toBe(1);
   });
 
-  it('with one IG missing, its profile is reported as unknown instead of applied', () => {
-    const r = bars(['validate', p('profiled/observation.json'), '--ig', p('ig-a'), '--format', 'json', '--no-bars']);
+  it('with one IG missing, its profile is reported as unknown instead of applied', async () => {
+    const r = await barsInProcess(['validate', p('profiled/observation.json'), '--ig', p('ig-a'), '--format', 'json', '--no-bars']);
     const issues = r.json.results[0].issues;
     expect(issues.some((i: { source: string | null }) => i.source?.startsWith(OBS_PROFILE))).toBe(false);
     expect(issues.some((i: { message: string }) => i.message.includes(OBS_PROFILE))).toBe(true);
   });
 
-  it('--profile checks every input against a profile it does not declare', () => {
+  it('--profile checks every input against a profile it does not declare', async () => {
     const file = p('tree/a/patient.json');
-    const without = bars(['validate', file, '--ig', p('ig-a'), '--format', 'json', '--no-bars']);
+    const without = await barsInProcess(['validate', file, '--ig', p('ig-a'), '--format', 'json', '--no-bars']);
     expect(without.status).toBe(0);
-    const r = bars(['validate', file, '--ig', p('ig-a'), '--profile', PATIENT_PROFILE, '--format', 'json', '--no-bars']);
+    const r = await barsInProcess(['validate', file, '--ig', p('ig-a'), '--profile', PATIENT_PROFILE, '--format', 'json', '--no-bars']);
     expect(r.status).toBe(1);
     expect(r.json.results[0].profiles).toEqual([PATIENT_PROFILE]);
     // a missing element is reported on its parent, naming the element definition
@@ -190,8 +201,8 @@ describe('--ig and --profile', () => {
 });
 
 describe('--format json: the stable contract', () => {
-  it('matches src/report/result.schema.json for valid, invalid, XML and unparseable inputs', () => {
-    const r = bars(['validate', VALID, INVALID, p('tree'), '--format', 'json']);
+  it('matches src/report/result.schema.json for valid, invalid, XML and unparseable inputs', async () => {
+    const r = await barsInProcess(['validate', VALID, INVALID, p('tree'), '--format', 'json']);
     expectContract(r.json);
     expect(r.json.tool).toEqual({ name: 'bars-toolkit', version: JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version });
     const s = r.json.summary;
@@ -208,8 +219,8 @@ describe('--format json: the stable contract', () => {
     expect(Object.keys(malformed.issues[0])).toEqual(expect.arrayContaining(['severity', 'code', 'message', 'expression', 'line', 'column', 'ruleId', 'source']));
   });
 
-  it('the schema is strict where it must be: a removed or renamed field fails it', () => {
-    const r = bars(['validate', UNKNOWN_ELEMENT, '--format', 'json']);
+  it('the schema is strict where it must be: a removed or renamed field fails it', async () => {
+    const r = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--format', 'json']);
     expectContract(r.json);
     const renamed = structuredClone(r.json);
     renamed.results[0].issues[0].rule = renamed.results[0].issues[0].ruleId;
@@ -223,14 +234,14 @@ describe('--format json: the stable contract', () => {
     expect(checkResult(noSummary)).toBe(false);
   });
 
-  it('--output writes the JSON to a file (stdout stays empty), which bars report re-renders', () => {
+  it('--output writes the JSON to a file (stdout stays empty), which bars report re-renders', async () => {
     const out = p('out/result.json');
-    const r = bars(['validate', UNKNOWN_ELEMENT, '--format', 'json', '--output', out]);
+    const r = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--format', 'json', '--output', out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     const saved = JSON.parse(readFileSync(out, 'utf8'));
     expectContract(saved);
-    const again = bars(['report', out, '--format', 'text']);
+    const again = await barsInProcess(['report', out, '--format', 'text']);
     // bars report exits as bars validate did for that result
     expect(again.status).toBe(1);
     expect(again.stdout).toContain(`${UNKNOWN_ELEMENT}:4:3`);
@@ -238,8 +249,8 @@ describe('--format json: the stable contract', () => {
 });
 
 describe('--format text', () => {
-  it('groups issues under their file, each with file:line:col, severity, message, FHIRPath and rule id; no colour when not a TTY', () => {
-    const r = bars(['validate', UNKNOWN_ELEMENT, join(VALID, 'patient-minimal.json'), join(INVALID, 'binding-required.json')]);
+  it('groups issues under their file, each with file:line:col, severity, message, FHIRPath and rule id; no colour when not a TTY', async () => {
+    const r = await barsInProcess(['validate', UNKNOWN_ELEMENT, join(VALID, 'patient-minimal.json'), join(INVALID, 'binding-required.json')]);
     expect(r.stdout).not.toMatch(/\x1b\[/);
     const lines = r.stdout.split('\n');
     const head = (f: string) => lines.findIndex((l) => l.endsWith(')') && l.includes(` ${f} `));
@@ -274,22 +285,22 @@ describe('--format text', () => {
     expect(plain.stdout).not.toMatch(/\x1b\[/);
   });
 
-  it('--min-severity: information is hidden by default and shown on request; a wrong level is a usage error', () => {
+  it('--min-severity: information is hidden by default and shown on request; a wrong level is a usage error', async () => {
     const withInformation = join(VALID, 'observation-heart-rate.json');
-    const shown = bars(['validate', withInformation, '--no-bars', '--min-severity', 'information']);
-    const hidden = bars(['validate', withInformation, '--no-bars']);
+    const shown = await barsInProcess(['validate', withInformation, '--no-bars', '--min-severity', 'information']);
+    const hidden = await barsInProcess(['validate', withInformation, '--no-bars']);
     const info = (out: string) => out.split('\n').filter((l) => /^ {2}\S+:\d+:\d+ {2}information /.test(l)).length;
     expect(info(hidden.stdout)).toBe(0);
     expect(info(shown.stdout)).toBeGreaterThan(0);
     expect(hidden.stdout).toMatch(/\d+ issues? below warning not shown/);
-    const bad = bars(['validate', UNKNOWN_ELEMENT, '--min-severity', 'notice']);
+    const bad = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--min-severity', 'notice']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--min-severity notice: use error, warning or information');
-    expect(bars(['validate', '--help']).stdout).toContain('--min-severity <level>');
+    expect((await barsInProcess(['validate', '--help'])).stdout).toContain('--min-severity <level>');
   });
 
-  it('--quiet shows only the files with errors, and only their errors', () => {
-    const r = bars(['validate', VALID, p('warning-only.json'), UNKNOWN_ELEMENT, '--quiet', '--no-bars']);
+  it('--quiet shows only the files with errors, and only their errors', async () => {
+    const r = await barsInProcess(['validate', VALID, p('warning-only.json'), UNKNOWN_ELEMENT, '--quiet', '--no-bars']);
     expect(r.status).toBe(1);
     expect(r.stdout).not.toMatch(/^PASS/m);
     expect(r.stdout.match(/^FAIL .*/gm)).toEqual([`FAIL ${UNKNOWN_ELEMENT} (Patient)`]);
@@ -300,11 +311,11 @@ describe('--format text', () => {
 });
 
 describe('--suppress', () => {
-  it('a matching suppression keeps the issue, marked and counted, and stops it failing the run', () => {
+  it('a matching suppression keeps the issue, marked and counted, and stops it failing the run', async () => {
     const s = write(p('suppress.json'), {
       suppressions: [{ ruleId: 'unknown-element', path: 'Patient.**', file: '**/unknown-element.json', justification: 'Legacy fields our sender still writes; accepted by the receiver' }],
     });
-    const json = bars(['validate', UNKNOWN_ELEMENT, '--suppress', s, '--format', 'json']);
+    const json = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--suppress', s, '--format', 'json']);
     expectContract(json.json);
     expect(json.status).toBe(0);
     const issues = json.json.results[0].issues.filter((i: { ruleId: string }) => i.ruleId === 'unknown-element');
@@ -312,23 +323,23 @@ describe('--suppress', () => {
     for (const i of issues) expect(i.suppressed).toEqual({ justification: 'Legacy fields our sender still writes; accepted by the receiver', file: s });
     expect(json.json.summary).toMatchObject({ suppressed: 2, errors: 0 });
     expect(json.json.results[0].valid).toBe(true);
-    const text = bars(['validate', UNKNOWN_ELEMENT, '--suppress', s]);
+    const text = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--suppress', s]);
     expect(text.stdout).toMatch(/Unknown element "nmae".*\[suppressed: Legacy fields our sender still writes/);
     expect(text.stdout).toMatch(/, 2 suppressed in /);
   });
 
-  it('the path pattern decides: * is one segment, so a suppression of Patient.* leaves Patient.name[0].middleName failing', () => {
+  it('the path pattern decides: * is one segment, so a suppression of Patient.* leaves Patient.name[0].middleName failing', async () => {
     const s = write(p('suppress-one.json'), { suppressions: [{ ruleId: 'unknown-element', path: 'Patient.*', justification: 'Only the top-level slip is accepted' }] });
-    const r = bars(['validate', UNKNOWN_ELEMENT, '--suppress', s, '--format', 'json']);
+    const r = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--suppress', s, '--format', 'json']);
     expect(r.status).toBe(1);
     const flags = r.json.results[0].issues.map((i: { expression: string; suppressed?: unknown }) => [i.expression, !!i.suppressed]);
     expect(flags).toEqual(expect.arrayContaining([['Patient.nmae', true], ['Patient.name[0].middleName', false]]));
     expect(r.json.summary).toMatchObject({ suppressed: 1, errors: 1 });
   });
 
-  it('a suppression for another file does not apply', () => {
+  it('a suppression for another file does not apply', async () => {
     const s = write(p('suppress-other.json'), { suppressions: [{ ruleId: 'unknown-element', file: 'somewhere/else/**', justification: 'Applies to other payloads only' }] });
-    expect(bars(['validate', UNKNOWN_ELEMENT, '--suppress', s]).status).toBe(1);
+    expect((await barsInProcess(['validate', UNKNOWN_ELEMENT, '--suppress', s])).status).toBe(1);
   });
 });
 
@@ -346,7 +357,7 @@ describe('--format outcome', () => {
   };
 
   it('one input: an OperationOutcome with expression, line and column extensions, valid R4', async () => {
-    const r = bars(['validate', UNKNOWN_ELEMENT, '--format', 'outcome']);
+    const r = await barsInProcess(['validate', UNKNOWN_ELEMENT, '--format', 'outcome']);
     expect(r.status).toBe(1);
     const oo = r.json;
     expect(oo.resourceType).toBe('OperationOutcome');
@@ -363,14 +374,14 @@ describe('--format outcome', () => {
   });
 
   it('a valid input: an OperationOutcome saying so', async () => {
-    const r = bars(['validate', join(VALID, 'patient-minimal.json'), '--format', 'outcome', '--no-bars']);
+    const r = await barsInProcess(['validate', join(VALID, 'patient-minimal.json'), '--format', 'outcome', '--no-bars']);
     expect(r.status).toBe(0);
     expect(r.json.issue).toEqual([expect.objectContaining({ severity: 'information', code: 'informational' })]);
     await outcomeChecks(r.stdout, 'outcome-valid.json');
   });
 
   it('several inputs: a collection Bundle of OperationOutcomes, one per file, valid R4', async () => {
-    const r = bars(['validate', VALID, INVALID, '--format', 'outcome']);
+    const r = await barsInProcess(['validate', VALID, INVALID, '--format', 'outcome']);
     const b = r.json;
     expect(b).toMatchObject({ resourceType: 'Bundle', type: 'collection' });
     const files = readdirSync(VALID).length + readdirSync(INVALID).length;
@@ -385,9 +396,9 @@ describe('--format outcome', () => {
 });
 
 describe('several formats with --output-dir', () => {
-  it('writes bars-report.<ext> per format, says so on stderr, and keeps stdout empty', () => {
+  it('writes bars-report.<ext> per format, says so on stderr, and keeps stdout empty', async () => {
     const out = p('reports');
-    const r = bars(['validate', VALID, UNKNOWN_ELEMENT, '--format', 'text,json,outcome,junit,sarif,markdown,html', '--output-dir', out]);
+    const r = await barsInProcess(['validate', VALID, UNKNOWN_ELEMENT, '--format', 'text,json,outcome,junit,sarif,markdown,html', '--output-dir', out]);
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     const files = readdirSync(out).sort();
@@ -428,17 +439,20 @@ describe('--tx', () => {
       );
     });
     await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-    const tx = `http://127.0.0.1:${(server.address() as AddressInfo).port}/fhir`;
+    // the server's answers are kept in the disk cache by URL: a base URL of this run's own, so
+    // none is answered from an earlier run
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const tx = `${origin}/fhir-${randomUUID()}`;
     const args = ['validate', p('tx'), '--ig', p('ig-tx'), '--no-bars', '--format', 'json'];
     const issue = (r: { json?: any }, file: string, ruleId: string) =>
       r.json.results.find((x: { file: string }) => x.file.endsWith(file)).issues.find((i: { ruleId: string }) => i.ruleId === ruleId);
     try {
-      const offline = await barsAsync(args);
+      const offline = await barsInProcess(args);
       expect(offline.status).toBe(0);
       expect(issue(offline, 'bad.json', 'binding-not-checked')).toMatchObject({ severity: 'information', message: expect.stringMatching(/SNOMED CT code '999' is not validated offline/) });
       expect(seen).toEqual([]);
-      // online, with the server (no disk cache, so the server is asked every run)
-      const online = await barsAsync([...args, '--tx', tx, '--no-cache'], { offline: false });
+      // online, with the server
+      const online = await barsInProcess([...args, '--tx', tx, '--cache-dir', TEST_CACHE], { offline: false });
       expect(online.status).toBe(1);
       expect(issue(online, 'bad.json', 'binding-required')).toMatchObject({ severity: 'error', message: expect.stringMatching(/Unknown code '999' \(test server\)/) });
       expect(issue(online, 'good.json', 'binding-required')).toBeUndefined();
@@ -447,8 +461,9 @@ describe('--tx', () => {
       server.closeAllConnections();
       await new Promise((ok) => server.close(ok));
     }
-    // the server gone: the offline verdict, saying the server could not be reached
-    const down = await barsAsync([...args, '--tx', tx, '--no-cache'], { offline: false });
+    // the server gone: the offline verdict, saying the server could not be reached (--no-cache:
+    // not the answers the online run left in the disk cache)
+    const down = await barsInProcess([...args, '--tx', tx, '--no-cache'], { offline: false });
     expect(down.status).toBe(0);
     expect(issue(down, 'bad.json', 'binding-not-checked').message).toMatch(new RegExp(`terminology server ${tx.replace(/[.]/g, '\\.')} could not be reached \\(connection refused\\)`));
   });

@@ -1,11 +1,12 @@
 /**
- * `bars packages list` and `bars packages add`, run as a user runs them (the built CLI), against
- * throw-away package caches and a local registry.
+ * `bars packages list` and `bars packages add` against throw-away package caches and a local
+ * registry: through the CLI's main() in this process (barsInProcess), and as a user runs them (the
+ * built CLI, a child process) for the listing of the embedded set and the usage errors.
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
+import { BUILD_SKIP_REASON, HAS_BUILD, bars, barsInProcess, looksLikeStackTrace } from '../../test/support/cli-home.js';
 import { HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { cleanup, codeSystem, localRegistry, profile, putInCache, tempDir, tinyTgz, writePackage, type LocalRegistry } from '../../test/support/packages.js';
 import { embeddedPackages } from '../load/embedded.js';
@@ -47,7 +48,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
     expect(r.stdout).toContain('licence Apache-2.0');
     expect(r.stdout).not.toContain('not loaded');
 
-    const json = await bars(['packages', 'list', '--package-cache', join(tmp, 'cache-none'), '--json'], { home });
+    const json = await barsInProcess(['packages', 'list', '--package-cache', join(tmp, 'cache-none'), '--json'], { home });
     const data = JSON.parse(json.stdout) as { packages: { name: string; version: string; source: string; counts: Record<string, number>; provenance?: Record<string, unknown> }[]; missing: unknown[] };
     expect(data.packages.find((p) => p.name === BARS.name)).toMatchObject({
       version: BARS.version,
@@ -62,7 +63,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
     const cache = join(tmp, 'cache-list');
     putInCache(cache, pkg(BARS.name, '1.42.0'));
     const dir = writePackage(join(tmp, 'list-ig'), pkg('example.listed', '0.3.0'));
-    const r = await bars(['packages', 'list', '--ig', `${BARS.name}#1.42.0`, '--ig', dir, '--package-cache', cache], { home });
+    const r = await barsInProcess(['packages', 'list', '--ig', `${BARS.name}#1.42.0`, '--ig', dir, '--package-cache', cache], { home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${BARS.name}#1.42.0  [package-cache]  ${join(cache, `${BARS.name}#1.42.0`)}\n    2 CodeSystem, 1 StructureDefinition\n`);
     expect(r.stdout).not.toContain(`${BARS.name}#${BARS.version}  [embedded]`);
@@ -75,19 +76,19 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
   it('add <tgz>: into the cache named by --package-cache, then loadable by name#version', async () => {
     const cache = join(tmp, 'cache-add-tgz');
     const tgz = await tinyTgz(tmp, pkg('example.tgz', '1.2.3'));
-    const r = await bars(['packages', 'add', tgz, '--package-cache', cache], { home });
+    const r = await barsInProcess(['packages', 'add', tgz, '--package-cache', cache], { home });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`added example.tgz#1.2.3 to ${join(cache, 'example.tgz#1.2.3')}`);
     expect(JSON.parse(readFileSync(join(cache, 'example.tgz#1.2.3', 'package', 'package.json'), 'utf8')).name).toBe('example.tgz');
-    const l = await bars(['packages', 'list', '--ig', 'example.tgz#1.2.3', '--package-cache', cache], { home });
+    const l = await barsInProcess(['packages', 'list', '--ig', 'example.tgz#1.2.3', '--package-cache', cache], { home });
     expect(l.stdout).toContain('example.tgz#1.2.3  [package-cache]');
   });
 
   it('add <tgz>: FHIR_PACKAGE_CACHE when no option is given; --as renames', async () => {
     const cache = join(tmp, 'cache-env');
     const tgz = await tinyTgz(tmp, pkg('example.env', '0.0.1'));
-    const r = await bars(['packages', 'add', tgz, '--as', 'example.renamed#9.9.9'], { home, env: { FHIR_PACKAGE_CACHE: cache } });
+    const r = await barsInProcess(['packages', 'add', tgz, '--as', 'example.renamed#9.9.9'], { home, env: { FHIR_PACKAGE_CACHE: cache } });
     expect(r.code).toBe(0);
     expect(existsSync(join(cache, 'example.renamed#9.9.9', 'package', 'package.json'))).toBe(true);
   });
@@ -95,7 +96,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
   it('add <unpacked package folder>: with package/ or with package.json at its root', async () => {
     const cache = join(tmp, 'cache-add-folder');
     const withPackage = writePackage(join(tmp, 'folder-a'), pkg('example.foldera', '1.0.0'));
-    const r1 = await bars(['packages', 'add', withPackage, '--package-cache', cache], { home });
+    const r1 = await barsInProcess(['packages', 'add', withPackage, '--package-cache', cache], { home });
     expect(r1.code).toBe(0);
     expect(readdirSync(join(cache, 'example.foldera#1.0.0', 'package')).sort()).toEqual([
       'CodeSystem-c.json',
@@ -110,7 +111,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
     writePackage(join(tmp, 'b-staging'), pkg('example.folderb', '1.0.0'));
     (await import('node:fs')).renameSync(join(tmp, 'b-staging', 'package'), rootStyle);
     writeFileSync(join(parent, 'unrelated.txt'), 'not part of the package');
-    const r2 = await bars(['packages', 'add', rootStyle, '--package-cache', cache], { home });
+    const r2 = await barsInProcess(['packages', 'add', rootStyle, '--package-cache', cache], { home });
     expect(r2.code).toBe(0);
     expect(readdirSync(join(cache, 'example.folderb#1.0.0'))).toEqual(['package']);
     expect(readdirSync(join(cache, 'example.folderb#1.0.0', 'package')).sort()).toEqual([
@@ -119,7 +120,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
       'StructureDefinition-p.json',
       'package.json',
     ]);
-    const l = await bars(['packages', 'list', '--ig', 'example.folderb#1.0.0', '--package-cache', cache], { home });
+    const l = await barsInProcess(['packages', 'list', '--ig', 'example.folderb#1.0.0', '--package-cache', cache], { home });
     expect(l.stdout).toContain('example.folderb#1.0.0  [package-cache]');
     expect(l.stdout).toContain('2 CodeSystem, 1 StructureDefinition');
   });
@@ -134,7 +135,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
       '<StructureDefinition xmlns="http://hl7.org/fhir"><id value="SourcePatient"/><url value="http://example.org/StructureDefinition/SourcePatient"/><name value="SourcePatient"/><status value="draft"/><kind value="resource"/><abstract value="false"/><type value="Patient"/><baseDefinition value="http://hl7.org/fhir/StructureDefinition/Patient"/><derivation value="constraint"/><differential><element id="Patient.name"><path value="Patient.name"/><min value="1"/></element></differential></StructureDefinition>',
     );
     writeFileSync(join(src, 'cs.json'), JSON.stringify(codeSystem('http://example.org/CodeSystem/src', '0.9.0', ['x'], 'src')));
-    const r = await bars(['packages', 'add', src, '--package-cache', cache], { home });
+    const r = await barsInProcess(['packages', 'add', src, '--package-cache', cache], { home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('added example.source#0.9.0');
     const dir = join(cache, 'example.source#0.9.0', 'package');
@@ -145,10 +146,10 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
 
     // a definition removed from the source is gone from the cache after adding it again
     (await import('node:fs')).rmSync(join(src, 'cs.json'));
-    expect((await bars(['packages', 'add', src, '--package-cache', cache], { home })).code).toBe(0);
+    expect((await barsInProcess(['packages', 'add', src, '--package-cache', cache], { home })).code).toBe(0);
     expect(readdirSync(dir).filter((n) => !n.startsWith('.')).sort()).toEqual(['StructureDefinition-SourcePatient.json', 'package.json']);
 
-    const s = await bars(['snapshot', 'http://example.org/StructureDefinition/SourcePatient', '--ig', 'example.source#0.9.0', '--package-cache', cache], { home });
+    const s = await barsInProcess(['snapshot', 'http://example.org/StructureDefinition/SourcePatient', '--ig', 'example.source#0.9.0', '--package-cache', cache], { home });
     expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout).snapshot.element.find((e: { id: string }) => e.id === 'Patient.name').min).toBe(1);
   });
@@ -161,7 +162,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
     afterAll(() => registry.close());
 
     it('offline and not cached: exit code 2, the package named and the ways to provide it, no stack trace', async () => {
-      const r = await bars(['packages', 'add', 'example.remote#4.0.0', '--offline', '--package-cache', join(tmp, 'cache-offline')], { home });
+      const r = await barsInProcess(['packages', 'add', 'example.remote#4.0.0', '--offline', '--package-cache', join(tmp, 'cache-offline')], { home });
       expect(r.code).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr).toContain('example.remote#4.0.0');
@@ -172,17 +173,17 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
 
     it('downloads from the registry given with --registry, then says it is cached', async () => {
       const cache = join(tmp, 'cache-remote');
-      const r = await bars(['packages', 'add', 'example.remote#4.0.0', '--registry', registry.url, '--package-cache', cache], { home });
+      const r = await barsInProcess(['packages', 'add', 'example.remote#4.0.0', '--registry', registry.url, '--package-cache', cache], { home });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain(`downloaded: example.remote#4.0.0 in ${join(cache, 'example.remote#4.0.0')}`);
       expect(existsSync(join(cache, 'example.remote#4.0.0', 'package', 'StructureDefinition-p.json'))).toBe(true);
-      const again = await bars(['packages', 'add', 'example.remote#4.0.0', '--registry', registry.url, '--package-cache', cache], { home });
+      const again = await barsInProcess(['packages', 'add', 'example.remote#4.0.0', '--registry', registry.url, '--package-cache', cache], { home });
       expect(again.stdout).toContain('already cached: example.remote#4.0.0');
     });
 
     it('a package the registry does not have: exit code 2 naming the registry', async () => {
-      const r = await bars(['packages', 'add', 'example.absent#1.0.0', '--registry', registry.url, '--package-cache', join(tmp, 'cache-absent')], { home });
+      const r = await barsInProcess(['packages', 'add', 'example.absent#1.0.0', '--registry', registry.url, '--package-cache', join(tmp, 'cache-absent')], { home });
       expect(r.code).toBe(2);
       expect(r.stderr).toContain('example.absent#1.0.0');
       expect(r.stderr).toContain(registry.url);
@@ -217,7 +218,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
       const h = await hostile(label.replace(/[^a-z]/gi, ''), json);
       const before = listAll(h.root);
       for (const what of [h.tgz, h.src]) {
-        const r = await bars(['packages', 'add', what, '--package-cache', h.cache], { home });
+        const r = await barsInProcess(['packages', 'add', what, '--package-cache', h.cache], { home });
         expect(r.code, r.stdout + r.stderr).toBe(2);
         expect(r.stderr).toMatch(/not a valid FHIR package (name|version)/);
         expect(looksLikeStackTrace(r.stderr)).toBe(false);
@@ -228,7 +229,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
 
     it('--as gives a usable identity to a package whose own package.json name is unusable', async () => {
       const h = await hostile('as', { name: '../../x', version: '1.0.0' });
-      const r = await bars(['packages', 'add', h.tgz, '--as', 'example.renamed#1.0.0', '--package-cache', h.cache], { home });
+      const r = await barsInProcess(['packages', 'add', h.tgz, '--as', 'example.renamed#1.0.0', '--package-cache', h.cache], { home });
       expect(r.code, r.stderr).toBe(0);
       expect(readdirSync(h.cache)).toEqual(['example.renamed#1.0.0']);
     });
@@ -236,7 +237,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
     it('a package folder holding a link to a file outside it: the link is not copied into the cache', async () => {
       const h = await hostile('link', { name: 'example.linked', version: '1.0.0' });
       (await import('node:fs')).symlinkSync(join(h.victim, 'keep.txt'), join(h.src, 'package', 'Outside.json'));
-      const r = await bars(['packages', 'add', h.src, '--package-cache', h.cache], { home });
+      const r = await barsInProcess(['packages', 'add', h.src, '--package-cache', h.cache], { home });
       expect(r.code, r.stderr).toBe(0);
       expect(readdirSync(join(h.cache, 'example.linked#1.0.0', 'package'))).not.toContain('Outside.json');
     });
@@ -248,7 +249,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
       const truncated = join(h.root, 'truncated.tgz');
       writeFileSync(truncated, readFileSync(h.tgz).subarray(0, 60));
       for (const f of [garbage, truncated]) {
-        const r = await bars(['packages', 'add', f, '--package-cache', h.cache], { home });
+        const r = await barsInProcess(['packages', 'add', f, '--package-cache', h.cache], { home });
         expect(r.code).toBe(2);
         expect(r.stderr).toContain(`${f} is not a readable .tgz package`);
         expect(looksLikeStackTrace(r.stderr)).toBe(false);
@@ -257,8 +258,9 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
   });
 
   it('bad arguments are usage errors (exit code 2), not crashes', async () => {
-    for (const args of [['packages'], ['packages', 'add'], ['packages', 'add', 'not a package id'], ['packages', 'add', 'x#1', '--as', 'bad id'], ['packages', 'list', '--bogus']]) {
-      const r = await bars(args, { home });
+    // the first as a child process (the exit status a shell sees), the others in this process
+    for (const [n, args] of [['packages'], ['packages', 'add'], ['packages', 'add', 'not a package id'], ['packages', 'add', 'x#1', '--as', 'bad id'], ['packages', 'list', '--bogus']].entries()) {
+      const r = await (n === 0 ? bars : barsInProcess)(args, { home });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr, args.join(' ')).toMatch(/^bars: /);
       expect(looksLikeStackTrace(r.stderr), args.join(' ')).toBe(false);
@@ -269,7 +271,7 @@ describe.skipIf(!HAS_BUILD)('bars packages', () => {
 describe.skipIf(!HAS_BUILD || !HAS_CORPUS)('bars packages with the corpus', () => {
 
   it('list --ig with the UK Core STU3 and BaRS source folders', async () => {
-    const r = await bars(['packages', 'list', '--ig', corpusPath('ukcore-stu3'), '--ig', corpusPath('bars'), '--package-cache', join(tmp, 'cache-none')], { home });
+    const r = await barsInProcess(['packages', 'list', '--ig', corpusPath('ukcore-stu3'), '--ig', corpusPath('bars'), '--package-cache', join(tmp, 'cache-none')], { home });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`UKCore.R4.STU.02.00.00#2.0.0  [ig-folder]  ${corpusPath('ukcore-stu3')}\n    153 StructureDefinition, 134 ValueSet, 88 CodeSystem, 3 ConceptMap, 3 Questionnaire\n`);
     expect(r.stdout).toContain(`uk.nhsdigital.bars.r4#1.20.0-alpha  [ig-folder]  ${corpusPath('bars')}\n    22 CodeSystem, 21 Questionnaire, 10 StructureDefinition, 9 MessageDefinition, 1 CapabilityStatement\n`);

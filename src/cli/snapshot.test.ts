@@ -1,12 +1,13 @@
 /**
- * `bars snapshot <url|file>` run as a user runs it (the built CLI): the StructureDefinition with
- * its snapshot as JSON on stdout, problems on stderr, exit codes 0 / 1 / 2. And what `bars
- * validate` says when the BaRS package set is missing, or bars.config.json is wrong.
+ * `bars snapshot <url|file>`: the StructureDefinition with its snapshot as JSON on stdout,
+ * problems on stderr, exit codes 0 / 1 / 2. And what `bars validate` says when the BaRS package
+ * set is missing, or bars.config.json is wrong. Through the CLI's main() in this process
+ * (barsInProcess); the usage errors also as a user runs them (the built CLI, a child process).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILD_SKIP_REASON, HAS_BUILD, bars, looksLikeStackTrace } from '../../test/support/cli-home.js';
+import { BUILD_SKIP_REASON, HAS_BUILD, bars, barsInProcess, looksLikeStackTrace } from '../../test/support/cli-home.js';
 import { HAS_CORPUS, corpusPath } from '../../test/support/corpus.js';
 import { cleanup, profile, tempDir, writePackage } from '../../test/support/packages.js';
 
@@ -32,7 +33,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
   if (!HAS_BUILD) it.skip(BUILD_SKIP_REASON, () => {});
 
   it('<url> --ig: the loaded definition with a generated snapshot, as JSON on stdout', async () => {
-    const r = await bars(['snapshot', URL_BASE, '--ig', ig], { home });
+    const r = await barsInProcess(['snapshot', URL_BASE, '--ig', ig], { home });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const sd = JSON.parse(r.stdout) as Snap;
@@ -42,7 +43,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
   });
 
   it('<file> --ig: a profile file whose base is in the IG', async () => {
-    const r = await bars(['snapshot', childFile, '--ig', ig], { home });
+    const r = await barsInProcess(['snapshot', childFile, '--ig', ig], { home });
     expect(r.code).toBe(0);
     const sd = JSON.parse(r.stdout) as Snap;
     expect(sd.url).toBe(URL_CHILD);
@@ -55,7 +56,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
       xml,
       '<StructureDefinition xmlns="http://hl7.org/fhir"><url value="http://example.org/StructureDefinition/xml"/><name value="Xml"/><status value="draft"/><kind value="resource"/><abstract value="false"/><type value="Observation"/><baseDefinition value="http://hl7.org/fhir/StructureDefinition/Observation"/><derivation value="constraint"/><differential><element id="Observation.valueQuantity"><path value="Observation.valueQuantity"/><min value="1"/></element></differential></StructureDefinition>',
     );
-    const r = await bars(['snapshot', xml], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    const r = await barsInProcess(['snapshot', xml], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(0);
     const sd = JSON.parse(r.stdout) as Snap & { snapshot: { element: { type?: { code: string }[] }[] } };
     const v = sd.snapshot.element.find((e) => e.id === 'Observation.value[x]')!;
@@ -68,7 +69,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
       file,
       JSON.stringify({ ...profile({ url: 'http://example.org/StructureDefinition/pub' }), snapshot: { element: [{ id: 'Patient', path: 'Patient', min: 0, max: '*', short: 'kept as is' }] } }),
     );
-    const r = await bars(['snapshot', file], { home });
+    const r = await barsInProcess(['snapshot', file], { home });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.stdout) as Snap).snapshot.element).toEqual([{ id: 'Patient', path: 'Patient', min: 0, max: '*', short: 'kept as is' }]);
   });
@@ -76,14 +77,14 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
   it('errors in the differential: the snapshot is printed, the errors named on stderr, exit code 1', async () => {
     const file = join(tmp, 'typo.json');
     writeFileSync(file, JSON.stringify(profile({ url: 'http://example.org/StructureDefinition/typo', elements: [{ id: 'Patient.nmae', path: 'Patient.nmae', min: 1 }] })));
-    const r = await bars(['snapshot', file], { home });
+    const r = await barsInProcess(['snapshot', file], { home });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('"nmae" is not an element of Patient');
     expect((JSON.parse(r.stdout) as Snap).url).toBe('http://example.org/StructureDefinition/typo');
   });
 
   it('a base that is not loaded: exit code 2, naming the base and how to load it', async () => {
-    const r = await bars(['snapshot', childFile], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    const r = await barsInProcess(['snapshot', childFile], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`its base ${URL_BASE} was not found`);
@@ -92,7 +93,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
   });
 
   it('an unknown url: exit code 2 with what to load', async () => {
-    const r = await bars(['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSNoSuchProfile', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    const r = await barsInProcess(['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSNoSuchProfile', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('no StructureDefinition https://fhir.nhs.uk/StructureDefinition/BARSNoSuchProfile in the loaded definitions');
     expect(r.stderr).toContain('package uk.nhsdigital.bars.r4');
@@ -101,7 +102,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
 
   it('without --ig, a BaRS profile from the embedded set (empty package cache, offline), with its generated snapshot', async () => {
     const url = 'https://fhir.nhs.uk/StructureDefinition/BARSBundleMessage';
-    const r = await bars(['snapshot', url, '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    const r = await barsInProcess(['snapshot', url, '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(0);
     const sd = JSON.parse(r.stdout) as Snap;
     expect(sd.url).toBe(url);
@@ -109,8 +110,8 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
   });
 
   it('usage errors: exit code 2', async () => {
-    for (const args of [['snapshot'], ['snapshot', 'a', 'b'], ['snapshot', 'x', '--nope']]) {
-      const r = await bars(args, { home });
+    for (const [n, args] of [['snapshot'], ['snapshot', 'a', 'b'], ['snapshot', 'x', '--nope']].entries()) {
+      const r = await (n === 0 ? bars : barsInProcess)(args, { home });
       expect(r.code, args.join(' ')).toBe(2);
       expect(looksLikeStackTrace(r.stderr), args.join(' ')).toBe(false);
     }
@@ -120,7 +121,7 @@ describe.skipIf(!HAS_BUILD)('bars snapshot', () => {
 describe.skipIf(!HAS_BUILD || !HAS_CORPUS)('bars snapshot with the corpus', () => {
 
   it('a BaRS profile, its base chain resolved across the UK Core and BaRS folders', async () => {
-    const r = await bars(
+    const r = await barsInProcess(
       ['snapshot', 'https://fhir.nhs.uk/StructureDefinition/BARSMessageHeader-booking-request', '--ig', corpusPath('ukcore-stu3'), '--ig', corpusPath('bars')],
       { home },
     );
@@ -141,7 +142,7 @@ describe.skipIf(!HAS_BUILD)('bars validate: loading problems', () => {
       input,
       JSON.stringify({ resourceType: 'Patient', id: 'p', meta: { profile: ['https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient'] }, gender: 'female' }),
     );
-    const json = await bars(['validate', input, '--offline', '--format', 'json'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    const json = await barsInProcess(['validate', input, '--offline', '--format', 'json'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(json.code).toBe(0);
     const result = JSON.parse(json.stdout) as { results: { issues: { ruleId: string }[] }[]; run: { notes?: string[] } };
     expect(result.results[0]!.issues.map((i) => i.ruleId)).not.toContain('profile-unknown');
@@ -154,7 +155,7 @@ describe.skipIf(!HAS_BUILD)('bars validate: loading problems', () => {
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'bars.config.json'), '{\n  "igz": ["x"]\n}\n');
     writeFileSync(join(dir, 'in.json'), '{"resourceType": "Patient"}');
-    const r = await bars(['validate', 'in.json'], { home, cwd: dir });
+    const r = await barsInProcess(['validate', 'in.json'], { home, cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`${join(dir, 'bars.config.json')}:2:3: unknown key "igz": did you mean "igs"?`);
     expect(looksLikeStackTrace(r.stderr)).toBe(false);
@@ -162,7 +163,7 @@ describe.skipIf(!HAS_BUILD)('bars validate: loading problems', () => {
 
   it('an IG that cannot be loaded: exit code 2, naming it and how to provide it', async () => {
     const input = join(tmp, 'patient.json');
-    const r = await bars(['validate', input, '--ig', 'example.not.cached#1.0.0', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
+    const r = await barsInProcess(['validate', input, '--ig', 'example.not.cached#1.0.0', '--offline'], { home, env: { FHIR_PACKAGE_CACHE: join(tmp, 'empty') } });
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('bars: cannot load definitions: FHIR package example.not.cached#1.0.0 is not in the package cache');

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inProcess } from './cli.js';
 import { TEST_CACHE } from './engine.js';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -21,10 +22,11 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Run `bars <args>` and collect its output (async, so a test's local registry keeps serving). */
-export function bars(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string; home: string }): Promise<CliRun> {
-  const env: Record<string, string | undefined> = {
-    ...process.env,
+type HomeOptions = { env?: Record<string, string | undefined>; cwd?: string; home: string };
+
+/** The environment of a run: HOME, the caches and the package cache in the test's folders. */
+function homeEnv(opts: HomeOptions): Record<string, string | undefined> {
+  return {
     HOME: opts.home,
     BARS_CACHE_DIR: TEST_CACHE,
     FHIR_PACKAGE_CACHE: join(opts.home, '.fhir', 'packages'),
@@ -33,6 +35,11 @@ export function bars(args: string[], opts: { env?: Record<string, string | undef
     BARS_DEBUG: undefined,
     ...opts.env,
   };
+}
+
+/** Run `bars <args>` and collect its output (async, so a test's local registry keeps serving). */
+export function bars(args: string[], opts: HomeOptions): Promise<CliRun> {
+  const env: Record<string, string | undefined> = { ...process.env, ...homeEnv(opts) };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   return new Promise((res, rej) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: opts.cwd ?? ROOT, env: env as NodeJS.ProcessEnv });
@@ -43,6 +50,16 @@ export function bars(args: string[], opts: { env?: Record<string, string | undef
     child.on('error', rej);
     child.on('close', (code) => res({ code, stdout, stderr }));
   });
+}
+
+/**
+ * The same through the CLI's main() in this process (the sources, not dist/), with the same
+ * environment: for tests about what a command says and does to the files, not about the process
+ * (see barsInProcess in cli.ts). Async too, so a test's local registry keeps serving.
+ */
+export async function barsInProcess(args: string[], opts: HomeOptions): Promise<CliRun> {
+  const r = await inProcess(args, homeEnv(opts), opts.cwd ?? ROOT);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 /** Output that shows an unhandled exception rather than a message. */

@@ -96,7 +96,7 @@ export function barsAsync(args: string[], opts: CliOptions = {}): Promise<CliRun
 let checked = false;
 
 /** The CLI runs dist/: refuse to test a build older than the sources, with the fix in the message. */
-function assertBuilt(): void {
+export function assertBuilt(): void {
   if (checked) return;
   const main = join(ROOT, 'dist', 'cli', 'main.js');
   if (!existsSync(main)) throw new Error('dist/ is missing: run "npm run build" before the CLI tests (npm ci does it)');
@@ -121,4 +121,69 @@ function newestSource(dir: string, best = { file: '', mtime: 0 }): { file: strin
     }
   }
   return best;
+}
+
+/**
+ * `bars <args>` run in this process through the CLI's own main() (the sources, not dist/), with
+ * its output captured: for tests about what the command says, writes and returns, where a child
+ * process would only add its start-up (~0.5 s of CPU each). Tests about the process itself (the
+ * exit status a shell sees, a closed pipe, a terminal, worker threads, first-run start-up) use
+ * bars()/barsAsync(). Validate runs get --offline and the test cache as bars() gives them; `env`
+ * and `cwd` are set for the run and restored after it. Runs are one at a time (the tests of a file
+ * run in sequence), since process.stdout and process.env are the process's own.
+ */
+export async function barsInProcess(args: string[], opts: Omit<CliOptions, 'timeoutMs'> = {}): Promise<CliRun> {
+  const extra = opts.offline === false || args[0] !== 'validate' ? [] : ['--offline', '--cache-dir', TEST_CACHE];
+  const env: Record<string, string | undefined> = { NO_COLOR: '', FORCE_COLOR: '', ...opts.env };
+  return inProcess([...args, ...extra], env, opts.cwd ?? ROOT);
+}
+
+let mainFn: ((argv: string[]) => Promise<number>) | undefined;
+let running = false;
+
+/** main(argv) with stdout/stderr captured (not a terminal), env overrides (undefined: unset) and cwd set, all restored after. */
+export async function inProcess(argv: string[], env: Record<string, string | undefined>, cwd: string): Promise<CliRun> {
+  if (running) throw new Error('barsInProcess: one in-process run at a time (await the previous one)');
+  running = true;
+  mainFn ??= (await import('../../src/cli/main.js')).main;
+  const out: string[] = [];
+  const err: string[] = [];
+  const saved = { env: new Map<string, string | undefined>(), cwd: process.cwd(), out: process.stdout.write, err: process.stderr.write };
+  const savedTTY = [Object.getOwnPropertyDescriptor(process.stdout, 'isTTY'), Object.getOwnPropertyDescriptor(process.stderr, 'isTTY')] as const;
+  const capture = (into: string[]) =>
+    function write(chunk: string | Uint8Array, encoding?: BufferEncoding | ((e?: Error | null) => void), cb?: (e?: Error | null) => void): boolean {
+      into.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8'));
+      const done = typeof encoding === 'function' ? encoding : cb;
+      if (done) queueMicrotask(() => done(null));
+      return true;
+    };
+  for (const [k, v] of Object.entries(env)) {
+    saved.env.set(k, process.env[k]);
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+  const t0 = performance.now();
+  let status: number;
+  try {
+    process.chdir(cwd);
+    process.stdout.write = capture(out) as typeof process.stdout.write;
+    process.stderr.write = capture(err) as typeof process.stderr.write;
+    Object.defineProperty(process.stdout, 'isTTY', { value: false, configurable: true, writable: true });
+    Object.defineProperty(process.stderr, 'isTTY', { value: false, configurable: true, writable: true });
+    status = await mainFn(argv);
+  } finally {
+    process.stdout.write = saved.out;
+    process.stderr.write = saved.err;
+    for (const [s, d] of [[process.stdout, savedTTY[0]], [process.stderr, savedTTY[1]]] as const) {
+      if (d) Object.defineProperty(s, 'isTTY', d);
+      else delete (s as { isTTY?: boolean }).isTTY;
+    }
+    for (const [k, v] of saved.env) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    process.chdir(saved.cwd);
+    running = false;
+  }
+  return result(status, out.join(''), err.join(''), performance.now() - t0, false);
 }
