@@ -10,37 +10,26 @@ import { expect } from 'vitest';
 /** Below this, timer resolution and scheduling noise decide the ratio: a reference is at least this long. */
 const NOISE_FLOOR_MS = 5;
 
-/** A clock in ms: wall time (waiting counts), or this process's CPU time (waiting and other processes do not). */
-export type Clock = () => number;
-export const wallClock: Clock = () => performance.now();
-export const cpuClock: Clock = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-
 /** The best (least disturbed) of `reps` timings of fn, in ms; fn's last result is returned too. */
-export async function bestOf<T>(fn: () => T | Promise<T>, reps = 3, clock: Clock = wallClock): Promise<{ ms: number; value: T }> {
+export async function bestOf<T>(fn: () => T | Promise<T>, reps = 3): Promise<{ ms: number; value: T }> {
   let ms = Infinity;
   let value!: T;
   for (let i = 0; i < reps; i++) {
-    const t0 = clock();
+    const t0 = performance.now();
     value = await fn();
-    ms = Math.min(ms, clock() - t0);
+    ms = Math.min(ms, performance.now() - t0);
   }
   return { ms, value };
 }
 
 /**
  * run(size) at `size` and at 4 × size: linear work grows ×4, quadratic ×16, exponential never
- * ends (the test's timeout). Fails when the growth is above `maxGrowth` (default 10). Growth is
- * a property of the work, so it is measured in this process's CPU time: on a loaded machine a
- * few milliseconds of wall time can be a descheduled slice rather than work (the suite runs two
- * workers beside other jobs).
+ * ends (the test's timeout). Fails when the growth is above `maxGrowth` (default 10).
  */
 export async function expectLinearTime(what: string, run: (size: number) => unknown, size: number, maxGrowth = 10): Promise<void> {
   await run(size); // warm-up: compilation and caches are not the input's cost
-  const small = await bestOf(() => run(size), 3, cpuClock);
-  const large = await bestOf(() => run(4 * size), 3, cpuClock);
+  const small = await bestOf(() => run(size));
+  const large = await bestOf(() => run(4 * size));
   const growth = large.ms / Math.max(small.ms, NOISE_FLOOR_MS);
   expect(growth, `${what}: ${small.ms.toFixed(1)} ms at size ${size}, ${large.ms.toFixed(1)} ms at ${4 * size} (×${growth.toFixed(1)})`).toBeLessThan(maxGrowth);
 }
@@ -48,7 +37,7 @@ export async function expectLinearTime(what: string, run: (size: number) => unkn
 /**
  * subject costs at most `factor` × reference, both timed here (best of `reps`, after a warm-up
  * of each when reps > 1). The reference is a benign neighbour of the subject: the same size, the
- * same code path. Wall time: waiting (a retry, a timeout) is a cost here.
+ * same code path.
  */
 export async function expectNoSlowerThan(what: string, subject: () => unknown, reference: () => unknown, factor: number, reps = 3): Promise<void> {
   if (reps > 1) {
