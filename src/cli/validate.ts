@@ -245,7 +245,18 @@ export interface RunOutput {
  * keeps only what the end of the report needs of it (validity, what was not checked): a long run
  * printing text holds no file's issues after they are printed. The summary counts every issue.
  */
-export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine, startedAt?: number, onFile?: (r: FileResult) => void): Promise<RunOutput> {
+/** How one run is carried out, beyond its arguments. */
+export interface RunHooks {
+  /** When the command started (loading the code and building the cache count in the run's time). */
+  startedAt?: number;
+  /** Called once per input as its result is known, in input order. */
+  onFile?: (r: FileResult) => void;
+  /** The worker thread script (default: the compiled one beside pool.js; none means in-process). */
+  workerScript?: () => string | undefined;
+}
+
+export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory = defaultEngine, hooks: RunHooks = {}): Promise<RunOutput> {
+  const { startedAt, onFile } = hooks;
   // the run's time counts from when the command started (loading the code and building the cache included)
   const t0 = startedAt ?? performance.now();
   const { files, linksOutside } = await expandInputs(args.inputs, { followSymlinks: args.followSymlinks });
@@ -256,7 +267,7 @@ export async function runValidate(args: ValidateArgs, makeEngine: EngineFactory 
   // workers are started before the main thread assembles its engine, so loading their code
   // overlaps it; they rebuild what the factory builds, so only with the default one
   const jobs = makeEngine === defaultEngine ? workersFor(args.jobs, ndjson ? Infinity : files.length) : 1;
-  const script = jobs > 1 ? workerScript() : undefined;
+  const script = jobs > 1 ? (hooks.workerScript ?? workerScript)() : undefined;
   // with the toolkit's cache already built, the workers read their definitions from it at once,
   // while this thread assembles its own; on a first run they wait for this thread to build it
   const pool = script ? new Pool(script, jobs, args, { loadAtOnce: cacheBuilt(args.cacheDir) }) : undefined;
@@ -349,7 +360,7 @@ export async function validateCommand(argv: string[], io: { stdout: NodeJS.Writa
   };
   let out: RunOutput;
   try {
-    out = await runValidate(args, defaultEngine, startedAt, streamText ? printFile : undefined);
+    out = await runValidate(args, defaultEngine, { startedAt, onFile: streamText ? printFile : undefined });
   } catch (e) {
     if (e instanceof LoadError) {
       io.stderr.write(neutraliseRunnerCommands(`bars: cannot load definitions: ${safeBlock(e.message)}\n${e.hint ? safeBlock(e.hint) + '\n' : ''}`));

@@ -211,8 +211,6 @@ function validationFailed(): ScenarioProof {
  * The global through which rule-proofs.test.ts's mock of cli/pool.js hands runValidate a worker
  * script (run from the TypeScript sources there is none, and the run never starts workers).
  */
-export const WORKER_SCRIPT_OVERRIDE = 'barsRuleProofWorkerScript';
-
 /**
  * `bars validate --jobs 2` where no worker thread can start (here: a worker script that throws
  * as it loads) validates every input in the main thread and says so; --jobs 1 asks for no worker.
@@ -224,17 +222,14 @@ function workersUnavailable(): ScenarioProof {
     at: '-',
     async run(broken) {
       const dir = tempDir('bars-rule-proofs-jobs-');
-      const slot = globalThis as Record<string, unknown>;
       try {
         for (const id of ['p1', 'p2']) writeFileSync(join(dir, `${id}.json`), json({ resourceType: 'Patient', id }));
         const script = join(dir, 'worker.mjs');
         writeFileSync(script, "throw new Error('no worker can start here');\n");
-        slot[WORKER_SCRIPT_OVERRIDE] = script;
-        const { result } = await runValidate(parseValidateArgs([dir, '--jobs', broken ? '2' : '1', '--offline', '--cache-dir', TEST_CACHE]));
+        const { result } = await runValidate(parseValidateArgs([dir, '--jobs', broken ? '2' : '1', '--offline', '--cache-dir', TEST_CACHE]), undefined, { workerScript: () => script });
         expect(result.results.map((r) => r.valid)).toEqual([true, true]);
         return (result.run?.diagnostics ?? []).map((d) => ({ ruleId: d.code ?? '', at: d.file ?? '-' }));
       } finally {
-        delete slot[WORKER_SCRIPT_OVERRIDE];
         cleanup(dir);
       }
     },

@@ -8,7 +8,7 @@
  * broken and as they should be (scenario-proofs.ts, load-proofs.ts). Rules not proved yet are listed in PENDING_PROOFS, which the
  * coverage test prints: a rule id that is neither proved nor pending fails it.
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { ruleCatalog, ruleInfo } from '../../src/model/rules.js';
 import type { Engine } from '../../src/engine.js';
 import type { ValidationIssue } from '../../src/model/issue.js';
@@ -27,13 +27,6 @@ import { HAS_CORPUS } from '../support/corpus.js';
 import { validateRequest } from '../../src/bars/http/validate-request.js';
 import { LOAD_PROOFS } from './load-proofs.js';
 import { RECEIVER_SCENARIO_PROOFS, SCENARIO_PROOFS, UKCORE_SCENARIO_PROOFS, type ScenarioProof } from './scenario-proofs.js';
-
-// workers-unavailable (load-proofs.ts): runValidate gets the worker script the proof names; run from
-// the TypeScript sources there is none otherwise (a mock is hoisted, so the global's name is spelled out)
-vi.mock('../../src/cli/pool.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/cli/pool.js')>();
-  return { ...actual, workerScript: () => ((globalThis as Record<string, unknown>).barsRuleProofWorkerScript as string | undefined) ?? actual.workerScript() };
-});
 
 const PROOFS: RuleProof[] = [...FHIR_PROOFS, ...QUESTIONNAIRE_PROOFS, ...HTTP_PROOFS, ...MEASURE_PROOFS, ...CONFORMANCE_PROOFS, ...SD_PROOFS];
 /** BaRS-layer proofs (bars-proofs.ts), run with one shared BaRS engine. */
