@@ -115,6 +115,10 @@ describe('Measure: criteria expressions', () => {
   it('requires a library for CQL criteria, unless the Expression says where its logic is', () => {
     expect(run(withCriteria(cql('Initial Population')))).toEqual(['error measure-criteria-no-library @Measure.group[0].population[0].criteria']);
     expect(run(withCriteria({ ...cql('Initial Population'), reference: LIB_URL }))).toEqual([]);
+    // an inline CQL expression holds its own logic (datatypes.html#Expression): no library needed
+    expect(run(withCriteria(cql('Count([Device: Ventilators])')))).toEqual([]);
+    expect(run(withCriteria(cql('exists [Encounter] E where E.status = \'finished\'')))).toEqual([]);
+    expect(run(withCriteria(cql('Screening."Initial Population"')))).toEqual(['error measure-criteria-no-library @Measure.group[0].population[0].criteria']);
     expect(run(withCriteria(cql('"Initial Population"'), { library: [LIB_URL] }))).toEqual(['information measure-library-not-found @Measure.library[0]']);
   });
 

@@ -57,6 +57,14 @@ const FHIRPATH = 'text/fhirpath';
 /** A CQL reference to a definition: `Name`, `"Quoted Name"`, optionally qualified by a library (`Lib.Name`). */
 const CQL_IDENTIFIER = /^\s*(?:("(?:[^"\\]|\\.)+"|[A-Za-z_][A-Za-z0-9_]*)\.)?("(?:[^"\\]|\\.)+"|[A-Za-z_][A-Za-z0-9_]*)\s*$/;
 
+/**
+ * Criteria that name a definition rather than state the logic: a CQL identifier as above, or the
+ * definition's name written plainly (`Initial Population`), as measure authors do. Anything else
+ * (`Count([Device: Ventilators])`) is an inline CQL expression, which an Expression may hold
+ * without a library (datatypes Expression.expression).
+ */
+const DEFINITION_NAME = /^\s*[A-Za-z_"][A-Za-z0-9_ "'.-]*$/;
+
 const isObj = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
@@ -331,7 +339,7 @@ function checkCriteria(report: Reporter, crit: Json, loc: Loc, libraries: Librar
   if (!language) return; // Expression.language is 1..1: reported by the structure checks
   if (CQL_LANGUAGES.has(language)) {
     // Expression.reference can say where the logic is; otherwise it is in the Measure's libraries
-    if (libraries.declared === 0 && !str(crit.reference)) {
+    if (libraries.declared === 0 && !str(crit.reference) && expression !== undefined && DEFINITION_NAME.test(expression)) {
       report(loc, 'error', 'invalid', 'measure-criteria-no-library',
         `This criteria is CQL (${language}), but the Measure names no library to hold the logic; add Measure.library (or Expression.reference)`);
       return;
