@@ -16,7 +16,7 @@ import { checkBundle } from './bundle.js';
 import { checkConformanceResource, hasConformanceRules } from './conformance/index.js';
 import { combinationOf, type Combination } from './combination.js';
 import { jsonKind, RunState, type Applied, type CheckContext, type ResourceFrame, type ValidatorOptions } from './context.js';
-import { Loc } from './walk-path.js';
+import { Loc, locAt } from './walk-path.js';
 import { profilePlan } from './profile-lookup.js';
 import { checkMeasure, checkMeasureReport } from './measure.js';
 import { checkQuestionnaire, checkQuestionnaireResponse, type QuestionnaireContext } from './questionnaire/index.js';
@@ -482,27 +482,6 @@ function dedupeApplied(list: Applied[]): Applied[] {
 
 function isContainedLoc(loc: Loc): boolean {
   return loc.name === 'contained';
-}
-
-/** A location below `loc` given as keys and indexes from `root` (e.g. ['item', 0, 'answer', 1]). */
-export function locAt(loc: Loc, root: unknown, path: (string | number)[]): Loc {
-  let cur: unknown = root;
-  let l = loc;
-  for (let i = 0; i < path.length; i++) {
-    const k = path[i]!;
-    if (cur === null || typeof cur !== 'object') break;
-    const next = (cur as Record<string | number, unknown>)[k];
-    if (typeof k === 'string' && Array.isArray(next) && typeof path[i + 1] === 'number') {
-      const idx = path[i + 1] as number;
-      l = l.child(k, next, idx, idx);
-      cur = next[idx];
-      i++;
-    } else {
-      l = l.child(String(k), cur as object, k);
-      cur = next;
-    }
-  }
-  return l;
 }
 
 function suggestType(rt: string, defs: DefinitionSet): string | undefined {

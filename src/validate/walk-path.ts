@@ -46,3 +46,24 @@ export class Loc {
     return locations.lineColumn(locations.rootOffset);
   }
 }
+
+/** A location below `loc` given as keys and indexes from `root` (e.g. ['item', 0, 'answer', 1]). */
+export function locAt(loc: Loc, root: unknown, path: (string | number)[]): Loc {
+  let cur: unknown = root;
+  let l = loc;
+  for (let i = 0; i < path.length; i++) {
+    const k = path[i]!;
+    if (cur === null || typeof cur !== 'object') break;
+    const next = (cur as Record<string | number, unknown>)[k];
+    if (typeof k === 'string' && Array.isArray(next) && typeof path[i + 1] === 'number') {
+      const idx = path[i + 1] as number;
+      l = l.child(k, next, idx, idx);
+      cur = next[idx];
+      i++;
+    } else {
+      l = l.child(String(k), cur as object, k);
+      cur = next;
+    }
+  }
+  return l;
+}

@@ -8,7 +8,7 @@
 import type { IssueType, Severity } from '../../model/issue.js';
 import type { RuleId } from '../../model/rules.js';
 import type { CheckContext, RunState } from '../context.js';
-import { Loc } from '../walk-path.js';
+import { Loc, locAt } from '../walk-path.js';
 
 export interface ConformanceContext {
   readonly check: CheckContext;
@@ -29,28 +29,7 @@ export function report(
   ruleId: RuleId,
   message: string,
 ): void {
-  c.check.report(c.st, locFor(c.loc, c.resource, path), severity, code, ruleId, message);
-}
-
-/** A location below `loc` given as keys and indexes from `root` (an index follows the array's key). */
-export function locFor(loc: Loc, root: unknown, path: (string | number)[]): Loc {
-  let cur: unknown = root;
-  let l = loc;
-  for (let i = 0; i < path.length; i++) {
-    const k = path[i]!;
-    if (cur === null || typeof cur !== 'object') break;
-    const next = (cur as Record<string | number, unknown>)[k];
-    if (typeof k === 'string' && Array.isArray(next) && typeof path[i + 1] === 'number') {
-      const idx = path[i + 1] as number;
-      l = l.child(k, next, idx, idx);
-      cur = next[idx];
-      i++;
-    } else {
-      l = l.child(String(k), cur as object, k);
-      cur = next;
-    }
-  }
-  return l;
+  c.check.report(c.st, locAt(c.loc, c.resource, path), severity, code, ruleId, message);
 }
 
 /** The string value of a member, or undefined. */
