@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { constraintProfile } from '../../test/support/profiles.js';
 import { createEngine, type Engine } from '../engine.js';
 import { TEST_CACHE } from '../../test/support/engine.js';
-import { compareLimit, compareTemporal } from './limits.js';
+import { compareLimit, compareTemporal, relativeTemporalLimit } from './limits.js';
 
 describe('compareTemporal', () => {
   it('orders values of the same precision', () => {
@@ -38,6 +38,10 @@ describe('compareTemporal', () => {
 const SD = 'http://example.org/StructureDefinition/';
 const profiles = [
   constraintProfile('lim-birth', 'Patient', [{ id: 'Patient.birthDate', path: 'Patient.birthDate', minValueDate: '2000-01-01' }]),
+  // ElementDefinition.minValue[x]/maxValue[x]: on a date, a Duration is relative to the current clock
+  constraintProfile('lim-age', 'Patient', [
+    { id: 'Patient.birthDate', path: 'Patient.birthDate', minValueQuantity: { value: 150, unit: 'a', system: 'http://unitsofmeasure.org', code: 'a' }, maxValueQuantity: { value: 1, system: 'http://unitsofmeasure.org', code: 'd' } },
+  ]),
   constraintProfile('lim-dose', 'Observation', [
     { id: 'Observation.value[x]', path: 'Observation.value[x]', type: [{ code: 'Quantity' }], maxValueQuantity: { value: 1, system: 'http://unitsofmeasure.org', code: 'g' } },
   ]),
@@ -79,5 +83,31 @@ describe('maxValueQuantity with UCUM conversion', () => {
   });
   it('1500 mg exceeds a maximum of 1 g', async () => {
     expect(await errors(obs(1500, 'mg'), 'lim-dose')).toEqual([{ ruleId: 'max-value', expression: 'Observation.valueQuantity' }]);
+  });
+});
+
+describe('a Duration limit on a date is relative to now (ElementDefinition.minValue[x], maxValue[x])', () => {
+  const now = new Date('2026-12-03T12:00:00Z');
+  it('minValue: the duration is subtracted from the current clock, maxValue: added to it', () => {
+    const q = (value: number, code: string) => ({ value, system: 'http://unitsofmeasure.org', code });
+    expect(relativeTemporalLimit(q(100, 'a'), -1, now)).toBe('1926-12-03T12:00:00.000Z');
+    expect(relativeTemporalLimit(q(6, 'mo'), 1, now)).toBe('2027-06-03T12:00:00.000Z');
+    expect(relativeTemporalLimit(q(2, 'wk'), -1, now)).toBe('2026-11-19T12:00:00.000Z');
+    expect(relativeTemporalLimit(q(36, 'h'), 1, now)).toBe('2026-12-05T00:00:00.000Z');
+  });
+  it('only a Duration in UCUM time units is such a limit', () => {
+    expect(relativeTemporalLimit('2000-01-01', -1, now)).toBeUndefined();
+    expect(relativeTemporalLimit({ value: 1, system: 'http://unitsofmeasure.org', code: 'mg' }, -1, now)).toBeUndefined();
+    expect(relativeTemporalLimit({ value: 1, system: 'http://example.org/units', code: 'a' }, -1, now)).toBeUndefined();
+    expect(relativeTemporalLimit({ value: 1, unit: 'a' }, -1, now)).toBe('2025-12-03T12:00:00.000Z');
+  });
+  it('a birth date within the last 150 years and not in the future is valid', async () => {
+    const lastYear = String(new Date().getUTCFullYear() - 1);
+    for (const birthDate of ['1990-05-05', lastYear]) expect(await errors({ resourceType: 'Patient', birthDate }, 'lim-age'), birthDate).toEqual([]);
+  });
+  it('a birth date more than 150 years ago, or a year from now, is an error', async () => {
+    expect(await errors({ resourceType: 'Patient', birthDate: '1850-01-01' }, 'lim-age')).toEqual([{ ruleId: 'min-value', expression: 'Patient.birthDate' }]);
+    const nextYear = `${new Date().getUTCFullYear() + 1}-12-31`;
+    expect(await errors({ resourceType: 'Patient', birthDate: nextYear }, 'lim-age')).toEqual([{ ruleId: 'max-value', expression: 'Patient.birthDate' }]);
   });
 });

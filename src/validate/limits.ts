@@ -52,3 +52,30 @@ export function compareLimit(value: unknown, limit: unknown): number | undefined
   }
   return undefined;
 }
+
+/** UCUM time units a Duration limit may use, in ms; years and months move the calendar instead. */
+const DURATION_MS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000, d: 86_400_000, wk: 604_800_000 };
+
+/**
+ * A Duration limit on a date/dateTime/instant (R4 ElementDefinition.minValue[x]/maxValue[x]: "for the
+ * date/dateTime/instant values, the type … SHALL be either the same, or a Duration which specifies a
+ * relative time limit to the current time. The duration value is positive, and is subtracted from
+ * [minValue] / added to [maxValue] the current clock"): the limit as an instant, or undefined when the
+ * limit is not a Duration in UCUM time units (code, or unit when there is no code).
+ */
+export function relativeTemporalLimit(limit: unknown, direction: -1 | 1, now: Date = new Date()): string | undefined {
+  if (!limit || typeof limit !== 'object') return undefined;
+  const l = limit as Record<string, unknown>;
+  const unit = typeof l.code === 'string' ? l.code : typeof l.unit === 'string' ? l.unit : undefined;
+  if (typeof l.value !== 'number' || !Number.isFinite(l.value) || unit === undefined) return undefined;
+  if (l.system !== undefined && l.system !== 'http://unitsofmeasure.org') return undefined;
+  const at = new Date(now.getTime());
+  const amount = direction * l.value;
+  if (unit === 'a' && Number.isInteger(amount)) at.setUTCFullYear(at.getUTCFullYear() + amount);
+  else if (unit === 'mo' && Number.isInteger(amount)) at.setUTCMonth(at.getUTCMonth() + amount);
+  else if (unit === 'a') at.setTime(at.getTime() + amount * 365.25 * 86_400_000);
+  else if (unit === 'mo') at.setTime(at.getTime() + amount * 30.4375 * 86_400_000);
+  else if (DURATION_MS[unit] !== undefined) at.setTime(at.getTime() + amount * DURATION_MS[unit]!);
+  else return undefined;
+  return at.toISOString();
+}

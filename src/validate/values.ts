@@ -9,7 +9,7 @@ import type { Applied, Combination } from './combination.js';
 import { jsonKind, type CheckContext, type RunState } from './context.js';
 import { describeValue, equalsFixed, matchesPattern } from './fixed-pattern.js';
 import { evaluateConstraints } from './invariants.js';
-import { compareLimit } from './limits.js';
+import { compareLimit, relativeTemporalLimit } from './limits.js';
 import type { Loc } from './walk-path.js';
 import { checkPrimitive } from './primitives.js';
 import { convertUcum } from './questionnaire/values.js';
@@ -123,11 +123,20 @@ function checkMinMaxValue(ctx: CheckContext, st: RunState, value: string | numbe
   if (f.minValue === undefined && f.maxValue === undefined) return;
   // dates and dateTimes by the time they stand for (an uncertain comparison is no verdict)
   const cmp = compareLimit;
-  if (f.minValue !== undefined && (cmp(value, f.minValue) ?? 0) < 0) {
-    ctx.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${describeValue(f.minValue)}`, { el });
+  // a Duration limit on a date is relative to the current clock (ElementDefinition.minValue[x])
+  const relMin = typeof value === 'string' ? relativeTemporalLimit(f.minValue, -1) : undefined;
+  const relMax = typeof value === 'string' ? relativeTemporalLimit(f.maxValue, 1) : undefined;
+  const relative = (limit: unknown, word: string): string => {
+    const l = limit as { value: number; code?: string; unit?: string };
+    return `${l.value} ${l.code ?? l.unit ?? ''} ${word} now`;
+  };
+  if (f.minValue !== undefined && (cmp(value, relMin ?? f.minValue) ?? 0) < 0) {
+    const what = relMin ? `${relative(f.minValue, 'before')} (${relMin.slice(0, 10)})` : describeValue(f.minValue);
+    ctx.report(st, loc, 'error', 'value', 'min-value', `The value ${describeValue(value)} is less than the allowed minimum of ${what}`, { el });
   }
-  if (f.maxValue !== undefined && (cmp(value, f.maxValue) ?? 0) > 0) {
-    ctx.report(st, loc, 'error', 'value', 'max-value', `The value ${describeValue(value)} is greater than the allowed maximum of ${describeValue(f.maxValue)}`, { el });
+  if (f.maxValue !== undefined && (cmp(value, relMax ?? f.maxValue) ?? 0) > 0) {
+    const what = relMax ? `${relative(f.maxValue, 'after')} (${relMax.slice(0, 10)})` : describeValue(f.maxValue);
+    ctx.report(st, loc, 'error', 'value', 'max-value', `The value ${describeValue(value)} is greater than the allowed maximum of ${what}`, { el });
   }
 }
 
