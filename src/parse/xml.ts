@@ -9,7 +9,7 @@
  * Bundle.entry.resource) take their `resourceType` from the element name, and the xhtml
  * `div` is kept as a string. DTDs and entity declarations are refused before parsing.
  */
-import { createRequire } from 'node:module';
+import { fastXml, type Fxp } from './fast-xml.js';
 import type { ChildTable, PlanCompiler } from '../compile/compiler.js';
 import type { ElementPlan, TypeRef } from '../compile/plan.js';
 import type { ValidationIssue } from '../model/issue.js';
@@ -17,13 +17,7 @@ import { LocationIndex, lineColumnOf } from './locations.js';
 import { firstElementDeeperThan, offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from './xml-guard.js';
 import type { RuleId } from '../model/rules.js';
 
-// fast-xml-parser's CommonJS build is one file; its ES module build is some forty, and loading
-// them cost every run (JSON input included) more than the XML parsing itself
-const require = createRequire(import.meta.url);
-type Fxp = typeof import('fast-xml-parser');
-// loaded on the first document that needs it (~80 kB): a run may parse none
-let fxp: Fxp | undefined;
-const lib = (): Fxp => (fxp ??= require('fast-xml-parser') as Fxp);
+const lib = fastXml;
 
 export const FHIR_NS = 'http://hl7.org/fhir';
 export const XHTML_NS = 'http://www.w3.org/1999/xhtml';

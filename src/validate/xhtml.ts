@@ -8,16 +8,11 @@
  * elements" in practice, so suppliers see the same verdict from both tools.
  * XML syntax is left to fast-xml-parser; this module only walks the parsed tree.
  */
-import { createRequire } from 'node:module';
+import { fastXml, type Fxp } from '../parse/fast-xml.js';
 import { offsetOfLineColumn, restoreLongRuns, shrinkLongRuns } from '../parse/xml-guard.js';
 import type { RuleId } from '../model/rules.js';
 
-// the one-file CommonJS build of fast-xml-parser (see parse/xml.ts: its ES module build is some forty files)
-const require = createRequire(import.meta.url);
-type Fxp = typeof import('fast-xml-parser');
-// loaded on the first document that needs it (~80 kB): a run may parse none
-let fxp: Fxp | undefined;
-const lib = (): Fxp => (fxp ??= require('fast-xml-parser') as Fxp);
+const lib = fastXml;
 
 export interface XhtmlProblem {
   severity: 'error' | 'warning';
