@@ -7,42 +7,13 @@ import type { StructurePlan } from '../compile/plan.js';
 import { checkAttachment } from './attachment.js';
 import { BundleIndex } from './bundle-index.js';
 import { checkBundle } from './bundle.js';
-import { RunState, type CheckContext, type PlanLookup } from './context.js';
+import { RunState } from './context.js';
+import { fakeCheckContext } from '../../test/support/fake-context.js';
 import { Loc } from './walk-path.js';
 
-interface Reported {
-  ruleId: string;
-  severity: string;
-  at: string;
-  message: string;
-}
-
 /** A context that records what is reported and knows only the resource types it is given. */
-function fakeContext(resourceTypes: string[] = []): { ctx: CheckContext; reported: Reported[] } {
-  const reported: Reported[] = [];
-  const unused = (what: string) => (): never => {
-    throw new Error(`the check asked for ${what}, which this test does not expect`);
-  };
-  const compiler = {
-    typePlan: (type: string) => (resourceTypes.includes(type) ? ({ kind: 'resource', type } as unknown as StructurePlan) : undefined),
-    plan: unused('compiler.plan'),
-    children: unused('compiler.children'),
-    failure: unused('compiler.failure'),
-    resolveContentReference: unused('compiler.resolveContentReference'),
-  } as unknown as PlanLookup;
-  const ctx: CheckContext = {
-    compiler,
-    terminology: undefined,
-    options: {},
-    report: (_st, loc, severity, _code, ruleId, message) => reported.push({ ruleId, severity, at: loc.toString(), message }),
-    validateValue: unused('validateValue'),
-    validateComplex: unused('validateComplex'),
-    conformsTo: unused('conformsTo'),
-    conformsToElement: unused('conformsToElement'),
-    resolveReference: unused('resolveReference'),
-    holdsResource: unused('holdsResource'),
-  };
-  return { ctx, reported };
+function fakeContext(resourceTypes: string[] = []): ReturnType<typeof fakeCheckContext> {
+  return fakeCheckContext({ typePlan: (type: string) => (resourceTypes.includes(type) ? ({ kind: 'resource', type } as unknown as StructurePlan) : undefined) });
 }
 
 const state = (): RunState => new RunState(undefined, 'json', 100);

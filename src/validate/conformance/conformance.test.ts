@@ -9,45 +9,17 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { StructurePlan } from '../../compile/plan.js';
 import type { StructureDefinition } from '../../model/fhir-types.js';
-import { RunState, type CheckContext, type PlanLookup } from '../context.js';
+import { RunState } from '../context.js';
+import { fakeCheckContext, type Reported } from '../../../test/support/fake-context.js';
 import { Loc } from '../walk-path.js';
 import { expressionProblem } from './expression-types.js';
 import { checkConformanceResource } from './index.js';
-
-interface Reported {
-  ruleId: string;
-  severity: string;
-  at: string;
-  message: string;
-}
 
 type Res = Record<string, unknown>;
 
 /** Runs the checks on `resource`, with `defs` as the loaded definitions (by url, or url|version) and `plans` as compiled profiles. */
 function run(resource: Res, defs: Res[] = [], plans: StructurePlan[] = []): Reported[] {
-  const reported: Reported[] = [];
-  const unused = (what: string) => (): never => {
-    throw new Error(`the check asked for ${what}, which this test does not expect`);
-  };
-  const compiler = {
-    plan: (url: string) => plans.find((p) => p.url === url),
-    typePlan: unused('compiler.typePlan'),
-    children: unused('compiler.children'),
-    failure: unused('compiler.failure'),
-    resolveContentReference: unused('compiler.resolveContentReference'),
-  } as unknown as PlanLookup;
-  const check: CheckContext = {
-    compiler,
-    terminology: undefined,
-    options: {},
-    report: (_st, loc, severity, _code, ruleId, message) => reported.push({ ruleId, severity, at: loc.toString(), message }),
-    validateValue: unused('validateValue'),
-    validateComplex: unused('validateComplex'),
-    conformsTo: unused('conformsTo'),
-    conformsToElement: unused('conformsToElement'),
-    resolveReference: unused('resolveReference'),
-    holdsResource: unused('holdsResource'),
-  };
+  const { ctx: check, reported } = fakeCheckContext({ plan: (url: string) => plans.find((p) => p.url === url) });
   checkConformanceResource({
     check,
     st: new RunState(undefined, 'json', 100),
